@@ -1,0 +1,69 @@
+"""The `muscle-viewer` command (DESIGN §7). Heavy imports happen inside each verb."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from viewer import __version__
+
+# verb modules in viewer/commands, in the order `--help` lists them
+COMMANDS = ["lengths", "summary", "validate", "listing"]
+
+DESCRIPTION = """\
+See on a real 3D skeleton which muscles shorten and which are stretched during an exercise.
+Colour shows length change, not effort.
+
+examples:
+  muscle-viewer summary scenarios/leg_raise.yaml
+  muscle-viewer lengths scenarios/leg_raise.yaml -o lengths.csv
+  muscle-viewer validate scenarios/*.yaml
+  muscle-viewer joints
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="muscle-viewer", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"muscle-viewer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"viewer.commands.{name}")
+        module.add_parser(sub)
+    return parser
+
+
+def _module_for(command: str):
+    module = "listing" if command in ("muscles", "joints") else command
+    return importlib.import_module(f"viewer.commands.{module}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("MUJOCO_GL", "disable")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    from viewer.core.errors import ViewerError
+
+    try:
+        return _module_for(args.command).run(args)
+    except ViewerError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("muscle-viewer: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback for the user; MUSCLE_VIEWER_DEBUG=1 shows it
+        if os.environ.get("MUSCLE_VIEWER_DEBUG"):
+            raise
+        print(f"muscle-viewer: internal error: {type(exc).__name__}: {exc} "
+              f"(set MUSCLE_VIEWER_DEBUG=1 for details)", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Helpers shared by the command modules."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from viewer.core.errors import ViewerError
+
+
+def scenario_arg(parser, help_text: str = "scenario file (YAML), e.g. scenarios/leg_raise.yaml") -> None:
+    parser.add_argument("scenario", metavar="SCENARIO", help=help_text)
+
+
+def load(path: str):
+    """(scenario, model, kinematics) for a scenario path, checked against its model."""
+    from viewer.core.kinematics import Kinematics
+    from viewer.core.scenario import load_checked
+
+    scenario, model = load_checked(path)
+    return scenario, model, Kinematics(model, scenario)
+
+
+def output_path(value: str, suffixes: tuple[str, ...]) -> Path:
+    """Check an output path before any work: its folder exists, its suffix is known."""
+    path = Path(value)
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise ViewerError(f"{value}: unsupported output type '{path.suffix or '(none)'}'; "
+                          f"use {', '.join(suffixes)}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ViewerError(f"{value}: cannot write here: folder '{folder}' does not exist")
+    if path.is_dir():
+        raise ViewerError(f"{value}: is a folder; give a file name")
+    return path
+
+
+def positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise ValueError(f"not a number: {text}") from None
+        if value <= 0:
+            raise ValueError(f"must be positive: {text}")
+        return value
+
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
+
+
+def say(text: str = "") -> None:
+    print(text, file=sys.stdout)

@@ -1,0 +1,43 @@
+"""`muscle-viewer lengths`: muscle-tendon lengths over time as CSV."""
+from __future__ import annotations
+
+import io
+import sys
+
+from .common import load, output_path, positive, scenario_arg
+
+HELP = "write muscle-tendon lengths over time to a CSV file"
+DESCRIPTION = """\
+Sample the scenario at a fixed frame rate and write one row per time:
+time_s, then one column per muscle (the model's muscle name), lengths in metres.
+The file is written only when the whole scenario is valid and sampled.
+
+example:  muscle-viewer lengths scenarios/leg_raise.yaml -o leg_raise.csv --fps 60
+"""
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("lengths", help=HELP, description=DESCRIPTION,
+                       formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
+    scenario_arg(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV file to write ('-' for the terminal)")
+    p.add_argument("--fps", type=positive(float), default=60.0, help="samples per second (default 60)")
+
+
+def run(args) -> int:
+    from viewer.core.files import atomic_write_text
+
+    target = None if args.output == "-" else output_path(args.output, (".csv",))
+    scenario, model, kin = load(args.scenario)
+    frames = kin.sample(kin.times(args.fps))
+    buf = io.StringIO()
+    buf.write(",".join(["time_s"] + [m.name for m in model.muscles]) + "\n")
+    for t, row in zip(frames.times, frames.lengths):
+        buf.write(f"{t:.6f}," + ",".join(f"{v:.6f}" for v in row) + "\n")
+    if target is None:
+        sys.stdout.write(buf.getvalue())
+    else:
+        atomic_write_text(target, buf.getvalue())
+        print(f"wrote {target}: {len(frames)} times × {len(model.muscles)} muscles "
+              f"({scenario.duration:g} s at {args.fps:g} fps)", file=sys.stderr)
+    return 0

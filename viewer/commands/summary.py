@@ -1,0 +1,52 @@
+"""`muscle-viewer summary`: per phase, the muscles that shorten and lengthen most."""
+from __future__ import annotations
+
+from .common import load, positive, say, scenario_arg
+
+HELP = "per phase: which muscles shorten, which lengthen, which keep their length"
+DESCRIPTION = """\
+For each phase of the scenario, rank the muscles by how much their muscle-tendon length
+changes from the start to the end of the phase (% of the length at the phase start).
+Right and left are shown together when they change alike. Focus-group muscles that change
+by less than 0.5 % are listed as unchanged.
+
+Length change is not effort: a muscle can work hard at constant length (isometric).
+
+example:  muscle-viewer summary scenarios/leg_raise.yaml
+"""
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("summary", help=HELP, description=DESCRIPTION,
+                       formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
+    scenario_arg(p)
+    p.add_argument("--top", type=positive(int), default=8, help="muscles listed per direction (default 8)")
+
+
+def run(args) -> int:
+    from viewer.core.analysis import UNCHANGED_PERCENT, landmark_distances, summarize
+
+    scenario, model, kin = load(args.scenario)
+    say(f"{scenario.title}  ({scenario.name}; model {model.key}, {len(model.muscles)} muscles)")
+    say("Change in muscle-tendon length over each phase, % of its length at the phase start.")
+    ends = kin.sample([0.0] + [t for p in scenario.phases for t in (p.start, p.end)])
+    distances = landmark_distances(kin, ends)
+    for i, phase in enumerate(summarize(kin, top=args.top)):
+        say()
+        say(f"{phase.name}  ({phase.start:g}–{phase.end:g} s)")
+        if phase.caption:
+            say(f"  {phase.caption}")
+        for title, movers in (("Shortening most", phase.shortening), ("Lengthening most", phase.lengthening)):
+            say(f"  {title}:")
+            if not movers:
+                say(f"    (none changes by {UNCHANGED_PERCENT:g} % or more)")
+            width = max((len(m.label) for m in movers), default=0)
+            for m in movers:
+                say(f"    {m.change:+6.1f} %  {m.label:<{width}}  {m.group}")
+        if phase.unchanged_focus:
+            say(f"  Unchanged (less than {UNCHANGED_PERCENT:g} %) in the focus groups: "
+                + "; ".join(phase.unchanged_focus))
+        for label, values in distances.items():
+            a, b = values[1 + 2 * i], values[2 + 2 * i]
+            say(f"  {label}: {a * 100:.1f} cm → {b * 100:.1f} cm ({(b - a) * 100:+.1f} cm)")
+    return 0

@@ -1,0 +1,1 @@
+"""Display-free core: models, kinematics, scenario files, analysis. No Qt, no VTK here."""

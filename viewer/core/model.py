@@ -1,0 +1,304 @@
+"""Load a model (catalogue name or MuJoCo file) and describe it in the app's terms.
+
+A Model wraps the compiled MjModel with what a user sees: muscles with lay names and
+groups, poseable joints with ranges in degrees, flexion-positive aliases, landmarks on the
+bones, and the coupled joints that follow others (DESIGN §4).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import warnings
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import mujoco
+import numpy as np
+
+from .catalogue import AliasSpec, GroupInfo, ModelEntry, load_catalogue
+from .files import atomic_write
+from .errors import ModelError, Problem, display_path, suggest
+from .paths import cache_dir
+
+OBJ = mujoco.mjtObj
+HINGE, SLIDE = int(mujoco.mjtJoint.mjJNT_HINGE), int(mujoco.mjtJoint.mjJNT_SLIDE)
+OTHER_GROUP = "other"
+
+
+@dataclass(frozen=True)
+class Muscle:
+    index: int  # position in Model.muscles, the column order of every per-muscle array
+    name: str  # the model's own name (CSV column)
+    lay_name: str  # "Psoas major"
+    side: str  # "right" | "left" | ""
+    group: str
+    tendon: int
+    max_force: float  # newtons, for tube thickness
+
+    @property
+    def label(self) -> str:
+        return f"{self.lay_name}, {self.side}" if self.side else self.lay_name
+
+
+@dataclass(frozen=True)
+class Joint:
+    name: str
+    kind: str  # "hinge" (degrees) | "slide" (metres)
+    qposadr: int
+    dofadr: int
+    lower: float  # in user units
+    upper: float
+    limited: bool
+    driver: str | None  # joint this one follows through an equality constraint
+
+    @property
+    def unit(self) -> str:
+        return "°" if self.kind == "hinge" else " m"
+
+    def to_model(self, value: float) -> float:
+        return float(np.radians(value)) if self.kind == "hinge" else float(value)
+
+    def to_user(self, value):
+        return np.degrees(value) if self.kind == "hinge" else value
+
+
+@dataclass(frozen=True)
+class Landmark:
+    name: str
+    body: int
+    pos: np.ndarray
+    about: str
+
+
+@dataclass(frozen=True)
+class Coupling:
+    """q[dep] = q0[dep] + Σ c_k (q[ind] − q0[ind])^k; ind = -1 holds dep at q0[dep] + c_0."""
+
+    dep: int  # qpos address
+    ind: int
+    coef: np.ndarray  # 5 coefficients
+    dep_dof: int
+    ind_dof: int
+
+
+class Model:
+    def __init__(self, mj: mujoco.MjModel, key: str, title: str, entry: ModelEntry | None):
+        self.mj = mj
+        self.key = key
+        self.title = title
+        catalogue = load_catalogue()
+        self.joints = self._read_joints()
+        self.couplings = self._read_couplings()
+        for c in self.couplings:  # mark followers
+            name = self._joint_at_qpos[c.dep]
+            driver = self._joint_at_qpos.get(c.ind) if c.ind >= 0 else None
+            j = self.joints[name]
+            self.joints[name] = Joint(j.name, j.kind, j.qposadr, j.dofadr, j.lower, j.upper, j.limited,
+                                      driver or "(held fixed)")
+        self.muscles = self._read_muscles(entry)
+        self.groups = self._read_groups(catalogue.groups)
+        known = set(self.joints)
+        self.aliases: dict[str, AliasSpec] = {
+            name: a for name, a in catalogue.aliases.items() if set(a.joints) | set(a.with_) <= known
+        }
+        self.landmarks = {}
+        for name, spec in catalogue.landmarks.items():
+            body = mujoco.mj_name2id(mj, OBJ.mjOBJ_BODY, spec.body)
+            if body >= 0:
+                self.landmarks[name] = Landmark(name, body, np.array(spec.pos, float), spec.about)
+        root = entry.root_body if entry else None
+        self.root_body = self._find_root(root)
+        groups = entry.bone_groups if entry else (0, 1, 2)
+        is_mesh = mj.geom_type == int(mujoco.mjtGeom.mjGEOM_MESH)
+        self.bone_geoms = np.flatnonzero(is_mesh & np.isin(mj.geom_group, groups))
+
+    # --- reading the MjModel -------------------------------------------------------------
+    def _read_joints(self) -> dict[str, Joint]:
+        mj = self.mj
+        joints = {}
+        self._joint_at_qpos = {}
+        for j in range(mj.njnt):
+            kind = int(mj.jnt_type[j])
+            if kind not in (HINGE, SLIDE):
+                continue
+            name = mujoco.mj_id2name(mj, OBJ.mjOBJ_JOINT, j) or f"joint{j}"
+            lo, hi = mj.jnt_range[j]
+            limited = bool(mj.jnt_limited[j]) if hasattr(mj, "jnt_limited") else bool(lo < hi)
+            if kind == HINGE:
+                lo, hi = np.degrees(lo), np.degrees(hi)
+            joints[name] = Joint(name, "hinge" if kind == HINGE else "slide", int(mj.jnt_qposadr[j]),
+                                 int(mj.jnt_dofadr[j]), float(lo), float(hi), limited and lo < hi, None)
+            self._joint_at_qpos[int(mj.jnt_qposadr[j])] = name
+        return joints
+
+    def _read_couplings(self) -> list[Coupling]:
+        mj = self.mj
+        out = []
+        for e in range(mj.neq):
+            if int(mj.eq_type[e]) != int(mujoco.mjtEq.mjEQ_JOINT):
+                continue
+            if hasattr(mj, "eq_active0") and not mj.eq_active0[e]:
+                continue
+            j1, j2 = int(mj.eq_obj1id[e]), int(mj.eq_obj2id[e])
+            ind = int(mj.jnt_qposadr[j2]) if j2 >= 0 else -1
+            out.append(Coupling(int(mj.jnt_qposadr[j1]), ind, np.array(mj.eq_data[e, :5], float),
+                                int(mj.jnt_dofadr[j1]), int(mj.jnt_dofadr[j2]) if j2 >= 0 else -1))
+        # A follower of a follower must be computed after its driver.
+        order = {c.dep: i for i, c in enumerate(out)}
+        def depth(c, seen=()):
+            return 0 if c.ind not in order or c.ind in seen else 1 + depth(out[order[c.ind]], seen + (c.dep,))
+        return sorted(out, key=depth)
+
+    def _read_muscles(self, entry: ModelEntry | None) -> list[Muscle]:
+        mj = self.mj
+        info = entry.muscles if entry else {}
+        pairs = []  # (name, tendon, max_force)
+        tendon_trn = int(mujoco.mjtTrn.mjTRN_TENDON)
+        for a in range(mj.nu):
+            if int(mj.actuator_trntype[a]) == tendon_trn:
+                name = mujoco.mj_id2name(mj, OBJ.mjOBJ_ACTUATOR, a) or f"muscle{a}"
+                force = float(mj.actuator_gainprm[a, 2])
+                pairs.append((name, int(mj.actuator_trnid[a, 0]), force if force > 0 else 100.0))
+        if not pairs:  # a model with tendons but no actuators: its spatial tendons are the muscles
+            spatial = int(mujoco.mjtWrap.mjWRAP_SITE)
+            for t in range(mj.ntendon):
+                if mj.tendon_num[t] and int(mj.wrap_type[mj.tendon_adr[t]]) == spatial:
+                    pairs.append((mujoco.mj_id2name(mj, OBJ.mjOBJ_TENDON, t) or f"tendon{t}", t, 100.0))
+        muscles = []
+        for i, (name, tendon, force) in enumerate(pairs):
+            d = info.get(name, {})
+            muscles.append(Muscle(i, name, d.get("name", name), d.get("side", ""), d.get("group", OTHER_GROUP),
+                                  tendon, force))
+        return muscles
+
+    def _read_groups(self, known: dict[str, GroupInfo]) -> dict[str, GroupInfo]:
+        present = {m.group for m in self.muscles}
+        groups = {name: g for name, g in known.items() if name in present}
+        if OTHER_GROUP in present:
+            groups[OTHER_GROUP] = GroupInfo(OTHER_GROUP, "#999999", "Muscles without a group in the catalogue")
+        return groups
+
+    def _find_root(self, name: str | None) -> int | None:
+        mj = self.mj
+        if name:
+            body = mujoco.mj_name2id(mj, OBJ.mjOBJ_BODY, name)
+            if body >= 0:
+                return body
+        free = int(mujoco.mjtJoint.mjJNT_FREE)
+        for j in range(mj.njnt):
+            if int(mj.jnt_type[j]) == free and mj.body_parentid[mj.jnt_bodyid[j]] == 0:
+                return int(mj.jnt_bodyid[j])
+        return None
+
+    # --- lookups ----------------------------------------------------------------------------
+    @cached_property
+    def muscle_index(self) -> dict[str, int]:
+        return {m.name: m.index for m in self.muscles}
+
+    @cached_property
+    def tendon_ids(self) -> np.ndarray:
+        return np.array([m.tendon for m in self.muscles], dtype=int)
+
+    @cached_property
+    def poseable(self) -> dict[str, Joint]:
+        """Joints a scenario may set: hinge and slide joints that follow no other joint."""
+        return {n: j for n, j in self.joints.items() if j.driver is None}
+
+    def body_id(self, name: str) -> int:
+        return mujoco.mj_name2id(self.mj, OBJ.mjOBJ_BODY, name)
+
+    def body_name(self, body: int) -> str:
+        return mujoco.mj_id2name(self.mj, OBJ.mjOBJ_BODY, body) or f"body{body}"
+
+    @cached_property
+    def body_names(self) -> list[str]:
+        return [self.body_name(b) for b in range(1, self.mj.nbody)]
+
+    def muscles_in(self, group: str) -> list[Muscle]:
+        return [m for m in self.muscles if m.group == group]
+
+    def bone_mesh(self, geom: int) -> tuple[np.ndarray, np.ndarray]:
+        """Vertices (in the geom's frame) and triangles of one bone mesh geom."""
+        mj = self.mj
+        mesh = int(mj.geom_dataid[geom])
+        v0, nv = int(mj.mesh_vertadr[mesh]), int(mj.mesh_vertnum[mesh])
+        f0, nf = int(mj.mesh_faceadr[mesh]), int(mj.mesh_facenum[mesh])
+        return np.array(mj.mesh_vert[v0:v0 + nv]), np.array(mj.mesh_face[f0:f0 + nf])
+
+    def bone_geom_name(self, geom: int) -> str:
+        return mujoco.mj_id2name(self.mj, OBJ.mjOBJ_GEOM, geom) or self.body_name(int(self.mj.geom_bodyid[geom]))
+
+
+# --- loading with a compiled-model cache ----------------------------------------------------------
+def _quiet_compile(build):
+    """Compile without MuJoCo's C-level and Python warnings about myo-sim's spec prefixes."""
+    previous = mujoco.get_mju_user_warning() if hasattr(mujoco, "get_mju_user_warning") else None
+    mujoco.set_mju_user_warning(lambda msg: None)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return build()
+    finally:
+        mujoco.set_mju_user_warning(previous)
+
+
+def _compile_myo_sim(name: str) -> mujoco.MjModel:
+    import myo_sim
+
+    key = hashlib.sha1(f"{name}|{myo_sim.__version__}|{mujoco.__version__}".encode()).hexdigest()[:16]
+    cached = cache_dir() / f"{name}-{key}.mjb"
+    if cached.exists():
+        try:
+            return mujoco.MjModel.from_binary_path(str(cached))
+        except Exception:  # a corrupt or foreign cache file: rebuild it
+            pass
+    mj = _quiet_compile(lambda: myo_sim.load_model(name))
+    with contextlib.suppress(OSError):  # a read-only home only costs speed
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(cached, lambda tmp: mujoco.mj_saveModel(mj, tmp, None))
+    return mj
+
+
+def _compile_file(path: Path, shown: str) -> mujoco.MjModel:
+    if not path.exists():
+        raise ModelError([Problem(shown, None, "model file not found")])
+    try:
+        if path.suffix.lower() == ".mjb":
+            return mujoco.MjModel.from_binary_path(str(path))
+        return _quiet_compile(lambda: mujoco.MjModel.from_xml_path(str(path)))
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError([Problem(shown, None, f"cannot load this MuJoCo model: {first}")]) from None
+
+
+_loaded: dict[str, Model] = {}
+
+
+def model_names() -> list[str]:
+    return list(load_catalogue().models)
+
+
+def load_model(name_or_path: str | Path | None = None, base_dir: Path | None = None) -> Model:
+    """A catalogue name ('full-body') or a path to a MuJoCo model (relative to base_dir)."""
+    catalogue = load_catalogue()
+    name = str(name_or_path or catalogue.default)
+    if name in catalogue.models:
+        if name not in _loaded:
+            entry = catalogue.models[name]
+            if "myo_sim" not in entry.source:
+                raise ModelError(f"catalogue entry {name!r} has no usable source")
+            _loaded[name] = Model(_compile_myo_sim(entry.source["myo_sim"]), name, entry.title, entry)
+        return _loaded[name]
+    path = Path(name)
+    if base_dir is not None and not path.is_absolute():
+        path = base_dir / path
+    looks_like_file = path.suffix.lower() in (".xml", ".mjb") or "/" in name or "\\" in name
+    if not looks_like_file:
+        raise ModelError(f"unknown model '{name}'{suggest(name, catalogue.models)}; "
+                         f"built-in models: {', '.join(catalogue.models)}")
+    key = str(path.resolve())
+    if key not in _loaded:
+        shown = display_path(path)
+        _loaded[key] = Model(_compile_file(path, shown), key, path.stem, None)
+    return _loaded[key]

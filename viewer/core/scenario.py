@@ -1,0 +1,495 @@
+"""Scenario files, format 1 (DESIGN §5): load, validate with file:line messages, save.
+
+Structural checks need no model; `check_against_model` then checks names and ranges
+(joints, groups, landmarks, anchor) against the model the scenario names.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .easing import DEFAULT_EASE, EASES
+from .files import atomic_write_text
+from .errors import ModelError, Problem, ScenarioError, display_path, suggest
+from .yamlsrc import Located, parse_yaml, read_yaml
+
+FORMAT = 1
+POSTURES = ("standing", "supine", "prone", "seated", "hanging")
+LOOPS = ("none", "repeat", "pingpong")
+VIEWS = ("front", "back", "left", "right", "top", "three-quarter")
+COLOUR_SOURCES = ("rate", "change", "group", "plain")
+SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
+
+TOP_KEYS = ("format", "title", "summary", "model", "posture", "anchor", "loop", "keyframes", "phases",
+            "focus", "camera", "measure", "colour")
+KEYFRAME_KEYS = ("time", "pose", "ease")
+PHASE_KEYS = ("name", "from", "to", "caption")
+CAMERA_KEYS = ("view", "azimuth", "elevation", "zoom")
+MEASURE_KEYS = ("label", "from", "to")
+COLOUR_KEYS = ("source", "limit", "neutral")
+
+
+@dataclass
+class Keyframe:
+    time: float
+    pose: dict[str, float]
+    ease: str = DEFAULT_EASE  # shape of the segment that ends at this keyframe
+
+
+@dataclass
+class Phase:
+    name: str
+    start: float
+    end: float
+    caption: str = ""
+
+
+@dataclass
+class Measure:
+    label: str
+    start: str  # landmark names
+    end: str
+
+
+@dataclass
+class Scenario:
+    title: str
+    keyframes: list[Keyframe]
+    summary: str = ""
+    model: str = "full-body"
+    posture: str = "standing"
+    anchor: str | None = None
+    loop: str = "none"
+    phases: list[Phase] = field(default_factory=list)
+    focus: list[str] = field(default_factory=list)
+    camera: dict[str, Any] = field(default_factory=dict)
+    measure: list[Measure] = field(default_factory=list)
+    colour: dict[str, Any] = field(default_factory=dict)
+    format: int = FORMAT
+    path: Path | None = field(default=None, compare=False, repr=False)
+    source: Located | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def duration(self) -> float:
+        return self.keyframes[-1].time if self.keyframes else 0.0
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path) if self.path else "<scenario>"
+
+    def phase_at(self, t: float) -> Phase | None:
+        for phase in self.phases:
+            if phase.start <= t <= phase.end:
+                return phase
+        return None
+
+    def line(self, *path) -> int | None:
+        return self.source.line(*path) if self.source else None
+
+    def problem(self, path: tuple, message: str) -> Problem:
+        return Problem(self.name, self.line(*path), message)
+
+
+# --- reading ------------------------------------------------------------------------------------
+class _Checker:
+    """Collects problems while reading; each names the line of the offending key."""
+
+    def __init__(self, src: Located):
+        self.src = src
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple, message: str) -> None:
+        self.problems.append(self.src.problem(path, message))
+
+    def keys(self, mapping: dict, allowed: tuple, path: tuple, what: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                self.add(path + (key,), f"unknown key '{key}' in {what}{suggest(key, allowed)}")
+
+    def text(self, value, path: tuple, required: bool = False) -> str:
+        if value is None:
+            if required:
+                self.add(path, f"'{path[-1]}' is required")
+            return ""
+        if not isinstance(value, str):
+            self.add(path, f"'{_dotted(path)}' must be text, not {_kind(value)}")
+            return ""
+        return value
+
+    def number(self, value, path: tuple, minimum: float | None = None) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.add(path, f"'{_dotted(path)}' must be a number, not {_kind(value)}")
+            return None
+        if not math.isfinite(value):
+            self.add(path, f"'{_dotted(path)}' must be a finite number, not {value}")
+            return None
+        if minimum is not None and value < minimum:
+            self.add(path, f"'{_dotted(path)}' must be at least {minimum:g}, not {value:g}")
+            return None
+        return float(value)
+
+    def choice(self, value, choices: tuple, path: tuple):
+        if value not in choices:
+            self.add(path, f"'{_dotted(path)}' must be one of {', '.join(choices)}, not '{value}'"
+                     f"{suggest(value, choices)}")
+            return None
+        return value
+
+    def mapping(self, value, path: tuple) -> dict | None:
+        if not isinstance(value, dict):
+            self.add(path, f"'{_dotted(path)}' must be a mapping of keys to values, not {_kind(value)}")
+            return None
+        return value
+
+    def sequence(self, value, path: tuple) -> list | None:
+        if not isinstance(value, list):
+            self.add(path, f"'{_dotted(path)}' must be a list, not {_kind(value)}")
+            return None
+        return value
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "empty"
+    return {bool: "true/false", int: "a number", float: "a number", str: f"text '{value}'",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
+    """Build a Scenario from parsed YAML, or raise ScenarioError with every problem found."""
+    c = _Checker(src)
+    data = src.data
+    if data is None:
+        raise ScenarioError([Problem(src.file, 1, "the file is empty: a scenario needs at least "
+                                                  "'format: 1', 'title' and 'keyframes'")])
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(src.file, 1, f"a scenario must be a mapping of keys, not {_kind(data)}")])
+    c.keys(data, TOP_KEYS, (), "the scenario")
+
+    version = data.get("format")
+    if version is None:
+        c.add((), "'format: 1' is required on top (the version of the scenario format)")
+    elif version != FORMAT or isinstance(version, bool):
+        c.add(("format",), f"format {version} is not supported: this version of muscle-viewer reads format {FORMAT}")
+
+    title = c.text(data.get("title"), ("title",), required=True)
+    summary = c.text(data.get("summary"), ("summary",))
+    model = data.get("model", "full-body")
+    if not isinstance(model, str) or not model:
+        c.add(("model",), f"'model' must be a model name or a file path, not {_kind(model)}")
+        model = "full-body"
+    posture = c.choice(data.get("posture", "standing"), POSTURES, ("posture",)) or "standing"
+    anchor = data.get("anchor")
+    if anchor is not None and not isinstance(anchor, str):
+        c.add(("anchor",), f"'anchor' must be a body name, not {_kind(anchor)}")
+        anchor = None
+    loop = c.choice(data.get("loop", "none"), LOOPS, ("loop",)) or "none"
+
+    keyframes = _read_keyframes(c, data.get("keyframes"))
+    duration = keyframes[-1].time if keyframes else 0.0
+    phases = _read_phases(c, data.get("phases", []), duration)
+    focus = _read_names(c, data.get("focus", []), ("focus",))
+    camera = _read_camera(c, data.get("camera", {}))
+    measure = _read_measures(c, data.get("measure", []))
+    colour = _read_colour(c, data.get("colour", {}))
+
+    if c.problems:
+        raise ScenarioError(c.problems)
+    return Scenario(title=title, summary=summary, model=model, posture=posture, anchor=anchor, loop=loop,
+                    keyframes=keyframes, phases=phases, focus=focus, camera=camera, measure=measure,
+                    colour=colour, path=path, source=src)
+
+
+def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
+    if raw is None:
+        c.add(("keyframes",), "'keyframes' is required: a list of {time, pose} entries")
+        return []
+    items = c.sequence(raw, ("keyframes",))
+    if items is None:
+        return []
+    if not items:
+        c.add(("keyframes",), "'keyframes' is empty: add at least one {time, pose} entry")
+        return []
+    out = []
+    previous = None
+    for i, item in enumerate(items):
+        path = ("keyframes", i)
+        item = c.mapping(item, path)
+        if item is None:
+            continue
+        c.keys(item, KEYFRAME_KEYS, path, f"keyframe {i + 1}")
+        if "time" not in item:
+            c.add(path, f"keyframe {i + 1} needs a 'time' (seconds)")
+            continue
+        time = c.number(item["time"], path + ("time",), minimum=0)
+        pose_raw = item.get("pose", {})
+        pose = {}
+        if c.mapping(pose_raw, path + ("pose",)) is not None:
+            for key, value in pose_raw.items():
+                number = c.number(value, path + ("pose", key))
+                if number is not None:
+                    pose[str(key)] = number
+        ease = c.choice(item.get("ease", DEFAULT_EASE), EASES, path + ("ease",)) or DEFAULT_EASE
+        if time is None:
+            continue
+        if previous is not None and time <= previous:
+            word = "is at the same time as" if time == previous else "goes backwards from"
+            c.add(path + ("time",), f"keyframe {i + 1} time {time:g} s {word} the keyframe before it "
+                                    f"({previous:g} s); times must increase")
+        previous = time
+        out.append(Keyframe(time, pose, ease))
+    return out
+
+
+def _read_phases(c: _Checker, raw, duration: float) -> list[Phase]:
+    items = c.sequence(raw, ("phases",))
+    out = []
+    for i, item in enumerate(items or []):
+        path = ("phases", i)
+        if c.mapping(item, path) is None:
+            continue
+        c.keys(item, PHASE_KEYS, path, f"phase {i + 1}")
+        name = c.text(item.get("name"), path + ("name",), required=True)
+        caption = c.text(item.get("caption"), path + ("caption",))
+        ok = True
+        bounds = []
+        for key in ("from", "to"):
+            if key not in item:
+                c.add(path, f"phase {i + 1} needs '{key}' (seconds)")
+                ok = False
+                continue
+            value = c.number(item[key], path + (key,), minimum=0)
+            ok &= value is not None
+            bounds.append(value)
+        if not ok:
+            continue
+        start, end = bounds
+        if end <= start:
+            c.add(path + ("to",), f"phase '{name}' ends ({end:g} s) before it starts ({start:g} s)")
+        elif duration and end > duration + 1e-9:
+            c.add(path + ("to",), f"phase '{name}' ends at {end:g} s, after the last keyframe ({duration:g} s)")
+        out.append(Phase(name, start, end, caption))
+    return out
+
+
+def _read_names(c: _Checker, raw, path: tuple) -> list[str]:
+    items = c.sequence(raw, path)
+    names = []
+    for i, item in enumerate(items or []):
+        if isinstance(item, str):
+            names.append(item)
+        else:
+            c.add(path + (i,), f"'{_dotted(path)}' entries must be names, not {_kind(item)}")
+    return names
+
+
+def _read_camera(c: _Checker, raw) -> dict:
+    if c.mapping(raw, ("camera",)) is None:
+        return {}
+    c.keys(raw, CAMERA_KEYS, ("camera",), "'camera'")
+    out = {}
+    if "view" in raw:
+        view = c.choice(raw["view"], VIEWS, ("camera", "view"))
+        if view:
+            out["view"] = view
+    for key in ("azimuth", "elevation"):
+        if key in raw and (value := c.number(raw[key], ("camera", key))) is not None:
+            out[key] = value
+    if "zoom" in raw and (value := c.number(raw["zoom"], ("camera", "zoom"), minimum=0.1)) is not None:
+        out["zoom"] = value
+    return out
+
+
+def _read_measures(c: _Checker, raw) -> list[Measure]:
+    items = c.sequence(raw, ("measure",))
+    out = []
+    for i, item in enumerate(items or []):
+        path = ("measure", i)
+        if c.mapping(item, path) is None:
+            continue
+        c.keys(item, MEASURE_KEYS, path, f"measurement {i + 1}")
+        values = [c.text(item.get(k), path + (k,), required=True) for k in MEASURE_KEYS]
+        if all(values):
+            out.append(Measure(*values))
+    return out
+
+
+def _read_colour(c: _Checker, raw) -> dict:
+    if c.mapping(raw, ("colour",)) is None:
+        return {}
+    c.keys(raw, COLOUR_KEYS, ("colour",), "'colour'")
+    out = {}
+    if "source" in raw and (source := c.choice(raw["source"], COLOUR_SOURCES, ("colour", "source"))):
+        out["source"] = source
+    if "limit" in raw and (value := c.number(raw["limit"], ("colour", "limit"), minimum=0.01)) is not None:
+        out["limit"] = value
+    if "neutral" in raw and (value := c.number(raw["neutral"], ("colour", "neutral"), minimum=0)) is not None:
+        out["neutral"] = value
+    return out
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file and check its structure (not yet against its model)."""
+    path = Path(path)
+    return parse_scenario(read_yaml(path), path)
+
+
+def scenario_from_text(text: str, name: str = "<text>", path: Path | None = None) -> Scenario:
+    return parse_scenario(parse_yaml(text, name), path)
+
+
+# --- checks against the model -------------------------------------------------------------------
+def check_against_model(scenario: Scenario, model) -> None:
+    """Raise ScenarioError if joints, ranges, groups, landmarks or anchor don't fit the model."""
+    problems: list[Problem] = []
+    for i, key in enumerate(scenario.keyframes):
+        try:
+            expand_pose(key.pose, model)
+        except _PoseProblems as exc:
+            problems += [scenario.problem(("keyframes", i, "pose", k), msg) for k, msg in exc.items]
+    for i, group in enumerate(scenario.focus):
+        if group not in model.groups:
+            problems.append(scenario.problem(("focus", i), f"unknown muscle group '{group}'"
+                                             f"{suggest(group, model.groups)}; groups: {', '.join(model.groups)}"))
+    for i, m in enumerate(scenario.measure):
+        for key, name in (("from", m.start), ("to", m.end)):
+            if name not in model.landmarks:
+                problems.append(scenario.problem(("measure", i, key), f"unknown landmark '{name}'"
+                                                 f"{suggest(name, model.landmarks)}"))
+    if scenario.anchor is not None and model.body_id(scenario.anchor) < 0:
+        problems.append(scenario.problem(("anchor",), f"unknown anchor body '{scenario.anchor}'"
+                                         f"{suggest(scenario.anchor, model.body_names)}"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+class _PoseProblems(Exception):
+    def __init__(self, items: list[tuple[str, str]]):
+        self.items = items
+        super().__init__("; ".join(m for _, m in items))
+
+
+def expand_pose(pose: dict[str, float], model) -> dict[str, float]:
+    """Pose keys (joint names or aliases, user units) → {model joint: value in model units}."""
+    out: dict[str, float] = {}
+    source: dict[str, str] = {}
+    fixed: dict[str, float] = {}
+    problems = []
+    for key, value in pose.items():
+        if key in model.aliases:
+            alias = model.aliases[key]
+            targets = [(j, sign * value) for j, sign in alias.joints.items()]
+            fixed.update(alias.with_)
+        elif key in model.poseable:
+            targets = [(key, value)]
+        elif key in model.joints:
+            problems.append((key, f"joint '{key}' follows {model.joints[key].driver} and cannot be set; "
+                                  f"set {model.joints[key].driver} instead"))
+            continue
+        else:
+            names = list(model.aliases) + list(model.poseable)
+            problems.append((key, f"unknown joint '{key}'{suggest(key, names)} "
+                                  f"(see `muscle-viewer joints` for names and ranges)"))
+            continue
+        for joint_name, v in targets:
+            joint = model.joints[joint_name]
+            if joint_name in source:
+                problems.append((key, f"'{key}' sets {joint_name}, which '{source[joint_name]}' already sets"))
+                continue
+            if joint.limited and not (joint.lower - 1e-6 <= v <= joint.upper + 1e-6):
+                shown = f"{key} = {value:g}{joint.unit}"
+                via = f" (= {joint_name} {v:g}{joint.unit})" if joint_name != key else ""
+                problems.append((key, f"{shown}{via} is out of range: {joint_name} goes from "
+                                      f"{joint.lower:g} to {joint.upper:g}{joint.unit}"))
+                continue
+            source[joint_name] = key
+            out[joint_name] = joint.to_model(v)
+    for joint_name, v in fixed.items():
+        if joint_name not in out:
+            out[joint_name] = model.joints[joint_name].to_model(v)
+    if problems:
+        raise _PoseProblems(problems)
+    return out
+
+
+def load_checked(path: str | Path):
+    """Load a scenario and its model and check one against the other. Returns (scenario, model)."""
+    from .model import load_model
+
+    scenario = load_scenario(path)
+    try:
+        model = load_model(scenario.model, scenario.base_dir)
+    except ModelError as exc:
+        messages = "; ".join(p.message if p.file == "muscle-viewer" else str(p) for p in exc.problems)
+        raise ScenarioError([scenario.problem(("model",), messages)]) from None
+    check_against_model(scenario, model)
+    return scenario, model
+
+
+# --- saving -------------------------------------------------------------------------------------
+def _scalar(value) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip().removesuffix("\n...").strip()
+
+
+def _flow(mapping: dict) -> str:
+    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in mapping.items()) + "}"
+
+
+def _num(value: float):
+    return int(value) if float(value).is_integer() else value
+
+
+def dump_scenario(s: Scenario) -> str:
+    """The scenario as YAML text, in the layout of the shipped files."""
+    out = [SCHEMA_LINE, f"format: {s.format}", f"title: {_scalar(s.title)}"]
+    if s.summary:
+        out.append(f"summary: {_scalar(s.summary)}")
+    out += [f"model: {_scalar(s.model)}", f"posture: {s.posture}"]
+    if s.anchor:
+        out.append(f"anchor: {_scalar(s.anchor)}")
+    out.append(f"loop: {s.loop}")
+    out.append("keyframes:")
+    for i, k in enumerate(s.keyframes):
+        out.append(f"  - time: {_num(k.time)}")
+        out.append(f"    pose: {_flow({n: _num(v) for n, v in k.pose.items()})}")
+        if i and k.ease != DEFAULT_EASE:
+            out.append(f"    ease: {k.ease}")
+    if s.phases:
+        out.append("phases:")
+        for p in s.phases:
+            entry = {"name": p.name, "from": _num(p.start), "to": _num(p.end)}
+            if p.caption:
+                entry["caption"] = p.caption
+            out.append(f"  - {_flow(entry)}")
+    if s.focus:
+        out.append(f"focus: [{', '.join(_scalar(g) for g in s.focus)}]")
+    if s.camera:
+        out.append(f"camera: {_flow({k: _num(v) if isinstance(v, float) else v for k, v in s.camera.items()})}")
+    if s.measure:
+        out.append("measure:")
+        for m in s.measure:
+            out.append(f"  - {_flow({'label': m.label, 'from': m.start, 'to': m.end})}")
+    if s.colour:
+        out.append(f"colour: {_flow(s.colour)}")
+    return "\n".join(out) + "\n"
+
+
+def save_scenario(s: Scenario, path: str | Path) -> None:
+    text = dump_scenario(s)
+    parse_scenario(parse_yaml(text, str(path)))  # never write a file we could not read back
+    atomic_write_text(Path(path), text)
