@@ -250,7 +250,7 @@ def _compile_myo_sim(name: str) -> mujoco.MjModel:
     cached = cache_dir() / f"{name}-{key}.mjb"
     if cached.exists():
         try:
-            return mujoco.MjModel.from_binary_path(str(cached))
+            return _quiet_compile(lambda: mujoco.MjModel.from_binary_path(str(cached)))
         except Exception:  # a corrupt or foreign cache file: rebuild it
             pass
     mj = _quiet_compile(lambda: myo_sim.load_model(name))

@@ -202,7 +202,7 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
 
     keyframes = _read_keyframes(c, data.get("keyframes"))
     duration = keyframes[-1].time if keyframes else 0.0
-    phases = _read_phases(c, data.get("phases", []), duration)
+    phases = _read_phases(c, data.get("phases", []), duration if keyframes else float("inf"))
     focus = _read_names(c, data.get("focus", []), ("focus",))
     camera = _read_camera(c, data.get("camera", {}))
     measure = _read_measures(c, data.get("measure", []))
@@ -281,7 +281,7 @@ def _read_phases(c: _Checker, raw, duration: float) -> list[Phase]:
         start, end = bounds
         if end <= start:
             c.add(path + ("to",), f"phase '{name}' ends ({end:g} s) before it starts ({start:g} s)")
-        elif duration and end > duration + 1e-9:
+        elif end > duration + 1e-9:
             c.add(path + ("to",), f"phase '{name}' ends at {end:g} s, after the last keyframe ({duration:g} s)")
         out.append(Phase(name, start, end, caption))
     return out
@@ -406,19 +406,23 @@ def expand_pose(pose: dict[str, float], model) -> dict[str, float]:
             problems.append((key, f"unknown joint '{key}'{suggest(key, names)} "
                                   f"(see `muscle-viewer joints` for names and ranges)"))
             continue
+        outside = []
         for joint_name, v in targets:
             joint = model.joints[joint_name]
             if joint_name in source:
                 problems.append((key, f"'{key}' sets {joint_name}, which '{source[joint_name]}' already sets"))
-                continue
-            if joint.limited and not (joint.lower - 1e-6 <= v <= joint.upper + 1e-6):
-                shown = f"{key} = {value:g}{joint.unit}"
-                via = f" (= {joint_name} {v:g}{joint.unit})" if joint_name != key else ""
-                problems.append((key, f"{shown}{via} is out of range: {joint_name} goes from "
-                                      f"{joint.lower:g} to {joint.upper:g}{joint.unit}"))
-                continue
-            source[joint_name] = key
-            out[joint_name] = joint.to_model(v)
+            elif joint.limited and not (joint.lower - 1e-6 <= v <= joint.upper + 1e-6):
+                outside.append((joint, v))
+            else:
+                source[joint_name] = key
+                out[joint_name] = joint.to_model(v)
+        if outside:
+            joint, v = outside[0]
+            names = " and ".join(j.name for j, _ in outside)
+            via = f" (= {v:g}{joint.unit} for {names})" if names != key else ""
+            verb = "go" if len(outside) > 1 else "goes"
+            problems.append((key, f"{key} = {value:g}{joint.unit}{via} is out of range: {names} {verb} from "
+                                  f"{joint.lower:g} to {joint.upper:g}{joint.unit}"))
     for joint_name, v in fixed.items():
         if joint_name not in out:
             out[joint_name] = model.joints[joint_name].to_model(v)

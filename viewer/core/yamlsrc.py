@@ -65,6 +65,8 @@ def parse_yaml(text: str, file: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or "unreadable YAML"
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            what = f"{exc.context} (opened on line {exc.context_mark.line + 1}): {what}"
         raise ScenarioError([Problem(file, line, f"not valid YAML: {what}")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(file, None, f"not valid YAML: {exc}")]) from None

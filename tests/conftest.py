@@ -1,0 +1,31 @@
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MUJOCO_GL", "disable")
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def full_body():
+    from viewer.core.model import load_model
+
+    return load_model("full-body")
+
+
+@pytest.fixture(scope="session")
+def founding():
+    """(scenario, model, kinematics, frames at 60 fps) of the three founding scenarios."""
+    from viewer.core.kinematics import Kinematics
+    from viewer.core.scenario import load_checked
+
+    out = {}
+    for name in ("leg_raise", "reverse_crunch", "crunch"):
+        scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
+        kin = Kinematics(model, scenario)
+        out[name] = (scenario, model, kin, kin.sample(kin.times(60)))
+    return out
