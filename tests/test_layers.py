@@ -1,7 +1,7 @@
 """DESIGN §3: viewer.core imports no Qt and no VTK."""
-import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +20,10 @@ def test_core_imports_neither_qt_nor_vtk():
     assert bad.strip() == "[]"
 
 
-@pytest.mark.skipif(shutil.which("lint-imports") is None, reason="import-linter not installed")
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+@pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter not installed")
 def test_import_linter_contracts_hold():
-    result = subprocess.run(["lint-imports"], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run([str(LINT_IMPORTS)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -4,12 +4,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import pkgutil
 import sys
 
-from viewer import __version__
+from viewer import __version__, commands
 
-# verb modules in viewer/commands, in the order `--help` lists them
-COMMANDS = ["lengths", "summary", "validate", "listing"]
+# `--help` lists these verb modules first, then any other module in viewer/commands
+ORDER = ["gui", "export", "snapshot", "lengths", "summary", "validate", "listing", "new", "convert"]
+NOT_VERBS = {"common"}
+
+
+def command_modules() -> list[str]:
+    found = {m.name for m in pkgutil.iter_modules(commands.__path__)} - NOT_VERBS
+    return [n for n in ORDER if n in found] + sorted(found - set(ORDER))
 
 DESCRIPTION = """\
 See on a real 3D skeleton which muscles shorten and which are stretched during an exercise.
@@ -28,15 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"muscle-viewer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        module = importlib.import_module(f"viewer.commands.{name}")
-        module.add_parser(sub)
+    for name in command_modules():
+        importlib.import_module(f"viewer.commands.{name}").add_parser(sub)
     return parser
 
 
-def _module_for(command: str):
-    module = "listing" if command in ("muscles", "joints") else command
-    return importlib.import_module(f"viewer.commands.{module}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     from viewer.core.errors import ViewerError
 
     try:
-        return _module_for(args.command).run(args)
+        return args.run(args)
     except ViewerError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

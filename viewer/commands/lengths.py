@@ -23,6 +23,8 @@ def add_parser(sub) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV file to write ('-' for the terminal)")
     p.add_argument("--fps", type=positive(float), default=60.0, help="samples per second (default 60)")
 
+    p.set_defaults(run=run)
+
 
 def run(args) -> int:
     from viewer.core.files import atomic_write_text

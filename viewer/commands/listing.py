@@ -16,11 +16,11 @@ def add_parser(sub) -> None:
     p = sub.add_parser("muscles", help=MUSCLES_HELP, description=MUSCLES_HELP + ".")
     _model_arg(p)
     p.add_argument("--group", default=None, help="only this group, e.g. 'hip flexors'")
-    p.set_defaults(listing="muscles")
+    p.set_defaults(listing="muscles", run=run)
     p = sub.add_parser("joints", help=JOINTS_HELP, description=JOINTS_HELP + ". Angles in degrees, "
                        "slides in metres. Aliases are flexion-positive and need no sign convention.")
     _model_arg(p)
-    p.set_defaults(listing="joints")
+    p.set_defaults(listing="joints", run=run)
 
 
 def run(args) -> int:

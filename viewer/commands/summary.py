@@ -22,6 +22,8 @@ def add_parser(sub) -> None:
     scenario_arg(p)
     p.add_argument("--top", type=positive(int), default=8, help="muscles listed per direction (default 8)")
 
+    p.set_defaults(run=run)
+
 
 def run(args) -> int:
     from viewer.core.analysis import UNCHANGED_PERCENT, landmark_distances, summarize

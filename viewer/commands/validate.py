@@ -17,6 +17,8 @@ def add_parser(sub) -> None:
                        formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario files")
 
+    p.set_defaults(run=run)
+
 
 def run(args) -> int:
     from viewer.core.errors import ViewerError
