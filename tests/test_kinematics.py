@@ -3,10 +3,10 @@ import mujoco
 import numpy as np
 import pytest
 
-from tests.conftest import FIXTURES, SCENARIOS
+from tests.conftest import FIXTURES
 from viewer.core.kinematics import Kinematics
 from viewer.core.model import load_model
-from viewer.core.scenario import load_checked, scenario_from_text
+from viewer.core.scenario import scenario_from_text
 
 
 def test_lengths_equal_mujoco_ten_length_for_the_same_joint_values(founding):

@@ -1,5 +1,6 @@
 """Scenario format v1: interpolation per channel, aliases, save round trip, JSON Schema."""
 import json
+import os
 
 import jsonschema
 import numpy as np
@@ -11,6 +12,7 @@ from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Motion
 from viewer.core.scenario import (check_against_model, dump_scenario, load_scenario, save_scenario,
                                   scenario_from_text)
+from viewer.core.template import schema_line
 
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
 SCHEMA = json.loads((SCENARIOS / "scenario.schema.json").read_text())
@@ -75,7 +77,8 @@ def test_shipped_scenarios_round_trip_through_save(tmp_path, path):
     save_scenario(original, out)
     again = load_scenario(out)
     assert again == original
-    assert dump_scenario(again) == out.read_text()
+    assert dump_scenario(again, schema_line(out)) == out.read_text()
+    assert out.read_text().startswith(f"# yaml-language-server: $schema={os.path.relpath(SCENARIOS, tmp_path)}/")
 
 
 def test_model_path_is_relative_to_the_scenario_file(tmp_path):

@@ -458,9 +458,9 @@ def _num(value: float):
     return int(value) if float(value).is_integer() else value
 
 
-def dump_scenario(s: Scenario) -> str:
+def dump_scenario(s: Scenario, schema_line: str = SCHEMA_LINE) -> str:
     """The scenario as YAML text, in the layout of the shipped files."""
-    out = [SCHEMA_LINE, f"format: {s.format}", f"title: {_scalar(s.title)}"]
+    out = [schema_line, f"format: {s.format}", f"title: {_scalar(s.title)}"]
     if s.summary:
         out.append(f"summary: {_scalar(s.summary)}")
     out += [f"model: {_scalar(s.model)}", f"posture: {s.posture}"]
@@ -494,6 +494,9 @@ def dump_scenario(s: Scenario) -> str:
 
 
 def save_scenario(s: Scenario, path: str | Path) -> None:
-    text = dump_scenario(s)
+    """Write atomically, with a `$schema` line that works from where the file lands."""
+    from .template import schema_line
+
+    text = dump_scenario(s, schema_line(path))
     parse_scenario(parse_yaml(text, str(path)))  # never write a file we could not read back
     atomic_write_text(Path(path), text)

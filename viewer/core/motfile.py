@@ -1,0 +1,290 @@
+"""OpenSim motion files (.mot/.sto): read, write, and convert to and from scenarios.
+
+The format: a free-text name line, `key=value` header lines (version, nRows, nColumns,
+inDegrees), `endheader`, a row of column names starting with `time`, then one row of numbers
+per time. Values are degrees (or radians with inDegrees=no) for rotations, metres for slides.
+
+What goes across: the model's poseable hinge and slide joints. Coupled joints are left out
+(OpenSim computes them from their driver, as we do) and so is the free root joint, whose
+per-frame pose here comes from the scenario's anchor, not from the file.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import Problem, ViewerError, display_path, suggest
+
+# OpenSim models carry the pelvis as six coordinates; here the root is a free joint placed by
+# the scenario's anchor, so these columns have nowhere to go and are skipped with a note.
+ROOT_COLUMN = re.compile(r"^(pelvis|ground_pelvis|root)_(tilt|list|rotation|tx|ty|tz)$", re.IGNORECASE)
+
+DEGREES_DIGITS = 8  # enough that a value written and read back stays inside its joint's range
+THIN_TOLERANCE_DEG = 0.01  # rows a straight line reproduces this well are dropped (0.01° ≈ µm of muscle)
+THIN_TOLERANCE_M = 1e-5
+
+
+@dataclass
+class MotionTable:
+    """The numbers of a .mot file, with the line each row came from for error messages."""
+
+    file: str
+    name: str
+    columns: list[str]  # without `time`
+    times: np.ndarray  # (F,)
+    values: np.ndarray  # (F, C) as written in the file
+    in_degrees: bool
+    row_lines: list[int]
+    column_line: int
+    notes: list[Problem] = field(default_factory=list)  # warnings for stderr
+
+
+# --- reading -------------------------------------------------------------------------------------
+def read_mot(path: str | Path) -> MotionTable:
+    name = display_path(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ViewerError([Problem(name, None, "file not found")]) from None
+    except IsADirectoryError:
+        raise ViewerError([Problem(name, None, "is a folder, not a file")]) from None
+    except OSError as exc:
+        raise ViewerError([Problem(name, None, f"cannot read: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ViewerError([Problem(name, line, "not a text file (invalid UTF-8)")]) from None
+    return parse_mot(text, name)
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}.get(value.strip().lower())
+
+
+def parse_mot(text: str, file: str) -> MotionTable:
+    """Parse .mot text; every problem names its line. Blank lines and CRLF are fine."""
+    lines = text.splitlines()
+    header: dict[str, tuple[str, int]] = {}
+    name = ""
+    end = None
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped.lower() == "endheader":
+            end = number
+            break
+        if not stripped:
+            continue
+        if "=" in stripped:  # unknown keys (DataType, OpenSimVersion, ...) are kept but unused
+            key, _, value = stripped.partition("=")
+            header[key.strip().lower()] = (value.strip(), number)
+        elif not name and not header:
+            name = stripped
+    if end is None:
+        raise ViewerError([Problem(file, 1, "no 'endheader' line: this is not an OpenSim motion file "
+                                            "(expected a name line, version=1, nRows=, nColumns=, "
+                                            "inDegrees=yes, endheader)")])
+    notes: list[Problem] = []
+    if "indegrees" in header:
+        value, number = header["indegrees"]
+        in_degrees = _yes_no(value)
+        if in_degrees is None:
+            raise ViewerError([Problem(file, number, f"inDegrees must be yes or no, not '{value}'")])
+    else:  # what OpenSim itself assumes for a file without the flag
+        in_degrees = False
+        notes.append(Problem(file, end, "warning: no inDegrees line; reading angles as radians, as OpenSim does"))
+
+    body = [(n, line.split()) for n, line in enumerate(lines[end:], start=end + 1) if line.strip()]
+    if not body:
+        raise ViewerError([Problem(file, end, "no column names after 'endheader'")])
+    column_line, columns = body[0]
+    if columns[0].lower() != "time":
+        raise ViewerError([Problem(file, column_line, f"the first column must be 'time', not '{columns[0]}'")])
+    columns = columns[1:]
+    seen = set()
+    for column in columns:
+        if column in seen:
+            raise ViewerError([Problem(file, column_line, f"column '{column}' appears twice")])
+        seen.add(column)
+    rows, row_lines, problems = [], [], []
+    for number, fields in body[1:]:
+        if len(fields) != len(columns) + 1:
+            problems.append(Problem(file, number, f"this row has {len(fields)} values; the column row "
+                                                  f"(line {column_line}) names {len(columns) + 1}"))
+            continue
+        row = []
+        for column, field_ in zip(["time"] + columns, fields):
+            try:
+                value = float(field_)
+            except ValueError:
+                problems.append(Problem(file, number, f"'{field_}' in column {column} is not a number"))
+                break
+            if not math.isfinite(value):
+                problems.append(Problem(file, number, f"{column} is {field_}: values must be finite numbers"))
+                break
+            row.append(value)
+        else:
+            rows.append(row)
+            row_lines.append(number)
+        if len(problems) >= 10:  # a wrong file would otherwise print one line per row
+            break
+    if problems:
+        raise ViewerError(problems)
+    if not rows:
+        raise ViewerError([Problem(file, column_line, "no data rows after the column names")])
+    data = np.array(rows, float)
+    times = data[:, 0]
+    for i in np.flatnonzero(np.diff(times) <= 0):
+        word = "repeats" if times[i + 1] == times[i] else "goes back from"
+        raise ViewerError([Problem(file, row_lines[i + 1], f"time {times[i + 1]:g} s {word} {times[i]:g} s "
+                                                            f"on line {row_lines[i]}; times must increase")])
+    for key, shown, expected in (("nrows", "nRows", len(rows)), ("ncolumns", "nColumns", len(columns) + 1)):
+        if key in header and header[key][0] != str(expected):
+            notes.append(Problem(file, header[key][1], f"warning: the header says {shown}={header[key][0]} "
+                                                        f"but the file has {expected}; using the file"))
+    return MotionTable(file, name, columns, times, data[:, 1:], in_degrees, row_lines, column_line, notes)
+
+
+# --- writing -------------------------------------------------------------------------------------
+def format_mot(name: str, columns: list[str], times: np.ndarray, values: np.ndarray) -> str:
+    """OpenSim motion text, angles in degrees; `values` is (F, C) in user units."""
+    out = [name or "motion", "version=1", f"nRows={len(times)}", f"nColumns={len(columns) + 1}",
+           "inDegrees=yes", "endheader", "\t".join(["time"] + list(columns))]
+    for t, row in zip(times, values):
+        out.append("\t".join([f"{t:.8f}"] + [f"{v:.{DEGREES_DIGITS}f}" for v in row]))
+    return "\n".join(out) + "\n"
+
+
+def scenario_to_mot(kin, fps: float, name: str) -> str:
+    """Sample a scenario (its Kinematics) at `fps` and write every poseable joint."""
+    model = kin.model
+    joints = list(model.poseable.values())
+    frames = kin.sample(kin.times(fps))
+    qpos = frames.qpos[:, [j.qposadr for j in joints]]
+    values = np.column_stack([j.to_user(qpos[:, i]) for i, j in enumerate(joints)]) if joints else qpos
+    return format_mot(name, [j.name for j in joints], frames.times, values)
+
+
+# --- .mot → scenario -------------------------------------------------------------------------------
+def _match_columns(table: MotionTable, model, skip_unknown: bool) -> tuple[list[int], list]:
+    """Column indices and the model joints they set; unknown names are errors (or notes)."""
+    used, joints, problems = [], [], []
+    for i, column in enumerate(table.columns):
+        if column in model.poseable:
+            used.append(i)
+            joints.append(model.poseable[column])
+        elif column in model.joints:
+            table.notes.append(Problem(table.file, table.column_line, f"note: skipped column {column}: here it "
+                                                                      f"follows {model.joints[column].driver}"))
+        elif ROOT_COLUMN.match(column):
+            table.notes.append(Problem(table.file, table.column_line, f"note: skipped column {column}: the root "
+                                                                      f"is placed by the scenario's anchor"))
+        elif skip_unknown:
+            table.notes.append(Problem(table.file, table.column_line, f"warning: skipped unknown column {column}"
+                                                                      f"{suggest(column, model.poseable)}"))
+        else:
+            problems.append(Problem(table.file, table.column_line, f"column '{column}' is not a joint of model "
+                                    f"{model.key}{suggest(column, model.poseable)} (see `muscle-viewer joints`; "
+                                    f"--skip-unknown drops such columns)"))
+    if problems:
+        raise ViewerError(problems)
+    if not joints:
+        raise ViewerError([Problem(table.file, table.column_line, f"none of the columns is a joint of model "
+                                                                  f"{model.key} (see `muscle-viewer joints`)")])
+    return used, joints
+
+
+def _thin(values: np.ndarray, times: np.ndarray, tolerance: np.ndarray) -> list[int]:
+    """Rows to keep so that straight lines between kept rows stay within `tolerance` of every row."""
+    keep, start = [0], 0
+    for end in range(2, len(times)):
+        inner = slice(start + 1, end)
+        s = ((times[inner] - times[start]) / (times[end] - times[start]))[:, None]
+        line = values[start] + s * (values[end] - values[start])
+        if np.any(np.abs(line - values[inner]) > tolerance):
+            keep.append(end - 1)
+            start = end - 1
+    if len(times) > 1:
+        keep.append(len(times) - 1)
+    return keep
+
+
+def mot_to_scenario(table: MotionTable, model, model_ref: str, title: str, posture: str = "standing",
+                    thin: bool = True, skip_unknown: bool = False):
+    """A Scenario with one linear keyframe per (kept) row; only joints that leave neutral.
+
+    Linear keys through the sampled rows reproduce the motion exactly at those times; `thin`
+    drops rows that the straight line between their neighbours already gives (holds, ramps).
+    """
+    from .scenario import Keyframe, Scenario
+
+    used, joints = _match_columns(table, model, skip_unknown)
+    values = table.values[:, used].copy()
+    for c, joint in enumerate(joints):
+        if joint.kind == "hinge" and not table.in_degrees:
+            values[:, c] = np.degrees(values[:, c])
+    problems = []
+    for c, joint in enumerate(joints):  # first offending row of each joint, with its line
+        if not joint.limited:
+            continue
+        bad = np.flatnonzero((values[:, c] < joint.lower - 1e-6) | (values[:, c] > joint.upper + 1e-6))
+        if bad.size:
+            r = bad[0]
+            more = f" (and {bad.size - 1} more row{'s' if bad.size > 2 else ''})" if bad.size > 1 else ""
+            problems.append(Problem(table.file, table.row_lines[r], f"{joint.name} = {values[r, c]:g}{joint.unit} "
+                                    f"is out of range: {joint.lower:g} to {joint.upper:g}{joint.unit}{more}"))
+    if problems:
+        raise ViewerError(problems)
+    neutral = np.array([joint.to_user(model.mj.qpos0[joint.qposadr]) for joint in joints])
+    tolerance = np.array([THIN_TOLERANCE_DEG if j.kind == "hinge" else THIN_TOLERANCE_M for j in joints])
+    moving = np.any(np.abs(values - neutral) > tolerance * 1e-3, axis=0)
+    if not moving.any():  # a file that never leaves neutral still needs one named joint
+        moving[0] = True
+    joints = [j for j, m in zip(joints, moving) if m]
+    values, tolerance = values[:, moving], tolerance[moving]
+    times = table.times - table.times[0]
+    if table.times[0] != 0:
+        table.notes.append(Problem(table.file, table.row_lines[0], f"note: the first row is at {table.times[0]:g} s; "
+                                                                   f"times are shifted so the scenario starts at 0"))
+    rows = _thin(values, times, tolerance) if thin else range(len(times))
+    names = _flexion_names(model)
+    keyframes = [Keyframe(round(float(times[r]), 8), _pose(joints, values[r], names), "linear") for r in rows]
+    named = f", named {table.name}" if table.name and table.name != Path(table.file).stem else ""
+    summary = (f"Converted from the OpenSim motion file {Path(table.file).name}{named} "
+               f"({len(table.times)} rows, {len(joints)} moving joint{'s' if len(joints) > 1 else ''}).")
+    return Scenario(title=title, keyframes=keyframes, summary=summary, model=model_ref, posture=posture)
+
+
+def _flexion_names(model) -> dict[str, tuple[str, float]]:
+    """joint → (one-joint alias, sign), preferring flexion-positive names: knee_angle_r is
+    written knee_flexion_r and flex_extension −35 becomes trunk_flexion 35, as authors write."""
+    best: dict[str, tuple[tuple, str, float]] = {}
+    for name, alias in model.aliases.items():
+        if len(alias.joints) != 1 or alias.with_:
+            continue
+        (joint, sign), = alias.joints.items()
+        rank = (0 if "flexion" in name and "plantar" not in name else 1, 0 if sign > 0 else 1, name)
+        if joint not in best or rank < best[joint][0]:
+            best[joint] = (rank, name, float(sign))
+    return {joint: (name, sign) for joint, (_, name, sign) in best.items()}
+
+
+def _pose(joints, row, names: dict[str, tuple[str, float]]) -> dict[str, float]:
+    """Rounded for a readable file, then clamped so rounding never leaves a joint's range."""
+    pose = {}
+    for joint, value in zip(joints, row):
+        value = round(float(value), 4 if joint.kind == "hinge" else 6)
+        if joint.limited:
+            value = min(max(value, joint.lower), joint.upper)
+        name, sign = names.get(joint.name, (joint.name, 1.0))
+        pose[name] = sign * value + 0.0  # + 0.0 turns −0.0 into 0
+    return pose
+
+
+def title_from_path(path: str | Path) -> str:
+    words = re.sub(r"[_\-.]+", " ", Path(path).stem).strip()
+    return (words[:1].upper() + words[1:]) if words else "Converted motion"
