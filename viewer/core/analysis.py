@@ -21,9 +21,11 @@ def change_since_phase_start(kin: Kinematics, frames: Frames) -> np.ndarray:
     """% length change since the start of the phase each time falls in (else since t = 0)."""
     scenario = kin.scenario
     starts = np.zeros_like(frames.times)
-    for phase in scenario.phases:
-        inside = (frames.times >= phase.start) & (frames.times <= phase.end)
+    assigned = np.zeros(frames.times.size, bool)
+    for phase in scenario.phases:  # at a shared boundary the earlier phase wins, as in phase_at
+        inside = (frames.times >= phase.start) & (frames.times <= phase.end) & ~assigned
         starts[inside] = phase.start
+        assigned |= inside
     unique = np.unique(starts)
     reference = kin.sample(unique).lengths
     rows = np.searchsorted(unique, starts)
@@ -77,13 +79,19 @@ def _pair_up(model, change: np.ndarray, indices) -> list[Mover]:
 
 
 def _compact(model, indices) -> list[str]:
-    """'External oblique (12 fascicles)' instead of twelve lines."""
-    counts: dict[str, int] = {}
+    """'External oblique (12 fascicles)' instead of twelve lines; one muscle keeps its full name."""
+    by_base: dict[str, dict[str, set]] = {}
     for i in indices:
-        base = model.muscles[i].lay_name.split(",")[0]
-        counts[base] = counts.get(base, 0) + 1
-    return [f"{base} ({n} fascicles)" if n > 2 else f"{base} ({'right and left' if n == 2 else 'one side'})"
-            for base, n in counts.items()]
+        m = model.muscles[i]
+        by_base.setdefault(m.lay_name.split(",")[0], {}).setdefault(m.lay_name, set()).add(m.side)
+    out = []
+    for base, names in by_base.items():
+        if len(names) > 1:
+            out.append(f"{base} ({len(names)} fascicles)")
+            continue
+        (name, sides), = names.items()
+        out.append(f"{name} ({'right and left' if len(sides) == 2 else next(iter(sides)) or 'one side'})")
+    return out
 
 
 def summarize(kin: Kinematics, top: int = 8) -> list[PhaseSummary]:

@@ -41,6 +41,7 @@ class ModelEntry:
     root_body: str | None
     bone_groups: tuple
     muscles: dict = field(default_factory=dict)  # model name → {name, side, group}
+    trunk: tuple = ()  # bodies a lying body rests on
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def load_catalogue(folder: Path = MESHES_DIR) -> Catalogue:
             source=entry["source"],
             root_body=entry.get("root_body"),
             bone_groups=tuple(entry.get("bone_groups", [0])),
+            trunk=tuple(raw.get("trunk", [])),
             muscles=muscles,
         )
     groups = {name: GroupInfo(name, g["colour"], g.get("about", "")) for name, g in raw["groups"].items()}

@@ -35,7 +35,8 @@ POSTURE_ROTATION = {
     "supine": _rot_x(-90),  # face up: the body's front (−y) turns to +z
     "prone": _rot_x(90),  # face down
 }
-POSTURE_LIFT = {"hanging": 0.25}  # metres between the lowest bone point and the floor at t = 0
+POSTURE_LIFT = {"hanging": 0.25}
+LYING = ("supine", "prone")  # metres between the lowest bone point and the floor at t = 0
 
 
 class Motion:
@@ -362,15 +363,22 @@ class Kinematics:
         if self._root_adr is None:  # a fixed-base model stays where it is built
             return place
         rot = self.posture_rotation
-        points = []
-        for g, geom in enumerate(self.model.bone_geoms):
-            verts, _ = self.model.bone_mesh(geom)
-            points.append(verts[::4] @ first.geom_mat[g].T + first.geom_pos[g])
-        pts = np.concatenate(points) @ rot.T if points else np.zeros((1, 3))
+        model = self.model
+        # Lying, the body rests on its back (or front), not on a raised foot or hand.
+        resting = model.trunk_bodies if self.scenario.posture in LYING and model.trunk_bodies else None
+        points, rests = [], []
+        for g, geom in enumerate(model.bone_geoms):
+            verts, _ = model.bone_mesh(geom)
+            world = (verts[::4] @ first.geom_mat[g].T + first.geom_pos[g]) @ rot.T
+            points.append(world)
+            if resting is None or int(model.mj.geom_bodyid[geom]) in resting:
+                rests.append(world)
+        pts = np.concatenate(points) if points else np.zeros((1, 3))
+        floor = np.concatenate(rests)[:, 2].min() if rests else pts[:, 2].min()
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         lift = POSTURE_LIFT.get(self.scenario.posture, 0.0)
         place[:3, :3] = rot
-        place[:3, 3] = [-(lo[0] + hi[0]) / 2, -(lo[1] + hi[1]) / 2, lift - lo[2]]
+        place[:3, 3] = [-(lo[0] + hi[0]) / 2, -(lo[1] + hi[1]) / 2, lift - floor]
         return place
 
     def _to_world(self, raw: dict) -> Frames:

@@ -109,6 +109,8 @@ class Model:
                 self.landmarks[name] = Landmark(name, body, np.array(spec.pos, float), spec.about)
         root = entry.root_body if entry else None
         self.root_body = self._find_root(root)
+        trunk = entry.trunk if entry else ()
+        self.trunk_bodies = {b for b in (self.body_id(n) for n in trunk) if b >= 0}
         groups = entry.bone_groups if entry else (0, 1, 2)
         is_mesh = mj.geom_type == int(mujoco.mjtGeom.mjGEOM_MESH)
         self.bone_geoms = np.flatnonzero(is_mesh & np.isin(mj.geom_group, groups))
