@@ -1,0 +1,150 @@
+"""Export speed: our headless MP4 export against mujoco.Renderer drawing the same poses.
+
+    python benchmarks/export_speed.py [--size 1280x720] [--fps 10] [--frames 20]
+
+Both run in this one invocation, at the same size, on the same poses of the full-body leg
+raise (DESIGN §8: goal ≥ 4× the renderer's frames/s; scene update ≤ 2 ms per frame).
+Ours counts everything per frame: scene update, overlays, render, read-back and H.264
+encoding. MuJoCo's counts update_scene + render (pixels read back), not mj_forward.
+MuJoCo's renderer runs in a child process with MUJOCO_GL=egl, then osmesa, so its GL
+context never meets VTK's.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "leg_raise.yaml"
+
+
+def mujoco_child(size: tuple[int, int], times: list[float]) -> dict:
+    """Runs in the child: time mujoco.Renderer on the scenario's poses."""
+    import mujoco
+    import numpy as np
+
+    from viewer.core.kinematics import Kinematics
+    from viewer.core.scenario import load_checked
+
+    scenario, model = load_checked(SCENARIO)
+    kin = Kinematics(model, scenario)
+    frames = kin.sample(times)
+    mj = model.mj
+    w, h = size
+    mj.vis.global_.offwidth = max(mj.vis.global_.offwidth, w)
+    mj.vis.global_.offheight = max(mj.vis.global_.offheight, h)
+    data = mujoco.MjData(mj)
+    free = mj.body_jntadr[model.root_body]
+    adr = int(mj.jnt_qposadr[free])
+    renderer = mujoco.Renderer(mj, h, w)
+    camera = mujoco.MjvCamera()
+    camera.lookat[:] = (0.0, 0.3, 0.4)
+    camera.distance, camera.azimuth, camera.elevation = 3.0, 0.0, -15.0
+    spent = []
+    try:
+        for i in range(len(frames)):
+            data.qpos[:] = frames.qpos[i]
+            data.qpos[adr:adr + 3] = frames.root[i, :3, 3]  # the same placement in the world as ours
+            quat = np.zeros(4)
+            mujoco.mju_mat2Quat(quat, frames.root[i, :3, :3].ravel())
+            data.qpos[adr + 3:adr + 7] = quat
+            mujoco.mj_forward(mj, data)
+            start = time.perf_counter()
+            renderer.update_scene(data, camera)
+            renderer.render()
+            spent.append(time.perf_counter() - start)
+    finally:
+        renderer.close()
+    steady = spent[1:] if len(spent) > 1 else spent  # the first call compiles shaders
+    return {"fps": len(steady) / sum(steady), "frames": len(steady)}
+
+
+def run_mujoco(size, times) -> tuple[dict | None, str]:
+    errors = []
+    for backend in ("egl", "osmesa"):
+        env = dict(os.environ, MUJOCO_GL=backend, PYOPENGL_PLATFORM=backend)
+        code = ("import json, sys; sys.path.insert(0, %r); from benchmarks.export_speed import mujoco_child; "
+                "print('RESULT ' + json.dumps(mujoco_child(%r, %r)))" % (str(ROOT), tuple(size), list(times)))
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+        for line in proc.stdout.splitlines():
+            if line.startswith("RESULT "):
+                return json.loads(line[7:]), backend
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        errors.append(f"{backend}: {tail}")
+    return None, "; ".join(errors)
+
+
+def run_ours(size, fps: float) -> dict:
+    os.environ.setdefault("MUJOCO_GL", "disable")
+    import numpy as np
+
+    from viewer.core.colour import Colouring
+    from viewer.core.kinematics import Kinematics
+    from viewer.core.scenario import load_checked
+    from viewer.render.export import ExportOptions, Stage, export_video
+
+    scenario, model = load_checked(SCENARIO)
+    kin = Kinematics(model, scenario)
+    colouring = Colouring(kin)
+    options = ExportOptions(size=size, fps=fps)
+    stamps = []
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        count = export_video(kin, colouring, Path(folder) / "bench.mp4", options,
+                             progress=lambda done, total: stamps.append(time.perf_counter()))
+    total = time.perf_counter() - start
+    steady_fps = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 else float("nan")
+
+    # Scene update alone: bone matrices, tube resampling and surfaces, colours (no render).
+    stage = Stage(kin, colouring, ExportOptions(size=(320, 240), text=False))
+    try:
+        frames = kin.sample(kin.times(30))
+        colours = stage.scene.paint(*colouring.paint(frames))
+        _ = frames.geom_pos, frames.geom_mat, frames.wrap_xpos  # batch-level world transforms
+        spent = []
+        for _round in range(3):
+            for i in range(len(frames)):
+                t = time.perf_counter()
+                stage.scene.update(frames, i, colours[i])
+                spent.append(time.perf_counter() - t)
+    finally:
+        stage.close()
+    return {"frames": count, "total_s": total, "fps": steady_fps, "fps_overall": count / total,
+            "update_ms_median": 1e3 * float(np.median(spent)), "update_ms_p95": 1e3 * float(np.percentile(spent, 95))}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", default="1280x720")
+    parser.add_argument("--fps", type=float, default=10.0, help="export frame rate (fewer frames, same poses)")
+    parser.add_argument("--frames", type=int, default=12, help="poses for mujoco.Renderer (it is slow here)")
+    args = parser.parse_args()
+    w, h = (int(v) for v in args.size.lower().split("x"))
+    duration = 5.5
+    mj_times = [duration * k / max(args.frames - 1, 1) for k in range(args.frames)]
+
+    print(f"export speed, full-body leg raise, {w}x{h}, {os.cpu_count()} CPU cores")
+    ours = run_ours((w, h), args.fps)
+    print(f"  muscle-viewer export : {ours['fps']:6.2f} frames/s steady "
+          f"({ours['frames']} frames, {ours['total_s']:.1f} s with setup = {ours['fps_overall']:.2f} frames/s)")
+    theirs, backend = run_mujoco((w, h), mj_times)
+    if theirs is None:
+        print(f"  mujoco.Renderer      : not available headless here ({backend})")
+    else:
+        ratio = ours["fps"] / theirs["fps"]
+        print(f"  mujoco.Renderer      : {theirs['fps']:6.2f} frames/s (MUJOCO_GL={backend}, {theirs['frames']} poses)")
+        print(f"  ratio                : {ratio:6.2f}x  (goal >= 4x) {'OK' if ratio >= 4 else 'BELOW GOAL'}")
+    ok = ours["update_ms_median"] <= 2.0
+    print(f"  scene update         : {ours['update_ms_median']:6.2f} ms median, {ours['update_ms_p95']:.2f} ms p95 "
+          f"per full-body frame (goal <= 2 ms) {'OK' if ok else 'ABOVE GOAL'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""`muscle-viewer export`: an MP4 or GIF of a scenario, rendered headless."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .common import output_path, positive, scenario_arg
+
+HELP = "render the scenario to an MP4 or GIF video"
+VIEWS = ("front", "back", "left", "right", "top", "three-quarter")
+DESCRIPTION = """\
+Render the scenario off-screen (no display needed) and write an MP4 (H.264) or a GIF.
+Muscles turn warm while they shorten, cool while they are stretched, and stay plain while
+their length holds. The file appears only when complete; Ctrl-C leaves nothing behind.
+
+examples:
+  muscle-viewer export scenarios/leg_raise.yaml -o leg_raise.mp4
+  muscle-viewer export scenarios/crunch.yaml -o crunch.gif --size 640x360 --fps 15 --view three-quarter
+  muscle-viewer export scenarios/leg_raise.yaml -o orbit.mp4 --orbit 360 --loops 2
+"""
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("export", help=HELP, description=DESCRIPTION,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    scenario_arg(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT.mp4|OUT.gif", help="video file to write")
+    p.add_argument("--size", default="1280x720", metavar="WxH", help="frame size in pixels (default 1280x720)")
+    p.add_argument("--fps", type=positive(float), default=30.0, help="frames per second (default 30)")
+    p.add_argument("--speed", type=positive(float), default=1.0, help="playback speed, 2 = twice as fast (default 1)")
+    p.add_argument("--view", choices=VIEWS, default=None, help="camera view (default: the scenario's)")
+    p.add_argument("--orbit", type=float, default=0.0, metavar="DEG",
+                   help="turn the camera this many degrees around the body over the video")
+    p.add_argument("--loops", type=positive(int), default=1, metavar="N", help="play the exercise N times")
+    p.add_argument("--colour", choices=("rate", "change", "group", "plain"), default=None,
+                   help="what the colours show (default: the scenario's, else rate of length change)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from viewer.core.colour import Colouring
+    from viewer.render.export import ExportOptions, check_video_options, export_video, parse_size
+
+    from .common import load
+
+    target = output_path(args.output, (".mp4", ".gif"))
+    options = ExportOptions(size=parse_size(args.size), fps=args.fps, speed=args.speed, view=args.view,
+                            orbit=args.orbit, loops=args.loops)
+    check_video_options(target, options)
+    scenario, model, kin = load(args.scenario)
+    colouring = Colouring(kin, source=args.colour)
+    bar = None if args.quiet else ProgressBar(f"export {target.name}")
+    try:
+        count = export_video(kin, colouring, target, options, progress=bar)
+    finally:
+        if bar:
+            bar.finish()
+    w, h = options.size
+    print(f"wrote {target}: {count} frames, {w}x{h}, {count / options.fps:.2f} s at {options.fps:g} fps",
+          file=sys.stderr)
+    return 0
+
+
+class ProgressBar:
+    """Call with (done, total); redraws at most ~10 times a second. Silent when stderr is not a terminal."""
+
+    def __init__(self, label: str, width: int = 30, stream=None):
+        self.label, self.width = label, width
+        self.stream = stream or sys.stderr
+        self.live = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.start = time.monotonic()
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.live or (now - self._last < 0.1 and done < total):
+            return
+        self._last = now
+        share = done / total if total else 1.0
+        filled = int(round(self.width * share))
+        rate = done / max(now - self.start, 1e-9)
+        left = (total - done) / rate if rate > 0 else 0.0
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
+                          f"{done}/{total} frames, {rate:4.1f} fps, {left:4.0f} s left ")
+        self.stream.flush()
+        self._shown = True
+
+    def finish(self) -> None:
+        if self._shown:
+            self.stream.write("\n")
+            self.stream.flush()

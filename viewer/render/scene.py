@@ -1,0 +1,198 @@
+"""The 3D scene: bones, muscle tubes and a floor, built once and then updated in place.
+
+Per frame only numbers change: one 4×4 matrix per bone actor, the points and normals of the
+muscle tubes and their colours. No actor is created after construction (DESIGN §3).
+Render never calls MuJoCo: it reads a sampled `Frames` batch and the model's meshes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyvista as pv
+from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.vtkCommonMath import vtkMatrix4x4
+
+from .camera import body_points
+from .tubes import StrandLayout, TubeMesh, resample
+
+BONE_COLOUR = (0.91, 0.87, 0.78)  # ivory
+FLOOR_COLOUR = (0.36, 0.45, 0.52)  # a muted blue-grey exercise mat
+RADIUS_PER_SQRT_NEWTON = 2.7e-4  # metres: a 1000 N muscle gets a 8.5 mm tube
+RADIUS_RANGE = (0.003, 0.009)  # thinnest and thickest tube, metres: readable, never bulky
+# Muscles outside the focus: see-through, more so while they hold their length, and
+# nudged toward grey, so the focus reads first but a strongly moving muscle still shows.
+FADED_ALPHA = (0.14, 0.80)  # opacity at strength 0 and 1
+FADED_MIX = (0.60, 0.20)  # share of grey in the colour at strength 0 and 1
+FOCUS_THICKER = 1.4  # focus muscles are drawn this much thicker than their strength alone gives
+FADE_GREY = np.array([0.62, 0.60, 0.58])
+LYING = ("supine", "prone")
+MAT_THICKNESS = 0.03
+
+
+def tube_radius(max_force: np.ndarray) -> np.ndarray:
+    """Tube radius in metres ∝ √(max force): thickness reads as strength without swamping the view."""
+    return np.clip(RADIUS_PER_SQRT_NEWTON * np.sqrt(np.asarray(max_force, float)), *RADIUS_RANGE)
+
+
+@dataclass
+class SceneStyle:
+    bone_opacity: float = 1.0
+    tube_rings: int = 16
+    tube_sides: int = 8
+    show_faded: bool = True  # draw the muscles outside the scenario's focus (faded)
+    muscles: tuple[int, ...] | None = None  # draw only these muscles (None: all)
+    floor: bool = True
+    bones: bool = True
+
+
+class MuscleTubes:
+    """One actor holding the tubes of a set of muscles; points, normals and colours updated in place."""
+
+    def __init__(self, plotter: pv.Plotter, model, muscles: np.ndarray, frames, style: SceneStyle,
+                 see_through: bool = False, thicker: float = 1.0):
+        self.muscles = np.asarray(muscles, dtype=int)
+        self.actor = None
+        if not self.muscles.size:
+            return
+        self.layout = StrandLayout(self.muscles, frames.wrap_obj[0], frames.wrap_adr[0], frames.wrap_num[0])
+        forces = np.array([model.muscles[m].max_force for m in self.muscles])
+        radius = tube_radius(forces) * thicker
+        self.mesh = TubeMesh(radius[self.layout.strand_muscle], style.tube_rings, style.tube_sides)
+        n = self.mesh.size
+        self.points = np.zeros((n, 3), np.float32)
+        self.normals = np.zeros((n, 3), np.float32)
+        self.channels = 4 if see_through else 3  # RGBA: per-muscle opacity
+        self.rgb = np.zeros((n, self.channels), np.uint8)
+        poly = pv.PolyData(self.points, faces=self.mesh.faces)
+        # Keep VTK arrays that share memory with the numpy buffers: updates are in-place writes.
+        self._vtk_points = numpy_to_vtk(self.points, deep=False)
+        poly.GetPoints().SetData(self._vtk_points)
+        self._vtk_normals = numpy_to_vtk(self.normals, deep=False)
+        self._vtk_normals.SetName("Normals")
+        poly.GetPointData().SetNormals(self._vtk_normals)
+        self._vtk_rgb = numpy_to_vtk(self.rgb, deep=False)
+        self._vtk_rgb.SetName("rgb")
+        poly.GetPointData().SetScalars(self._vtk_rgb)
+        self.poly = poly
+        self.actor = plotter.add_mesh(poly, scalars="rgb", rgb=True, smooth_shading=False,
+                                      specular=0.25, specular_power=18, diffuse=0.85, ambient=0.18,
+                                      show_scalar_bar=False, reset_camera=False, name=None)
+        self.actor.mapper.SetScalarModeToUsePointData()
+        self.actor.mapper.SetColorModeToDirectScalars()
+
+    def update(self, frames, i: int, colours: np.ndarray) -> None:
+        if not self.muscles.size:
+            return
+        padded = self.layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
+        centre = resample(padded, self.mesh.rings)
+        self.mesh.surface(centre, self.points, self.normals)
+        per_strand = colours[self.muscles[self.layout.strand_muscle], :self.channels]
+        rings = np.tile(per_strand, self.mesh.rings)  # (S, rings·3): one strand's colour along it
+        self.rgb.reshape(self.mesh.sides, self.layout.count, -1)[:] = rings[None]
+        self._vtk_points.Modified()
+        self._vtk_normals.Modified()
+        self._vtk_rgb.Modified()
+        self.poly.GetPoints().Modified()
+        self.poly.Modified()
+
+
+class Scene:
+    """Bones, muscles and floor of one scenario in a PyVista plotter.
+
+    `frames` is any sampled batch of the scenario (it fixes the strand layout); `update`
+    then shows frame i of any batch with the given per-muscle RGB colours (M, 3).
+    """
+
+    def __init__(self, plotter: pv.Plotter, kin, frames, style: SceneStyle | None = None,
+                 focus_groups: list[str] | None = None, extent: np.ndarray | None = None):
+        self.plotter = plotter
+        self.kin = kin
+        self.model = kin.model
+        self.style = style or SceneStyle()
+        model = self.model
+        self.bone_actors = self._add_bones(plotter) if self.style.bones else []
+        focus_groups = kin.scenario.focus if focus_groups is None else focus_groups
+        drawn = np.arange(len(model.muscles)) if self.style.muscles is None else np.asarray(self.style.muscles, int)
+        in_focus = np.array([model.muscles[m].group in focus_groups for m in drawn], bool)
+        if not focus_groups or in_focus.all():
+            focus, faded = drawn, np.array([], int)
+        else:
+            focus, faded = drawn[in_focus], (drawn[~in_focus] if self.style.show_faded else np.array([], int))
+        # Faded muscles go first so the focus tubes (opaque) are the ones that read clearly.
+        self.faded = MuscleTubes(plotter, model, faded, frames, self.style, see_through=True)
+        self.focus = MuscleTubes(plotter, model, focus, frames, self.style,
+                                 thicker=FOCUS_THICKER if faded.size else 1.0)
+        if extent is None:
+            extent = body_points(frames, model, every=max(1, len(frames) // 12))
+        self.extent = extent  # bone points over the exercise: floor size and camera fit
+        self.floor = self._add_floor(plotter) if self.style.floor else None
+
+    def _add_bones(self, plotter: pv.Plotter) -> list:
+        """One actor per bone: a frame only sets each actor's matrix, no vertex is touched."""
+        actors = []
+        for geom in self.model.bone_geoms:
+            verts, faces = self.model.bone_mesh(geom)
+            cells = np.hstack([np.full((faces.shape[0], 1), 3), faces]).ravel()
+            mesh = pv.PolyData(verts.astype(np.float32), faces=cells).compute_normals(
+                cell_normals=False, split_vertices=False, auto_orient_normals=False)
+            actor = plotter.add_mesh(mesh, color=BONE_COLOUR, smooth_shading=True, specular=0.35,
+                                     specular_power=25, diffuse=0.9, ambient=0.15, opacity=self.style.bone_opacity,
+                                     reset_camera=False, show_scalar_bar=False)
+            actor.SetUserMatrix(vtkMatrix4x4())
+            actors.append(actor)
+        return actors
+
+    def _add_floor(self, plotter: pv.Plotter) -> pv.Actor | None:
+        """A mat under a lying body (or a floor disc under a standing one) so it does not float."""
+        posture = self.kin.scenario.posture
+        if posture == "hanging":
+            return None
+        lo, hi = _footprint(self.extent)
+        centre = (lo + hi) / 2
+        if posture in LYING:
+            size = (hi - lo) + np.array([0.30, 0.30])
+            mat = pv.Box(bounds=(centre[0] - size[0] / 2, centre[0] + size[0] / 2,
+                                 centre[1] - size[1] / 2, centre[1] + size[1] / 2, -MAT_THICKNESS, -0.002))
+        else:
+            radius = 0.5 * float(np.linalg.norm(hi - lo)) + 0.25
+            mat = pv.Disc(center=(centre[0], centre[1], -0.002), inner=0.0, outer=radius, normal=(0, 0, 1), c_res=64)
+        return plotter.add_mesh(mat, color=FLOOR_COLOUR, smooth_shading=False, specular=0.05, diffuse=0.8,
+                                ambient=0.25, reset_camera=False)
+
+    def paint(self, colours: np.ndarray, strength: np.ndarray | None = None) -> np.ndarray:
+        """Per-muscle RGB in [0, 1] (..., M, 3) and strength (..., M) → the uint8 RGBA drawn."""
+        rgba = np.ones(np.shape(colours)[:-1] + (4,), np.float32)
+        rgba[..., :3] = colours
+        faded = self.faded.muscles
+        if faded.size:
+            s = np.zeros(rgba.shape[:-1])[..., faded] if strength is None else np.asarray(strength)[..., faded]
+            grey = (FADED_MIX[0] + (FADED_MIX[1] - FADED_MIX[0]) * s)[..., None]
+            rgba[..., faded, :3] = rgba[..., faded, :3] * (1.0 - grey) + FADE_GREY * grey
+            rgba[..., faded, 3] = FADED_ALPHA[0] + (FADED_ALPHA[1] - FADED_ALPHA[0]) * s
+        return (np.clip(rgba, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+    def update(self, frames, i: int, colours: np.ndarray) -> None:
+        """Show frame i of a batch: bone matrices, tube surfaces and colours, all in place.
+
+        colours: (M, 4) uint8 RGBA from `paint` (painting whole batches at once is cheaper).
+        """
+        pos, mat = frames.geom_pos[i], frames.geom_mat[i]
+        matrices = np.zeros((pos.shape[0], 4, 4))
+        matrices[:, :3, :3] = mat
+        matrices[:, :3, 3] = pos
+        matrices[:, 3, 3] = 1.0
+        for actor, m in zip(self.bone_actors, matrices):
+            actor.GetUserMatrix().DeepCopy(m.ravel())
+            actor.Modified()
+        self.faded.update(frames, i, colours)
+        self.focus.update(frames, i, colours)
+
+    def set_bone_opacity(self, opacity: float) -> None:
+        for actor in self.bone_actors:
+            actor.GetProperty().SetOpacity(opacity)
+
+
+def _footprint(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x–y extent of the body over the exercise, metres."""
+    return points[:, :2].min(axis=0), points[:, :2].max(axis=0)

@@ -1,0 +1,160 @@
+"""Muscle paths → tube surfaces with a fixed topology, vectorised over all muscles.
+
+MuJoCo's path of a muscle changes its number of points from frame to frame (wrap geoms add
+and drop tangent points). Each path branch (a "strand") is resampled by arc length to the
+same number of points, so the tube mesh can be built once and only its points updated.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+PULLEY = -2  # wrap_obj value that starts a new branch of a tendon path
+
+
+class StrandLayout:
+    """Which strands exist: one per path branch of each drawn muscle (pulleys split paths)."""
+
+    def __init__(self, muscles: np.ndarray, wrap_obj: np.ndarray, wrap_adr: np.ndarray, wrap_num: np.ndarray):
+        self.muscles = np.asarray(muscles, dtype=int)  # drawn muscles (indices into Model.muscles)
+        rows, owner = _rows_of(self.muscles, wrap_adr, wrap_num)
+        pulleys = np.bincount(owner, weights=wrap_obj[rows] == PULLEY, minlength=self.muscles.size).astype(int)
+        self.branches = pulleys + 1  # per drawn muscle; pulleys belong to the model, so fixed
+        self.first = np.cumsum(self.branches) - self.branches  # first strand of each drawn muscle
+        self.strand_muscle = np.repeat(np.arange(self.muscles.size), self.branches)  # position in `muscles`
+        self._key = None
+        self._take = None
+
+    @property
+    def count(self) -> int:
+        return int(self.strand_muscle.size)
+
+    def padded(self, wrap_xpos, wrap_obj, wrap_adr, wrap_num) -> np.ndarray:
+        """Each strand's points (S, P, 3), the tail padded with the strand's last point."""
+        key = (wrap_adr[self.muscles].tobytes(), wrap_num[self.muscles].tobytes())
+        if key != self._key:  # the rows move only when a wrap geom adds or drops tangent points
+            self._take = self._gather_rows(wrap_obj, wrap_adr, wrap_num)
+            self._key = key
+        return wrap_xpos[self._take]
+
+    def _gather_rows(self, wrap_obj, wrap_adr, wrap_num) -> np.ndarray:
+        """(S, P) path rows that fill the padded strands."""
+        rows, owner = _rows_of(self.muscles, wrap_adr, wrap_num)
+        is_pulley = wrap_obj[rows] == PULLEY
+        # branch number within its muscle: pulleys seen so far in this muscle
+        seen = np.cumsum(is_pulley)
+        num = wrap_num[self.muscles].astype(int)
+        before = np.concatenate([[0], seen])[np.cumsum(num) - num]  # pulleys before each muscle's first row
+        branch = seen - before[owner] - is_pulley  # a pulley row closes the branch before it
+        strand = self.first[owner] + np.minimum(branch, self.branches[owner] - 1)
+        keep = ~is_pulley
+        rows, strand = rows[keep], strand[keep]
+        counts = np.bincount(strand, minlength=self.count)
+        begin = np.cumsum(counts) - counts
+        P = max(int(counts.max(initial=1)), 2)
+        take = begin[:, None] + np.minimum(np.arange(P)[None, :], np.maximum(counts - 1, 0)[:, None])
+        return rows[np.clip(take, 0, max(rows.size - 1, 0))] if rows.size else np.zeros((self.count, P), int)
+
+
+def _rows_of(muscles: np.ndarray, wrap_adr: np.ndarray, wrap_num: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Path rows of the given muscles, in order, and the position in `muscles` each row belongs to."""
+    num = wrap_num[muscles].astype(int)
+    owner = np.repeat(np.arange(muscles.size), num)
+    offset = np.arange(num.sum()) - np.repeat(np.cumsum(num) - num, num)
+    return wrap_adr[muscles].astype(int)[owner] + offset, owner
+
+
+def resample(points: np.ndarray, n: int) -> np.ndarray:
+    """(S, P, 3) padded polylines → (S, n, 3) points evenly spaced along each by arc length."""
+    S, P, _ = points.shape
+    step = np.diff(points, axis=1)
+    seg = np.sqrt(np.einsum("spk,spk->sp", step, step))
+    cum = np.zeros((S, P))
+    np.cumsum(seg, axis=1, out=cum[:, 1:])
+    total = cum[:, -1:]
+    u = np.divide(cum, total, out=np.zeros_like(cum), where=total > 0)
+    u[:, -1] = 1.0
+    # Segment of target j = (points with u ≤ j/(n-1)) − 1: a cumulative histogram of the
+    # first target each point precedes, O(S·P) instead of comparing every pair.
+    first_target = np.minimum(np.ceil(u * (n - 1) - 1e-9), n).astype(np.int64)
+    hist = np.bincount((np.arange(S)[:, None] * (n + 1) + first_target).ravel(), minlength=S * (n + 1))
+    idx = np.cumsum(hist.reshape(S, n + 1)[:, :n], axis=1) - 1
+    np.clip(idx, 0, P - 2, out=idx)
+    flat = idx + (np.arange(S) * P)[:, None]
+    u_flat, p_flat = u.ravel(), points.reshape(-1, 3)
+    u0, u1 = u_flat[flat], u_flat[flat + 1]
+    du = u1 - u0
+    target = np.linspace(0.0, 1.0, n)
+    frac = np.divide(target[None, :] - u0, du, out=np.zeros_like(u0), where=du > 1e-12)
+    np.clip(frac, 0.0, 1.0, out=frac)
+    a = np.take(p_flat, flat, axis=0)
+    b = np.take(p_flat, flat + 1, axis=0)
+    b -= a
+    b *= frac[..., None]
+    b += a
+    return b
+
+
+class TubeMesh:
+    """A closed spindle-shaped tube around each strand: `rings` rings of `sides` points.
+
+    Points are stored side-major, (sides, strands, rings, 3): every ring point then comes out
+    of one small matrix product, which is several times faster than broadcasting per point.
+    """
+
+    def __init__(self, radius: np.ndarray, rings: int = 16, sides: int = 8):
+        self.rings, self.sides = rings, sides
+        self.strands = int(np.size(radius))
+        u = np.linspace(0.0, 1.0, rings)
+        # A belly in the middle that narrows to a point at each end, like a muscle into its tendons.
+        profile = np.sin(np.pi * u) ** 0.6
+        self.radius = (np.asarray(radius, float)[:, None] * profile[None, :]).astype(np.float32)  # (S, rings)
+        angle = np.linspace(0.0, 2 * np.pi, sides, endpoint=False)
+        self._around = np.stack([np.cos(angle), np.sin(angle)], axis=1).astype(np.float32)  # (sides, 2)
+        self._frame = np.empty((2, self.strands, rings, 3), np.float32)  # normal, binormal
+        self.faces = self._faces()
+
+    def _faces(self) -> np.ndarray:
+        """VTK cell array of quads [4, a, b, c, d], fixed for the life of the scene."""
+        S, R, K = self.strands, self.rings, self.sides
+        index = np.arange(K * S * R).reshape(K, S, R)
+        nxt = np.roll(index, -1, axis=0)  # the next side around the tube
+        a, b = index[:, :, :-1], nxt[:, :, :-1]
+        quads = np.stack([a, b, nxt[:, :, 1:], index[:, :, 1:]], axis=-1).reshape(-1, 4)
+        return np.hstack([np.full((quads.shape[0], 1), 4), quads]).ravel()
+
+    @property
+    def size(self) -> int:
+        return self.sides * self.strands * self.rings
+
+    def surface(self, centre: np.ndarray, out_points: np.ndarray, out_normals: np.ndarray) -> None:
+        """Write tube points and normals for centre lines (S, rings, 3) into (size, 3) float32 arrays."""
+        c = centre.astype(np.float32, copy=False)
+        tangent = np.empty_like(c)
+        np.subtract(c[:, 2:], c[:, :-2], out=tangent[:, 1:-1])
+        np.subtract(c[:, 1], c[:, 0], out=tangent[:, 0])
+        np.subtract(c[:, -1], c[:, -2], out=tangent[:, -1])
+        tangent /= np.maximum(_norm(tangent), 1e-9)[..., None]
+        # Normal of the plane the strand bends in: its tangents stay close to that plane, so
+        # projecting it off each tangent never degenerates and the rings do not twist.
+        chord = c[:, -1] - c[:, 0]
+        ref = np.cross(chord, c[:, c.shape[1] // 2] - 0.5 * (c[:, 0] + c[:, -1]))
+        straight = _norm(ref) < 1e-4 * np.maximum(_norm(chord) ** 2, 1e-12)
+        if straight.any():
+            axis = np.eye(3, dtype=np.float32)[np.argmin(np.abs(chord[straight]), axis=1)]
+            ref[straight] = np.cross(chord[straight], axis)
+        ref /= np.maximum(_norm(ref), 1e-12)[:, None]
+        normal = self._frame[0]
+        np.multiply(tangent, np.einsum("sk,srk->sr", ref, tangent)[..., None], out=normal)
+        np.subtract(ref[:, None, :], normal, out=normal)
+        normal /= np.maximum(_norm(normal), 1e-9)[..., None]
+        self._frame[1] = np.cross(tangent, normal)
+        K = self.sides
+        radial = out_normals.reshape(K, -1)
+        np.matmul(self._around, self._frame.reshape(2, -1), out=radial)
+        points = out_points.reshape(K, *c.shape)
+        np.multiply(out_normals.reshape(K, *c.shape), self.radius[None, :, :, None], out=points)
+        points += c[None]
+
+
+def _norm(v: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.einsum("...k,...k->...", v, v))
