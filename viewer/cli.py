@@ -5,6 +5,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import signal
 import sys
 
 from viewer import __version__, commands
@@ -42,14 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("MUJOCO_GL", "disable")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
-        return 0
+    if not args.command:  # plain `muscle-viewer` opens the app
+        args = parser.parse_args(["gui"])
     from viewer.core.errors import ViewerError
+
+    signal.signal(signal.SIGTERM, _stop)  # a terminated export cleans up like Ctrl-C
 
     try:
         return args.run(args)
@@ -57,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("muscle-viewer: interrupted; nothing was written", file=sys.stderr)
         return 130

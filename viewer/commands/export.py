@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -64,12 +65,17 @@ def run(args) -> int:
 
 
 class ProgressBar:
-    """Call with (done, total); redraws at most ~10 times a second. Silent when stderr is not a terminal."""
+    """Call with (done, total); redraws at most ~10 times a second.
+
+    Silent when stderr is not a terminal, unless MUSCLE_VIEWER_PROGRESS=1 (the app's export
+    dialog reads the bar from a child process this way).
+    """
 
     def __init__(self, label: str, width: int = 30, stream=None):
         self.label, self.width = label, width
         self.stream = stream or sys.stderr
-        self.live = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.live = (hasattr(self.stream, "isatty") and self.stream.isatty()) \
+            or os.environ.get("MUSCLE_VIEWER_PROGRESS") == "1"
         self.start = time.monotonic()
         self._last = 0.0
         self._shown = False

@@ -16,7 +16,7 @@ import numpy as np
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
 
-from .camera import CameraRig, ScreenArea, body_points
+from .camera import CameraRig, body_points
 
 VIDEO_SUFFIXES = (".mp4", ".gif")
 STILL_SUFFIXES = (".png",)
@@ -118,10 +118,7 @@ class Stage:
         focus = list(options.focus) if options.focus is not None else None
         self.scene = Scene(self.plotter, kin, overview, style, focus_groups=focus, extent=extent)
         self.overlays = Overlays(self.plotter, kin, colouring, self.size, text=options.text)
-        h, gap = self.size[1], 8
-        area = ScreenArea(bottom=-1 + 2 * (self.overlays.bottom_px + gap) / h,
-                          top=1 - 2 * (self.overlays.top_px + gap) / h)
-        self.rig = CameraRig(kin, extent, self.size, options.view, area)
+        self.rig = CameraRig(kin, extent, self.size, options.view, self.overlays.free_area())
         self._orbit = None
         self._aim(0.0)
 

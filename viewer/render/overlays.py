@@ -15,6 +15,8 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vtkCoordinate,
                                          vtkPolyDataMapper2D, vtkTextActor)
 
+from .camera import ScreenArea
+
 TEXT = (0.96, 0.96, 0.96)
 DIM_TEXT = (0.80, 0.82, 0.85)
 PANEL = (0.08, 0.09, 0.11)
@@ -26,13 +28,15 @@ CAPTION_WIDTH = 0.60  # share of the window width for the caption; the legend ta
 
 
 class Overlays:
-    def __init__(self, plotter: pv.Plotter, kin, colouring, size: tuple[int, int], text: bool = True):
+    def __init__(self, plotter: pv.Plotter, kin, colouring, size: tuple[int, int], text: bool = True,
+                 unit: float | None = None):
         """text=False draws nothing: no words and no measuring lines (clean pixels for tests)."""
         self.plotter = plotter
         self.kin = kin
         self.scenario = kin.scenario
         self.width, self.height = size
-        self.unit = self.height / BASE_HEIGHT
+        # pixels per design pixel: scales with the frame for exports; a window passes its own
+        self.unit = unit if unit is not None else self.height / BASE_HEIGHT
         self.text = text
         self._angles = _AngleReadout(kin)
         self._actors2d: list = []
@@ -129,6 +133,19 @@ class Overlays:
             self.caption.SetVisibility(bool(lines))
 
 
+    def free_area(self, gap: float = 8.0) -> ScreenArea:
+        """The part of the window the text leaves for the body, for the camera fit."""
+        return ScreenArea(bottom=-1 + 2 * (self.bottom_px + gap) / self.height,
+                          top=1 - 2 * (self.top_px + gap) / self.height)
+
+    def remove(self) -> None:
+        """Take every overlay actor out of the plotter (the app rebuilds them on resize)."""
+        for actor in self._actors2d:
+            self.plotter.renderer.RemoveViewProp(actor)
+        for line in self._measures:
+            line.remove()
+
+
 class _AngleReadout:
     """The angle that moves most in the current phase, in the scenario's own words ('Hip flexion 45°')."""
 
@@ -186,6 +203,7 @@ class _MeasureLine:
         dots.mapper.ScalarVisibilityOff()
         dots.prop.color, dots.prop.point_size, dots.prop.lighting = MEASURE_COLOUR, max(6, int(10 * unit)), False
         dots.prop.render_points_as_spheres = True
+        self.layer = layer
         layer.AddActor(line)
         layer.AddActor(dots)
         self.text = vtkBillboardTextActor3D()
@@ -198,6 +216,11 @@ class _MeasureLine:
         prop.SetJustificationToCentered()
         self.text.SetDisplayOffset(0, int(22 * unit))
         layer.AddActor(self.text)
+        self.props = (line, dots, self.text)
+
+    def remove(self) -> None:
+        for prop in self.props:
+            self.layer.RemoveActor(prop)
 
     def update(self, frames, i: int) -> None:
         a, b = frames.landmarks[i, self.ends[0]], frames.landmarks[i, self.ends[1]]

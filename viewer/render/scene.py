@@ -59,6 +59,8 @@ class MuscleTubes:
         forces = np.array([model.muscles[m].max_force for m in self.muscles])
         radius = tube_radius(forces) * thicker
         self.mesh = TubeMesh(radius[self.layout.strand_muscle], style.tube_rings, style.tube_sides)
+        self._base_radius = self.mesh.radius.copy()
+        self.hidden = np.zeros(self.layout.count, bool)  # per strand: collapsed to a point, not drawn
         n = self.mesh.size
         self.points = np.zeros((n, 3), np.float32)
         self.normals = np.zeros((n, 3), np.float32)
@@ -77,7 +79,7 @@ class MuscleTubes:
         self.poly = poly
         self.actor = plotter.add_mesh(poly, scalars="rgb", rgb=True, smooth_shading=False,
                                       specular=0.25, specular_power=18, diffuse=0.85, ambient=0.18,
-                                      show_scalar_bar=False, reset_camera=False, name=None)
+                                      show_scalar_bar=False, reset_camera=False, render=False, name=None)
         self.actor.mapper.SetScalarModeToUsePointData()
         self.actor.mapper.SetColorModeToDirectScalars()
 
@@ -87,6 +89,9 @@ class MuscleTubes:
         padded = self.layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
         centre = resample(padded, self.mesh.rings)
         self.mesh.surface(centre, self.points, self.normals)
+        if self.hidden.any():  # same topology, zero area: hiding costs no new actor
+            grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
+            grid[:, self.hidden] = centre[self.hidden, :1][None].astype(np.float32)
         per_strand = colours[self.muscles[self.layout.strand_muscle], :self.channels]
         rings = np.tile(per_strand, self.mesh.rings)  # (S, rings·3): one strand's colour along it
         self.rgb.reshape(self.mesh.sides, self.layout.count, -1)[:] = rings[None]
@@ -95,6 +100,26 @@ class MuscleTubes:
         self._vtk_rgb.Modified()
         self.poly.GetPoints().Modified()
         self.poly.Modified()
+
+
+    def set_hidden(self, hidden_muscles: np.ndarray) -> None:
+        """hidden_muscles: bool per model muscle."""
+        if self.muscles.size:
+            self.hidden = np.asarray(hidden_muscles, bool)[self.muscles[self.layout.strand_muscle]]
+
+    def set_thicker(self, muscle: int | None, factor: float) -> None:
+        """Draw one model muscle `factor` times thicker (None: all at their own thickness)."""
+        if not self.muscles.size:
+            return
+        self.mesh.radius[:] = self._base_radius
+        if muscle is not None:
+            strands = self.muscles[self.layout.strand_muscle] == muscle
+            self.mesh.radius[strands] *= factor
+
+    def muscle_of_cell(self, cell: int) -> int:
+        """The model muscle a picked tube cell belongs to (cells are quads, side-major)."""
+        strand = (cell // (self.mesh.rings - 1)) % self.layout.count
+        return int(self.muscles[self.layout.strand_muscle[strand]])
 
 
 class Scene:
@@ -138,7 +163,7 @@ class Scene:
                 cell_normals=False, split_vertices=False, auto_orient_normals=False)
             actor = plotter.add_mesh(mesh, color=BONE_COLOUR, smooth_shading=True, specular=0.35,
                                      specular_power=25, diffuse=0.9, ambient=0.15, opacity=self.style.bone_opacity,
-                                     reset_camera=False, show_scalar_bar=False)
+                                     reset_camera=False, render=False, show_scalar_bar=False)
             actor.SetUserMatrix(vtkMatrix4x4())
             actors.append(actor)
         return actors
@@ -158,7 +183,7 @@ class Scene:
             radius = 0.5 * float(np.linalg.norm(hi - lo)) + 0.25
             mat = pv.Disc(center=(centre[0], centre[1], -0.002), inner=0.0, outer=radius, normal=(0, 0, 1), c_res=64)
         return plotter.add_mesh(mat, color=FLOOR_COLOUR, smooth_shading=False, specular=0.05, diffuse=0.8,
-                                ambient=0.25, reset_camera=False)
+                                ambient=0.25, reset_camera=False, render=False)
 
     def paint(self, colours: np.ndarray, strength: np.ndarray | None = None) -> np.ndarray:
         """Per-muscle RGB in [0, 1] (..., M, 3) and strength (..., M) → the uint8 RGBA drawn."""
@@ -187,6 +212,27 @@ class Scene:
             actor.Modified()
         self.faded.update(frames, i, colours)
         self.focus.update(frames, i, colours)
+
+    @property
+    def tubes(self) -> list[MuscleTubes]:
+        return [t for t in (self.faded, self.focus) if t.actor is not None]
+
+    def set_hidden(self, hidden_muscles: np.ndarray) -> None:
+        """Hide muscles (bool per model muscle) from the next update on, without new actors."""
+        for tubes in self.tubes:
+            tubes.set_hidden(hidden_muscles)
+
+    def set_highlight(self, muscle: int | None, factor: float = 1.8) -> None:
+        """Thicken one muscle so a picked muscle stands out; None clears it."""
+        for tubes in self.tubes:
+            tubes.set_thicker(muscle, factor)
+
+    def muscle_at(self, actor, cell: int) -> int | None:
+        """The muscle under a picked (actor, cell), or None when the pick hit no muscle."""
+        for tubes in self.tubes:
+            if actor is tubes.actor and cell >= 0:
+                return tubes.muscle_of_cell(cell)
+        return None
 
     def set_bone_opacity(self, opacity: float) -> None:
         for actor in self.bone_actors:

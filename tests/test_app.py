@@ -1,0 +1,222 @@
+"""The desktop app, driven as a user would: play, scrub, speed, isolate, pick, export, errors.
+
+Needs a display: `scripts/test.sh` runs the suite under xvfb-run.
+"""
+import os
+import subprocess
+import sys
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, SCENARIOS
+
+pytestmark = [pytest.mark.gui,
+              pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")]
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    from viewer.app.window import MainWindow
+
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.restore(str(SCENARIOS / "leg_raise.yaml"))
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=3000)  # shortcuts go to the active window
+    yield win
+    win.timer.stop()
+
+
+def test_opens_on_the_scenario_with_model_legend_and_panels(window):
+    assert window.session.scenario.title == "Lying leg raise"
+    assert window.windowTitle().startswith("Lying leg raise")
+    assert window.playbar.time_label.text() == "0.00 / 5.50 s"
+    assert window.library.count() >= 3
+    assert window.muscles.tree.topLevelItemCount() == len(window.session.model.groups)
+    assert len(window.view.scene.bone_actors) == len(window.session.model.bone_geoms)
+    texts = [a.GetInput() for a in window.view.overlays._actors2d if hasattr(a, "GetInput")]
+    assert "Warm: shortening (contracting)" in texts
+    assert any("not effort" in t for t in texts)
+
+
+def test_space_plays_and_pauses(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window, Qt.Key_Space)
+    assert window.playhead.playing
+    qtbot.waitUntil(lambda: window.playhead.time > 0.3, timeout=5000)
+    qtbot.keyClick(window, Qt.Key_Space)
+    assert not window.playhead.playing
+    shown = window.playbar.time_label.text()
+    assert shown != "0.00 / 5.50 s" and shown.endswith("/ 5.50 s")
+
+
+def test_scrubbing_moves_the_model_and_the_time(window):
+    before = window.view.pixels()
+    window.playbar.slider.setValue(125)  # 1.25 s: legs half way up
+    assert window.playbar.time_label.text() == "1.25 / 5.50 s"
+    assert window.playhead.time == pytest.approx(1.25)
+    after = window.view.pixels()
+    assert np.abs(after.astype(int) - before.astype(int)).sum(axis=2).astype(bool).mean() > 0.01
+    assert window.plot.playhead.value() == pytest.approx(1.25)
+
+
+def test_arrow_keys_step_and_home_end_jump(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window, Qt.Key_Right)
+    assert window.playhead.time == pytest.approx(1 / 60)
+    qtbot.keyClick(window, Qt.Key_End)
+    assert window.playhead.time == pytest.approx(5.5)
+    qtbot.keyClick(window, Qt.Key_Home)
+    assert window.playhead.time == 0.0
+
+
+def test_speed_and_loop_controls_drive_the_playhead(window):
+    window.playbar.speed.setCurrentIndex(window.playbar.speed.findData(2.0))
+    window.playbar.loop.setCurrentIndex(window.playbar.loop.findData("repeat"))
+    assert window.playhead.speed == 2.0 and window.playhead.loop == "repeat"
+    window.playhead.play()
+    window.playhead.advance(3.0)  # 6 s of exercise at 2×: wrapped past the 5.5 s end
+    assert window.playhead.time == pytest.approx(0.5)
+
+
+def test_isolating_a_group_hides_the_other_muscles(window):
+    model = window.session.model
+    window.muscles.isolate_group("hip flexors")
+    shown = set(window.view.visible_muscles())
+    assert shown == {m.index for m in model.muscles_in("hip flexors")}
+    window.seek(1.25)
+    tubes = window.view.scene.faded  # hamstrings are outside the focus: drawn in the faded set
+    grid = tubes.points.reshape(tubes.mesh.sides, tubes.layout.count, tubes.mesh.rings, 3)
+    hamstring = model.muscle_index["bflh_r"]
+    strand = int(np.flatnonzero(tubes.muscles[tubes.layout.strand_muscle] == hamstring)[0])
+    assert np.ptp(grid[:, strand].reshape(-1, 3), axis=0).max() == 0.0  # collapsed: not drawn
+    window.muscles.show_all_button.click()
+    assert len(window.view.visible_muscles()) == len(model.muscles)
+
+
+def test_clicking_a_muscle_picks_it_and_shows_its_numbers(window, qtbot):
+    from PySide6.QtCore import QPoint, Qt
+
+    model = window.session.model
+    iliacus = model.muscle_index["iliacus_r"]
+    window.muscles.isolate([iliacus])
+    window.muscles.bones.setValue(0)
+    window.seek(1.25)
+    scene = window.view.scene
+    tubes = scene.focus
+    grid = tubes.points.reshape(tubes.mesh.sides, tubes.layout.count, tubes.mesh.rings, 3)
+    strand = int(np.flatnonzero(tubes.muscles[tubes.layout.strand_muscle] == iliacus)[0])
+    x, y = window.view.display_point(grid[:, strand, tubes.mesh.rings // 2].mean(axis=0))  # mid-muscle
+    widget = window.view.widget
+    ratio = widget.devicePixelRatioF()
+    at = QPoint(int(x / ratio), int(widget.height() - y / ratio))
+    qtbot.mouseClick(widget, Qt.LeftButton, pos=at)
+    qtbot.waitUntil(lambda: window.picked == iliacus, timeout=3000)
+    assert "Iliacus, right" in window.muscles.info.text()
+    assert "shortening" in window.muscles.info.text()
+    assert scene.focus.mesh.radius.max() > scene.focus._base_radius.max()  # highlighted: thicker
+    assert "iliacus_r" in window.plot.curves
+
+
+def test_export_dialog_writes_a_video_of_the_right_length(window, qtbot, tmp_path):
+    import imageio_ffmpeg
+
+    from viewer.app.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window.session, "left", window)
+    qtbot.addWidget(dialog)
+    dialog.size.setCurrentText("Small — 640×360")
+    dialog.fps.setValue(6)
+    out = tmp_path / "raise.mp4"
+    dialog.path.setText(str(out))
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: dialog.process is None, timeout=120_000)
+    assert out.exists(), dialog.status.text()
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
+    assert frames == 33 and seconds == pytest.approx(5.5, abs=0.2)
+    assert dialog.progress.value() == 100
+
+
+def test_cancelled_export_leaves_no_file(window, qtbot, tmp_path):
+    from viewer.app.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window.session, "left", window)
+    qtbot.addWidget(dialog)
+    out = tmp_path / "never.mp4"
+    dialog.path.setText(str(out))
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0 or dialog.process is None, timeout=60_000)
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: dialog.process is None, timeout=20_000)
+    assert not out.exists() and list(tmp_path.glob("*.part*")) == []
+
+
+def test_broken_scenario_shows_its_error_and_keeps_the_previous_one(window):
+    bad = FIXTURES / "bad" / "unknown_joint.yaml"
+    assert window.open_path(str(bad)) is False
+    assert window.banner.isVisible()
+    assert "unknown joint 'hip_flexon' (did you mean hip_flexion?)" in window.banner.label.text()
+    assert window.session.scenario.title == "Lying leg raise"
+    window.seek(1.0)  # still alive and drawing
+    assert window.playbar.time_label.text() == "1.00 / 5.50 s"
+
+
+def test_broken_file_on_the_command_line_opens_the_default_and_says_why(qtbot, settings):
+    from viewer.app.window import MainWindow
+
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.restore(str(FIXTURES / "bad" / "bad_yaml.yaml"))
+    assert win.session.scenario.title == "Lying leg raise"
+    text = win.banner.label.text()
+    assert "bad_yaml.yaml:8: not valid YAML" in text and "default scenario" in text
+
+
+def test_layout_last_scenario_and_preferences_persist(qtbot, settings):
+    from viewer.app.window import MainWindow
+
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.restore(str(SCENARIOS / "crunch.yaml"))
+    first.playbar.speed.setCurrentIndex(first.playbar.speed.findData(0.5))
+    first.muscles.source.setCurrentIndex(first.muscles.source.findData("group"))
+    first.close()
+    second = MainWindow(settings)
+    qtbot.addWidget(second)
+    second.show()
+    second.restore(None)
+    assert second.session.scenario.title == "Crunch"
+    assert second.playhead.speed == 0.5
+    assert second.session.colouring.key == "group"
+    assert str(SCENARIOS / "crunch.yaml") in (settings.value("recent") or [])
+
+
+@pytest.mark.slow
+def test_gui_screenshot_command_writes_the_whole_window(tmp_path):
+    shot = tmp_path / "shot.png"
+    env = dict(os.environ, HOME=str(tmp_path), MUJOCO_GL="disable")
+    result = subprocess.run([sys.executable, "-m", "viewer", "gui", str(SCENARIOS / "leg_raise.yaml"),
+                             "--time", "1.25", "--screenshot", str(shot)], capture_output=True, text=True,
+                            cwd=ROOT, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = iio.imread(shot)
+    assert image.shape[0] >= 600 and image.shape[1] >= 1000
+    # the 3D view sits in the middle: dark backdrop with warm muscle pixels in it
+    middle = image[image.shape[0] // 4: image.shape[0] // 2, image.shape[1] // 4: 3 * image.shape[1] // 4, :3]
+    warm = (middle[..., 0] > 150) & (middle[..., 2] < 110) & (middle[..., 1] < 120)
+    assert warm.sum() > 30

@@ -1,0 +1,54 @@
+"""Scenario library: the shipped exercises, files the user opened and recent files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+from viewer.core.errors import ViewerError
+from viewer.core.paths import SCENARIOS_DIR
+from viewer.core.scenario import load_scenario
+
+
+def _title(path: Path) -> str:
+    try:
+        return load_scenario(path).title
+    except ViewerError:
+        return f"{path.stem} (has errors)"
+
+
+class Library(QListWidget):
+    chosen = Signal(str)  # a scenario path
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("library")
+        self.itemActivated.connect(lambda item: self.chosen.emit(item.data(Qt.UserRole)))
+        self.itemClicked.connect(lambda item: self.chosen.emit(item.data(Qt.UserRole)))
+
+    def fill(self, extra: list[str]) -> None:
+        """Shipped scenarios, then opened/recent files that still exist, each once."""
+        self.clear()
+        seen = set()
+        paths = sorted(SCENARIOS_DIR.glob("*.yaml")) + [Path(p) for p in extra]
+        for path in paths:
+            key = str(path.resolve())
+            if key in seen or not path.exists():
+                continue
+            seen.add(key)
+            shipped = path.resolve().parent == SCENARIOS_DIR.resolve()
+            item = QListWidgetItem(_title(path) + ("" if shipped else f"  —  {path.name}"))
+            item.setData(Qt.UserRole, str(path))
+            item.setToolTip(str(path))
+            self.addItem(item)
+
+    def mark_current(self, path: str) -> None:
+        key = str(Path(path).resolve())
+        for row in range(self.count()):
+            item = self.item(row)
+            if str(Path(item.data(Qt.UserRole)).resolve()) == key:
+                self.blockSignals(True)
+                self.setCurrentItem(item)
+                self.blockSignals(False)
+                return

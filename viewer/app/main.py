@@ -1,0 +1,77 @@
+"""Start the app: one window, the named (or last, or default) scenario, optional screenshot."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from viewer.core.errors import ViewerError
+from viewer.core.files import atomic_write
+
+SCREENSHOT_DELAY_MS = 400  # let the window lay out and VTK draw before grabbing it
+
+
+def ensure_display() -> None:
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise ViewerError("the app needs a display: run it on a desktop, or under `xvfb-run -a muscle-viewer …`; "
+                          "`muscle-viewer export` and `snapshot` work without one")
+
+
+def run(scenario: str | None = None, screenshot: str | None = None, settings=None, time: float | None = None) -> int:
+    ensure_display()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from .window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("muscle-viewer")
+    app.setOrganizationName("muscle-viewer")
+    window = MainWindow(settings)
+    window.show()
+    window.restore(scenario)
+    if time is not None:
+        window.seek(time)
+    if screenshot:
+        result = {}
+
+        def grab() -> None:
+            try:
+                save_window_image(window, screenshot)
+                result["code"] = 0
+            except (OSError, ValueError) as exc:
+                print(f"muscle-viewer: {screenshot}: could not save the screenshot ({exc})", file=sys.stderr)
+                result["code"] = 1
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(SCREENSHOT_DELAY_MS, grab)
+        app.exec()
+        return result.get("code", 1)
+    return app.exec()
+
+
+def save_window_image(window, path: str) -> None:
+    """The whole window as a PNG, with the 3D view's own pixels pasted in (grab() misses GL)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QImage, QPainter
+
+    window.view.render()
+    image = window.grab().toImage()
+    pixels = window.view.pixels()
+    h, w, _ = pixels.shape
+    view_image = QImage(pixels.tobytes(), w, h, 3 * w, QImage.Format_RGB888)
+    widget = window.view.widget
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    ratio = image.devicePixelRatio()
+    painter = QPainter(image)
+    painter.drawImage(top_left.x() * ratio, top_left.y() * ratio,
+                      view_image.scaled(int(widget.width() * ratio), int(widget.height() * ratio)))
+    painter.end()
+    target = Path(path)
+    atomic_write(target, lambda tmp: _save(image, tmp))
+
+
+def _save(image, tmp: str) -> None:
+    if not image.save(tmp, "PNG"):
+        raise OSError("Qt could not write the PNG")

@@ -1,0 +1,81 @@
+"""Playback bar: play/pause, step, scrub slider, time, speed and loop mode."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
+
+from viewer.core.playback import LOOP_MODES, SPEEDS
+
+SLIDER_STEPS_PER_SECOND = 100
+
+
+class PlayBar(QWidget):
+    play_toggled = Signal()
+    step = Signal(int)  # frames, ±1
+    seek = Signal(float)  # seconds
+    speed_changed = Signal(float)
+    loop_changed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        style = self.style()
+        self._icons = {True: style.standardIcon(QStyle.SP_MediaPause), False: style.standardIcon(QStyle.SP_MediaPlay)}
+        self.play_button = QToolButton(icon=self._icons[False], toolTip="Play / pause (Space)", objectName="play")
+        self.back_button = QToolButton(icon=style.standardIcon(QStyle.SP_MediaSeekBackward),
+                                       toolTip="One frame back (←)")
+        self.forward_button = QToolButton(icon=style.standardIcon(QStyle.SP_MediaSeekForward),
+                                          toolTip="One frame forward (→)")
+        for b in (self.play_button, self.back_button, self.forward_button):
+            b.setFixedWidth(34)
+            b.setFocusPolicy(Qt.NoFocus)
+        self.slider = QSlider(Qt.Horizontal, objectName="scrub", toolTip="Drag to scrub through the exercise")
+        self.slider.setFocusPolicy(Qt.NoFocus)
+        self.time_label = QLabel("0.00 / 0.00 s", objectName="time")
+        self.time_label.setMinimumWidth(110)
+        self.speed = QComboBox(toolTip="Playback speed")
+        for s in SPEEDS:
+            self.speed.addItem(f"{s:g}×", s)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.loop = QComboBox(toolTip="What happens at the end")
+        for mode, text in zip(LOOP_MODES, ("Play once", "Repeat", "Back and forth")):
+            self.loop.addItem(text, mode)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        for w in (self.back_button, self.play_button, self.forward_button):
+            row.addWidget(w)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.time_label)
+        row.addWidget(QLabel("Speed"))
+        row.addWidget(self.speed)
+        row.addWidget(self.loop)
+        self._duration = 0.0
+        self.play_button.clicked.connect(self.play_toggled)
+        self.back_button.clicked.connect(lambda: self.step.emit(-1))
+        self.forward_button.clicked.connect(lambda: self.step.emit(1))
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.speed.currentIndexChanged.connect(lambda i: self.speed_changed.emit(self.speed.itemData(i)))
+        self.loop.currentIndexChanged.connect(lambda i: self.loop_changed.emit(self.loop.itemData(i)))
+
+    def set_duration(self, seconds: float) -> None:
+        self._duration = seconds
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, int(round(seconds * SLIDER_STEPS_PER_SECOND)))
+        self.slider.blockSignals(False)
+
+    def show_time(self, seconds: float, playing: bool) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(int(round(seconds * SLIDER_STEPS_PER_SECOND)))
+        self.slider.blockSignals(False)
+        self.time_label.setText(f"{seconds:.2f} / {self._duration:.2f} s")
+        self.play_button.setIcon(self._icons[bool(playing)])
+        self.play_button.setProperty("playing", bool(playing))
+
+    def set_loop(self, mode: str) -> None:
+        self.loop.setCurrentIndex(LOOP_MODES.index(mode))
+
+    def set_speed(self, speed: float) -> None:
+        if speed in SPEEDS:
+            self.speed.setCurrentIndex(SPEEDS.index(speed))
+
+    def _slider_moved(self, value: int) -> None:
+        self.seek.emit(value / SLIDER_STEPS_PER_SECOND)

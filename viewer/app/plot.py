@@ -1,0 +1,91 @@
+"""Plot panel: % length change over time for the focus and picked muscles, with a playhead."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+MAX_CURVES = 6  # focus curves shown: the biggest movers, so the plot stays readable
+PICKED_PEN = pg.mkPen("#111111", width=3)
+
+
+class PlotPanel(QWidget):
+    seek = Signal(float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.quantity = QComboBox(objectName="plot_quantity")
+        self.quantity.addItem("% change since start", "change")
+        self.quantity.addItem("length (cm)", "length")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.addLegend(offset=(8, 8), labelTextSize="8pt")
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMenuEnabled(False)
+        self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#444444", width=1.5))
+        self.plot.addItem(self.playhead)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show"))
+        top.addWidget(self.quantity)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        self.session = None
+        self.picked: int | None = None
+        self.curves: dict[str, object] = {}
+        self.quantity.currentIndexChanged.connect(lambda _: self.redraw())
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+
+    def show_session(self, session) -> None:
+        self.session, self.picked = session, None
+        self.redraw()
+
+    def set_picked(self, muscle: int | None) -> None:
+        self.picked = muscle
+        self.redraw()
+
+    def chosen_muscles(self) -> list[int]:
+        """Right-side (or only-side) focus muscles that move most, then the picked one."""
+        s = self.session
+        model = s.model
+        focus = [m for g in s.scenario.focus for m in model.muscles_in(g) if m.side != "left"]
+        spread = np.ptp(s.percent_change, axis=0)
+        chosen = sorted(focus, key=lambda m: -spread[m.index])[:MAX_CURVES]
+        out = [m.index for m in chosen]
+        if self.picked is not None and self.picked not in out:
+            out.append(self.picked)
+        return out
+
+    def redraw(self) -> None:
+        plot = self.plot
+        for item in list(self.curves.values()):
+            plot.removeItem(item)
+        self.curves.clear()
+        plot.plotItem.legend.clear()
+        s = self.session
+        if s is None:
+            return
+        quantity = self.quantity.currentData()
+        data = s.percent_change if quantity == "change" else s.frames.lengths * 100.0
+        plot.setLabel("left", "% change" if quantity == "change" else "length (cm)")
+        times = s.frames.times
+        model = s.model
+        for k, index in enumerate(self.chosen_muscles()):
+            m = model.muscles[index]
+            colour = pg.intColor(k, hues=MAX_CURVES + 1, values=1, maxValue=200)
+            pen = PICKED_PEN if index == self.picked else pg.mkPen(colour, width=2)
+            self.curves[m.name] = plot.plot(times, data[:, index], pen=pen, name=m.label)
+        plot.setXRange(0, s.duration, padding=0.02)
+
+    def show_time(self, t: float) -> None:
+        self.playhead.setValue(t)
+
+    def _clicked(self, event) -> None:
+        if self.session is None:
+            return
+        point = self.plot.plotItem.vb.mapSceneToView(event.scenePos())
+        self.seek.emit(float(np.clip(point.x(), 0.0, self.session.duration)))

@@ -1,0 +1,341 @@
+"""Main window: 3D view, exercise library, muscle panel, plot and playback bar."""
+from __future__ import annotations
+
+import time
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from viewer import __version__
+from viewer.core.errors import ViewerError
+from viewer.core.paths import DEFAULT_SCENARIO, SCENARIOS_DIR
+from viewer.core.playback import Playhead
+from viewer.core.session import Session
+
+from .library import Library
+from .muscles import MusclePanel
+from .playbar import PlayBar
+from .plot import PlotPanel
+from .view3d import VIEW_KEYS, View3D
+
+TICK_MS = 16  # ~60 Hz; the playhead uses real elapsed time, so a slow tick never slows the motion
+MAX_RECENT = 8
+
+
+class ErrorBanner(QWidget):
+    """A calm red strip above the view: what went wrong, while the last good scenario stays."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.label = QLabel(objectName="error_text")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        close = QToolButton(text="✕", toolTip="Dismiss")
+        close.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 6, 6)
+        row.addWidget(self.label, 1)
+        row.addWidget(close)
+        self.setStyleSheet("ErrorBanner, QLabel { background: #fde8e6; color: #8a1c12; }")
+        self.setAttribute(Qt.WA_StyledBackground, True)
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings or QSettings("muscle-viewer", "muscle-viewer")
+        self.setWindowTitle("muscle-viewer")
+        self.session: Session | None = None
+        self.playhead = Playhead(0.0)
+        self.picked: int | None = None
+        self._last_tick = time.monotonic()
+
+        self.view = View3D(self)
+        self.banner = ErrorBanner(self)
+        self.playbar = PlayBar(self)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.view.widget, 1)
+        column.addWidget(self.playbar)
+        self.setCentralWidget(central)
+
+        self.library = Library(self)
+        self.muscles = MusclePanel(self)
+        self.plot = PlotPanel(self)
+        left = self._dock("Exercises", self.library, Qt.LeftDockWidgetArea)
+        right = self._dock("Muscles", self.muscles, Qt.RightDockWidgetArea)
+        bottom = self._dock("Length over time", self.plot, Qt.BottomDockWidgetArea)
+        self._menus()
+        self._connect()
+        self.timer = QTimer(self, interval=TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.statusBar().showMessage("Space: play/pause · ←/→: step · 1–6: views · F: fit")
+        self.resize(1500, 900)
+        # The model is the point: give it most of the window until the user moves things.
+        self.resizeDocks([left, right], [200, 300], Qt.Horizontal)
+        self.resizeDocks([bottom], [210], Qt.Vertical)
+
+    # --- construction ---------------------------------------------------------------------------
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self, objectName=f"dock_{title}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.WindowShortcut)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Open scenario…", self.open_dialog, QKeySequence.Open)
+        self.recent_menu = file.addMenu("Open &recent")
+        file.addSeparator()
+        self._action(file, "&Export video or image…", self.export_dialog, "Ctrl+E")
+        self._action(file, "Save &screenshot of the 3D view…", self.screenshot_dialog, "Ctrl+Shift+S")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.Quit)
+        play = bar.addMenu("&Playback")
+        self._action(play, "Play / pause", self.toggle_play, Qt.Key_Space)
+        self._action(play, "Step back", lambda: self.step(-1), Qt.Key_Left)
+        self._action(play, "Step forward", lambda: self.step(1), Qt.Key_Right)
+        self._action(play, "Go to start", lambda: self.seek(0.0), Qt.Key_Home)
+        self._action(play, "Go to end", lambda: self.seek(self.playhead.duration), Qt.Key_End)
+        view = bar.addMenu("&View")
+        for key, (name, label) in VIEW_KEYS.items():
+            self._action(view, label, lambda checked=False, n=name: self.view.set_view(n), key)
+        self._action(view, "&Fit the body", self.view.fit, Qt.Key_F)
+        view.addSeparator()
+        for dock in self.findChildren(QDockWidget):
+            view.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "What the colours mean", self.explain_colours)
+        self._action(help_menu, "About muscle-viewer", self.about)
+
+    def _connect(self) -> None:
+        self.library.chosen.connect(self.open_path)
+        pb = self.playbar
+        pb.play_toggled.connect(self.toggle_play)
+        pb.step.connect(self.step)
+        pb.seek.connect(self.seek)
+        pb.speed_changed.connect(self.set_speed)
+        pb.loop_changed.connect(self.set_loop)
+        m = self.muscles
+        m.visibility_changed.connect(self._visibility)
+        m.colour_source_changed.connect(self.set_colour_source)
+        m.bone_opacity_changed.connect(self._bone_opacity)
+        m.muscle_chosen.connect(self.pick)
+        self.plot.seek.connect(self.seek)
+        self.view.picked.connect(self.pick)
+
+    # --- opening scenarios ------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        start = str(Path(self.session.path).parent if self.session else SCENARIOS_DIR)
+        path, _ = QFileDialog.getOpenFileName(self, "Open scenario", start, "Scenarios (*.yaml *.yml);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        """Load a scenario; on any problem show it and keep the current one."""
+        if self.session is not None and Path(path).resolve() == self.session.path.resolve():
+            return True
+        try:
+            session = Session.open(path, colour_source=self.settings.value("colour_source", None))
+        except ViewerError as exc:
+            self.banner.show_error("\n".join(str(p) for p in exc.problems)
+                                   + self._kept_note())
+            return False
+        except Exception as exc:  # an unexpected failure must not take the window down
+            self.banner.show_error(f"{path}: could not open ({type(exc).__name__}: {exc})" + self._kept_note())
+            traceback.print_exc()
+            return False
+        self.banner.hide()
+        self.set_session(session)
+        return True
+
+    def _kept_note(self) -> str:
+        return f"\nStill showing: {self.session.scenario.title}." if self.session else ""
+
+    def set_session(self, session: Session) -> None:
+        self.session = session
+        self.picked = None
+        scenario = session.scenario
+        self.setWindowTitle(f"{scenario.title} — muscle-viewer")
+        self.playhead = Playhead(session.duration, loop=scenario.loop, speed=self.playhead.speed)
+        self.playbar.set_duration(session.duration)
+        self.playbar.set_loop(scenario.loop)
+        self.view.show_session(session, bone_opacity=self.muscles.bones.value() / 100.0)
+        self.muscles.show_model(session.model, scenario.focus, session.colouring.key)
+        self.muscles.show_info(None)
+        self.plot.show_session(session)
+        self._remember(str(session.path))
+        self.library.mark_current(str(session.path))
+        self.show_time()
+
+    def _remember(self, path: str) -> None:
+        recent = [p for p in (self.settings.value("recent", []) or []) if p != path]
+        recent = ([path] + recent)[:MAX_RECENT]
+        self.settings.setValue("recent", recent)
+        self.settings.setValue("last_scenario", path)
+        self.library.fill(recent)
+        self.recent_menu.clear()
+        for p in recent:
+            self.recent_menu.addAction(Path(p).name, lambda checked=False, p=p: self.open_path(p))
+
+    # --- playback ---------------------------------------------------------------------------------
+    def toggle_play(self) -> None:
+        self.playhead.toggle()
+        self._last_tick = time.monotonic()
+        if self.playhead.playing:
+            self.timer.start()
+        self.show_time()
+
+    def step(self, frames: int) -> None:
+        self.playhead.step(frames, self.session.fps if self.session else 60.0)
+        self.show_time()
+
+    def seek(self, t: float) -> None:
+        self.playhead.seek(t)
+        self.show_time()
+
+    def set_speed(self, speed: float) -> None:
+        self.playhead.speed = float(speed)
+        self.settings.setValue("speed", float(speed))
+
+    def set_loop(self, mode: str) -> None:
+        self.playhead.loop = mode
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self.playhead.advance(now - self._last_tick)
+        self._last_tick = now
+        if not self.playhead.playing:
+            self.timer.stop()
+        self.show_time()
+
+    def show_time(self) -> None:
+        s = self.session
+        t = self.playhead.time
+        self.playbar.show_time(t, self.playhead.playing)
+        if s is None:
+            return
+        i = s.index_at(t)
+        self.view.show_frame(i, self.playhead.direction, t)
+        self.plot.show_time(t)
+        if self.picked is not None:
+            m = self.picked
+            self.muscles.show_info(m, s.frames.lengths[i, m], s.percent_change[i, m],
+                                   s.rates[i, m] * self.playhead.direction)
+
+    # --- muscles --------------------------------------------------------------------------------------
+    def pick(self, muscle) -> None:
+        self.picked = None if muscle is None or muscle < 0 else int(muscle)
+        self.view.highlight(self.picked)
+        self.plot.set_picked(self.picked)
+        if self.picked is None:
+            self.muscles.show_info(None)
+            self.statusBar().clearMessage()
+        else:
+            m = self.session.model.muscles[self.picked]
+            self.statusBar().showMessage(f"{m.label} — {m.group}")
+        self.show_time()
+
+    def _visibility(self, mask) -> None:
+        self.view.set_visible(mask)
+        self.show_time()
+
+    def set_colour_source(self, source: str) -> None:
+        if self.session is None:
+            return
+        self.session.recolour(source)
+        self.settings.setValue("colour_source", source)
+        self.view.recolour()
+        self.show_time()
+
+    def _bone_opacity(self, opacity: float) -> None:
+        self.view.set_bone_opacity(opacity)
+        self.settings.setValue("bone_opacity", opacity)
+
+    # --- dialogs --------------------------------------------------------------------------------------
+    def export_dialog(self) -> None:
+        if self.session is None:
+            return
+        from .export_dialog import ExportDialog
+
+        ExportDialog(self.session, self.view.current_view, self, time=self.playhead.time).exec()
+
+    def screenshot_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot of the 3D view", "view.png", "PNG image (*.png)")
+        if path:
+            try:
+                self.view.save_screenshot(path)
+                self.statusBar().showMessage(f"Saved {path}", 5000)
+            except (OSError, ValueError) as exc:
+                self.banner.show_error(f"{path}: could not save the screenshot ({exc})")
+
+    def explain_colours(self) -> None:
+        c = self.session.colouring if self.session else None
+        lines = [e.text for e in c.legend] if c else []
+        text = "<br>".join(lines) + (f"<br><br>{c.scale_text}<br><br><b>{c.note}</b>" if c and c.note else "")
+        QMessageBox.information(self, "What the colours mean", text)
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About muscle-viewer",
+                          f"muscle-viewer {__version__}<br>Anatomy: MyoFullBody (MyoSuite, Apache-2.0) · "
+                          f"kinematics: MuJoCo · rendering: VTK/PyVista.")
+
+    # --- settings ---------------------------------------------------------------------------------------
+    def restore(self, first_path: str | None) -> None:
+        """Window layout and preferences from last time, then the first scenario to show."""
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window_state")
+        if state is not None:
+            self.restoreState(state)
+        speed = float(self.settings.value("speed", 1.0))
+        self.playbar.set_speed(speed)
+        self.playhead.speed = speed
+        self.muscles.bones.setValue(int(round(float(self.settings.value("bone_opacity", 1.0)) * 100)))
+        last = self.settings.value("last_scenario")
+        self.library.fill(self.settings.value("recent", []) or [])
+        candidates = [first_path] if first_path else []
+        candidates += [last] if last and not first_path else []
+        for path in candidates:
+            if self.open_path(path):
+                return
+        # The named file was broken (its error shows in the banner): fall back to the default.
+        message = self.banner.label.text() if self.banner.isVisible() else ""
+        if self.session is None:
+            self.open_path(str(DEFAULT_SCENARIO))
+        if message:
+            self.banner.show_error(message + f"\nShowing the default scenario instead: {DEFAULT_SCENARIO.name}.")
+
+    def closeEvent(self, event) -> None:
+        self.timer.stop()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState())
+        self.view.close()
+        super().closeEvent(event)

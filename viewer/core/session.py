@@ -1,0 +1,60 @@
+"""A loaded scenario, ready to show: model, kinematics, one sampled batch and its colours.
+
+The app keeps one Session per open scenario. Opening a new one either fully succeeds or
+raises ViewerError, so the previous Session stays untouched on a bad file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import relative_rate
+from .colour import Colouring
+from .kinematics import Frames, Kinematics
+from .scenario import Scenario, load_checked
+
+PLAY_FPS = 60.0  # samples per second of scenario time kept for playback and plots
+
+
+@dataclass
+class Session:
+    path: Path
+    scenario: Scenario
+    kin: Kinematics
+    frames: Frames
+    colouring: Colouring
+    fps: float = PLAY_FPS
+
+    @classmethod
+    def open(cls, path: str | Path, fps: float = PLAY_FPS, colour_source: str | None = None) -> "Session":
+        scenario, model = load_checked(path)
+        kin = Kinematics(model, scenario)
+        frames = kin.sample(kin.times(fps))
+        return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source), fps)
+
+    @property
+    def model(self):
+        return self.kin.model
+
+    @property
+    def duration(self) -> float:
+        return self.scenario.duration
+
+    def index_at(self, t: float) -> int:
+        return int(np.clip(round(t * self.fps), 0, len(self.frames) - 1))
+
+    def recolour(self, source: str) -> None:
+        self.colouring = Colouring(self.kin, source)
+
+    @cached_property
+    def percent_change(self) -> np.ndarray:
+        """(F, M) length change since t = 0, %."""
+        return (self.frames.lengths / self.frames.lengths[0] - 1.0) * 100.0
+
+    @cached_property
+    def rates(self) -> np.ndarray:
+        """(F, M) relative lengthening rate, %/s."""
+        return relative_rate(self.kin, self.frames)
