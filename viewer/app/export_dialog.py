@@ -125,6 +125,8 @@ class ExportDialog(QDialog):
 
     def _finished(self, code: int, status) -> None:
         self.process = None
+        if code != 0:
+            self._remove_partial()
         self.start_button.setEnabled(True)
         if code == 0:
             self.progress.setValue(100)
@@ -135,6 +137,14 @@ class ExportDialog(QDialog):
             lines = [ln for ln in self._stderr.replace("\r", "\n").splitlines() if ln.strip() and "frames," not in ln]
             self.status.setText(lines[-1] if lines else f"Export stopped (code {code}); nothing was written.")
         self._stderr = ""
+
+    def _remove_partial(self) -> None:
+        """A child killed before it could clean up leaves its temporary file: remove it here."""
+        out = self.output
+        if out is None:
+            return
+        for leftover in out.parent.glob(f".{out.name}.*.part{out.suffix}"):
+            leftover.unlink(missing_ok=True)
 
     def cancel(self) -> None:
         if self.process is None:

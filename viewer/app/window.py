@@ -14,6 +14,7 @@ from viewer import __version__
 from viewer.core.errors import ViewerError
 from viewer.core.paths import DEFAULT_SCENARIO, SCENARIOS_DIR
 from viewer.core.playback import Playhead
+from viewer.core.preview import is_model_file, preview_scenario
 from viewer.core.session import Session
 
 from .library import Library
@@ -153,7 +154,8 @@ class MainWindow(QMainWindow):
     # --- opening scenarios ------------------------------------------------------------------------
     def open_dialog(self) -> None:
         start = str(Path(self.session.path).parent if self.session else SCENARIOS_DIR)
-        path, _ = QFileDialog.getOpenFileName(self, "Open scenario", start, "Scenarios (*.yaml *.yml);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open scenario or model", start,
+                                              "Scenarios and models (*.yaml *.yml *.xml *.mjb);;All files (*)")
         if path:
             self.open_path(path)
 
@@ -162,6 +164,8 @@ class MainWindow(QMainWindow):
         if self.session is not None and Path(path).resolve() == self.session.path.resolve():
             return True
         try:
+            if is_model_file(path):  # a model on its own: open a starter scenario that moves it
+                path = str(preview_scenario(path))
             session = Session.open(path, colour_source=self.settings.value("colour_source", None))
         except ViewerError as exc:
             self.banner.show_error("\n".join(str(p) for p in exc.problems)

@@ -29,7 +29,7 @@ def run(args) -> int:
     from viewer.core.analysis import UNCHANGED_PERCENT, landmark_distances, summarize
 
     scenario, model, kin = load(args.scenario)
-    say(f"{scenario.title}  ({scenario.name}; model {model.key}, {len(model.muscles)} muscles)")
+    say(f"{scenario.title}  ({scenario.name}; model {model.name}, {len(model.muscles)} muscles)")
     say("Change in muscle-tendon length over each phase, % of its length at the phase start.")
     ends = kin.sample([0.0] + [t for p in scenario.phases for t in (p.start, p.end)])
     distances = landmark_distances(kin, ends)

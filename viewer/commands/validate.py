@@ -34,5 +34,5 @@ def run(args) -> int:
                 print(problem, file=sys.stderr)
             continue
         print(f"{scenario.name}: ok ({scenario.title}; {scenario.duration:g} s, "
-              f"{len(scenario.keyframes)} keyframes, model {model.key})")
+              f"{len(scenario.keyframes)} keyframes, model {model.name})")
     return 1 if failed else 0

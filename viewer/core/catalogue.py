@@ -42,6 +42,10 @@ class ModelEntry:
     bone_groups: tuple
     muscles: dict = field(default_factory=dict)  # model name → {name, side, group}
     trunk: tuple = ()  # bodies a lying body rests on
+    # a model's own groups, aliases and landmarks (native model files), added to the shared ones
+    groups: dict = field(default_factory=dict)
+    aliases: dict = field(default_factory=dict)
+    landmarks: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

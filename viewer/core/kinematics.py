@@ -234,6 +234,11 @@ class Kinematics:
                                                   first._raw["body_mat"][0, self.anchor])
 
     # --- public -----------------------------------------------------------------------------
+    @property
+    def free_root(self) -> bool:
+        """Whether the body is placed by posture and anchor (False: it stays where it is built)."""
+        return self._root_adr is not None
+
     @cached_property
     def neutral_lengths(self) -> np.ndarray:
         """Muscle lengths in the neutral pose (all joints at 0): L₀ of the relative rates."""

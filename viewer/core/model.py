@@ -19,6 +19,7 @@ import numpy as np
 from .catalogue import AliasSpec, GroupInfo, ModelEntry, load_catalogue
 from .files import atomic_write
 from .errors import ModelError, Problem, display_path, suggest
+from .native_model import read_native
 from .paths import cache_dir
 
 OBJ = mujoco.mjtObj
@@ -83,9 +84,10 @@ class Coupling:
 
 
 class Model:
-    def __init__(self, mj: mujoco.MjModel, key: str, title: str, entry: ModelEntry | None):
+    def __init__(self, mj: mujoco.MjModel, key: str, title: str, entry: ModelEntry | None, name: str | None = None):
         self.mj = mj
         self.key = key
+        self.name = name or key  # what messages call it: the catalogue name or the path as typed
         self.title = title
         catalogue = load_catalogue()
         self.joints = self._read_joints()
@@ -97,13 +99,15 @@ class Model:
             self.joints[name] = Joint(j.name, j.kind, j.qposadr, j.dofadr, j.lower, j.upper, j.limited,
                                       driver or "(held fixed)")
         self.muscles = self._read_muscles(entry)
-        self.groups = self._read_groups(catalogue.groups)
+        own = entry if entry is not None else ModelEntry("", "", {}, None, ())
+        self.groups = self._read_groups({**catalogue.groups, **own.groups})
         known = set(self.joints)
         self.aliases: dict[str, AliasSpec] = {
-            name: a for name, a in catalogue.aliases.items() if set(a.joints) | set(a.with_) <= known
+            name: a for name, a in {**catalogue.aliases, **own.aliases}.items()
+            if set(a.joints) | set(a.with_) <= known
         }
         self.landmarks = {}
-        for name, spec in catalogue.landmarks.items():
+        for name, spec in {**catalogue.landmarks, **own.landmarks}.items():
             body = mujoco.mj_name2id(mj, OBJ.mjOBJ_BODY, spec.body)
             if body >= 0:
                 self.landmarks[name] = Landmark(name, body, np.array(spec.pos, float), spec.about)
@@ -111,9 +115,7 @@ class Model:
         self.root_body = self._find_root(root)
         trunk = entry.trunk if entry else ()
         self.trunk_bodies = {b for b in (self.body_id(n) for n in trunk) if b >= 0}
-        groups = entry.bone_groups if entry else (0, 1, 2)
-        is_mesh = mj.geom_type == int(mujoco.mjtGeom.mjGEOM_MESH)
-        self.bone_geoms = np.flatnonzero(is_mesh & np.isin(mj.geom_group, groups))
+        self.bone_geoms = self._find_bones(entry)
 
     # --- reading the MjModel -------------------------------------------------------------
     def _read_joints(self) -> dict[str, Joint]:
@@ -177,8 +179,9 @@ class Model:
     def _read_groups(self, known: dict[str, GroupInfo]) -> dict[str, GroupInfo]:
         present = {m.group for m in self.muscles}
         groups = {name: g for name, g in known.items() if name in present}
-        if OTHER_GROUP in present:
-            groups[OTHER_GROUP] = GroupInfo(OTHER_GROUP, "#999999", "Muscles without a group in the catalogue")
+        for name in sorted(present - set(groups)):  # a group only a model file names
+            about = "Muscles without a group in the catalogue" if name == OTHER_GROUP else ""
+            groups[name] = GroupInfo(name, "#999999", about)
         return groups
 
     def _find_root(self, name: str | None) -> int | None:
@@ -192,6 +195,18 @@ class Model:
             if int(mj.jnt_type[j]) == free and mj.body_parentid[mj.jnt_bodyid[j]] == 0:
                 return int(mj.jnt_bodyid[j])
         return None
+
+    def _find_bones(self, entry: ModelEntry | None) -> np.ndarray:
+        """Visual geoms to draw as bones. Catalogue and native models: their mesh geoms. A bare
+        MuJoCo file: every visible mesh or solid primitive that no tendon wraps around."""
+        mj = self.mj
+        visible = np.isin(mj.geom_group, entry.bone_groups if entry else (0, 1, 2))
+        if entry is not None:
+            return np.flatnonzero(visible & (mj.geom_type == int(mujoco.mjtGeom.mjGEOM_MESH)))
+        wrapped = set(mj.wrap_objid[np.isin(mj.wrap_type, [int(mujoco.mjtWrap.mjWRAP_SPHERE),
+                                                           int(mujoco.mjtWrap.mjWRAP_CYLINDER)])].tolist())
+        drawable = np.isin(mj.geom_type, [int(t) for t in _PRIMITIVES] + [int(mujoco.mjtGeom.mjGEOM_MESH)])
+        return np.array([g for g in np.flatnonzero(visible & drawable) if g not in wrapped], dtype=int)
 
     # --- lookups ----------------------------------------------------------------------------
     @cached_property
@@ -221,8 +236,10 @@ class Model:
         return [m for m in self.muscles if m.group == group]
 
     def bone_mesh(self, geom: int) -> tuple[np.ndarray, np.ndarray]:
-        """Vertices (in the geom's frame) and triangles of one bone mesh geom."""
+        """Vertices (in the geom's frame) and triangles of one bone geom (mesh or primitive)."""
         mj = self.mj
+        if int(mj.geom_type[geom]) != int(mujoco.mjtGeom.mjGEOM_MESH):
+            return _primitive_mesh(int(mj.geom_type[geom]), np.array(mj.geom_size[geom]))
         mesh = int(mj.geom_dataid[geom])
         v0, nv = int(mj.mesh_vertadr[mesh]), int(mj.mesh_vertnum[mesh])
         f0, nf = int(mj.mesh_faceadr[mesh]), int(mj.mesh_facenum[mesh])
@@ -230,6 +247,27 @@ class Model:
 
     def bone_geom_name(self, geom: int) -> str:
         return mujoco.mj_id2name(self.mj, OBJ.mjOBJ_GEOM, geom) or self.body_name(int(self.mj.geom_bodyid[geom]))
+
+
+_PRIMITIVES = (mujoco.mjtGeom.mjGEOM_SPHERE, mujoco.mjtGeom.mjGEOM_CAPSULE, mujoco.mjtGeom.mjGEOM_ELLIPSOID,
+               mujoco.mjtGeom.mjGEOM_CYLINDER, mujoco.mjtGeom.mjGEOM_BOX)
+
+
+def _primitive_mesh(kind: int, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Triangles for a MuJoCo primitive in its own frame (MuJoCo sizes are half-lengths)."""
+    import trimesh
+
+    G = mujoco.mjtGeom
+    if kind == int(G.mjGEOM_CAPSULE):
+        mesh = trimesh.creation.capsule(height=2 * size[1], radius=size[0], count=[16, 16])
+    elif kind == int(G.mjGEOM_CYLINDER):
+        mesh = trimesh.creation.cylinder(radius=size[0], height=2 * size[1], sections=24)
+    elif kind == int(G.mjGEOM_BOX):
+        mesh = trimesh.creation.box(extents=2 * size[:3])
+    else:  # sphere, ellipsoid
+        mesh = trimesh.creation.icosphere(subdivisions=2, radius=1.0)
+        mesh.vertices *= size[:3] if kind == int(G.mjGEOM_ELLIPSOID) else size[0]
+    return np.asarray(mesh.vertices, float), np.asarray(mesh.faces, int)
 
 
 # --- loading with a compiled-model cache ----------------------------------------------------------
@@ -275,6 +313,9 @@ def _compile_file(path: Path, shown: str) -> mujoco.MjModel:
 
 
 _loaded: dict[str, Model] = {}
+_loaded_mtime: dict[str, float | None] = {}  # a model file edited on disk is read again
+NATIVE_SUFFIXES = (".yaml", ".yml")
+MODEL_SUFFIXES = (".xml", ".mjb") + NATIVE_SUFFIXES
 
 
 def model_names() -> list[str]:
@@ -295,12 +336,26 @@ def load_model(name_or_path: str | Path | None = None, base_dir: Path | None = N
     path = Path(name)
     if base_dir is not None and not path.is_absolute():
         path = base_dir / path
-    looks_like_file = path.suffix.lower() in (".xml", ".mjb") or "/" in name or "\\" in name
+    looks_like_file = path.suffix.lower() in MODEL_SUFFIXES or "/" in name or "\\" in name
     if not looks_like_file:
         raise ModelError(f"unknown model '{name}'{suggest(name, catalogue.models)}; "
                          f"built-in models: {', '.join(catalogue.models)}")
     key = str(path.resolve())
-    if key not in _loaded:
+    if key not in _loaded or _loaded_mtime.get(key) != _mtime(path):
         shown = display_path(path)
-        _loaded[key] = Model(_compile_file(path, shown), key, path.stem, None)
+        if path.suffix.lower() in NATIVE_SUFFIXES:
+            if not path.exists():
+                raise ModelError([Problem(shown, None, "model file not found")])
+            native = read_native(path)
+            _loaded[key] = Model(native.mj, key, native.title, native.entry, shown)
+        else:
+            _loaded[key] = Model(_compile_file(path, shown), key, path.stem, None, shown)
+        _loaded_mtime[key] = _mtime(path)
     return _loaded[key]
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None

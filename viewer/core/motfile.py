@@ -188,13 +188,13 @@ def _match_columns(table: MotionTable, model, skip_unknown: bool) -> tuple[list[
                                                                       f"{suggest(column, model.poseable)}"))
         else:
             problems.append(Problem(table.file, table.column_line, f"column '{column}' is not a joint of model "
-                                    f"{model.key}{suggest(column, model.poseable)} (see `muscle-viewer joints`; "
+                                    f"{model.name}{suggest(column, model.poseable)} (see `muscle-viewer joints`; "
                                     f"--skip-unknown drops such columns)"))
     if problems:
         raise ViewerError(problems)
     if not joints:
         raise ViewerError([Problem(table.file, table.column_line, f"none of the columns is a joint of model "
-                                                                  f"{model.key} (see `muscle-viewer joints`)")])
+                                                                  f"{model.name} (see `muscle-viewer joints`)")])
     return used, joints
 
 

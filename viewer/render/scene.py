@@ -13,7 +13,10 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
+from viewer.core.props import Props
+
 from .camera import body_points
+from .props import PropActors
 from .tubes import StrandLayout, TubeMesh, resample
 
 BONE_COLOUR = (0.91, 0.87, 0.78)  # ivory
@@ -148,10 +151,16 @@ class Scene:
         self.faded = MuscleTubes(plotter, model, faded, frames, self.style, see_through=True)
         self.focus = MuscleTubes(plotter, model, focus, frames, self.style,
                                  thicker=FOCUS_THICKER if faded.size else 1.0)
+        every = max(1, len(frames) // 12)
         if extent is None:
-            extent = body_points(frames, model, every=max(1, len(frames) // 12))
-        self.extent = extent  # bone points over the exercise: floor size and camera fit
-        self.floor = self._add_floor(plotter) if self.style.floor else None
+            extent = body_points(frames, model, every=every)
+        self.body_extent = extent  # bone points over the exercise: the floor's size
+        self.props = Props(kin)
+        self.prop_actors = PropActors(plotter, self.props)
+        # What the camera keeps in view: the body and the props it uses.
+        self.extent = np.vstack([extent, self.props.points(frames, every)]) if len(self.props) else extent
+        # A fixed-base model (an arm on a stand) is not placed on the floor: draw none.
+        self.floor = self._add_floor(plotter) if self.style.floor and kin.free_root else None
 
     def _add_bones(self, plotter: pv.Plotter) -> list:
         """One actor per bone: a frame only sets each actor's matrix, no vertex is touched."""
@@ -169,13 +178,22 @@ class Scene:
         return actors
 
     def _add_floor(self, plotter: pv.Plotter) -> pv.Actor | None:
-        """A mat under a lying body (or a floor disc under a standing one) so it does not float."""
+        """A mat under a lying body (or a floor disc under a standing one) so it does not float.
+
+        With props the floor is a plain disc under the lowest still prop (bench legs, a bar's
+        frame): the scenario brings its own mat, and a hanging body gets a floor below the frame.
+        """
         posture = self.kin.scenario.posture
-        if posture == "hanging":
+        level = self.props.floor_level()
+        if posture == "hanging" and level >= 0:
             return None
-        lo, hi = _footprint(self.extent)
+        lo, hi = _footprint(self.body_extent)
         centre = (lo + hi) / 2
-        if posture in LYING:
+        if len(self.props):
+            radius = 0.5 * float(np.linalg.norm(hi - lo)) + 0.35
+            mat = pv.Disc(center=(centre[0], centre[1], level - 0.002), inner=0.0, outer=radius, normal=(0, 0, 1),
+                          c_res=64)
+        elif posture in LYING:
             size = (hi - lo) + np.array([0.30, 0.30])
             mat = pv.Box(bounds=(centre[0] - size[0] / 2, centre[0] + size[0] / 2,
                                  centre[1] - size[1] / 2, centre[1] + size[1] / 2, -MAT_THICKNESS, -0.002))
@@ -212,6 +230,7 @@ class Scene:
             actor.Modified()
         self.faded.update(frames, i, colours)
         self.focus.update(frames, i, colours)
+        self.prop_actors.update(frames, i)
 
     @property
     def tubes(self) -> list[MuscleTubes]:

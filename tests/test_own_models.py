@@ -1,0 +1,170 @@
+"""Bring your own model: the native YAML model format, bare MuJoCo files, clear errors."""
+import csv
+import os
+
+import mujoco
+import numpy as np
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, SCENARIOS
+from viewer.cli import main
+from viewer.core.kinematics import Kinematics
+from viewer.core.model import load_model
+from viewer.core.scenario import load_checked
+
+ARM = ROOT / "meshes" / "examples" / "arm" / "arm.yaml"
+BROKEN = FIXTURES / "models" / "broken"
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], np.array(rows[1:], float)
+
+
+def test_native_arm_compiles_bones_joints_and_muscles():
+    model = load_model(ARM)
+    assert [m.name for m in model.muscles] == ["biceps", "brachialis", "triceps_long", "triceps_lateral"]
+    biceps = model.muscles[0]
+    assert (biceps.label, biceps.group, biceps.max_force) == ("Biceps brachii, right", "arm flexors", 620)
+    assert len(model.bone_geoms) == 3  # STL, OBJ and PLY files, read by trimesh
+    assert model.joints["elbow"].upper == pytest.approx(145)
+    assert "elbow_flexion" in model.aliases and {"shoulder", "elbow", "wrist"} <= set(model.landmarks)
+    verts, _ = model.bone_mesh(model.bone_geoms[0])
+    assert np.ptp(verts[:, 2]) == pytest.approx(0.312, abs=0.002)  # 312 mm humerus, units: mm
+
+
+def test_teaching_arm_curl_shortens_the_biceps_and_stretches_the_triceps(tmp_path):
+    out = tmp_path / "curl.csv"
+    assert main(["lengths", str(SCENARIOS / "teaching_arm_curl.yaml"), "-o", str(out), "--fps", "20"]) == 0
+    header, values = read_csv(out)
+    assert header == ["time_s", "biceps", "brachialis", "triceps_long", "triceps_lateral"]
+    top = np.argmin(np.abs(values[:, 0] - 2.0))  # elbow at 120°
+    change = values[top, 1:] / values[0, 1:] - 1
+    assert change[0] < -0.15 and change[1] < -0.15  # biceps, brachialis shorten
+    assert change[2] > 0.10 and change[3] > 0.10  # triceps stretched
+
+
+def test_teaching_arm_exports_a_curl_video(tmp_path, capsys):
+    import imageio_ffmpeg
+
+    out = tmp_path / "curl.mp4"
+    assert main(["export", str(SCENARIOS / "teaching_arm_curl.yaml"), "-o", str(out), "--size", "320x240",
+                 "--fps", "4", "--quiet"]) == 0
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
+    assert frames == 18 and seconds == pytest.approx(4.5, abs=0.3)
+
+
+def test_bare_mujoco_file_by_relative_path_gives_mujocos_own_lengths(tmp_path):
+    (tmp_path / "models").mkdir()
+    xml = tmp_path / "models" / "arm.xml"
+    xml.write_text((FIXTURES / "models" / "two_muscles.xml").read_text())
+    scenario = tmp_path / "curl.yaml"
+    scenario.write_text("format: 1\ntitle: bare curl\nmodel: models/arm.xml\nkeyframes:\n"
+                        "  - time: 0\n    pose: {elbow: 0}\n  - time: 2\n    pose: {elbow: 120}\n    ease: linear\n")
+    out = tmp_path / "lengths.csv"
+    assert main(["lengths", str(scenario), "-o", str(out), "--fps", "10"]) == 0
+    header, values = read_csv(out)
+    assert header == ["time_s", "flexor", "extensor"]
+    mj = mujoco.MjModel.from_xml_path(str(xml))
+    data = mujoco.MjData(mj)
+    for t, *lengths in values:
+        data.qpos[0] = np.radians(60 * t)  # linear 0 → 120° over 2 s
+        mujoco.mj_kinematics(mj, data)
+        mujoco.mj_tendon(mj, data)
+        np.testing.assert_allclose(lengths, data.ten_length, atol=2e-6)  # the CSV keeps micrometres
+    assert values[-1, 1] < values[0, 1] and values[-1, 2] > values[0, 2]
+
+
+def test_bare_mujoco_primitives_are_drawn_as_bones():
+    model = load_model(FIXTURES / "models" / "two_muscles.xml")
+    names = [model.bone_geom_name(g) for g in model.bone_geoms]
+    assert names == ["humerus", "ulna"]  # the wrap cylinder is not a bone
+    verts, faces = model.bone_mesh(model.bone_geoms[0])
+    assert np.ptp(verts[:, 2]) == pytest.approx(0.3 + 2 * 0.03, abs=1e-6)  # capsule: length + two caps
+    scenario, model = load_checked(FIXTURES / "models" / "two_muscles_curl.yaml")
+    frame = Kinematics(model, scenario).at(1.0)
+    assert frame.geom_pos.shape == (2, 3)
+
+
+@pytest.mark.parametrize("name, line, message", [
+    ("missing_mesh", 4, "mesh file 'humerus.stl' not found"),
+    ("empty_mesh", 4, "mesh file 'empty.stl' is empty"),
+    ("corrupt_mesh", 4, "mesh file 'corrupt.stl' has no triangles"),
+    ("unknown_body", 12, "muscle 'biceps' point 2 is on unknown body 'forarm' (did you mean forearm?)"),
+    ("cycle", 4, "bodies form a cycle: a → b → a"),
+    ("unreadable", 3, "not valid YAML"),
+    ("bad_site", None, "cannot load this MuJoCo model"),
+])
+def test_broken_models_give_one_clear_line(capsys, name, line, message):
+    assert main(["validate", str(BROKEN / f"use_{name}.yaml")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0]
+    assert err[0].split(": ", 1)[0].endswith(f"use_{name}.yaml:3")  # the scenario's model: line
+    where = f"{name}.yaml:{line}: " if line else f"{name}.xml: "
+    assert where in err[0] and message in err[0]
+
+
+def test_an_edited_model_file_is_read_again(tmp_path):
+    model_file = tmp_path / "arm.yaml"
+    text = ARM.read_text().replace("file: humerus.stl", f"file: {ARM.parent / 'humerus.stl'}") \
+        .replace("file: forearm.obj", f"file: {ARM.parent / 'forearm.obj'}") \
+        .replace("file: hand.ply", f"file: {ARM.parent / 'hand.ply'}")
+    model_file.write_text(text)
+    first = load_model(model_file)
+    model_file.write_text(text.replace("max_force: 620\n    path:\n      - {body: upper_arm, pos: [0, -22, -10]}",
+                                       "max_force: 700\n    path:\n      - {body: upper_arm, pos: [0, -22, -10]}"))
+    os.utime(model_file, (first.mj.nbody + 1e9, first.mj.nbody + 1e9))
+    again = load_model(model_file)
+    assert again.muscles[0].max_force == 700
+
+
+
+needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from viewer.app.window import MainWindow
+
+    monkeypatch.setenv("MUSCLE_VIEWER_CACHE", str(tmp_path / "cache"))
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.timer.stop()
+
+
+@needs_display
+@pytest.mark.gui
+def test_app_plays_the_teaching_arm_curl(window):
+    assert window.open_path(str(SCENARIOS / "teaching_arm_curl.yaml"))
+    biceps = window.session.model.muscle_index["biceps"]
+    start = window.view.pixels()
+    window.seek(1.0)
+    assert np.abs(window.view.pixels().astype(int) - start.astype(int)).sum(axis=2).astype(bool).mean() > 0.005
+    i = window.session.index_at(1.0)
+    assert window.session.rates[i, biceps] < -2  # shortening: drawn warm
+    assert window.view.painted(1)[i, biceps, 0] > window.view.painted(1)[i, biceps, 2]
+
+
+@needs_display
+@pytest.mark.gui
+@pytest.mark.parametrize("model", [ARM, FIXTURES / "models" / "two_muscles.xml"], ids=["native", "mujoco"])
+def test_app_opens_a_model_file_on_its_own(window, model):
+    assert window.open_path(str(model)), window.banner.label.text()
+    assert window.session.scenario.title == "New exercise"
+    assert window.session.model.muscles[0].name in ("biceps", "flexor")
+    assert len(window.view.scene.bone_actors) == len(window.session.model.bone_geoms) > 0
+
+
+@needs_display
+@pytest.mark.gui
+def test_app_shows_a_broken_model_as_an_error(window):
+    assert window.open_path(str(SCENARIOS / "leg_raise.yaml"))
+    assert not window.open_path(str(BROKEN / "unknown_body.yaml"))
+    assert "is on unknown body 'forarm' (did you mean forearm?)" in window.banner.label.text()
+    assert window.session.scenario.title == "Lying leg raise"
