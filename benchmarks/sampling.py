@@ -16,7 +16,6 @@ import time
 os.environ.setdefault("MUJOCO_GL", "disable")
 
 import mujoco  # noqa: E402
-import numpy as np  # noqa: E402
 
 import viewer.core.kinematics as kinematics  # noqa: E402
 from viewer.core.kinematics import Kinematics  # noqa: E402

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 import sys
+import time as time_module
 from pathlib import Path
 
+from viewer import STARTED
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
 
@@ -28,10 +30,14 @@ def run(scenario: str | None = None, screenshot: str | None = None, settings=Non
     app.setApplicationName("muscle-viewer")
     app.setOrganizationName("muscle-viewer")
     window = MainWindow(settings)
+    sys.excepthook = _report_in(window)
     window.show()
     window.restore(scenario)
     if time is not None:
         window.seek(time)
+    if os.environ.get("MUSCLE_VIEWER_TIMING"):  # benchmarks/app_start.py reads this line
+        window.view.render()
+        print(f"first frame after {time_module.perf_counter() - STARTED:.2f} s", file=sys.stderr, flush=True)
     if screenshot:
         result = {}
 
@@ -49,6 +55,18 @@ def run(scenario: str | None = None, screenshot: str | None = None, settings=Non
         app.exec()
         return result.get("code", 1)
     return app.exec()
+
+
+def _report_in(window):
+    """An unexpected error in a slot shows in the window's banner instead of ending the app."""
+    import traceback
+
+    def hook(kind, value, tb) -> None:
+        traceback.print_exception(kind, value, tb)  # the details stay available on the terminal
+        window.banner.show_error(f"Something went wrong: {kind.__name__}: {value}. "
+                                 "The app is still running; the details are on the terminal.")
+
+    return hook
 
 
 def save_window_image(window, path: str) -> None:
