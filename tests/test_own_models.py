@@ -1,5 +1,6 @@
 """Bring your own model: the native YAML model format, bare MuJoCo files, clear errors."""
 import csv
+import importlib.util
 import os
 
 import mujoco
@@ -168,3 +169,65 @@ def test_app_shows_a_broken_model_as_an_error(window):
     assert not window.open_path(str(BROKEN / "unknown_body.yaml"))
     assert "is on unknown body 'forarm' (did you mean forearm?)" in window.banner.label.text()
     assert window.session.scenario.title == "Lying leg raise"
+
+
+OSIM = ROOT / "meshes" / "examples" / "opensim_arm" / "arm.osim"
+needs_opensim = pytest.mark.skipif(importlib.util.find_spec("opensim") is None,
+                                   reason="optional extra not installed: pip install -e '.[opensim]'")
+
+
+@needs_opensim
+def test_opensim_lengths_match_opensims_own_over_a_motion(tmp_path):
+    import opensim as osim
+
+    out = tmp_path / "lengths.csv"
+    assert main(["lengths", str(SCENARIOS / "opensim_arm_curl.yaml"), "-o", str(out), "--fps", "10"]) == 0
+    header, values = read_csv(out)
+    assert header == ["time_s", "BIClong", "BRA", "TRIlong"]
+    model = osim.Model(str(OSIM))  # OpenSim on its own, as a lab would run it
+    state = model.initSystem()
+    elbow = model.getCoordinateSet().get("elbow_flexion")
+    muscles = [model.getMuscles().get(name) for name in header[1:]]
+    for t, *lengths in values:
+        elbow.setValue(state, np.radians(60 * t))  # the scenario: linear 0 → 120° over 2 s
+        model.realizePosition(state)
+        expected = [m.getLength(state) for m in muscles]
+        np.testing.assert_allclose(lengths, expected, atol=1e-4)  # within 0.1 mm
+    assert values[-1, 1] < 0.9 * values[0, 1] and values[-1, 3] > 1.1 * values[0, 3]
+
+
+@needs_opensim
+def test_opensim_model_has_bones_from_its_geometry_folder_and_plays_a_mot(tmp_path, capsys):
+    model = load_model(OSIM)
+    assert [model.bone_geom_name(g) for g in model.bone_geoms] == ["humerus/humerus.obj", "forearm/forearm.obj"]
+    assert model.muscles[0].label == "Biceps brachii, long head, right"  # catalogue name of MoBL's BIClong
+    mot = tmp_path / "curl.mot"
+    assert main(["convert", str(SCENARIOS / "opensim_arm_curl.yaml"), str(mot), "--fps", "10"]) == 0
+    back = tmp_path / "curl.yaml"
+    assert main(["convert", str(mot), str(back), "--model", str(OSIM)]) == 0
+    scenario, model = load_checked(back)
+    frames = Kinematics(model, scenario).sample([0.5, 1.5])
+    original = Kinematics(*reversed(load_checked(SCENARIOS / "opensim_arm_curl.yaml"))).sample([0.5, 1.5])
+    np.testing.assert_allclose(frames.lengths, original.lengths, atol=5e-4)
+    insertion = [frames.frame(i).path(0)[0][-1] for i in range(2)]  # biceps on the forearm
+    assert insertion[1][2] > insertion[0][2] + 0.03  # the forearm rises: world z is up
+
+
+def test_opensim_without_the_extra_is_one_clear_line(capsys, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_opensim(name, *args, **kwargs):
+        if name == "opensim":
+            raise ImportError("no opensim")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_opensim)
+    from viewer.core import model as model_module
+
+    monkeypatch.setattr(model_module, "_loaded", {})
+    assert main(["validate", str(SCENARIOS / "opensim_arm_curl.yaml")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("OpenSim models need the optional extra: pip install -e \".[opensim]\"")
+    assert len(err.splitlines()) == 1

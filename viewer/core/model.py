@@ -52,6 +52,7 @@ class Joint:
     upper: float
     limited: bool
     driver: str | None  # joint this one follows through an equality constraint
+    neutral: float = 0.0  # value in the model's neutral pose, model units
 
     @property
     def unit(self) -> str:
@@ -97,7 +98,7 @@ class Model:
             driver = self._joint_at_qpos.get(c.ind) if c.ind >= 0 else None
             j = self.joints[name]
             self.joints[name] = Joint(j.name, j.kind, j.qposadr, j.dofadr, j.lower, j.upper, j.limited,
-                                      driver or "(held fixed)")
+                                      driver or "(held fixed)", j.neutral)
         self.muscles = self._read_muscles(entry)
         own = entry if entry is not None else ModelEntry("", "", {}, None, ())
         self.groups = self._read_groups({**catalogue.groups, **own.groups})
@@ -132,7 +133,8 @@ class Model:
             if kind == HINGE:
                 lo, hi = np.degrees(lo), np.degrees(hi)
             joints[name] = Joint(name, "hinge" if kind == HINGE else "slide", int(mj.jnt_qposadr[j]),
-                                 int(mj.jnt_dofadr[j]), float(lo), float(hi), limited and lo < hi, None)
+                                 int(mj.jnt_dofadr[j]), float(lo), float(hi), limited and lo < hi, None,
+                                 float(mj.qpos0[mj.jnt_qposadr[j]]))
             self._joint_at_qpos[int(mj.jnt_qposadr[j])] = name
         return joints
 
@@ -315,7 +317,7 @@ def _compile_file(path: Path, shown: str) -> mujoco.MjModel:
 _loaded: dict[str, Model] = {}
 _loaded_mtime: dict[str, float | None] = {}  # a model file edited on disk is read again
 NATIVE_SUFFIXES = (".yaml", ".yml")
-MODEL_SUFFIXES = (".xml", ".mjb") + NATIVE_SUFFIXES
+MODEL_SUFFIXES = (".xml", ".mjb", ".osim") + NATIVE_SUFFIXES
 
 
 def model_names() -> list[str]:
@@ -343,7 +345,11 @@ def load_model(name_or_path: str | Path | None = None, base_dir: Path | None = N
     key = str(path.resolve())
     if key not in _loaded or _loaded_mtime.get(key) != _mtime(path):
         shown = display_path(path)
-        if path.suffix.lower() in NATIVE_SUFFIXES:
+        if path.suffix.lower() == ".osim":
+            from .opensim_model import load_opensim  # optional: needs the `opensim` extra
+
+            _loaded[key] = load_opensim(path, shown)
+        elif path.suffix.lower() in NATIVE_SUFFIXES:
             if not path.exists():
                 raise ModelError([Problem(shown, None, "model file not found")])
             native = read_native(path)

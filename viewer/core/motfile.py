@@ -239,7 +239,7 @@ def mot_to_scenario(table: MotionTable, model, model_ref: str, title: str, postu
                                     f"is out of range: {joint.lower:g} to {joint.upper:g}{joint.unit}{more}"))
     if problems:
         raise ViewerError(problems)
-    neutral = np.array([joint.to_user(model.mj.qpos0[joint.qposadr]) for joint in joints])
+    neutral = np.array([joint.to_user(joint.neutral) for joint in joints])
     tolerance = np.array([THIN_TOLERANCE_DEG if j.kind == "hinge" else THIN_TOLERANCE_M for j in joints])
     moving = np.any(np.abs(values - neutral) > tolerance * 1e-3, axis=0)
     if not moving.any():  # a file that never leaves neutral still needs one named joint

@@ -1,0 +1,260 @@
+"""OpenSim models (.osim with its Geometry folder), measured by OpenSim itself.
+
+Behind the optional extra `pip install -e ".[opensim]"`. Bones come from the model's mesh
+files, and muscle lengths, rates and paths from OpenSim at each pose, so numbers agree with
+OpenSim's own. The result looks like any other model to the scene, the app and exports: an
+OpenSimModel is a Model, an OpenSimKinematics a Kinematics.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .catalogue import load_catalogue
+from .errors import ModelError, Problem
+from .kinematics import Attachments, Frames, Kinematics, Motion, _pose
+from .model import OTHER_GROUP, Joint, Model, Muscle
+
+# OpenSim frames: x forward, y up, z right. Ours (and MyoFullBody's): x left, y back, z up.
+OSIM_TO_WORLD = np.array([[0.0, 0.0, -1.0], [-1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+MESH_SUFFIXES = (".obj", ".stl", ".ply", ".vtp")
+
+
+def _opensim():
+    import opensim
+
+    opensim.Logger.setLevelString("error")  # keep the terminal for our own one-line messages
+    return opensim
+
+
+def load_opensim(path: Path, shown: str) -> "OpenSimModel":
+    try:
+        osim = _opensim()
+    except ImportError:
+        raise ModelError([Problem(shown, None, "OpenSim models need the optional extra: "
+                                               "pip install -e \".[opensim]\"")]) from None
+    if not path.exists():
+        raise ModelError([Problem(shown, None, "model file not found")])
+    try:
+        model = osim.Model(str(path))
+        state = model.initSystem()
+    except Exception as exc:  # OpenSim reports XML and connection errors as RuntimeError text
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError([Problem(shown, None, f"OpenSim could not read this model: {first}")]) from None
+    return OpenSimModel(model, state, path, shown)
+
+
+class OpenSimModel(Model):
+    backend = "opensim"
+
+    def __init__(self, osim_model, state, path: Path, shown: str):
+        osim = _opensim()
+        self.osim, self.state, self.path = osim_model, state, path
+        self.mj = None  # no MuJoCo model behind this one
+        self.key, self.name, self.title = str(path.resolve()), shown, osim_model.getName() or path.stem
+        catalogue = load_catalogue()
+        self.coordinates = [osim_model.getCoordinateSet().get(i) for i in range(osim_model.getCoordinateSet().getSize())]
+        self.joints = {}
+        for i, c in enumerate(self.coordinates):
+            hinge = c.getMotionType() == osim.Coordinate.Rotational
+            lo, hi = c.getRangeMin(), c.getRangeMax()
+            scale = 180.0 / np.pi if hinge else 1.0
+            self.joints[c.getName()] = Joint(c.getName(), "hinge" if hinge else "slide", i, i, lo * scale, hi * scale,
+                                             bool(lo < hi),  # OpenSim ranges hold even unclamped
+                                             "(coupled)" if c.isDependent(state) else None, c.getDefaultValue())
+        self.couplings = []
+        muscles = osim_model.getMuscles()
+        self.osim_muscles = [muscles.get(i) for i in range(muscles.getSize())]
+        info = catalogue.models[catalogue.default].muscles  # gait-model names match MyoLegs' (psoas_r, …)
+        self.muscles = [Muscle(i, m.getName(), info.get(m.getName(), {}).get("name", m.getName()),
+                               info.get(m.getName(), {}).get("side", ""),
+                               info.get(m.getName(), {}).get("group", OTHER_GROUP), i, m.getMaxIsometricForce())
+                        for i, m in enumerate(self.osim_muscles)]
+        self.groups = self._read_groups(catalogue.groups)
+        known = set(self.joints)
+        self.aliases = {n: a for n, a in catalogue.aliases.items() if set(a.joints) | set(a.with_) <= known}
+        self.landmarks = {}  # the catalogue's landmarks are placed in MyoFullBody's bone frames
+        self.root_body = None
+        self.trunk_bodies = set()
+        bodies = osim_model.getBodySet()
+        self.osim_bodies = [bodies.get(i) for i in range(bodies.getSize())]
+        self._body_names = ["ground"] + [b.getName() for b in self.osim_bodies]
+        self._bones = self._read_bones(osim)
+        self.bone_geoms = np.arange(len(self._bones))
+
+    def _read_bones(self, osim) -> list[dict]:
+        """Mesh files attached to each body (directly or through offset frames), in the body's frame."""
+        model, state = self.osim, self.state
+        model.realizePosition(state)
+        folders = [self.path.parent / "Geometry", self.path.parent]
+        bones = []
+        for b, body in enumerate(self.osim_bodies, start=1):
+            to_body = np.linalg.inv(_transform(body.getTransformInGround(state)))
+            for frame in [body] + _offset_frames_on(osim, model, body):
+                for k in range(frame.getPropertyByName("attached_geometry").size()):
+                    mesh = osim.Mesh.safeDownCast(frame.get_attached_geometry(k))
+                    if mesh is None:
+                        continue
+                    file = next((f / mesh.get_mesh_file() for f in folders if (f / mesh.get_mesh_file()).exists()), None)
+                    if file is None or file.suffix.lower() not in MESH_SUFFIXES:
+                        continue  # OpenSim itself only warns about missing geometry: so do we (skip it)
+                    local = to_body @ _transform(frame.getTransformInGround(state))
+                    scale = np.array([mesh.get_scale_factors().get(i) for i in range(3)])
+                    bones.append({"body": b, "file": file, "scale": scale, "pos": local[:3, 3], "mat": local[:3, :3],
+                                  "name": f"{body.getName()}/{mesh.get_mesh_file()}"})
+        return bones
+
+    # --- the Model interface, for an OpenSim model ------------------------------------------------
+    def body_id(self, name: str) -> int:
+        return self._body_names.index(name) if name in self._body_names else -1
+
+    def body_name(self, body: int) -> str:
+        return self._body_names[body]
+
+    @property
+    def body_names(self) -> list[str]:
+        return self._body_names[1:]
+
+    def bone_mesh(self, geom: int):
+        bone = self._bones[geom]
+        if "verts" not in bone:
+            bone["verts"], bone["faces"] = _read_mesh(bone["file"])
+        return bone["verts"] * bone["scale"], bone["faces"]
+
+    def bone_geom_name(self, geom: int) -> str:
+        return self._bones[geom]["name"]
+
+    def attachments(self) -> Attachments:
+        return Attachments(
+            geom_body=np.array([b["body"] for b in self._bones], dtype=int),
+            geom_pos=np.array([b["pos"] for b in self._bones], float).reshape(-1, 3),
+            geom_mat=np.array([b["mat"] for b in self._bones], float).reshape(-1, 3, 3),
+            landmark_body=np.zeros(0, int), landmark_pos=np.zeros((0, 3)))
+
+
+class OpenSimKinematics(Kinematics):
+    """The scenario's joint channels applied to OpenSim coordinates; OpenSim measures the rest."""
+
+    def __init__(self, model: OpenSimModel, scenario):
+        self.model, self.scenario = model, scenario
+        self.motion = Motion(scenario, model)
+        self.landmark_names: list[str] = []
+        self.anchor = 0
+        self.posture_rotation = np.eye(3)
+        self._root_adr = None  # OpenSim's ground stays where the model builds it
+        self._fixed = model.attachments()
+        self._root = np.eye(4)
+        self._root[:3, :3] = OSIM_TO_WORLD
+
+    @property
+    def neutral_lengths(self) -> np.ndarray:
+        return self._measure(np.zeros((1, 0)), np.zeros((1, 0)), neutral=True)["lengths"][0]
+
+    def sample(self, times) -> Frames:
+        times = np.atleast_1d(np.asarray(times, float))
+        values, rates = self.motion.evaluate(times)
+        raw = self._measure(values, rates)
+        raw["times"] = times
+        return Frames(raw, np.repeat(self._root[None], times.size, axis=0), self._fixed)
+
+    def _measure(self, values: np.ndarray, rates: np.ndarray, neutral: bool = False) -> dict:
+        model = self.model
+        osim_model, state = model.osim, model.state
+        coords = model.coordinates
+        channels = [model.joints[j.name].qposadr for j in self.motion.joints]
+        F, M, B = values.shape[0], len(model.muscles), len(model.osim_bodies) + 1
+        qpos = np.array([[c.getDefaultValue() for c in coords]] * F).reshape(F, len(coords))
+        qpos[:, channels] = values if not neutral else qpos[:, channels]
+        out = {"qpos": qpos, "lengths": np.empty((F, M)), "velocities": np.empty((F, M)),
+               "body_pos": np.zeros((F, B, 3)), "body_mat": np.tile(np.eye(3), (F, B, 1, 1))}
+        paths = []
+        for f in range(F):
+            for c, coord in enumerate(coords):
+                coord.setValue(state, float(qpos[f, c]), False)
+                coord.setSpeedValue(state, 0.0)
+            for k, c in enumerate(channels):
+                coords[c].setSpeedValue(state, float(rates[f, k]) if not neutral else 0.0)
+            osim_model.realizeVelocity(state)
+            for m, muscle in enumerate(model.osim_muscles):
+                out["lengths"][f, m] = muscle.getLength(state)
+                out["velocities"][f, m] = muscle.getLengtheningSpeed(state)
+            for b, body in enumerate(model.osim_bodies, start=1):
+                T = _transform(body.getTransformInGround(state))
+                out["body_pos"][f, b], out["body_mat"][f, b] = T[:3, 3], T[:3, :3]
+            paths.append([_path_points(muscle, state) for muscle in model.osim_muscles])
+        out.update(_pack_paths(paths, M))
+        return out
+
+    def _placement(self, first) -> np.ndarray:
+        return self._root
+
+
+def _pack_paths(paths: list, M: int) -> dict:
+    """Per-frame muscle point lists → the padded path arrays Frames expects (all points are sites)."""
+    F = len(paths)
+    counts = np.array([[len(p) for p in frame] for frame in paths]).reshape(F, M)
+    W = max(int(counts.sum(axis=1).max(initial=0)), 1)
+    xpos = np.zeros((F, W, 3))
+    adr = np.zeros((F, M), np.int32)
+    for f, frame in enumerate(paths):
+        adr[f] = np.concatenate([[0], np.cumsum(counts[f])[:-1]]) if M else []
+        if counts[f].sum():
+            xpos[f, :counts[f].sum()] = np.concatenate([p for p in frame if len(p)])
+    return {"wrap_xpos": xpos, "wrap_obj": np.full((F, W), -1, np.int32), "wrap_adr": adr,
+            "wrap_num": counts.astype(np.int32)}
+
+
+def _path_points(muscle, state) -> np.ndarray:
+    current = muscle.getGeometryPath().getCurrentPath(state)
+    return np.array([[current.get(k).getLocationInGround(state).get(i) for i in range(3)]
+                     for k in range(current.getSize())]).reshape(-1, 3)
+
+
+def _transform(T) -> np.ndarray:
+    R, p = T.R(), T.p()
+    return _pose(np.array([p.get(i) for i in range(3)]), np.array([[R.get(i, j) for j in range(3)] for i in range(3)]))
+
+
+def _offset_frames_on(osim, model, body) -> list:
+    """PhysicalOffsetFrames whose parent is this body (meshes are often attached to them)."""
+    frames = []
+    for comp in model.getComponentsList():
+        frame = osim.PhysicalOffsetFrame.safeDownCast(comp)
+        if frame is not None and frame.getParentFrame().getAbsolutePathString() == body.getAbsolutePathString():
+            frames.append(frame)
+    return frames
+
+
+def _read_mesh(file: Path) -> tuple[np.ndarray, np.ndarray]:
+    if file.suffix.lower() == ".vtp":
+        return _read_vtp(file)
+    import trimesh
+
+    mesh = trimesh.load(str(file), force="mesh")
+    return np.asarray(mesh.vertices, float), np.asarray(mesh.faces, int)
+
+
+def _read_vtp(file: Path) -> tuple[np.ndarray, np.ndarray]:
+    """ASCII VTK XML PolyData, as in OpenSim's Geometry folders: points and (triangulated) polys."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(file).getroot()
+    piece = root.find(".//Piece")
+    arrays = {}
+    for section in ("Points", "Polys"):
+        for data in piece.find(section).iter("DataArray"):
+            if data.get("format", "ascii") != "ascii":
+                raise ModelError([Problem(str(file), None, "only ASCII .vtp geometry is supported; "
+                                                           "save the mesh as OBJ or STL")])
+            arrays[(section, data.get("Name", "Points"))] = np.array(data.text.split(), float)
+    points = arrays[("Points", "Points")].reshape(-1, 3) if ("Points", "Points") in arrays \
+        else next(v for (s, _), v in arrays.items() if s == "Points").reshape(-1, 3)
+    connectivity = arrays[("Polys", "connectivity")].astype(int)
+    offsets = arrays[("Polys", "offsets")].astype(int)
+    faces, start = [], 0
+    for end in offsets:  # fan-triangulate each polygon
+        poly = connectivity[start:end]
+        faces += [[poly[0], poly[k], poly[k + 1]] for k in range(1, len(poly) - 1)]
+        start = end
+    return points, np.array(faces, int).reshape(-1, 3)
