@@ -14,7 +14,7 @@ import numpy as np
 
 from .catalogue import AliasSpec, GroupInfo, LandmarkSpec, ModelEntry
 from .errors import ModelError, Problem, ScenarioError, suggest
-from .yamlsrc import Located, read_yaml
+from .yamlsrc import ProblemCollector, read_yaml
 
 FORMAT = 1
 UNITS = {"m": 1.0, "cm": 0.01, "mm": 0.001}
@@ -36,20 +36,8 @@ class NativeModel:
     title: str
 
 
-class _Reader:
-    """Walks the parsed YAML, collecting problems with their lines instead of stopping at the first."""
-
-    def __init__(self, src: Located):
-        self.src = src
-        self.problems: list[Problem] = []
-
-    def add(self, path: tuple, message: str) -> None:
-        self.problems.append(self.src.problem(path, message))
-
-    def keys(self, mapping: dict, allowed: tuple, path: tuple, what: str) -> None:
-        for key in mapping:
-            if key not in allowed:
-                self.add(path + (key,), f"unknown key '{key}' in {what}{suggest(str(key), allowed)}")
+class _Reader(ProblemCollector):
+    """Typed reads of model values: vectors, numbers, lists."""
 
     def vector(self, value, path: tuple, n: int = 3, default=None) -> np.ndarray | None:
         if value is None:

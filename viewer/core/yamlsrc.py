@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, ScenarioError, display_path
+from .errors import Problem, ScenarioError, display_path, suggest
 
 Path_ = tuple  # a key path: ("keyframes", 2, "pose", "hip_flexion")
 
@@ -34,6 +34,23 @@ class Located:
 
     def problem(self, path: tuple, message: str) -> Problem:
         return Problem(self.file, self.line(*path), message)
+
+
+class ProblemCollector:
+    """Walks parsed YAML collecting every problem with its line, instead of stopping at the first."""
+
+    def __init__(self, src: Located):
+        self.src = src
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple, message: str) -> None:
+        self.problems.append(self.src.problem(path, message))
+
+    def keys(self, mapping: dict, allowed: tuple, path: tuple, what: str) -> None:
+        """One problem per key that is not allowed, with the closest allowed name."""
+        for key in mapping:
+            if key not in allowed:
+                self.add(path + (key,), f"unknown key '{key}' in {what}{suggest(str(key), allowed)}")
 
 
 _constructor = yaml.constructor.SafeConstructor()
