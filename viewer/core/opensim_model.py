@@ -24,6 +24,7 @@ MESH_SUFFIXES = (".obj", ".stl", ".ply", ".vtp")
 def _opensim():
     import opensim
 
+    opensim.Logger.removeFileSink()  # OpenSim would otherwise write opensim.log into the cwd
     opensim.Logger.setLevelString("error")  # keep the terminal for our own one-line messages
     return opensim
 
