@@ -15,7 +15,8 @@ import yaml
 from .easing import DEFAULT_EASE, EASES
 from .files import atomic_write_text
 from .errors import ModelError, Problem, ScenarioError, display_path, suggest
-from .yamlsrc import Located, parse_yaml, read_yaml
+from .props import PropSpec
+from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml
 
 FORMAT = 1
 POSTURES = ("standing", "supine", "prone", "seated", "hanging")
@@ -25,12 +26,13 @@ COLOUR_SOURCES = ("rate", "change", "group", "plain")
 SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
 
 TOP_KEYS = ("format", "title", "summary", "model", "posture", "anchor", "loop", "keyframes", "phases",
-            "focus", "camera", "measure", "colour")
+            "focus", "camera", "measure", "colour", "props")
 KEYFRAME_KEYS = ("time", "pose", "ease")
 PHASE_KEYS = ("name", "from", "to", "caption")
 CAMERA_KEYS = ("view", "azimuth", "elevation", "zoom")
 MEASURE_KEYS = ("label", "from", "to")
 COLOUR_KEYS = ("source", "limit", "neutral")
+PROP_KEYS = ("mesh", "ride", "at", "offset", "rotate", "colour")
 
 
 @dataclass
@@ -69,6 +71,7 @@ class Scenario:
     camera: dict[str, Any] = field(default_factory=dict)
     measure: list[Measure] = field(default_factory=list)
     colour: dict[str, Any] = field(default_factory=dict)
+    props: list[PropSpec] = field(default_factory=list)
     format: int = FORMAT
     path: Path | None = field(default=None, compare=False, repr=False)
     source: Located | None = field(default=None, compare=False, repr=False)
@@ -99,20 +102,8 @@ class Scenario:
 
 
 # --- reading ------------------------------------------------------------------------------------
-class _Checker:
-    """Collects problems while reading; each names the line of the offending key."""
-
-    def __init__(self, src: Located):
-        self.src = src
-        self.problems: list[Problem] = []
-
-    def add(self, path: tuple, message: str) -> None:
-        self.problems.append(self.src.problem(path, message))
-
-    def keys(self, mapping: dict, allowed: tuple, path: tuple, what: str) -> None:
-        for key in mapping:
-            if key not in allowed:
-                self.add(path + (key,), f"unknown key '{key}' in {what}{suggest(key, allowed)}")
+class _Checker(ProblemCollector):
+    """Typed reads of scenario values; each problem names the line of the offending key."""
 
     def text(self, value, path: tuple, required: bool = False) -> str:
         if value is None:
@@ -207,12 +198,13 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
     camera = _read_camera(c, data.get("camera", {}))
     measure = _read_measures(c, data.get("measure", []))
     colour = _read_colour(c, data.get("colour", {}))
+    props = _read_props(c, data.get("props", []))
 
     if c.problems:
         raise ScenarioError(c.problems)
     return Scenario(title=title, summary=summary, model=model, posture=posture, anchor=anchor, loop=loop,
                     keyframes=keyframes, phases=phases, focus=focus, camera=camera, measure=measure,
-                    colour=colour, path=path, source=src)
+                    colour=colour, props=props, path=path, source=src)
 
 
 def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
@@ -343,6 +335,60 @@ def _read_colour(c: _Checker, raw) -> dict:
     return out
 
 
+def _read_props(c: _Checker, raw) -> list[PropSpec]:
+    items = c.sequence(raw, ("props",))
+    out = []
+    for i, item in enumerate(items or []):
+        path = ("props", i)
+        if c.mapping(item, path) is None:
+            continue
+        if True in item:  # YAML reads a bare `on:` key as true
+            c.add(path, f"prop {i + 1}: 'on' is read as true/false in YAML; write 'ride: BODY' for a prop "
+                        f"that moves with a body")
+            item = {k: v for k, v in item.items() if k is not True}
+        c.keys(item, PROP_KEYS, path, f"prop {i + 1}")
+        mesh = c.text(item.get("mesh"), path + ("mesh",), required=True)
+        bodies = {key: _read_bodies(c, item[key], path + (key,)) for key in ("ride", "at") if key in item}
+        if "ride" in item and "at" in item:
+            c.add(path + ("at",), f"prop {i + 1} has both 'ride' (moves with a body) and 'at' (placed once "
+                                  f"by a body); use one")
+        vectors = {key: _read_triple(c, item[key], path + (key,)) for key in ("offset", "rotate") if key in item}
+        colour = None
+        if "colour" in item:
+            colour = c.text(item["colour"], path + ("colour",))
+            if colour and not _is_hex_colour(colour):
+                c.add(path + ("colour",), f"'{_dotted(path + ('colour',))}' must be a colour like \"#8a9099\", "
+                                          f"not '{colour}'")
+                colour = None
+        if mesh and None not in bodies.values() and None not in vectors.values():
+            out.append(PropSpec(mesh, bodies.get("ride", ()), bodies.get("at", ()),
+                                vectors.get("offset", (0.0, 0.0, 0.0)), vectors.get("rotate", (0.0, 0.0, 0.0)),
+                                colour or None))
+    return out
+
+
+def _read_bodies(c: _Checker, raw, path: tuple) -> tuple[str, ...] | None:
+    """A body name, or a list of two (a prop held between them)."""
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not 1 <= len(names) <= 2 or not all(isinstance(n, str) and n for n in names):
+        c.add(path, f"'{_dotted(path)}' must be a body name or a list of two body names, not {_kind(raw)}")
+        return None
+    return tuple(names)
+
+
+def _read_triple(c: _Checker, raw, path: tuple) -> tuple[float, float, float] | None:
+    if not isinstance(raw, list) or len(raw) != 3:
+        c.add(path, f"'{_dotted(path)}' must be a list of three numbers [x, y, z], not {_kind(raw)}")
+        return None
+    values = [c.number(v, path + (k,)) for k, v in enumerate(raw)]
+    return None if None in values else tuple(values)
+
+
+def _is_hex_colour(text: str) -> bool:
+    digits = text[1:]
+    return text.startswith("#") and len(digits) == 6 and all(ch in "0123456789abcdefABCDEF" for ch in digits)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file and check its structure (not yet against its model)."""
     path = Path(path)
@@ -374,6 +420,9 @@ def check_against_model(scenario: Scenario, model) -> None:
     if scenario.anchor is not None and model.body_id(scenario.anchor) < 0:
         problems.append(scenario.problem(("anchor",), f"unknown anchor body '{scenario.anchor}'"
                                          f"{suggest(scenario.anchor, model.body_names)}"))
+    from .props import check_props
+
+    problems += check_props(scenario, model)
     if problems:
         raise ScenarioError(problems)
 
@@ -450,8 +499,13 @@ def _scalar(value) -> str:
     return yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip().removesuffix("\n...").strip()
 
 
+def _flow_scalar(value) -> str:
+    """A value inside {...} or [...]: there ', ' and brackets need quotes, unlike in a block."""
+    return yaml.safe_dump([value], default_flow_style=True, width=10_000, allow_unicode=True).strip()[1:-1]
+
+
 def _flow(mapping: dict) -> str:
-    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in mapping.items()) + "}"
+    return "{" + ", ".join(f"{k}: {_flow_scalar(v)}" for k, v in mapping.items()) + "}"
 
 
 def _num(value: float):
@@ -481,7 +535,7 @@ def dump_scenario(s: Scenario, schema_line: str = SCHEMA_LINE) -> str:
                 entry["caption"] = p.caption
             out.append(f"  - {_flow(entry)}")
     if s.focus:
-        out.append(f"focus: [{', '.join(_scalar(g) for g in s.focus)}]")
+        out.append(f"focus: [{', '.join(_flow_scalar(g) for g in s.focus)}]")
     if s.camera:
         out.append(f"camera: {_flow({k: _num(v) if isinstance(v, float) else v for k, v in s.camera.items()})}")
     if s.measure:
@@ -490,6 +544,9 @@ def dump_scenario(s: Scenario, schema_line: str = SCHEMA_LINE) -> str:
             out.append(f"  - {_flow({'label': m.label, 'from': m.start, 'to': m.end})}")
     if s.colour:
         out.append(f"colour: {_flow(s.colour)}")
+    if s.props:
+        out.append("props:")
+        out += [f"  - {_flow(p.as_dict())}" for p in s.props]
     return "\n".join(out) + "\n"
 
 

@@ -42,6 +42,7 @@ class ExportOptions:
     anti_aliasing: str = "fxaa"  # "fxaa" (cheap smoothing), "msaa" (8 samples: stills), "none" (pixel tests)
     transparent: bool = False  # stills only
     text: bool = True  # title, caption, legend and measuring lines
+    legend: bool = True  # the colour legend (side-by-side panels share one instead)
     crf: int = 20  # H.264 quality (lower is better, 18–23 is visually clean)
     muscles: tuple[int, ...] | None = None  # draw only these muscles (tests, close-ups)
     focus: tuple[str, ...] | None = None  # groups drawn in full; None: the scenario's focus
@@ -117,8 +118,8 @@ class Stage:
                            floor=options.floor)
         focus = list(options.focus) if options.focus is not None else None
         self.scene = Scene(self.plotter, kin, overview, style, focus_groups=focus, extent=extent)
-        self.overlays = Overlays(self.plotter, kin, colouring, self.size, text=options.text)
-        self.rig = CameraRig(kin, extent, self.size, options.view, self.overlays.free_area())
+        self.overlays = Overlays(self.plotter, kin, colouring, self.size, text=options.text, legend=options.legend)
+        self.rig = CameraRig(kin, self.scene.extent, self.size, options.view, self.overlays.free_area())
         self._orbit = None
         self._aim(0.0)
 

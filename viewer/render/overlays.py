@@ -29,8 +29,12 @@ CAPTION_WIDTH = 0.60  # share of the window width for the caption; the legend ta
 
 class Overlays:
     def __init__(self, plotter: pv.Plotter, kin, colouring, size: tuple[int, int], text: bool = True,
-                 unit: float | None = None):
-        """text=False draws nothing: no words and no measuring lines (clean pixels for tests)."""
+                 unit: float | None = None, legend: bool = True):
+        """text=False draws nothing: no words and no measuring lines (clean pixels for tests).
+
+        legend=False leaves the colour legend out (side-by-side panels share one) and lets the
+        caption use the full width.
+        """
         self.plotter = plotter
         self.kin = kin
         self.scenario = kin.scenario
@@ -38,6 +42,7 @@ class Overlays:
         # pixels per design pixel: scales with the frame for exports; a window passes its own
         self.unit = unit if unit is not None else self.height / BASE_HEIGHT
         self.text = text
+        self._caption_share = CAPTION_WIDTH if legend else 0.98
         self._angles = _AngleReadout(kin)
         self._actors2d: list = []
         renderer = plotter.renderer
@@ -48,7 +53,7 @@ class Overlays:
             self.phase = self._text("", 20, (m, self.height - m - 40 * self.unit), "left", "top", colour=DIM_TEXT)
             self.clock = self._text("", 20, (self.width - m, self.height - m), "right", "top")
             self.caption = self._text("", 18, (m, m), "left", "bottom", panel=True)
-            legend_top = self._legend(colouring, m)
+            legend_top = self._legend(colouring, m) if legend else m
             for actor in self._actors2d:
                 renderer.AddViewProp(actor)
             captions = [p.caption for p in self.scenario.phases] + [self.scenario.summary]
@@ -86,7 +91,7 @@ class Overlays:
         return max(20, int(share * self.width / (CHAR_WIDTH * size * self.unit)))
 
     def _wrap_caption(self, text: str) -> list[str]:
-        return textwrap.wrap(text or "", self._chars_per_line(CAPTION_WIDTH - 0.04, 18))
+        return textwrap.wrap(text or "", self._chars_per_line(self._caption_share - 0.04, 18))
 
     def _legend(self, colouring, m: float) -> float:
         """Swatches with plain-words lines, bottom right; the numbers and the effort note below."""

@@ -1,0 +1,149 @@
+"""The exercise library (issue 6): each new scenario teaches what its lengths show.
+
+Every assertion here reads muscle-tendon lengths (through `summarize`, the numbers behind
+`muscle-viewer summary`) or bone positions, never caption text.
+"""
+import numpy as np
+import pytest
+
+from tests.conftest import SCENARIOS
+from viewer.core.analysis import summarize
+from viewer.core.kinematics import Kinematics
+from viewer.core.scenario import load_checked
+
+LIBRARY = ("hanging_leg_raise", "leg_raise_pelvic_tilt", "bicep_curl", "bench_press", "glute_bridge")
+
+
+@pytest.fixture(scope="module")
+def library():
+    out = {}
+    for name in LIBRARY + ("leg_raise",):
+        scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
+        out[name] = Kinematics(model, scenario)
+    return out
+
+
+def movers(kin, phase: int, direction: str, top: int = 8) -> list[str]:
+    """Labels of the top movers of one phase ('Iliacus (right and left)', ...)."""
+    summary = summarize(kin, top=top)[phase]
+    return [m.label for m in (summary.shortening if direction == "shorter" else summary.lengthening)]
+
+
+def change(kin, muscle: str, start: float, end: float) -> float:
+    ends = kin.sample([start, end]).lengths[:, kin.model.muscle_index[muscle]]
+    return (ends[1] / ends[0] - 1) * 100
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_every_new_scenario_has_captioned_phases_focus_and_a_camera(library, name):
+    scenario = library[name].scenario
+    assert scenario.summary and scenario.camera and scenario.focus
+    assert len(scenario.phases) >= 3 and all(p.caption for p in scenario.phases)
+    assert scenario.props, "each exercise shows its equipment"
+
+
+def _has(labels, *names):
+    return all(any(label.startswith(n) for label in labels) for n in names)
+
+
+def test_hanging_leg_raise_lifts_with_the_hip_flexors_and_curls_with_the_abdominals(library):
+    kin = library["hanging_leg_raise"]
+    assert movers(kin, 0, "shorter", 2) == ["Iliacus (right and left)", "Psoas major (right and left)"]
+    assert abs(change(kin, "rect_abd_r", 0, 2.5)) < 0.5  # legs up: the rectus abdominis keeps its length
+    curl = movers(kin, 1, "shorter", 6)
+    assert _has(curl, "Rectus abdominis") and all("oblique" in m or "Rectus" in m for m in curl)
+    assert change(kin, "rect_abd_r", 2.5, 4) < -15
+    # arms overhead: the hands are above the head all along
+    frames = kin.sample(kin.times(4))
+    model = kin.model
+    hands, head = frames.body_pos[:, model.body_id("capitate_r"), 2], frames.body_pos[:, model.body_id("head"), 2]
+    assert (hands > head + 0.3).all()
+
+
+def test_pelvic_tilt_moves_the_rectus_abdominis_clearly_more_than_the_rigid_leg_raise(library):
+    tilt, rigid = library["leg_raise_pelvic_tilt"], library["leg_raise"]
+    tilted, still = change(tilt, "rect_abd_r", 0, 2.5), change(rigid, "rect_abd_r", 0, 2.5)
+    assert tilted < -10 and abs(still) < 0.5
+    assert _has(movers(tilt, 0, "shorter", 12), "Iliacus", "Rectus abdominis", "Psoas major")
+    # the pelvis tilts by a quarter to a third of the hip flexion, and the legs still end vertical
+    top = tilt.scenario.keyframes[1].pose
+    assert 0.25 <= top["trunk_flexion"] / top["hip_flexion"] <= 0.34
+    assert top["trunk_flexion"] + top["hip_flexion"] == pytest.approx(90, abs=1)
+    # part of the rise comes from the pelvis, so the hip flexors shorten less than in the rigid raise
+    assert change(rigid, "iliacus_r", 0, 2.5) < change(tilt, "iliacus_r", 0, 2.5) < -15
+
+
+def test_bicep_curl_shortens_the_elbow_flexors_and_stretches_the_triceps(library):
+    kin = library["bicep_curl"]
+    up = movers(kin, 0, "shorter", 6)
+    assert _has(up, "Brachialis", "Biceps brachii, short head", "Biceps brachii, long head")
+    assert _has(movers(kin, 0, "longer", 4), "Triceps, medial head", "Triceps, lateral head", "Triceps, long head")
+    assert _has(movers(kin, 2, "longer", 6), "Brachialis", "Biceps brachii, short head")
+    assert change(kin, "BIClong", 0, 2) < -8 and change(kin, "TRIlong", 0, 2) > 8
+
+
+def test_bench_press_stretches_the_pectorals_lowering_and_shortens_them_pressing(library):
+    kin = library["bench_press"]
+    pectorals = ("Pectoralis major, clavicular part", "Pectoralis major, sternal part",
+                 "Pectoralis major, lower (costal) part")
+    assert _has(movers(kin, 0, "longer", 10), *pectorals)
+    assert _has(movers(kin, 2, "shorter", 10), *pectorals)
+    for muscle in ("PECM1", "PECM2", "PECM3", "PECM1_l", "PECM2_l", "PECM3_l"):
+        assert change(kin, muscle, 0, 2) > 5 and change(kin, muscle, 2.5, 4.5) < -5
+
+
+def test_glute_bridge_shortens_gluteus_maximus_and_stretches_the_hip_flexors(library):
+    kin = library["glute_bridge"]
+    assert all(m.startswith("Gluteus maximus") for m in movers(kin, 0, "shorter", 3))
+    assert _has(movers(kin, 0, "longer"), "Iliacus", "Psoas major")
+    assert all(m.startswith("Gluteus maximus") for m in movers(kin, 2, "longer", 3))
+
+
+def _lowest(kin, frames, bodies) -> np.ndarray:
+    """Lowest bone point of the given bodies in every frame (metres above the floor)."""
+    model = kin.model
+    ids = {model.body_id(b) for b in bodies}
+    low = np.full(len(frames), np.inf)
+    for g, geom in enumerate(model.bone_geoms):
+        if int(model.mj.geom_bodyid[geom]) in ids:
+            verts, _ = model.bone_mesh(geom)
+            z = np.einsum("fj,nj->fn", frames.geom_mat[:, g, 2], verts[::4]) + frames.geom_pos[:, g, 2][:, None]
+            low = np.minimum(low, z.min(axis=1))
+    return low
+
+
+def test_glute_bridge_keeps_the_feet_and_upper_back_on_the_mat(library):
+    kin = library["glute_bridge"]
+    frames = kin.sample(kin.times(10))
+    back = _lowest(kin, frames, ["torso", "scapula_r", "scapula_l"])
+    feet = _lowest(kin, frames, ["calcn_r", "toes_r", "calcn_l", "toes_l"])
+    pelvis = _lowest(kin, frames, ["pelvis", "sacrum"])
+    assert np.abs(back).max() < 0.015 and np.abs(feet).max() < 0.015  # resting on, not in or above, the mat
+    assert pelvis.max() - pelvis[0] > 0.10  # the hips rise
+
+
+def test_bench_press_feet_reach_the_floor_under_the_bench(library):
+    from viewer.core.props import Props
+
+    kin = library["bench_press"]
+    floor = Props(kin).floor_level()
+    feet = _lowest(kin, kin.sample([0.0]), ["calcn_r", "toes_r"])[0]
+    assert floor == pytest.approx(-0.44, abs=0.02)  # a 43 cm bench under the back
+    assert feet == pytest.approx(floor, abs=0.025)
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_props_sit_where_the_body_needs_them(library, name):
+    """Mats and benches carry the resting body at the start: their top is at the lowest trunk point."""
+    from viewer.core.props import Props
+
+    kin = library[name]
+    props = Props(kin)
+    frames = kin.sample([0.0])
+    back = _lowest(kin, frames, ["torso", "scapula_r", "scapula_l", "pelvis", "sacrum"])[0]
+    for p, spec in enumerate(props.specs):
+        top = props.world_vertices(p, props.transforms(frames, 0)[p])[:, 2].max()
+        if spec.mesh in ("floor_mat", "bench"):
+            assert top == pytest.approx(back, abs=0.015), spec
+        if spec.mesh == "floor_mat":
+            assert props.floor_level() == pytest.approx(-0.012, abs=0.003)  # the mat lies on the floor
