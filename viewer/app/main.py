@@ -19,7 +19,8 @@ def ensure_display() -> None:
                           "`muscle-viewer export` and `snapshot` work without one")
 
 
-def run(scenario: str | None = None, screenshot: str | None = None, settings=None, time: float | None = None) -> int:
+def run(scenario: str | None = None, screenshot: str | None = None, settings=None, time: float | None = None,
+        edit: bool = False) -> int:
     ensure_display()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -33,6 +34,8 @@ def run(scenario: str | None = None, screenshot: str | None = None, settings=Non
     sys.excepthook = _report_in(window)
     window.show()
     window.restore(scenario)
+    if edit:
+        window.set_editing(True)
     if time is not None:
         window.seek(time)
     if os.environ.get("MUSCLE_VIEWER_TIMING"):  # benchmarks/app_start.py reads this line

@@ -55,7 +55,8 @@ class View3D(QObject):
         w, h = self.plotter.window_size
         return max(int(w), 64), max(int(h), 64)
 
-    def show_session(self, session, bone_opacity: float = 1.0) -> None:
+    def show_session(self, session, bone_opacity: float = 1.0, aim: bool = True) -> None:
+        """aim=False keeps the camera where the user left it (the editor rebuilding after an edit)."""
         self.session = session
         self._painted.clear()
         if self.overlays is not None:
@@ -65,8 +66,11 @@ class View3D(QObject):
         self.scene = Scene(self.plotter, session.kin, session.frames, SceneStyle(bone_opacity=bone_opacity))
         self.hidden = np.zeros(len(session.model.muscles), bool)
         self.highlighted = None
-        self.current_view = session.scenario.camera.get("view", "left")
-        self._rebuild_overlays(aim=True)
+        if aim:
+            self.current_view = session.scenario.camera.get("view", "left")
+        i, direction, t = self._shown
+        self._shown = (min(i, len(session.frames) - 1), direction, t)  # the new scenario may be shorter
+        self._rebuild_overlays(aim=aim)
 
     def _rebuild_overlays(self, aim: bool = True) -> None:
         if self.session is None:
@@ -109,6 +113,16 @@ class View3D(QObject):
         frames = self.session.frames
         self.scene.update(frames, i, self.painted(direction)[i])
         self.overlays.update(frames, i, t)
+        self.plotter.renderer.ResetCameraClippingRange()
+        self.render()
+
+    def show_pose(self, frames, t: float) -> None:
+        """Frame 0 of a one-off batch (the editor's sliders), coloured like the frame shown before."""
+        if self.session is None:
+            return
+        i, direction, _ = self._shown
+        self.scene.update(frames, 0, self.painted(direction)[i])
+        self.overlays.update(frames, 0, t)
         self.plotter.renderer.ResetCameraClippingRange()
         self.render()
 

@@ -17,6 +17,8 @@ from viewer.core.playback import Playhead
 from viewer.core.preview import is_model_file, preview_scenario
 from viewer.core.session import Session
 
+from .editing import EditingMixin
+from .compare_window import open_comparison
 from .library import Library
 from .muscles import MusclePanel
 from .playbar import PlayBar
@@ -50,7 +52,7 @@ class ErrorBanner(QWidget):
         self.show()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(EditingMixin, QMainWindow):
     def __init__(self, settings: QSettings | None = None):
         super().__init__()
         self.settings = settings or QSettings("muscle-viewer", "muscle-viewer")
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.view.widget, 1)
         column.addWidget(self.playbar)
         self.setCentralWidget(central)
+        self._init_editing(column)  # hot reload; the editor's keyframe strip joins this column
 
         self.library = Library(self)
         self.muscles = MusclePanel(self)
@@ -113,9 +116,12 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&Open scenario…", self.open_dialog, QKeySequence.Open)
         self.recent_menu = file.addMenu("Open &recent")
+        self._editing_menus(bar, file)  # Save, Save as, and the Edit menu
         file.addSeparator()
         self._action(file, "&Export video or image…", self.export_dialog, "Ctrl+E")
         self._action(file, "Save &screenshot of the 3D view…", self.screenshot_dialog, "Ctrl+Shift+S")
+        self._action(file, "&Compare with…", lambda: open_comparison(self),
+                     tip="Play another scenario side by side with this one")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit)
         play = bar.addMenu("&Playback")
@@ -163,6 +169,8 @@ class MainWindow(QMainWindow):
         """Load a scenario; on any problem show it and keep the current one."""
         if self.session is not None and Path(path).resolve() == self.session.path.resolve():
             return True
+        if not self._editing_may_leave("open another scenario"):
+            return False
         try:
             if is_model_file(path):  # a model on its own: open a starter scenario that moves it
                 path = str(preview_scenario(path))
@@ -182,7 +190,7 @@ class MainWindow(QMainWindow):
     def _kept_note(self) -> str:
         return f"\nStill showing: {self.session.scenario.title}." if self.session else ""
 
-    def set_session(self, session: Session) -> None:
+    def set_session(self, session: Session, aim: bool = True) -> None:
         self.session = session
         self.picked = None
         scenario = session.scenario
@@ -190,16 +198,17 @@ class MainWindow(QMainWindow):
         self.playhead = Playhead(session.duration, loop=scenario.loop, speed=self.playhead.speed)
         self.playbar.set_duration(session.duration)
         self.playbar.set_loop(scenario.loop)
-        self.view.show_session(session, bone_opacity=self.muscles.bones.value() / 100.0)
+        self.view.show_session(session, bone_opacity=self.muscles.bones.value() / 100.0, aim=aim)
         self.muscles.show_model(session.model, scenario.focus, session.colouring.key)
         self.muscles.show_info(None)
         self.plot.show_session(session)
         self._remember(str(session.path))
         self.library.mark_current(str(session.path))
+        self._editing_session_changed(session)  # title marker, hot reload, editor follows
         self.show_time()
 
     def _remember(self, path: str) -> None:
-        recent = [p for p in (self.settings.value("recent", []) or []) if p != path]
+        recent = [p for p in self.settings.value("recent", [], type=list) if p != path]
         recent = ([path] + recent)[:MAX_RECENT]
         self.settings.setValue("recent", recent)
         self.settings.setValue("last_scenario", path)
@@ -252,6 +261,7 @@ class MainWindow(QMainWindow):
             m = self.picked
             self.muscles.show_info(m, s.frames.lengths[i, m], s.percent_change[i, m],
                                    s.rates[i, m] * self.playhead.direction)
+        self._editing_time(t)
 
     # --- muscles --------------------------------------------------------------------------------------
     def pick(self, muscle) -> None:
@@ -324,7 +334,7 @@ class MainWindow(QMainWindow):
         self.playhead.speed = speed
         self.muscles.bones.setValue(int(round(float(self.settings.value("bone_opacity", 1.0)) * 100)))
         last = self.settings.value("last_scenario")
-        self.library.fill(self.settings.value("recent", []) or [])
+        self.library.fill(self.settings.value("recent", [], type=list))
         candidates = [first_path] if first_path else []
         candidates += [last] if last and not first_path else []
         for path in candidates:
@@ -338,6 +348,9 @@ class MainWindow(QMainWindow):
             self.banner.show_error(message + f"\nShowing the default scenario instead: {DEFAULT_SCENARIO.name}.")
 
     def closeEvent(self, event) -> None:
+        if not self._editing_may_leave("close"):
+            event.ignore()
+            return
         self.timer.stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())

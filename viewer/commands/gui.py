@@ -19,6 +19,7 @@ def add_parser(sub) -> None:
     p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file to open")
     p.add_argument("--screenshot", metavar="F.png", help="render, save the whole window as PNG, and exit")
     p.add_argument("--time", type=float, default=None, metavar="SECONDS", help="open at this time of the exercise")
+    p.add_argument("--edit", action="store_true", help="open in editor mode (sliders, keyframes, phases)")
     p.set_defaults(run=run)
 
 
@@ -29,4 +30,4 @@ def run(args) -> int:
 
     if args.screenshot:
         output_path(args.screenshot, (".png",))
-    return run_app(args.scenario, args.screenshot, time=args.time)
+    return run_app(args.scenario, args.screenshot, time=args.time, edit=args.edit)

@@ -14,7 +14,7 @@ import numpy as np
 from .analysis import relative_rate
 from .colour import Colouring
 from .kinematics import Frames, Kinematics
-from .scenario import Scenario, load_checked
+from .scenario import Scenario, check_against_model, load_checked
 
 PLAY_FPS = 60.0  # samples per second of scenario time kept for playback and plots
 
@@ -33,6 +33,20 @@ class Session:
         scenario, model = load_checked(path)
         kin = Kinematics(model, scenario)
         frames = kin.sample(kin.times(fps))
+        return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source), fps)
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, model=None, fps: float = PLAY_FPS,
+                      colour_source: str | None = None) -> "Session":
+        """A Session for a scenario held in memory (the editor's), checked like a file."""
+        if model is None:
+            from .model import load_model
+
+            model = load_model(scenario.model, scenario.base_dir)
+        check_against_model(scenario, model)
+        kin = Kinematics(model, scenario)
+        frames = kin.sample(kin.times(fps))
+        path = scenario.path or scenario.base_dir / "untitled.yaml"
         return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source), fps)
 
     @property
