@@ -5,10 +5,9 @@ differ the shorter one holds its last pose (or, if chosen, is stretched to the l
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget)
 
 from viewer.core.errors import ViewerError
@@ -18,10 +17,10 @@ from viewer.core.colour import Colouring
 from viewer.render.compare import panel_time, share_scale
 from viewer.render.overlays import Overlays
 
+from .clock import PlaybackClock
 from .playbar import PlayBar
 from .view3d import TEXT_SCALE, View3D
 
-TICK_MS = 16
 
 
 class PanelView(View3D):
@@ -52,7 +51,7 @@ def legend_html(colouring) -> str:
     return f"{swatches}<br><span style='color:#666'>{note}</span>"
 
 
-class CompareWindow(QWidget):
+class CompareWindow(PlaybackClock, QWidget):
     def __init__(self, sessions: list[Session], parent=None, sync: str = "hold"):
         super().__init__(parent, Qt.Window)
         self.sessions = sessions
@@ -64,7 +63,6 @@ class CompareWindow(QWidget):
         self.setWindowTitle(f"Compare: {titles} — muscle-viewer")
         self.longest = max(s.duration for s in sessions)
         self.playhead = Playhead(self.longest, loop="repeat")
-        self._last_tick = time.monotonic()
 
         self.views = [PanelView(self) for _ in sessions]
         row = QHBoxLayout()
@@ -95,8 +93,7 @@ class CompareWindow(QWidget):
         pb.seek.connect(self.seek)
         pb.speed_changed.connect(lambda s: setattr(self.playhead, "speed", float(s)))
         pb.loop_changed.connect(lambda mode: setattr(self.playhead, "loop", mode))
-        self.timer = QTimer(self, interval=TICK_MS)
-        self.timer.timeout.connect(self._tick)
+        self._init_clock()
         self.resize(1500, 760)
 
     def load(self) -> None:
@@ -124,28 +121,8 @@ class CompareWindow(QWidget):
         self.sync = sync
         self.show_time()
 
-    def toggle_play(self) -> None:
-        self.playhead.toggle()
-        self._last_tick = time.monotonic()
-        if self.playhead.playing:
-            self.timer.start()
-        self.show_time()
-
-    def step(self, frames: int) -> None:
-        self.playhead.step(frames, self.sessions[0].fps)
-        self.show_time()
-
-    def seek(self, t: float) -> None:
-        self.playhead.seek(t)
-        self.show_time()
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        self.playhead.advance(now - self._last_tick)
-        self._last_tick = now
-        if not self.playhead.playing:
-            self.timer.stop()
-        self.show_time()
+    def frame_rate(self) -> float:
+        return self.sessions[0].fps
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Space:

@@ -1,11 +1,10 @@
 """Main window: 3D view, exercise library, muscle panel, plot and playback bar."""
 from __future__ import annotations
 
-import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
                                QToolButton, QVBoxLayout, QWidget)
@@ -17,6 +16,7 @@ from viewer.core.playback import Playhead
 from viewer.core.preview import is_model_file, preview_scenario
 from viewer.core.session import Session
 
+from .clock import PlaybackClock
 from .editing import EditingMixin
 from .compare_window import open_comparison
 from .library import Library
@@ -25,7 +25,6 @@ from .playbar import PlayBar
 from .plot import PlotPanel
 from .view3d import VIEW_KEYS, View3D
 
-TICK_MS = 16  # ~60 Hz; the playhead uses real elapsed time, so a slow tick never slows the motion
 MAX_RECENT = 8
 
 
@@ -52,7 +51,7 @@ class ErrorBanner(QWidget):
         self.show()
 
 
-class MainWindow(EditingMixin, QMainWindow):
+class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
     def __init__(self, settings: QSettings | None = None):
         super().__init__()
         self.settings = settings or QSettings("muscle-viewer", "muscle-viewer")
@@ -60,7 +59,6 @@ class MainWindow(EditingMixin, QMainWindow):
         self.session: Session | None = None
         self.playhead = Playhead(0.0)
         self.picked: int | None = None
-        self._last_tick = time.monotonic()
 
         self.view = View3D(self)
         self.banner = ErrorBanner(self)
@@ -83,8 +81,7 @@ class MainWindow(EditingMixin, QMainWindow):
         bottom = self._dock("Length over time", self.plot, Qt.BottomDockWidgetArea)
         self._menus()
         self._connect()
-        self.timer = QTimer(self, interval=TICK_MS)
-        self.timer.timeout.connect(self._tick)
+        self._init_clock()
         self.statusBar().showMessage("Space: play/pause · ←/→: step · 1–6: views · F: fit")
         self.resize(1500, 900)
         # The model is the point: give it most of the window until the user moves things.
@@ -218,20 +215,8 @@ class MainWindow(EditingMixin, QMainWindow):
             self.recent_menu.addAction(Path(p).name, lambda checked=False, p=p: self.open_path(p))
 
     # --- playback ---------------------------------------------------------------------------------
-    def toggle_play(self) -> None:
-        self.playhead.toggle()
-        self._last_tick = time.monotonic()
-        if self.playhead.playing:
-            self.timer.start()
-        self.show_time()
-
-    def step(self, frames: int) -> None:
-        self.playhead.step(frames, self.session.fps if self.session else 60.0)
-        self.show_time()
-
-    def seek(self, t: float) -> None:
-        self.playhead.seek(t)
-        self.show_time()
+    def frame_rate(self) -> float:
+        return self.session.fps if self.session else 60.0
 
     def set_speed(self, speed: float) -> None:
         self.playhead.speed = float(speed)
@@ -239,14 +224,6 @@ class MainWindow(EditingMixin, QMainWindow):
 
     def set_loop(self, mode: str) -> None:
         self.playhead.loop = mode
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        self.playhead.advance(now - self._last_tick)
-        self._last_tick = now
-        if not self.playhead.playing:
-            self.timer.stop()
-        self.show_time()
 
     def show_time(self) -> None:
         s = self.session
