@@ -22,7 +22,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from viewer.core.errors import ViewerError
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     failed = 0
     for name in args.files:

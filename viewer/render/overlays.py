@@ -25,15 +25,23 @@ MEASURE_COLOUR = (1.0, 0.86, 0.35)  # a yellow that differs from both warm and c
 CHAR_WIDTH = 0.52  # average glyph width / font size for the default sans font
 BASE_HEIGHT = 720.0  # sizes below are pixels at this window height
 CAPTION_WIDTH = 0.60  # share of the window width for the caption; the legend takes the rest
+WINDOW_TEXT_SCALE = (0.85, 1.1)  # in a window text keeps a readable size whatever its height
+
+
+def text_unit(height: int, window: bool = True) -> float:
+    """Pixels per design pixel: text scales with an export's height; a window keeps it readable."""
+    unit = height / BASE_HEIGHT
+    return min(max(unit, WINDOW_TEXT_SCALE[0]), WINDOW_TEXT_SCALE[1]) if window else unit
 
 
 class Overlays:
     def __init__(self, plotter: pv.Plotter, kin, colouring, size: tuple[int, int], text: bool = True,
-                 unit: float | None = None, legend: bool = True):
-        """text=False draws nothing: no words and no measuring lines (clean pixels for tests).
+                 unit: float | None = None, legend: bool = True, hidden: np.ndarray | None = None):
+        """kin: the scenario's FrameFeed. text=False draws nothing: no words and no measuring lines
+        (clean pixels for tests).
 
         legend=False leaves the colour legend out (side-by-side panels share one) and lets the
-        caption use the full width.
+        caption use the full width. hidden (bool per muscle) leaves hidden groups out of the legend.
         """
         self.plotter = plotter
         self.kin = kin
@@ -43,7 +51,8 @@ class Overlays:
         self.unit = unit if unit is not None else self.height / BASE_HEIGHT
         self.text = text
         self._caption_share = CAPTION_WIDTH if legend else 0.98
-        self._angles = _AngleReadout(kin)
+        self._angles = kin.readout
+        self._hidden = hidden
         self._actors2d: list = []
         renderer = plotter.renderer
         m = 16 * self.unit
@@ -99,7 +108,8 @@ class Overlays:
         x0 = self.width * (CAPTION_WIDTH + 0.03)
         share = 1.0 - CAPTION_WIDTH - 0.03 - m / self.width
         small = 15
-        notes = [colouring.scale_text] if colouring.scale_text else []
+        scale = colouring.scale_text_for(self._hidden)
+        notes = [scale] if scale else []
         if colouring.note:
             notes += textwrap.wrap(colouring.note, self._chars_per_line(share, small))
         y = m
@@ -108,7 +118,7 @@ class Overlays:
             y += (len(notes) * 1.2 * small + 10) * u
         swatch = 16 * u
         quads = []
-        for entry in reversed(colouring.legend):
+        for entry in reversed(colouring.legend_for(self._hidden)):
             self._text(entry.text, 17, (x0 + swatch + 10 * u, y), "left", "bottom")
             quads.append(((x0, y + 2 * u), swatch, entry.rgb))
             y += 26 * u
@@ -149,45 +159,6 @@ class Overlays:
             self.plotter.renderer.RemoveViewProp(actor)
         for line in self._measures:
             line.remove()
-
-
-class _AngleReadout:
-    """The angle that moves most in the current phase, in the scenario's own words ('Hip flexion 45°')."""
-
-    def __init__(self, kin):
-        model, scenario = kin.model, kin.scenario
-        names = []
-        for key in scenario.keyframes:
-            names += [n for n in key.pose if n not in names]
-        self._channels = []  # (label, qpos address, factor to user units)
-        for name in names:
-            alias = model.aliases.get(name)
-            joint_name, sign = next(iter(alias.joints.items())) if alias else (name, 1)
-            joint = model.joints.get(joint_name)
-            if joint is None or joint.kind != "hinge":
-                continue
-            self._channels.append((name.replace("_", " ").capitalize(), joint.qposadr, sign * 180.0 / np.pi))
-        spans = [p for p in scenario.phases] or []
-        ends = kin.sample(sorted({0.0, scenario.duration, *[t for p in spans for t in (p.start, p.end)]}))
-        values = self._values(ends.qpos)  # (T, C)
-        at = {round(float(t), 9): values[k] for k, t in enumerate(ends.times)}
-        self._overall = int(np.argmax(np.ptp(values, axis=0))) if self._channels else None
-        self._main = {}
-        for p in spans:
-            moved = np.abs(at[round(p.start, 9)] - at[round(p.end, 9)]) if self._channels else None
-            self._main[id(p)] = int(np.argmax(moved)) if moved is not None and moved.max() > 0.5 else self._overall
-
-    def _values(self, qpos: np.ndarray) -> np.ndarray:
-        if not self._channels:
-            return np.zeros((qpos.shape[0], 0))
-        return np.stack([qpos[:, adr] * f for _, adr, f in self._channels], axis=1)
-
-    def text(self, qpos: np.ndarray, phase) -> str:
-        c = self._main.get(id(phase), self._overall) if phase is not None else self._overall
-        if c is None:
-            return ""
-        label, adr, factor = self._channels[c]
-        return f"{label} {qpos[adr] * factor:.0f}°"
 
 
 class _MeasureLine:
