@@ -16,6 +16,7 @@ import yaml
 from .easing import DEFAULT_EASE, EASES
 from .files import atomic_write_text
 from .playback import LOOP_MODES
+from .viewstate import VIEWS
 from .errors import ModelError, Problem, ScenarioError, display_path, suggest
 from .props import PropSpec
 from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml
@@ -23,7 +24,6 @@ from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml
 FORMAT = 1
 POSTURES = ("standing", "supine", "prone", "seated", "hanging")
 LOOPS = LOOP_MODES
-VIEWS = ("front", "back", "left", "right", "top", "three-quarter")  # the one list of named views
 COLOUR_SOURCES = ("rate", "change", "group", "plain")  # keys of colour.SOURCES (a test keeps them equal)
 SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
 
