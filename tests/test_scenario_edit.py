@@ -167,17 +167,6 @@ def test_edited_scenario_samples_like_its_saved_file(edit):
     np.testing.assert_allclose(a, b, atol=1e-12)
 
 
-def test_comments_never_change_the_data(full_body):
-    from viewer.core.scenario_text import keep_comments
-
-    original = "format: 1  # a\ntitle: 'x # not a comment'  # b\nkeyframes:\n  - {time: 0, pose: {}}\n"
-    new = "format: 1\ntitle: 'x # not a comment'\nkeyframes:\n  - time: 0\n    pose: {}\n"
-    merged = keep_comments(new, original)
-    assert "title: 'x # not a comment'  # b" in merged
-    import yaml
-    assert yaml.safe_load(merged) == yaml.safe_load(new)
-
-
 def test_path_of_a_new_file_is_required(full_body):
     text = template_text(full_body)
     edit = ScenarioEdit(scenario_from_text(text), full_body, text)
