@@ -88,3 +88,75 @@ def test_both_sides_slider_says_both_values_and_moves_one_side_unless_told(qtbot
         assert editor.edit.scenario.keyframes[1].pose == {"hip_flexion": 50}
     finally:
         win.timer.stop()
+
+
+def test_file_new_makes_right_hip_flexion_in_a_few_steps(qtbot, tmp_path, monkeypatch, capsys):
+    """File → New: right hip flexion to 60°, saved; summary ranks iliacus and psoas as the captions say."""
+    from PySide6.QtCore import Qt
+
+    from viewer.app.new_exercise import NewExerciseDialog
+    from viewer.cli import main
+    from tests.conftest import SCENARIOS
+
+    win, _ = open_editor(qtbot, tmp_path, monkeypatch, (SCENARIOS / "leg_raise.yaml").read_text(), "start.yaml")
+    try:
+        win.set_editing(False)
+        target = tmp_path / "right_hip.yaml"
+        win.new_action.trigger()                                                  # 1 File → New exercise…
+        dialog = win.findChild(NewExerciseDialog)
+        qtbot.waitExposed(dialog)
+        dialog.posture.setCurrentText("standing")                                 # 2 body position
+        dialog.movement.setCurrentIndex(dialog.movement.findData("hip_flexion_r"))  # 3 movement (Hips is open)
+        dialog.amount.setValue(60)                                                # 4 how far
+        dialog.path.setText(str(target))                                          # 5 where
+        dialog.path.setModified(True)
+        qtbot.mouseClick(dialog.ok, Qt.LeftButton)                                # 6 Create and edit
+        assert win.editor.active and win.session.path == target
+        assert win.editor.edit.scenario.title == "Right hip flexion to 60°"
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow, timeout=3000)  # the dialog has closed: keys go to the window
+        qtbot.keyClick(win, Qt.Key_S, Qt.ControlModifier)                         # 7 Save
+        assert not win.isWindowModified() and win.editor.panel.message.text() == "Saved right_hip.yaml"
+    finally:
+        win.timer.stop()
+    capsys.readouterr()
+    assert main(["validate", str(target)]) == 0
+    assert main(["summary", str(target), "--group", "hip flexors", "--top", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    raise_at = out.index("Raise to 60°  (0–2 s)")
+    caption = out[raise_at + 1].strip()
+    ranked = out[raise_at + 3:raise_at + 5]
+    assert [line.split("%")[1].split("  ")[1] for line in ranked] == ["Iliacus, right", "Psoas major, right"]
+    numbers = [line.split("%")[0].strip().lstrip("-") for line in ranked]  # '18.9', '12.5'
+    assert caption.startswith("Right hip flexion to 60°: the right iliacus and psoas major shorten by "
+                              f"{numbers[0]} % and {numbers[1]} %")
+    # ranked without a group, the right iliacus still leads every muscle of the body
+    assert main(["summary", str(target), "--top", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[out.index("  Shortening most:") + 1].endswith("Iliacus, right  hip flexors")
+
+
+def test_editor_flags_a_stale_caption_and_one_click_regenerates_it(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from viewer.core.model import load_model
+    from viewer.core.wizard import ExerciseSpec, build_scenario, exercise_text
+
+    target = tmp_path / "hip.yaml"
+    text = exercise_text(build_scenario(ExerciseSpec(), load_model("full-body"), target), target)
+    win, _ = open_editor(qtbot, tmp_path, monkeypatch, text, "hip.yaml")
+    try:
+        editor = win.editor
+        checks = editor.panel.checks
+        assert checks.text() == "✓ No problems: this scenario is ready to save."
+        assert not editor.panel.regenerate.isVisibleTo(win)
+        win.seek(2.0)
+        editor.panel.pose.rows["hip_flexion_r"].spin.setValue(45)
+        qtbot.mouseClick(editor.strip.update_button, Qt.LeftButton)
+        assert checks.text().startswith("Valid, but a caption may be stale:")
+        assert "says 60°" in checks.text() and editor.panel.regenerate.isVisibleTo(win)
+        qtbot.mouseClick(editor.panel.regenerate, Qt.LeftButton)
+        assert checks.text() == "✓ No problems: this scenario is ready to save."
+        assert editor.edit.scenario.phases[0].caption.startswith("Right hip flexion to 45°: the right iliacus")
+    finally:
+        win.timer.stop()

@@ -33,6 +33,7 @@ EASE_TEXT = {"smooth": "Smooth", "min_jerk": "Natural (minimum jerk)", "linear":
              "step": "Jump at the key"}
 OK_STYLE = "color: #2d6a3e;"
 PROBLEM_STYLE = "color: #8a1c12;"
+STALE_STYLE = "color: #9a5b00;"
 
 
 class KeyframeStrip(QWidget):
@@ -83,11 +84,16 @@ class EditorPanel(QWidget):
         self.checks.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.message = QLabel(objectName="editor_message")
         self.message.setWordWrap(True)
+        self.regenerate = QPushButton("Regenerate captions from the numbers", objectName="regenerate_captions")
+        self.regenerate.setToolTip("Write every phase's caption again from what its keyframes and the lengths show")
+        self.regenerate.clicked.connect(lambda: editor.run(lambda e: e.regenerate_captions(), now=True))
+        self.regenerate.hide()  # shown while a caption may be stale
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.checks)
+        layout.addWidget(self.regenerate)
 
 
 class Editor(QObject):
@@ -333,13 +339,18 @@ class Editor(QObject):
         self.panel.setup.show(s)
         self._show_strip()
         problems = self.edit.problems()
+        notes = [] if problems else self.edit.caption_notes()
         checks = self.panel.checks
         if problems:
             checks.setText("To fix before saving:\n" + "\n".join(f"• {p}" for p in problems))
             checks.setStyleSheet(PROBLEM_STYLE)
+        elif notes:  # valid and saveable, but the words may no longer match the motion
+            checks.setText("Valid, but a caption may be stale:\n" + "\n".join(f"• {p}" for p in notes))
+            checks.setStyleSheet(STALE_STYLE)
         else:
             checks.setText("✓ No problems: this scenario is ready to save.")
             checks.setStyleSheet(OK_STYLE)
+        self.panel.regenerate.setVisible(bool(notes))
         self.window.setWindowModified(self.edit.dirty)
         self.window.update_edit_actions()
 

@@ -21,6 +21,7 @@ from .editing import EditingMixin
 from .compare_window import open_comparison
 from .library import Library
 from .muscles import MusclePanel
+from .new_exercise import open_new_exercise
 from .playbar import PlayBar
 from .plot import PlotPanel
 from .view3d import VIEW_KEYS, View3D
@@ -111,6 +112,8 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self.new_action = self._action(file, "&New exercise…", lambda: open_new_exercise(self), QKeySequence.New,
+                                       "A working scenario from a few choices, opened in the editor")
         self._action(file, "&Open scenario…", self.open_dialog, QKeySequence.Open)
         self.recent_menu = file.addMenu("Open &recent")
         self._editing_menus(bar, file)  # Save, Save as, and the Edit menu

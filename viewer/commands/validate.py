@@ -8,6 +8,7 @@ DESCRIPTION = """\
 Check each scenario file: YAML syntax, keys and types, times, eases, and, against the
 model it names, joint names, angle ranges, groups, landmarks and anchor. A scenario whose
 model needs an optional extra that is not installed is reported as skipped (exit 0).
+Captions quoting a % or ° their phase no longer shows are warned about (exit 0).
 
 example:  muscle-viewer validate scenarios/*.yaml
 """
@@ -42,4 +43,9 @@ def run(args) -> int:
             continue
         print(f"{scenario.name}: ok ({scenario.title}; {scenario.duration:g} s, "
               f"{len(scenario.keyframes)} keyframes, model {model.name})")
+        from viewer.core.caption_check import caption_notes
+
+        for note in caption_notes(scenario, model):  # warnings: the file is valid and plays
+            where = note.file if note.line is None else f"{note.file}:{note.line}"
+            print(f"{where}: warning: {note.message}")
     return 1 if failed else 0

@@ -6,7 +6,7 @@
 - `stale_captions` finds captions quoting a % or ° that the phase's numbers no longer contain.
 - `caption_text` fills placeholders such as `{iliacus_r.change}` with the current value.
 Needs a Kinematics object (duck-typed: `sample`, `model`, `scenario`), imports no MuJoCo itself,
-so the render layer may ask it for the caption to draw.
+so the render layer may ask it for the caption to draw (`caption_check` builds what needs MuJoCo).
 """
 from __future__ import annotations
 
@@ -162,13 +162,6 @@ def generated_caption(kin, summary) -> str:
     return f"{movement}: " + "; ".join(said) + "."
 
 
-def generated_captions(kin) -> list[str]:
-    """One generated caption per phase, in order."""
-    from .analysis import summarize
-
-    return [generated_caption(kin, s) for s in summarize(kin, top=50)]
-
-
 # --- checks -------------------------------------------------------------------------------------------
 def _close(quoted: str, values) -> bool:
     """A quoted number matches a value at the precision it was written with."""
@@ -198,6 +191,7 @@ def stale_captions(kin) -> list[StaleCaption]:
                 what = "muscle changes length by" if unit == "%" else "joint is at"
                 out.append(StaleCaption(i, f"caption of phase '{phase.name}' says {number}{' ' if unit == '%' else ''}"
                                            f"{unit}, but no {what} that in this phase: it may be stale "
-                                           f"(Regenerate from the numbers)"))
+                                           f"(the editor's Regenerate from the numbers rewrites it)"))
                 break
     return out
+

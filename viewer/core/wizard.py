@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .analysis import summarize
-from .captions import generated_captions, spoken_name
+from .caption_check import generated_captions
+from .captions import spoken_name
 from .kinematics import Kinematics
 from .scenario import Keyframe, Phase, Scenario, check_against_model
 

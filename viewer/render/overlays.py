@@ -15,6 +15,8 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vtkCoordinate,
                                          vtkPolyDataMapper2D, vtkTextActor)
 
+from viewer.core.captions import caption_text
+
 from .camera import ScreenArea
 
 TEXT = (0.96, 0.96, 0.96)
@@ -132,7 +134,7 @@ class Overlays:
             self._last_phase = phase
             phases = self.scenario.phases
             self.phase.SetInput(f"Phase {phases.index(phase) + 1} of {len(phases)}: {phase.name}" if phase else "")
-            caption = phase.caption if phase and phase.caption else self.scenario.summary
+            caption = caption_text(self.kin, phase) if phase and phase.caption else self.scenario.summary
             lines = self._wrap_caption(caption)
             self.caption.SetInput("\n".join(lines))
             self.caption.SetVisibility(bool(lines))
