@@ -113,8 +113,8 @@ class SetupPage(QWidget):
         self.azimuth = self._spin(-180, 180, "°", "Extra turn around the vertical")
         self.elevation = self._spin(-89, 89, "°", "Extra tilt up")
         self.zoom = self._spin(0.1, 10, "", "1 = the whole body fits", step=0.1, decimals=2)
-        camera = QHBoxLayout()
-        for w in (self.view, self.azimuth, self.elevation, self.zoom):
+        camera = QHBoxLayout()  # the view on its own row: the dock stays narrow
+        for w in (self.azimuth, self.elevation, self.zoom):
             camera.addWidget(w)
         self.measures = QTableWidget(0, 3, objectName="edit_measures")
         self.measures.setHorizontalHeaderLabels(("Label", "From", "To"))
@@ -126,14 +126,19 @@ class SetupPage(QWidget):
         add_measure.clicked.connect(self._add_measure)
         remove_measure.clicked.connect(self._remove_measure)
 
+        for combo in (self.posture, self.anchor, self.loop, self.view):  # long names must not widen the dock
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         form.addRow("Title", self.title)
         form.addRow("Summary", self.summary)
         form.addRow("Posture", self.posture)
         form.addRow("Held still", self.anchor)
         form.addRow("Playback", self.loop)
         form.addRow("Focus groups", self.focus)
-        form.addRow("Camera", camera)
+        form.addRow("Camera", self.view)
+        form.addRow("Turn, tilt, zoom", camera)
         form.addRow("Measure", self.measures)
         form.addRow("", _buttons(add_measure, remove_measure))
 

@@ -34,6 +34,7 @@ class _Row:
         self.slider = QSlider(Qt.Horizontal, objectName=f"slider_{key.name}")
         self.slider.setRange(round(key.lower * STEPS), round(key.upper * STEPS))
         self.slider.setToolTip(self.label.toolTip())
+        self.slider.setMinimumWidth(60)  # never squeezed to nothing by a long label
         self.spin = QDoubleSpinBox(objectName=f"spin_{key.name}", decimals=1, suffix=key.unit.strip() or "°")
         self.spin.setRange(key.lower, key.upper)  # ranges are enforced: no value outside is typeable
         self.spin.setKeyboardTracking(False)
