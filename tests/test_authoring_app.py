@@ -160,3 +160,54 @@ def test_editor_flags_a_stale_caption_and_one_click_regenerates_it(qtbot, tmp_pa
         assert editor.edit.scenario.phases[0].caption.startswith("Right hip flexion to 45°: the right iliacus")
     finally:
         win.timer.stop()
+
+
+def test_window_fits_a_laptop_screen_and_the_editor_does_not_grow_it(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QRect, QSettings
+
+    from viewer.app.window import MainWindow, initial_size
+    from tests.conftest import SCENARIOS
+
+    laptop = QRect(0, 0, 1366, 768)
+    size = initial_size(laptop)
+    assert size.width() <= 1366 and size.height() <= 768 - 40  # room for a title bar and a panel
+    assert initial_size(QRect(0, 0, 2560, 1440)).width() == 1500  # a big screen keeps the preferred size
+    # a layout saved on a big screen, restored on the laptop: it shrinks onto it
+    big = QSettings(str(tmp_path / "big.ini"), QSettings.IniFormat)
+    win = MainWindow(big)
+    qtbot.addWidget(win)
+    win.resize(1800, 1000)
+    win.move(400, 300)
+    win.show()
+    qtbot.waitExposed(win)
+    big.setValue("geometry", win.saveGeometry())
+    big.setValue("window_state", win.saveState())
+    win.close()
+    monkeypatch.setattr(MainWindow, "_available", lambda self: laptop)
+    win = MainWindow(big)
+    qtbot.addWidget(win)
+    win.show()
+    win.restore(str(SCENARIOS / "leg_raise.yaml"))
+    assert laptop.contains(win.frameGeometry()), win.frameGeometry()
+    before = win.size()
+    win.set_editing(True)
+    qtbot.wait(100)
+    assert win.size() == before  # the editor takes room from the view, never from the screen
+    assert win.library.width() >= 150 and win.editor.dock.width() >= 300
+    rows = win.editor.panel.pose.rows
+    assert rows["hip_flexion"].slider.width() >= 60  # a usable slider, not a squeezed one
+    win.timer.stop()
+
+
+def test_status_bar_never_says_reloaded_under_the_error_banner(qtbot, tmp_path, monkeypatch):
+    from tests.conftest import SCENARIOS
+
+    win, path = open_editor(qtbot, tmp_path, monkeypatch, (SCENARIOS / "leg_raise.yaml").read_text(), "lr.yaml")
+    try:
+        win.set_editing(False)
+        assert win.reload_current() and win.statusBar().currentMessage() == "Reloaded lr.yaml"
+        path.write_text(path.read_text().replace("hip_flexion: 90", "hip_flexon: 90"))
+        assert not win.reload_current() and win.banner.isVisible()
+        assert win.statusBar().currentMessage() == "See the message above the view."
+    finally:
+        win.timer.stop()

@@ -36,6 +36,8 @@ def add_parser(sub) -> None:
     p.add_argument("--size", default="1280x720", metavar="WxH", help="image size in pixels (default 1280x720)")
     p.add_argument("--view", choices=VIEWS, default=None, help="camera view (default: the scenario's)")
     p.add_argument("--transparent", action="store_true", help="transparent background instead of the dark one")
+    p.add_argument("--text", choices=("dark", "light"), default=None,
+                   help="words in dark (light halo; for slides) or light; default dark with --transparent")
     p.add_argument("--colour", choices=("rate", "change", "group", "plain"), default=None,
                    help="what the colours show (default: the scenario's, else rate of length change)")
     p.set_defaults(run=run)
@@ -48,8 +50,9 @@ def run(args) -> int:
     from .common import load
 
     target = output_path(args.output, (".png",))
+    style = args.text or ("dark" if args.transparent else "light")
     options = ExportOptions(size=parse_size(args.size), view=args.view, transparent=args.transparent,
-                            anti_aliasing="msaa")
+                            anti_aliasing="msaa", text_style=style)
     scenario, model, kin = load(args.scenario)
     colouring = Colouring(kin, source=args.colour)
     save_still(kin, colouring, args.time, target, options)
