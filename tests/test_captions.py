@@ -103,3 +103,18 @@ def test_a_still_draws_the_placeholder_with_its_value(full_body):
         assert stage.overlays.caption.GetInput().startswith("Iliacus -30.0 %. The hip flexors")
     finally:
         stage.close()
+
+
+def test_the_templates_knee_lift_caption_is_flagged_when_the_lift_changes(full_body, tmp_path):
+    from viewer.core.template import template_text
+
+    target = tmp_path / "new.yaml"
+    text = template_text(full_body, posture="standing", target=target)
+    edit = ScenarioEdit(scenario_from_text(text, "new.yaml", target), full_body, text)
+    assert edit.caption_notes() == []
+    for i in (1, 2):
+        edit.update_keyframe(i, {"hip_flexion_r": 60, "knee_flexion_r": 0})
+    notes = edit.caption_notes()
+    assert notes and "phase 'Lift' says 90°" in notes[0].message
+    assert notes[0].line == edit.text().splitlines().index(
+        next(line for line in edit.text().splitlines() if "The right hip and knee bend to 90°" in line)) + 1

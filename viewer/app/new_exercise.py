@@ -35,6 +35,7 @@ class NewExerciseDialog(QDialog):
         self.window = window
         self.setObjectName("new_exercise")
         self.setWindowTitle("New exercise")
+        self.setMinimumWidth(440)  # room for a file path
         self.keys: dict = {}
         form = QFormLayout(self)
         self.posture = QComboBox(objectName="posture")
