@@ -113,8 +113,12 @@ def test_the_templates_knee_lift_caption_is_flagged_when_the_lift_changes(full_b
     edit = ScenarioEdit(scenario_from_text(text, "new.yaml", target), full_body, text)
     assert edit.caption_notes() == []
     for i in (1, 2):
-        edit.update_keyframe(i, {"hip_flexion_r": 60, "knee_flexion_r": 0})
+        edit.update_keyframe(i, {"hip_flexion_r": 60, "knee_flexion_r": 60})
     notes = edit.caption_notes()
-    assert notes and "phase 'Lift' says 90°" in notes[0].message
+    assert notes and "phase 'Lift' says 90°" in notes[0].message  # hip and knee are at 60° now
+    for i in (1, 2):  # the hip at 90° again, but the knee stays straight
+        edit.update_keyframe(i, {"hip_flexion_r": 90, "knee_flexion_r": 0})
+    knee = edit.caption_notes()
+    assert knee and knee[0].message.startswith("caption of phase 'Lift' says the knee moves, but it does not")
     assert notes[0].line == edit.text().splitlines().index(
         next(line for line in edit.text().splitlines() if "The right hip and knee bend to 90°" in line)) + 1

@@ -18,6 +18,10 @@ import numpy as np
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.-]*?)\.(change)\}")
 QUOTED = re.compile(r"(\d+(?:\.\d+)?)\s?(%|°)")
+# a joint named as what moves, before a movement verb in the same clause: "the right hip and knee bend"
+JOINT_WORD = re.compile(r"\b(hip|knee|elbow|shoulder|ankle|wrist|trunk)s?\b", re.IGNORECASE)
+MOVE_VERB = re.compile(r"\b(bends?|straightens?|flex(?:es)?|extends?|rises?|lifts?|curls?)\b", re.IGNORECASE)
+MOVED_DEGREES = 2.0  # a joint turning less than this over a phase does not "bend"
 QUOTED_SHORTENING = 2  # muscles named per direction in a generated caption
 _ends: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # kin → {(start, end): (lengths, qpos)}
 
@@ -178,6 +182,12 @@ def stale_captions(kin) -> list[StaleCaption]:
     for i, phase in enumerate(scenario.phases):
         text = PLACEHOLDER.sub("", phase.caption)  # live values are true by construction
         quoted = QUOTED.findall(text)
+        still = _still_joints(kin, phase, names, text)
+        if still:
+            out.append(StaleCaption(i, f"caption of phase '{phase.name}' says the {still} moves, but it does not "
+                                       f"move in this phase: it may be stale (the editor's Regenerate from the "
+                                       f"numbers rewrites it)"))
+            continue
         if not quoted:
             continue
         lengths, _ = _at_ends(kin, phase.start, phase.end)
@@ -195,3 +205,21 @@ def stale_captions(kin) -> list[StaleCaption]:
                 break
     return out
 
+
+
+def _still_joints(kin, phase, names: list[str], text: str) -> str:
+    """The first joint word the caption says moves while no joint of that name turns in the phase."""
+    words = []
+    for clause in re.split(r"[.;:]\s", text):
+        verb = MOVE_VERB.search(clause)
+        if verb:
+            words += [m.group(1).lower() for m in JOINT_WORD.finditer(clause[:verb.start()])]
+    for word in dict.fromkeys(words):
+        moving = [n for n in names if word in n.lower() and (ends := key_values(kin, phase, n))
+                  and abs(ends[1] - ends[0]) >= MOVED_DEGREES]
+        if word == "trunk":  # the trunk is the lumbar spine in the model's names
+            moving += [n for n in names if n in ("flex_extension", "lat_bending", "axial_rotation")
+                       and (ends := key_values(kin, phase, n)) and abs(ends[1] - ends[0]) >= MOVED_DEGREES]
+        if not moving:
+            return word
+    return ""
