@@ -29,11 +29,12 @@ def mujoco_child(size: tuple[int, int], times: list[float]) -> dict:
     import mujoco
     import numpy as np
 
+    from viewer.core.feed import FrameFeed
     from viewer.core.kinematics import Kinematics
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     scenario, model = load_checked(SCENARIO)
-    kin = Kinematics(model, scenario)
+    kin = model.kinematics(scenario)
     frames = kin.sample(times)
     mj = model.mj
     w, h = size
@@ -86,23 +87,23 @@ def run_ours(size, fps: float) -> dict:
 
     from viewer.core.colour import Colouring
     from viewer.core.kinematics import Kinematics
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
     from viewer.render.export import ExportOptions, Stage, export_video
 
     scenario, model = load_checked(SCENARIO)
-    kin = Kinematics(model, scenario)
+    kin = model.kinematics(scenario)
     colouring = Colouring(kin)
     options = ExportOptions(size=size, fps=fps)
     stamps = []
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        count = export_video(kin, colouring, Path(folder) / "bench.mp4", options,
+        count = export_video(FrameFeed(kin, colouring), Path(folder) / "bench.mp4", options,
                              progress=lambda done, total: stamps.append(time.perf_counter()))
     total = time.perf_counter() - start
     steady_fps = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 else float("nan")
 
     # Scene update alone: bone matrices, tube resampling and surfaces, colours (no render).
-    stage = Stage(kin, colouring, ExportOptions(size=(320, 240), text=False))
+    stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(320, 240), text=False))
     try:
         frames = kin.sample(kin.times(30))
         colours = stage.scene.paint(*colouring.paint(frames))

@@ -19,7 +19,7 @@ import mujoco  # noqa: E402
 
 import viewer.core.kinematics as kinematics  # noqa: E402
 from viewer.core.kinematics import Kinematics  # noqa: E402
-from viewer.core.model import load_model  # noqa: E402
+from viewer.core.binding import load_model  # noqa: E402
 from viewer.core.scenario import scenario_from_text  # noqa: E402
 
 SCENARIO = """
@@ -51,7 +51,7 @@ def best_of(n: int, fn) -> float:
 
 def main() -> None:
     model = load_model("full-body")
-    kin = Kinematics(model, scenario_from_text(SCENARIO, "benchmark"))
+    kin = model.kinematics(scenario_from_text(SCENARIO, "benchmark"))
     times = kin.times(60)
     poses = kin.sample(times).qpos
     mj, data = model.mj, mujoco.MjData(model.mj)

@@ -12,7 +12,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def full_body():
-    from viewer.core.model import load_model
+    from viewer.core.binding import load_model
 
     return load_model("full-body")
 
@@ -21,11 +21,11 @@ def full_body():
 def founding():
     """(scenario, model, kinematics, frames at 60 fps) of the three founding scenarios."""
     from viewer.core.kinematics import Kinematics
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     out = {}
     for name in ("leg_raise", "reverse_crunch", "crunch"):
         scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
-        kin = Kinematics(model, scenario)
+        kin = model.kinematics(scenario)
         out[name] = (scenario, model, kin, kin.sample(kin.times(60)))
     return out

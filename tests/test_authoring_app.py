@@ -139,7 +139,7 @@ def test_file_new_makes_right_hip_flexion_in_a_few_steps(qtbot, tmp_path, monkey
 def test_editor_flags_a_stale_caption_and_one_click_regenerates_it(qtbot, tmp_path, monkeypatch):
     from PySide6.QtCore import Qt
 
-    from viewer.core.model import load_model
+    from viewer.core.binding import load_model
     from viewer.core.wizard import ExerciseSpec, build_scenario, exercise_text
 
     target = tmp_path / "hip.yaml"

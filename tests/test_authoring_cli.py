@@ -27,7 +27,7 @@ def test_command_posture_choices_match_the_format():
 # --- new -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("posture", POSTURES)
 def test_new_writes_a_template_that_validates(tmp_path, posture, capsys):
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     target = tmp_path / "exercise.yaml"
     assert main(["new", str(target), "--posture", posture]) == 0
@@ -76,7 +76,7 @@ def test_new_schema_line_points_at_the_schema_from_where_the_file_lives(tmp_path
 
 
 def test_new_fits_a_model_without_trunk_or_arms(tmp_path):
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     target = tmp_path / "legs.yaml"
     assert main(["new", str(target), "--model", "lower-body", "--posture", "hanging"]) == 0
@@ -88,7 +88,7 @@ def test_new_fits_a_model_without_trunk_or_arms(tmp_path):
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_round_trip_through_mot_keeps_muscle_lengths(tmp_path, path):
     from viewer.core.kinematics import Kinematics
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     if "opensim" in path.stem:
         pytest.importorskip("opensim")
@@ -102,7 +102,7 @@ def test_round_trip_through_mot_keeps_muscle_lengths(tmp_path, path):
 
     again, _ = load_checked(back)
     assert len(again.keyframes) > 1 and again.duration == pytest.approx(original.duration)
-    kin_a, kin_b = Kinematics(model, original), Kinematics(model, again)
+    kin_a, kin_b = model.kinematics(original), model.kinematics(again)
     times = kin_a.times(30)
     difference = np.abs(kin_a.sample(times).lengths - kin_b.sample(times).lengths)
     assert difference.max() < 0.5e-3  # metres
@@ -111,7 +111,7 @@ def test_round_trip_through_mot_keeps_muscle_lengths(tmp_path, path):
 
 
 def test_mot_header_and_columns(tmp_path):
-    from viewer.core.model import load_model
+    from viewer.core.binding import load_model
 
     mot = tmp_path / "leg_raise.mot"
     assert main(["convert", str(SCENARIOS / "leg_raise.yaml"), str(mot), "--fps", "20"]) == 0
@@ -130,7 +130,7 @@ def test_mot_header_and_columns(tmp_path):
 
 
 def test_mot_in_radians_with_pelvis_columns_and_crlf_reads(tmp_path, capsys):
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     mot = tmp_path / "from_opensim.mot"
     mot.write_bytes(b"Coordinates\r\nversion=1\r\nnRows=3\r\nnColumns=4\r\nDataType=double\r\n\r\n"
@@ -181,7 +181,7 @@ def test_convert_refuses_mismatched_types(tmp_path, capsys):
 
 
 def test_new_with_a_model_file_moves_one_of_its_joints_and_finds_the_model_from_the_new_file(tmp_path, monkeypatch):
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     (tmp_path / "arm.xml").write_text(
         '<mujoco><worldbody><body name="upper"><geom type="capsule" size="0.05" fromto="0 0 0 0 0 -0.3"/>'

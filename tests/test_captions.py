@@ -6,7 +6,8 @@ from viewer.core.analysis import summarize
 from viewer.core.caption_check import generated_captions
 from viewer.core.captions import caption_text, stale_captions, unknown_placeholders
 from viewer.core.kinematics import Kinematics
-from viewer.core.scenario import load_checked, scenario_from_text
+from viewer.core.binding import load_checked
+from viewer.core.scenario import scenario_from_text
 from viewer.core.scenario_edit import ScenarioEdit
 from viewer.core.wizard import PATTERNS, ExerciseSpec, build_scenario, exercise_text
 
@@ -90,16 +91,17 @@ def test_validate_warns_about_a_stale_caption_and_still_passes(tmp_path, capsys)
 
 def test_a_still_draws_the_placeholder_with_its_value(full_body):
     from viewer.core.colour import Colouring
+    from viewer.core.feed import FrameFeed
     from viewer.render.export import ExportOptions, Stage
 
     text = (SCENARIOS / "leg_raise.yaml").read_text().replace(
         'caption: "The hip flexors (iliacus, psoas) shorten', 'caption: "Iliacus {iliacus_r.change}. The hip flexors')
     kin = Kinematics(full_body, scenario_from_text(text))
-    colouring = Colouring(kin)
-    stage = Stage(kin, colouring, ExportOptions(size=(320, 240), anti_aliasing="none"))
+    feed = FrameFeed(kin, Colouring(kin))
+    stage = Stage(feed, ExportOptions(size=(320, 240), anti_aliasing="none"))
     try:
-        frames = kin.sample([1.0])
-        stage.show(frames, 0, stage.scene.paint(*colouring.paint(frames))[0])
+        batch = feed.batch([1.0])
+        stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0])
         assert stage.overlays.caption.GetInput().startswith("Iliacus -30.0 %. The hip flexors")
     finally:
         stage.close()

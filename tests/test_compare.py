@@ -10,14 +10,16 @@ pytest.importorskip("pyvista")
 from tests.conftest import SCENARIOS  # noqa: E402
 from viewer.cli import main  # noqa: E402
 from viewer.core.colour import Colouring  # noqa: E402
-from viewer.render.compare import panel_sizes, panel_time, share_scale, sync_times  # noqa: E402
+from viewer.core.colour import share_scale  # noqa: E402
+from viewer.core.playback import panel_time, sync_times  # noqa: E402
+from viewer.render.compare import panel_sizes  # noqa: E402
 from viewer.render.export import ExportOptions  # noqa: E402
 
 LEG_RAISE, REVERSE_CRUNCH = str(SCENARIOS / "leg_raise.yaml"), str(SCENARIOS / "reverse_crunch.yaml")  # 5.5 s, 8.5 s
 
 
 def test_hold_plays_each_at_its_own_speed_and_holds_the_shorter_at_its_end():
-    clock, ((a, da), (b, db)) = sync_times([5.5, 8.5], ExportOptions(fps=10), "hold")
+    clock, ((a, da), (b, db)) = sync_times([5.5, 8.5], 10, sync="hold")
     assert clock.size == 85 and np.allclose(b, clock)
     assert np.allclose(a[:56], clock[:56]) and (a[56:] == 5.5).all()
     assert (da[:56] == 1).all() and (da[56:] == 0).all()  # holding: no rate colour
@@ -25,7 +27,7 @@ def test_hold_plays_each_at_its_own_speed_and_holds_the_shorter_at_its_end():
 
 
 def test_stretch_ends_both_together():
-    clock, ((a, _), (b, _)) = sync_times([5.5, 8.5], ExportOptions(fps=10), "stretch")
+    clock, ((a, _), (b, _)) = sync_times([5.5, 8.5], 10, sync="stretch")
     assert np.allclose(a, clock * 5.5 / 8.5) and np.allclose(b, clock)
     assert float(panel_time(8.5, 5.5, 8.5, "stretch")[0]) == pytest.approx(5.5)
 

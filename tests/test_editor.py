@@ -78,7 +78,7 @@ def test_author_save_reload_gives_the_same_poses(window, qtbot, start_file):
     from PySide6.QtCore import Qt
 
     from viewer.core.kinematics import Kinematics
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     author_two_keyframes(window, qtbot)
     assert window.isWindowModified()
@@ -92,7 +92,7 @@ def test_author_save_reload_gives_the_same_poses(window, qtbot, start_file):
     reloaded, model = load_checked(start_file)
     times = np.linspace(0, 1, 61)
     in_editor = window.session.kin.sample(times).qpos  # what the window plays: built from the edit
-    from_file = Kinematics(model, reloaded).sample(times).qpos
+    from_file = model.kinematics(reloaded).sample(times).qpos
     np.testing.assert_allclose(from_file, in_editor, atol=1e-12)
     hip = model.joints["hip_flexion_r"].qposadr
     assert from_file[-1, hip] == pytest.approx(np.radians(80))
@@ -141,7 +141,7 @@ def test_sliders_preview_the_pose_without_changing_the_scenario(window, qtbot):
 
 def test_editor_checks_say_what_validate_says(window, qtbot, start_file):
     from viewer.core.errors import ScenarioError
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     from PySide6.QtCore import Qt
 

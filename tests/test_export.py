@@ -7,6 +7,7 @@ import pytest
 pytest.importorskip("pyvista")
 
 from tests.conftest import SCENARIOS  # noqa: E402
+from viewer.core.feed import FrameFeed  # noqa: E402
 from viewer.cli import main  # noqa: E402
 from viewer.core.colour import Colouring  # noqa: E402
 from viewer.core.errors import ViewerError  # noqa: E402
@@ -104,7 +105,7 @@ def test_cancel_stops_the_export_and_leaves_no_file(tmp_path, leg_raise):
     kin, colouring = leg_raise
     seen = []
     with pytest.raises(ExportCancelled):
-        export_video(kin, colouring, tmp_path / "x.mp4", ExportOptions(size=(96, 64), fps=4, anti_aliasing="none"),
+        export_video(FrameFeed(kin, colouring), tmp_path / "x.mp4", ExportOptions(size=(96, 64), fps=4, anti_aliasing="none"),
                      progress=lambda done, total: seen.append(done), cancel=lambda: len(seen) >= 3)
     assert seen == [1, 2, 3]
     assert list(tmp_path.iterdir()) == []
@@ -118,6 +119,6 @@ def test_ctrl_c_during_export_leaves_no_file(tmp_path, leg_raise):
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        export_video(kin, colouring, tmp_path / "x.gif", ExportOptions(size=(96, 64), fps=4, anti_aliasing="none"),
+        export_video(FrameFeed(kin, colouring), tmp_path / "x.gif", ExportOptions(size=(96, 64), fps=4, anti_aliasing="none"),
                      progress=interrupt)
     assert list(tmp_path.iterdir()) == []

@@ -5,7 +5,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from viewer.core.kinematics import Kinematics
-from viewer.core.model import load_model
+from viewer.core.binding import load_model
 from viewer.core.scenario import scenario_from_text
 
 
@@ -114,7 +114,7 @@ def test_pulley_branches_are_kept_apart():
     scenario = scenario_from_text("format: 1\ntitle: pulley\nmodel: pulley.xml\nkeyframes:\n"
                                   "  - time: 0\n    pose: {lift: 0.1}\n", path=FIXTURES / "models" / "p.yaml")
     model = load_model(scenario.model, scenario.base_dir)
-    branches = Kinematics(model, scenario).at(0).path(0)
+    branches = model.kinematics(scenario).at(0).path(0)
     assert len(branches) == 3 and all(b.shape == (2, 3) for b in branches)
     left_end = branches[1][1]
     assert left_end[0] == pytest.approx(-0.25)

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import SCENARIOS
 from viewer.core.analysis import summarize
 from viewer.core.kinematics import Kinematics
-from viewer.core.scenario import load_checked
+from viewer.core.binding import load_checked
 
 LIBRARY = ("hanging_leg_raise", "leg_raise_pelvic_tilt", "bicep_curl", "bench_press", "glute_bridge")
 
@@ -19,7 +19,7 @@ def library():
     out = {}
     for name in LIBRARY + ("leg_raise",):
         scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
-        out[name] = Kinematics(model, scenario)
+        out[name] = model.kinematics(scenario)
     return out
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from tests.conftest import FIXTURES, ROOT, SCENARIOS
 from viewer.cli import main
-from viewer.core.kinematics import Kinematics
-from viewer.core.model import load_model
-from viewer.core.scenario import load_checked
+from viewer.core.binding import bind
+from viewer.core.binding import load_model
+from viewer.core.binding import load_checked
 
 ARM = ROOT / "meshes" / "examples" / "arm" / "arm.yaml"
 BROKEN = FIXTURES / "models" / "broken"
@@ -84,7 +84,7 @@ def test_bare_mujoco_primitives_are_drawn_as_bones():
     verts, faces = model.bone_mesh(model.bone_geoms[0])
     assert np.ptp(verts[:, 2]) == pytest.approx(0.3 + 2 * 0.03, abs=1e-6)  # capsule: length + two caps
     scenario, model = load_checked(FIXTURES / "models" / "two_muscles_curl.yaml")
-    frame = Kinematics(model, scenario).at(1.0)
+    frame = bind(model, scenario).at(1.0)
     assert frame.geom_pos.shape == (2, 3)
 
 
@@ -206,8 +206,8 @@ def test_opensim_model_has_bones_from_its_geometry_folder_and_plays_a_mot(tmp_pa
     back = tmp_path / "curl.yaml"
     assert main(["convert", str(mot), str(back), "--model", str(OSIM)]) == 0
     scenario, model = load_checked(back)
-    frames = Kinematics(model, scenario).sample([0.5, 1.5])
-    original = Kinematics(*reversed(load_checked(SCENARIOS / "opensim_arm_curl.yaml"))).sample([0.5, 1.5])
+    frames = bind(model, scenario).sample([0.5, 1.5])
+    original = bind(*reversed(load_checked(SCENARIOS / "opensim_arm_curl.yaml"))).sample([0.5, 1.5])
     np.testing.assert_allclose(frames.lengths, original.lengths, atol=5e-4)
     insertion = [frames.frame(i).path(0)[0][-1] for i in range(2)]  # biceps on the forearm
     assert insertion[1][2] > insertion[0][2] + 0.03  # the forearm rises: world z is up
@@ -217,7 +217,7 @@ def test_opensim_without_the_extra_is_skipped_with_one_clear_line(capsys, monkey
     import sys
 
     monkeypatch.setitem(sys.modules, "opensim", None)  # what a default install looks like: import fails
-    from viewer.core import model as model_module
+    from viewer.core import binding as model_module
 
     monkeypatch.setattr(model_module, "_loaded", {})
     hint = "OpenSim models need the optional extra: pip install -e \".[opensim]\""

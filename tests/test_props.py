@@ -8,10 +8,12 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, SCENARIOS
+from viewer.core.feed import FrameFeed
 from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Kinematics
 from viewer.core.props import PROPS_DIR, Props, between, prop_catalogue, rotation
-from viewer.core.scenario import check_against_model, dump_scenario, load_checked, scenario_from_text
+from viewer.core.binding import load_checked
+from viewer.core.scenario import check_against_model, dump_scenario, scenario_from_text
 
 HEAD = """\
 format: 1
@@ -99,7 +101,7 @@ def test_a_mesh_file_next_to_the_scenario_is_a_prop(tmp_path, full_body):
     assert len(info.value.problems) == 1 and "unknown prop 'missing.stl'" in str(info.value)
     (tmp_path / "s.yaml").write_text(HEAD + "  - {mesh: block.stl, offset: [0, 0, 1]}\n")
     scenario, model = load_checked(tmp_path / "s.yaml")
-    props = Props(Kinematics(model, scenario))
+    props = Props(model.kinematics(scenario))
     assert props.meshes[0].faces.shape == (12, 3) and props.floor_level() == 0.0
 
 
@@ -136,7 +138,7 @@ def test_between_two_points_centres_on_them_and_stays_upright():
 @pytest.fixture(scope="module")
 def curl():
     scenario, model = load_checked(SCENARIOS / "bicep_curl.yaml")
-    kin = Kinematics(model, scenario)
+    kin = model.kinematics(scenario)
     return kin, Props(kin), kin.sample(kin.times(4))
 
 
@@ -156,7 +158,7 @@ def test_a_riding_dumbbell_moves_with_the_hand(curl):
 
 def test_a_bar_in_both_hands_spans_them_and_still_props_do_not_move():
     scenario, model = load_checked(SCENARIOS / "bench_press.yaml")
-    kin = Kinematics(model, scenario)
+    kin = model.kinematics(scenario)
     props, frames = Props(kin), kin.sample([0.0, 1.0, 2.0])
     right, left = model.body_id("capitate_r"), model.body_id("capitate_l")
     for i in range(3):
@@ -175,9 +177,9 @@ def test_props_are_drawn_and_move_in_place():
     from viewer.render.export import ExportOptions, Stage
 
     scenario, model = load_checked(SCENARIOS / "bench_press.yaml")
-    kin = Kinematics(model, scenario)
+    kin = model.kinematics(scenario)
     options = ExportOptions(size=(200, 150), anti_aliasing="none", text=False, bones=False, floor=False, muscles=())
-    stage = Stage(kin, Colouring(kin, "plain"), options)
+    stage = Stage(FrameFeed(kin, Colouring(kin, "plain")), options)
     try:
         assert len(stage.scene.prop_actors.actors) == 2
         actors = stage.plotter.renderer.GetActors().GetNumberOfItems()

@@ -4,6 +4,7 @@ import pytest
 
 pv = pytest.importorskip("pyvista")
 
+from viewer.core.feed import FrameFeed  # noqa: E402
 from viewer.core.colour import PLAIN, Colouring  # noqa: E402
 from viewer.core.errors import ViewerError  # noqa: E402
 from viewer.render.camera import ScreenArea, fit, view_direction  # noqa: E402
@@ -107,7 +108,7 @@ def _muscle_pixels(kin, colouring, names, focus, t=1.25, size=(240, 180)):
     model = kin.model
     options = ExportOptions(size=size, text=False, anti_aliasing="none", bones=False, floor=False,
                             muscles=tuple(model.muscle_index[n] for n in names), focus=focus)
-    image = render_still(kin, colouring, t, options)[..., :3].astype(float) / 255
+    image = render_still(FrameFeed(kin, colouring), t, options)[..., :3].astype(float) / 255
     background = image[:, :1]  # the backdrop is a vertical gradient: each row's left pixel
     covered = np.abs(image - background).sum(axis=2) > 0.12
     assert covered.sum() > 30, "the muscles should cover some pixels"
@@ -138,7 +139,7 @@ def test_mid_raise_rectus_abdominis_renders_plain(leg_raise):
 
 def test_frames_update_in_place_without_new_actors(leg_raise):
     kin, model, colouring = leg_raise
-    stage = Stage(kin, colouring, ExportOptions(size=(160, 120), anti_aliasing="none"))
+    stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(160, 120), anti_aliasing="none"))
     try:
         frames = kin.sample([0.5, 1.5, 2.5])
         colours = stage.scene.paint(*colouring.paint(frames))
@@ -157,7 +158,7 @@ def test_frames_update_in_place_without_new_actors(leg_raise):
 
 def test_transparent_still_has_a_clear_background(leg_raise):
     kin, _, colouring = leg_raise
-    image = render_still(kin, colouring, 1.0, ExportOptions(size=(160, 120), anti_aliasing="none",
+    image = render_still(FrameFeed(kin, colouring), 1.0, ExportOptions(size=(160, 120), anti_aliasing="none",
                                                             transparent=True, text=False))
     assert image.shape == (120, 160, 4)
     assert image[0, 0, 3] == 0 and image[-1, -1, 3] == 0
@@ -167,4 +168,4 @@ def test_transparent_still_has_a_clear_background(leg_raise):
 def test_still_outside_the_scenario_is_an_error(leg_raise):
     kin, _, colouring = leg_raise
     with pytest.raises(ViewerError, match="outside the scenario"):
-        render_still(kin, colouring, 60.0)
+        render_still(FrameFeed(kin, colouring), 60.0)

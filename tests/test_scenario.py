@@ -82,7 +82,7 @@ def test_shipped_scenarios_round_trip_through_save(tmp_path, path):
 
 
 def test_model_path_is_relative_to_the_scenario_file(tmp_path):
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "arm.xml").write_text((FIXTURES / "models" / "two_muscles.xml").read_text())

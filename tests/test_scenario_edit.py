@@ -6,7 +6,8 @@ from tests.conftest import SCENARIOS
 from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Kinematics
 from viewer.core.pose_edit import by_region, keyframe_pose, pose_keys
-from viewer.core.scenario import load_checked, load_scenario, scenario_from_text
+from viewer.core.binding import load_checked
+from viewer.core.scenario import load_scenario, scenario_from_text
 from viewer.core.scenario_edit import EditError, ScenarioEdit
 from viewer.core.template import template_text
 
@@ -162,8 +163,8 @@ def test_edited_scenario_samples_like_its_saved_file(edit):
     target = edit.save()
     reloaded, model = load_checked(target)
     times = np.linspace(0, 3, 31)
-    a = Kinematics(edit.model, edit.scenario).sample(times).qpos
-    b = Kinematics(model, reloaded).sample(times).qpos
+    a = edit.model.kinematics(edit.scenario).sample(times).qpos
+    b = model.kinematics(reloaded).sample(times).qpos
     np.testing.assert_allclose(a, b, atol=1e-12)
 
 

@@ -17,7 +17,7 @@ def _luminance(rgb: np.ndarray) -> np.ndarray:
     return c @ np.array([0.2126, 0.7152, 0.0722])
 
 
-def text_contrast(kin, colouring, style: str) -> float:
+def text_contrast(feed, style: str) -> float:
     """WCAG contrast of the title's glyphs against what surrounds them, on a white slide.
 
     Glyph pixels: drawn by the text (they differ from a still without text) in the text's own
@@ -27,7 +27,7 @@ def text_contrast(kin, colouring, style: str) -> float:
     from viewer.render.overlays import TEXT_STYLES
 
     size = (640, 360)
-    shots = [_on_white(render_still(kin, colouring, 1.0, ExportOptions(size=size, anti_aliasing="none",
+    shots = [_on_white(render_still(feed, 1.0, ExportOptions(size=size, anti_aliasing="none",
                                                                         transparent=True, text=text,
                                                                         text_style=style)))
              for text in (True, False)]
@@ -49,16 +49,18 @@ def text_contrast(kin, colouring, style: str) -> float:
 def leg_raise():
     from viewer.core.colour import Colouring
     from viewer.core.kinematics import Kinematics
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import load_checked
 
     scenario, model = load_checked(SCENARIOS / "leg_raise.yaml")
+    from viewer.core.feed import FrameFeed
+
     kin = Kinematics(model, scenario)
-    return kin, Colouring(kin)
+    return FrameFeed(kin, Colouring(kin))
 
 
 def test_transparent_still_on_a_white_slide_has_readable_text(leg_raise):
-    assert text_contrast(*leg_raise, "dark") >= 4.5
-    assert text_contrast(*leg_raise, "light") < 4.5  # white words: what --transparent used to give
+    assert text_contrast(leg_raise, "dark") >= 4.5
+    assert text_contrast(leg_raise, "light") < 4.5  # white words: what --transparent used to give
 
 
 def test_snapshot_transparent_defaults_to_dark_text(tmp_path, monkeypatch):
@@ -66,7 +68,7 @@ def test_snapshot_transparent_defaults_to_dark_text(tmp_path, monkeypatch):
     from viewer.render import export
 
     seen = {}
-    monkeypatch.setattr(export, "save_still", lambda kin, colouring, t, path, options: seen.update(o=options))
+    monkeypatch.setattr(export, "save_still", lambda feed, t, path, options: seen.update(o=options))
     assert main(["snapshot", str(SCENARIOS / "leg_raise.yaml"), "--transparent", "-o", str(tmp_path / "a.png")]) == 0
     assert seen["o"].text_style == "dark" and seen["o"].transparent
     assert main(["snapshot", str(SCENARIOS / "leg_raise.yaml"), "-o", str(tmp_path / "b.png")]) == 0

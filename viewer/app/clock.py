@@ -1,4 +1,7 @@
-"""The playback clock both windows share: a Qt timer that advances a core Playhead."""
+"""The playback clock both windows share: a Qt timer that advances a view state's playhead.
+
+Every move of time goes through the view state, whose `time` event redraws the panels.
+"""
 from __future__ import annotations
 
 import time
@@ -9,7 +12,7 @@ TICK_MS = 16  # ~60 Hz; the playhead uses real elapsed time, so a slow tick neve
 
 
 class PlaybackClock:
-    """Mixin: needs `self.playhead`, `show_time()` and `frame_rate()`; call `_init_clock()` once."""
+    """Mixin: needs `self.state` (a ViewState, or None) and `frame_rate()`; call `_init_clock()` once."""
 
     def _init_clock(self) -> None:
         self._last_tick = time.monotonic()
@@ -17,24 +20,27 @@ class PlaybackClock:
         self.timer.timeout.connect(self._tick)
 
     def toggle_play(self) -> None:
-        self.playhead.toggle()
+        if self.state is None:
+            return
         self._last_tick = time.monotonic()
-        if self.playhead.playing:
+        self.state.toggle_play()
+        if self.state.playhead.playing:
             self.timer.start()
-        self.show_time()
 
     def step(self, frames: int) -> None:
-        self.playhead.step(frames, self.frame_rate())
-        self.show_time()
+        if self.state is not None:
+            self.state.step(frames, self.frame_rate())
 
     def seek(self, t: float) -> None:
-        self.playhead.seek(t)
-        self.show_time()
+        if self.state is not None:
+            self.state.seek(t)
 
     def _tick(self) -> None:
         now = time.monotonic()
-        self.playhead.advance(now - self._last_tick)
-        self._last_tick = now
-        if not self.playhead.playing:
+        if self.state is None:
             self.timer.stop()
-        self.show_time()
+            return
+        elapsed, self._last_tick = now - self._last_tick, now
+        self.state.advance(elapsed)
+        if not self.state.playhead.playing:  # a play-once scenario reached its end
+            self.timer.stop()

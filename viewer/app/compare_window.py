@@ -5,42 +5,29 @@ differ the shorter one holds its last pose (or, if chosen, is stretched to the l
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressDialog,
+                               QPushButton, QVBoxLayout, QWidget)
 
+from viewer.core.colour import share_scale
 from viewer.core.errors import ViewerError
-from viewer.core.playback import Playhead
+from viewer.core.playback import Playhead, panel_time
 from viewer.core.session import Session
-from viewer.core.colour import Colouring
-from viewer.render.compare import panel_time, share_scale
-from viewer.render.overlays import Overlays
+from viewer.core.viewstate import ViewState
 
 from .clock import PlaybackClock
 from .playbar import PlayBar
-from .view3d import TEXT_SCALE, View3D
-
+from .view3d import View3D
 
 
 class PanelView(View3D):
     """A View3D without its own colour legend: the comparison window shows one for both."""
 
-    def _rebuild_overlays(self, aim: bool = True) -> None:
-        if self.session is None:
-            return
-        if self.overlays is not None:
-            self.overlays.remove()
-        unit = min(max(self.size[1] / 720.0, TEXT_SCALE[0]), TEXT_SCALE[1])
-        self.overlays = Overlays(self.plotter, self.session.kin, self.session.colouring, self.size, unit=unit,
-                                 legend=False)
-        from viewer.render.camera import CameraRig
-
-        self.rig = CameraRig(self.session.kin, self.scene.extent, self.size, self.current_view,
-                             self.overlays.free_area())
-        if aim:
-            self._aim()
-        self.show_frame(*self._shown)
+    def _rebuild_overlays(self, aim: bool = True, legend: bool = False) -> None:
+        super()._rebuild_overlays(aim, legend=False)
 
 
 def legend_html(colouring) -> str:
@@ -56,13 +43,17 @@ class CompareWindow(PlaybackClock, QWidget):
         super().__init__(parent, Qt.Window)
         self.sessions = sessions
         self.sync = sync
-        source = sessions[0].colouring.key
-        for session, colouring in zip(sessions, share_scale([Colouring(s.kin, source) for s in sessions])):
+        for session, colouring in zip(sessions, share_scale([s.colouring for s in sessions])):
             session.colouring = colouring  # one colour scale for both panels
+            session.__dict__.pop("feed", None)
         titles = " | ".join(s.scenario.title for s in sessions)
         self.setWindowTitle(f"Compare: {titles} — muscle-viewer")
         self.longest = max(s.duration for s in sessions)
-        self.playhead = Playhead(self.longest, loop="repeat")
+        # One clock for both panels; each panel keeps its own view (camera, hidden muscles, bones).
+        self.state = ViewState(scenario=sessions[0].scenario, playhead=Playhead(self.longest, loop="repeat"))
+        self.state.events.time.connect(lambda t: self.show_time())
+        self.panel_states = [ViewState.from_scenario(s.scenario, s.model, colour_source=s.colouring.key)
+                             for s in sessions]
 
         self.views = [PanelView(self) for _ in sessions]
         row = QHBoxLayout()
@@ -76,9 +67,13 @@ class CompareWindow(PlaybackClock, QWidget):
         self.sync_box.addItem("Stretch the shorter one", "stretch")
         self.sync_box.setCurrentIndex(0 if sync == "hold" else 1)
         self.sync_box.currentIndexChanged.connect(lambda i: self.set_sync(self.sync_box.itemData(i)))
+        self.export_button = QPushButton("Export…", objectName="compare_export",
+                                         toolTip="Write this comparison, as shown, to an MP4 or GIF")
+        self.export_button.clicked.connect(self.export_dialog)
         bottom = QHBoxLayout()
         bottom.addWidget(self.legend, 1)
         bottom.addWidget(self.sync_box)
+        bottom.addWidget(self.export_button)
         self.playbar = PlayBar(self)
         self.playbar.set_duration(self.longest)
         self.playbar.set_loop("repeat")
@@ -91,16 +86,21 @@ class CompareWindow(PlaybackClock, QWidget):
         pb.play_toggled.connect(self.toggle_play)
         pb.step.connect(self.step)
         pb.seek.connect(self.seek)
-        pb.speed_changed.connect(lambda s: setattr(self.playhead, "speed", float(s)))
-        pb.loop_changed.connect(lambda mode: setattr(self.playhead, "loop", mode))
+        pb.speed_changed.connect(lambda s: self.state.set_speed(float(s)))
+        pb.loop_changed.connect(self.state.set_loop)
         self._init_clock()
         self.resize(1500, 760)
 
     def load(self) -> None:
         """Build both scenes; call once the window is shown, so the views know their size."""
-        for view, session in zip(self.views, self.sessions):
-            view.show_session(session)
+        for view, session, state in zip(self.views, self.sessions, self.panel_states):
+            view.show_session(session, state)
+            view.camera_moved.connect(state.set_camera)
         self.show_time()
+
+    @property
+    def playhead(self) -> Playhead:
+        return self.state.playhead
 
     # --- playback: one playhead drives both panels ----------------------------------------
     def times(self, t: float) -> list[tuple[float, int]]:
@@ -130,8 +130,66 @@ class CompareWindow(PlaybackClock, QWidget):
         else:
             super().keyPressEvent(event)
 
+    # --- export: what the two panels show, through the same code as `muscle-viewer compare` --------
+    def export_size(self) -> tuple[int, int]:
+        """The video size whose panels are exactly the two views' sizes."""
+        from viewer.render.compare import panel_sizes
+
+        (w0, h0), (w1, _) = self.views[0].size, self.views[1].size
+        width = 2 * min(w0, w1)
+        width -= width % 4  # even halves for H.264
+        for height in range(h0, 2 * h0):
+            (_, panel_h), _, band = panel_sizes((width, height))
+            if panel_h >= h0 - h0 % 2:
+                return width, height + height % 2
+        return width, h0
+
+    def export(self, path: str | Path, size: tuple[int, int] | None = None, fps: float = 30.0, progress=None,
+               cancel=None) -> str:
+        """Write the comparison as the window shows it; returns the message for the user."""
+        from viewer.core.errors import ViewerError
+        from viewer.render.compare import export_comparison, panel_sizes
+        from viewer.render.export import ExportCancelled
+
+        from .export_dialog import window_options
+
+        size = size or self.export_size()
+        left, right, _ = panel_sizes(size)
+        panels = [window_options(state, view, session.model, panel, fps=fps)
+                  for state, view, session, panel in zip(self.panel_states, self.views, self.sessions, (left, right))]
+        options = replace(panels[0], size=size, camera=None, hidden=None, speed=self.state.playhead.speed)
+        path = Path(path)
+        try:
+            count = export_comparison([s.feed for s in self.sessions], path, options, sync=self.sync,
+                                      progress=progress, cancel=cancel, panel_options=panels)
+        except ExportCancelled:
+            return "Cancelled; nothing was written."
+        except ViewerError as exc:
+            return "\n".join(str(p) for p in exc.problems)
+        except OSError as exc:
+            return f"{path}: could not write ({exc.strerror or exc}); nothing was written."
+        return f"Saved {path}: {count} frames"
+
+    def export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export comparison", str(Path.cwd() / "compare.mp4"),
+                                              "Video (*.mp4 *.gif)")
+        if not path:
+            return
+        progress = QProgressDialog("Rendering the comparison…", "Cancel", 0, 100, self)
+        progress.setWindowModality(Qt.WindowModal)
+
+        def step(done: int, total: int) -> None:
+            progress.setValue(int(100 * done / max(total, 1)))
+            QApplication.processEvents()  # keep the window alive; Cancel is heard between frames
+
+        message = self.export(path, progress=step, cancel=progress.wasCanceled)
+        progress.close()
+        QMessageBox.information(self, "Export", message)
+
     def closeEvent(self, event) -> None:
         self.timer.stop()
+        for state in (self.state, *self.panel_states):
+            state.events.clear()  # no callback keeps this window alive after it is gone
         for view in self.views:
             view.close()
         super().closeEvent(event)

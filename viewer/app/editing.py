@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtGui import QKeySequence
 
 from viewer.core.errors import ViewerError
-from viewer.core.playback import Playhead
+from viewer.core.viewstate import CameraState
 from viewer.core.session import Session
 
 from .hot_reload import HotReload
@@ -89,18 +89,17 @@ class EditingMixin:
 
     # --- the editor's results ---------------------------------------------------------------------
     def show_edited(self, session, aim: bool = False, refocus: bool = False) -> None:
-        """Show a session rebuilt from the editor, keeping time, camera and muscle visibility."""
-        old = self.playhead
+        """Show a session rebuilt from the editor, keeping the view state: time, camera, muscles, bones."""
         self.session = session
-        self.playhead = Playhead(session.duration, loop=old.loop, speed=old.speed,
-                                 time=min(old.time, session.duration), direction=old.direction,
-                                 playing=old.playing)
+        state = self.state
+        state.set_scenario(session.scenario)  # time, speed, loop, hidden muscles and bones carry over
+        if aim:
+            state.set_camera(CameraState.from_settings(session.scenario.camera))
         self.playbar.set_duration(session.duration)
-        self.view.show_session(session, bone_opacity=self.muscles.bones.value() / 100.0, aim=aim)
+        self.view.show_session(session, state, aim=aim)
         if refocus:
             self.muscles.show_model(session.model, session.scenario.focus, session.colouring.key)
-        else:
-            self.view.set_visible(self.muscles.visible)
+            self._show_state_in_panels()
         if self.picked is not None:
             self.view.highlight(self.picked)
         self.plot.show_session(session)
@@ -140,8 +139,7 @@ class EditingMixin:
         # The same file again: keep time, playback, camera and muscle choices; rebuild only the scene.
         self.show_edited(session, aim=session.scenario.camera != old.scenario.camera,
                          refocus=session.scenario.focus != old.scenario.focus)
-        self.playbar.set_loop(session.scenario.loop)
-        self.playhead.loop = session.scenario.loop
+        self.state.set_loop(session.scenario.loop)
         if session.scenario.title != old.scenario.title:
             self._remember(str(path))  # the library lists it by its title
             self.library.mark_current(str(path))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
 
 from viewer.core.easing import EASES
 from viewer.core.errors import ViewerError
-from viewer.core.kinematics import Kinematics
+from viewer.core.binding import bind
 from viewer.core.scenario import Keyframe
 from viewer.core.scenario_edit import EditError, ScenarioEdit
 from viewer.core.session import Session
@@ -297,7 +297,7 @@ class Editor(QObject):
 
     def _show_preview(self) -> None:
         try:
-            kin = Kinematics(self.edit.model, self._preview_scenario())
+            kin = bind(self.edit.model, self._preview_scenario())
             self.window.view.show_pose(kin.sample([self._t()]), self._t())
         except ViewerError as exc:
             self.status(str(exc))

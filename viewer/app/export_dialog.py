@@ -1,51 +1,76 @@
-"""Export dialog: MP4, GIF or PNG of the open scenario, through the command line's own export.
+"""Export dialog: MP4, GIF or PNG of exactly what the window shows.
 
-The export runs as a `muscle-viewer export|snapshot` child process: the very code path of
-the command line, its own off-screen renderer, and a window that stays responsive. Cancel
-stops the child, which removes its partial file (DESIGN §7: nothing half-written).
+The export draws from the window's live view state — the scenario in memory (unsaved edits
+too), colours, hidden muscles, bone opacity, the camera as the user left it, playback speed and
+loop — through the same render code as `muscle-viewer export`, in this process. Between frames
+the window keeps handling its events, so it never freezes and Cancel stops at the next frame
+(the partial file is removed: nothing half-written).
 """
 from __future__ import annotations
 
-import re
-import sys
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QProcess, QProcessEnvironment
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox,
+                               QVBoxLayout)
+
+from viewer.core.errors import ViewerError
+from viewer.core.scenario import VIEWS
+from viewer.render.export import ExportCancelled, export_video, options_from_view, save_still
 
 FORMATS = {"MP4 video": ".mp4", "GIF animation": ".gif", "PNG still (current time)": ".png"}
-SIZES = {"16:9 — 1280×720": "1280x720", "16:9 — 1920×1080": "1920x1080", "Square — 1080×1080": "1080x1080",
-         "Vertical — 1080×1920": "1080x1920", "Small — 640×360": "640x360"}
-VIEWS = ("left", "right", "front", "back", "top", "three-quarter")
-PROGRESS = re.compile(r"(\d+)/(\d+)")
+SIZES = {"16:9 — 1280×720": (1280, 720), "16:9 — 1920×1080": (1920, 1080), "Square — 1080×1080": (1080, 1080),
+         "Vertical — 1080×1920": (1080, 1920), "Small — 640×360": (640, 360)}
+AS_SHOWN = "As shown in the window"
 
 
-def export_command(scenario: Path, output: Path, size: str, fps: float, view: str, orbit: float,
-                   time: float) -> list[str]:
-    """Arguments of the child `muscle-viewer` process for these choices."""
-    if output.suffix.lower() == ".png":
-        return ["snapshot", str(scenario), "--time", f"{time:.4f}", "-o", str(output), "--size", size,
-                "--view", view]
-    args = ["export", str(scenario), "-o", str(output), "--size", size, "--fps", f"{fps:g}", "--view", view]
-    if orbit:
-        args += ["--orbit", f"{orbit:g}"]
-    return args
+def even(size: tuple[int, int]) -> tuple[int, int]:
+    """H.264 needs even sides: drop a pixel where the window has an odd one."""
+    return size[0] - size[0] % 2, size[1] - size[1] % 2
+
+
+def window_options(state, view, model, size: tuple[int, int], camera: str = AS_SHOWN, **options):
+    """Export options that draw the window's view state at `size`: its camera (exactly as on screen,
+    or a named view), hidden muscles, bones, speed and loop; text scaled as the window's is."""
+    shown = view.exact_camera()
+    state_camera = shown if camera == AS_SHOWN else shown.named(camera)
+    unit = view.unit * size[1] / view.size[1]
+    opts = options_from_view(state, model, size=size, text_unit=unit, anti_aliasing=view.anti_aliasing, **options)
+    return replace(opts, camera=state_camera)
+
+
+def run_export(feed, path: Path, options, time: float = 0.0, direction: int = 1, progress=None, cancel=None) -> str:
+    """Write a still or video; returns the message for the user (never raises for the user's mistakes)."""
+    try:
+        if path.suffix.lower() == ".png":
+            save_still(feed, time, path, options, direction)
+            return f"Saved {path}"
+        count = export_video(feed, path, options, progress=progress, cancel=cancel)
+        return f"Saved {path}: {count} frames"
+    except ExportCancelled:
+        return "Cancelled; nothing was written."
+    except ViewerError as exc:
+        return "\n".join(str(p) for p in exc.problems)
+    except OSError as exc:
+        return f"{path}: could not write ({exc.strerror or exc}); nothing was written."
 
 
 class ExportDialog(QDialog):
-    def __init__(self, session, view: str, parent=None, time: float = 0.0):
+    def __init__(self, session, state, view, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Export")
-        self.session, self.time = session, time
+        self.session, self.state, self.view3d = session, state, view
         self.format = QComboBox(objectName="format")
         self.format.addItems(list(FORMATS))
         self.size = QComboBox(objectName="size")
-        self.size.addItems(list(SIZES))
+        w, h = even(view.size)
+        self.size.addItem(f"Same as the 3D view — {w}×{h}", (w, h))
+        for label, size in SIZES.items():
+            self.size.addItem(label, size)
         self.fps = QSpinBox(objectName="fps", minimum=5, maximum=60, value=30, suffix=" fps")
         self.view = QComboBox(objectName="view")
-        self.view.addItems(VIEWS)
-        self.view.setCurrentText(view if view in VIEWS else "left")
+        self.view.addItems((AS_SHOWN,) + VIEWS)
         self.orbit = QDoubleSpinBox(objectName="orbit", minimum=-720, maximum=720, value=0, suffix="°",
                                     toolTip="Turn the camera around the body during the video (0 = fixed)")
         default = Path.cwd() / f"{session.path.stem}.mp4"
@@ -59,9 +84,12 @@ class ExportDialog(QDialog):
         form.addRow("Format", self.format)
         form.addRow("Size", self.size)
         form.addRow("Frame rate", self.fps)
-        form.addRow("View", self.view)
+        form.addRow("Camera", self.view)
         form.addRow("Orbit", self.orbit)
         form.addRow("Save as", row)
+        note = QLabel(f"Plays at {state.playhead.speed:g}× speed, as in the window; colours, hidden muscles and "
+                      f"bones as shown.", objectName="note")
+        note.setWordWrap(True)
         self.progress = QProgressBar(objectName="progress", minimum=0, maximum=100, value=0)
         self.status = QLabel("", objectName="status")
         self.status.setWordWrap(True)
@@ -70,15 +98,14 @@ class ExportDialog(QDialog):
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.Cancel)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(note)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.format.currentTextChanged.connect(self._format_changed)
-        self.process: QProcess | None = None
-        self.output: Path | None = None
-        self._stderr = ""
+        self.running = False
         self._cancelled = False
 
     def _format_changed(self, text: str) -> None:
@@ -94,71 +121,43 @@ class ExportDialog(QDialog):
         if path:
             self.path.setText(path if path.lower().endswith(suffix) else path + suffix)
 
-    def command(self) -> list[str]:
-        return export_command(self.session.path, Path(self.path.text()), SIZES[self.size.currentText()],
-                              self.fps.value(), self.view.currentText(), self.orbit.value(), self.time)
+    def options(self):
+        return window_options(self.state, self.view3d, self.session.model, self.size.currentData(),
+                              self.view.currentText(), fps=float(self.fps.value()), orbit=self.orbit.value())
 
     def start(self) -> None:
-        if self.process is not None:
+        if self.running:
             return
-        self.output = Path(self.path.text())
-        self._cancelled = False
-        self.process = QProcess(self)
-        env = QProcessEnvironment.systemEnvironment()
-        env.insert("MUSCLE_VIEWER_PROGRESS", "1")
-        self.process.setProcessEnvironment(env)
-        self.process.setProcessChannelMode(QProcess.SeparateChannels)
-        self.process.readyReadStandardError.connect(self._read_progress)
-        self.process.finished.connect(self._finished)
+        output = Path(self.path.text())
+        self.running, self._cancelled = True, False
+        self.start_button.setEnabled(False)
         self.status.setText("Rendering…")
         self.progress.setValue(0)
-        self.start_button.setEnabled(False)
-        self.process.start(sys.executable, ["-m", "viewer", *self.command()])
-
-    def _read_progress(self) -> None:
-        text = bytes(self.process.readAllStandardError()).decode(errors="replace")
-        self._stderr += text
-        found = PROGRESS.findall(text)
-        if found:
-            done, total = map(int, found[-1])
-            self.progress.setValue(int(100 * done / max(total, 1)))
-
-    def _finished(self, code: int, status) -> None:
-        self.process = None
-        if code != 0:
-            self._remove_partial()
-        self.start_button.setEnabled(True)
-        if code == 0:
+        try:
+            message = run_export(self.session.feed, output, self.options(), self.state.time, self.state.direction,
+                                 progress=self._progress, cancel=lambda: self._cancelled)
+        finally:
+            self.running = False
+            self.start_button.setEnabled(True)
+        if message.startswith("Saved"):
             self.progress.setValue(100)
-            self.status.setText(f"Saved {self.output}")
             self.cancel_button.setText("Close")
-        elif not self._cancelled:
-            # the child's one-line error is its last line that is not the progress bar
-            lines = [ln for ln in self._stderr.replace("\r", "\n").splitlines() if ln.strip() and "frames," not in ln]
-            self.status.setText(lines[-1] if lines else f"Export stopped (code {code}); nothing was written.")
-        self._stderr = ""
+        self.status.setText(message)
 
-    def _remove_partial(self) -> None:
-        """A child killed before it could clean up leaves its temporary file: remove it here."""
-        out = self.output
-        if out is None:
-            return
-        for leftover in out.parent.glob(f".{out.name}.*.part{out.suffix}"):
-            leftover.unlink(missing_ok=True)
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(100 * done / max(total, 1)))
+        QApplication.processEvents()  # the window stays alive and Cancel is heard between frames
 
     def cancel(self) -> None:
-        if self.process is None:
+        if not self.running:
             self.reject()
             return
         self._cancelled = True
-        process = self.process
-        process.terminate()  # the child turns SIGTERM into a clean stop and deletes its partial file
-        if not process.waitForFinished(10000):
-            process.kill()
-        self.status.setText("Cancelled; nothing was written.")
+        self.status.setText("Cancelling…")
 
     def closeEvent(self, event) -> None:
-        if self.process is not None:
-            self.cancel()
+        if self.running:
+            self._cancelled = True
+            event.ignore()
+            return
         super().closeEvent(event)
-

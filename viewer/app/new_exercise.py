@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QWidget)
 
 from viewer.core.errors import ViewerError
-from viewer.core.model import load_model, model_names
+from viewer.core.binding import load_model, model_names
 from viewer.core.pose_edit import by_region, pose_keys
 from viewer.core.scenario import POSTURES
 from viewer.core.scenario_text import save_text

@@ -6,14 +6,17 @@ window is resized; playback only updates them in place.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from pyvistaqt import QtInteractor
 
 from viewer.core.files import atomic_write
+from viewer.core.viewstate import CameraState
 from viewer.render.camera import CameraRig
 from viewer.render.export import BACKGROUND
-from viewer.render.overlays import Overlays
+from viewer.render.overlays import Overlays, text_unit
 from viewer.render.scene import Scene, SceneStyle
 
 # key → (view name, menu text); number keys pick the named views
@@ -21,23 +24,24 @@ VIEW_KEYS = {"1": ("left", "&Left side"), "2": ("right", "&Right side"), "3": ("
              "4": ("back", "&Back"), "5": ("top", "&Top (from the head)"), "6": ("three-quarter", "Three-&quarter")}
 CLICK_TOLERANCE_PX = 4  # a press and release closer than this is a click, not a rotation
 RESIZE_SETTLE_MS = 150
-TEXT_SCALE = (0.85, 1.1)  # overlay text scale limits in the window (1 = sizes of a 720p export)
 
 
 class View3D(QObject):
     picked = Signal(object)  # muscle index, or None for a click on empty space
+    camera_moved = Signal(object)  # CameraState: the user turned or zoomed the camera
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plotter = QtInteractor(parent, auto_update=False, lighting="light_kit")
         self.widget = self.plotter
         self.plotter.set_background(BACKGROUND[0], top=BACKGROUND[1])
-        self.plotter.enable_anti_aliasing("fxaa")
+        self.anti_aliasing = "none"
+        self.set_anti_aliasing("fxaa")
         self.session = None
         self.scene: Scene | None = None
         self.overlays: Overlays | None = None
         self.rig: CameraRig | None = None
-        self.current_view = "left"
+        self.camera = CameraState()
         self.hidden: np.ndarray | None = None
         self.highlighted: int | None = None
         self._painted: dict[int, np.ndarray] = {}
@@ -48,6 +52,10 @@ class View3D(QObject):
         self.widget.installEventFilter(self)
         self.plotter.iren.add_observer("LeftButtonPressEvent", self._on_press)
         self.plotter.iren.add_observer("LeftButtonReleaseEvent", self._on_release)
+        # The camera the user leaves is the view state's (what an export of this window uses).
+        for event in ("RightButtonReleaseEvent", "MiddleButtonReleaseEvent", "MouseWheelForwardEvent",
+                      "MouseWheelBackwardEvent"):
+            self.plotter.iren.add_observer(event, self._on_camera_moved)
 
     # --- building -----------------------------------------------------------------------------
     @property
@@ -55,32 +63,45 @@ class View3D(QObject):
         w, h = self.plotter.window_size
         return max(int(w), 64), max(int(h), 64)
 
-    def show_session(self, session, bone_opacity: float = 1.0, aim: bool = True) -> None:
-        """aim=False keeps the camera where the user left it (the editor rebuilding after an edit)."""
+    def show_session(self, session, state, aim: bool = True) -> None:
+        """Build the scene of a session as the view state says (hidden muscles, bones, camera).
+
+        aim=False keeps the camera where the user left it (the editor rebuilding after an edit)."""
         self.session = session
+        self.state = state
         self._painted.clear()
         if self.overlays is not None:
             self.overlays.remove()
         self.plotter.clear()
         self.plotter.enable_lightkit()  # clear() removed the lights; the export uses the same kit
-        self.scene = Scene(self.plotter, session.kin, session.frames, SceneStyle(bone_opacity=bone_opacity))
-        self.hidden = np.zeros(len(session.model.muscles), bool)
+        self.scene = Scene(self.plotter, session.feed, session.frames, SceneStyle(bone_opacity=state.bone_opacity))
+        self.hidden = state.hidden_mask(session.model)
+        self.scene.set_hidden(self.hidden)
         self.highlighted = None
         if aim:
-            self.current_view = session.scenario.camera.get("view", "left")
+            self.camera = state.camera
         i, direction, t = self._shown
         self._shown = (min(i, len(session.frames) - 1), direction, t)  # the new scenario may be shorter
         self._rebuild_overlays(aim=aim)
 
-    def _rebuild_overlays(self, aim: bool = True) -> None:
+    @property
+    def current_view(self) -> str:
+        return self.camera.view
+
+    @property
+    def unit(self) -> float:
+        """Overlay text scale of this window (an export from it scales the same text to its size)."""
+        return text_unit(self.size[1], window=True)
+
+    def _rebuild_overlays(self, aim: bool = True, legend: bool = True) -> None:
         if self.session is None:
             return
         if self.overlays is not None:
             self.overlays.remove()
-        unit = min(max(self.size[1] / 720.0, TEXT_SCALE[0]), TEXT_SCALE[1])  # readable in any window
-        self.overlays = Overlays(self.plotter, self.session.kin, self.session.colouring, self.size, unit=unit)
-        self.rig = CameraRig(self.session.kin, self.scene.extent, self.size, self.current_view,
-                             self.overlays.free_area())
+        self.overlays = Overlays(self.plotter, self.session.feed, self.session.colouring, self.size, unit=self.unit,
+                                 legend=legend, hidden=self.hidden)
+        self.rig = CameraRig(self.session.feed, self.scene.extent, self.size, area=self.overlays.free_area(),
+                             camera=self.camera)
         if aim:
             self._aim()
         self.show_frame(*self._shown)
@@ -89,6 +110,27 @@ class View3D(QObject):
         self.rig.shot().apply(self.plotter.renderer.GetActiveCamera())
         self.plotter.renderer.camera_set = True
         self.plotter.renderer.ResetCameraClippingRange()
+
+    def set_camera(self, camera: CameraState) -> None:
+        """Show the view state's camera (a named view is fitted to this window)."""
+        if camera == self.camera and camera.exact:
+            return  # the camera the user just turned: already shown
+        self.camera = camera
+        if self.rig is not None:
+            self.rig = CameraRig(self.session.feed, self.scene.extent, self.size, area=self.overlays.free_area(),
+                                 camera=camera)
+            self._aim()
+            self.render()
+
+    def exact_camera(self) -> CameraState:
+        """The camera on screen now, exactly (what an export from this window uses)."""
+        cam = self.plotter.renderer.GetActiveCamera()
+        return replace(self.camera, position=tuple(cam.GetPosition()), focal_point=tuple(cam.GetFocalPoint()),
+                       up=tuple(cam.GetViewUp()), view_angle=float(cam.GetViewAngle()))
+
+    def _on_camera_moved(self, *args) -> None:
+        if self.session is not None:
+            QTimer.singleShot(0, lambda: self.camera_moved.emit(self.exact_camera()))
 
     def recolour(self) -> None:
         """The colour source changed: new colours and a new legend, same camera."""
@@ -129,23 +171,24 @@ class View3D(QObject):
     def render(self) -> None:
         self.plotter.render()
 
+    def set_anti_aliasing(self, mode: str) -> None:
+        """'fxaa' (smooth edges) or 'none' (exact pixels); exports from this window use the same."""
+        if mode == "fxaa":
+            self.plotter.enable_anti_aliasing("fxaa")
+        else:
+            self.plotter.disable_anti_aliasing()
+        self.anti_aliasing = mode
+
     # --- controls -----------------------------------------------------------------------------------
-    def set_view(self, name: str) -> None:
-        self.current_view = name
-        if self.rig is not None:
-            self.rig.view = name
-            self._aim()
-            self.render()
-
-    def fit(self) -> None:
-        self.set_view(self.current_view)
-
     def set_visible(self, visible: np.ndarray) -> None:
         if self.scene is None:
             return
         self.hidden = ~np.asarray(visible, bool)
         self.scene.set_hidden(self.hidden)
-        self.show_frame(*self._shown)
+        if self.session.colouring.key == "group":
+            self._rebuild_overlays(aim=False)  # the legend lists the groups still drawn
+        else:
+            self.show_frame(*self._shown)
 
     def visible_muscles(self) -> np.ndarray:
         return np.flatnonzero(~self.hidden) if self.hidden is not None else np.zeros(0, int)
@@ -174,6 +217,8 @@ class View3D(QObject):
         self._press = None
         if moved <= CLICK_TOLERANCE_PX:
             self.picked.emit(self.muscle_at(x, y))
+        else:
+            self._on_camera_moved()
 
     def muscle_at(self, x: int, y: int) -> int | None:
         """The visible muscle under display pixel (x, y), origin bottom-left, or None."""

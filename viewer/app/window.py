@@ -15,6 +15,7 @@ from viewer.core.paths import DEFAULT_SCENARIO, SCENARIOS_DIR
 from viewer.core.playback import Playhead
 from viewer.core.preview import is_model_file, preview_scenario
 from viewer.core.session import Session
+from viewer.core.viewstate import CameraState, ViewState
 
 from .clock import PlaybackClock
 from .editing import EditingMixin
@@ -71,7 +72,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         self.settings = settings or QSettings("muscle-viewer", "muscle-viewer")
         self.setWindowTitle("muscle-viewer")
         self.session: Session | None = None
-        self.playhead = Playhead(0.0)
+        self.state: ViewState | None = None  # what the window shows; every export draws from it
         self.picked: int | None = None
 
         self.view = View3D(self)
@@ -161,8 +162,11 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         self._action(play, "Go to end", lambda: self.seek(self.playhead.duration), Qt.Key_End)
         view = bar.addMenu("&View")
         for key, (name, label) in VIEW_KEYS.items():
-            self._action(view, label, lambda checked=False, n=name: self.view.set_view(n), key)
-        self._action(view, "&Fit the body", self.view.fit, Qt.Key_F)
+            self._action(view, label, lambda checked=False, n=name: self.set_view(n), key)
+        self._action(view, "&Fit the body", lambda: self.set_view(self.view.current_view), Qt.Key_F)
+        view.addSeparator()
+        self._action(view, "Save view to &scenario", self.save_view,
+                     tip="Write this camera, colours, hidden muscles and bone opacity into the scenario file")
         view.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view.addAction(dock.toggleViewAction())
@@ -178,13 +182,32 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         pb.seek.connect(self.seek)
         pb.speed_changed.connect(self.set_speed)
         pb.loop_changed.connect(self.set_loop)
-        m = self.muscles
+        m = self.muscles  # panels change the view state; its events redraw (see _bind_state)
         m.visibility_changed.connect(self._visibility)
         m.colour_source_changed.connect(self.set_colour_source)
-        m.bone_opacity_changed.connect(self._bone_opacity)
+        m.bone_opacity_changed.connect(lambda opacity: self.state and self.state.set_bone_opacity(opacity))
         m.muscle_chosen.connect(self.pick)
         self.plot.seek.connect(self.seek)
         self.view.picked.connect(self.pick)
+        self.view.camera_moved.connect(lambda camera: self.state and self.state.set_camera(camera))
+
+    @property
+    def playhead(self) -> Playhead:
+        return self.state.playhead if self.state is not None else Playhead(0.0)
+
+    def _bind_state(self, state: ViewState) -> None:
+        """Make `state` the window's: each panel follows its events."""
+        if self.state is not None:
+            self.state.events.clear()  # the old scenario's view no longer drives anything
+        self.state = state
+        e = state.events
+        e.time.connect(lambda t: self.show_time())
+        e.hidden.connect(lambda names: self._hidden_changed())
+        e.bones.connect(self._bones_changed)
+        e.colour.connect(self._colour_changed)
+        e.camera.connect(self.view.set_camera)
+        e.speed.connect(lambda speed: (self.playbar.set_speed(speed), self.settings.setValue("speed", speed)))
+        e.loop.connect(self.playbar.set_loop)
 
     # --- opening scenarios ------------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -220,21 +243,39 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         return f"\nStill showing: {self.session.scenario.title}." if self.session else ""
 
     def set_session(self, session: Session, aim: bool = True) -> None:
+        """Show a newly opened scenario as its file's view says (camera, colours, hide, bones)."""
         self.session = session
         self.picked = None
         scenario = session.scenario
         self.setWindowTitle(f"{scenario.title} — muscle-viewer")
-        self.playhead = Playhead(session.duration, loop=scenario.loop, speed=self.playhead.speed)
+        speed = self.state.playhead.speed if self.state else float(self.settings.value("speed", 1.0))
+        state = ViewState.from_scenario(scenario, session.model, colour_source=session.colouring.key, speed=speed)
+        if scenario.bones is None:  # the file says nothing: keep the user's bone opacity
+            state.bone_opacity = self.muscles.bones.value() / 100.0
+        self._bind_state(state)
         self.playbar.set_duration(session.duration)
         self.playbar.set_loop(scenario.loop)
-        self.view.show_session(session, bone_opacity=self.muscles.bones.value() / 100.0, aim=aim)
+        self.view.show_session(session, state, aim=aim)
         self.muscles.show_model(session.model, scenario.focus, session.colouring.key)
+        self._show_state_in_panels()
         self.muscles.show_info(None)
         self.plot.show_session(session)
         self._remember(str(session.path))
         self.library.mark_current(str(session.path))
         self._editing_session_changed(session)  # title marker, hot reload, editor follows
         self.show_time()
+
+    def _show_state_in_panels(self) -> None:
+        """The muscle panel's ticks and slider say what the view state holds (without echoing back)."""
+        m, state = self.muscles, self.state
+        m.bones.blockSignals(True)
+        m.bones.setValue(int(round(state.bone_opacity * 100)))
+        m.bones.blockSignals(False)
+        hidden = state.hidden_mask(self.session.model)
+        if hidden.any():
+            m.blockSignals(True)
+            m.set_visible(~hidden)
+            m.blockSignals(False)
 
     def _remember(self, path: str) -> None:
         recent = [p for p in self.settings.value("recent", [], type=list) if p != path]
@@ -251,11 +292,21 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         return self.session.fps if self.session else 60.0
 
     def set_speed(self, speed: float) -> None:
-        self.playhead.speed = float(speed)
-        self.settings.setValue("speed", float(speed))
+        if self.state is not None:
+            self.state.set_speed(float(speed))
 
     def set_loop(self, mode: str) -> None:
-        self.playhead.loop = mode
+        if self.state is not None:
+            self.state.set_loop(mode)
+
+    def set_view(self, name: str) -> None:
+        """A named view, fitted to the window (also when it is the one already chosen: F fits)."""
+        if self.state is None:
+            return
+        camera = CameraState(view=name)
+        if camera == self.state.camera:
+            self.view.set_camera(camera)
+        self.state.set_camera(camera)
 
     def show_time(self) -> None:
         s = self.session
@@ -286,20 +337,40 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         self.show_time()
 
     def _visibility(self, mask) -> None:
-        self.view.set_visible(mask)
+        if self.state is not None:
+            model = self.session.model
+            self.state.set_hidden(m.name for m, shown in zip(model.muscles, mask) if not shown)
+
+    def _hidden_changed(self) -> None:
+        self.view.set_visible(~self.state.hidden_mask(self.session.model))
         self.show_time()
 
     def set_colour_source(self, source: str) -> None:
-        if self.session is None:
-            return
+        if self.state is not None:
+            self.state.set_colour_source(source)
+
+    def _colour_changed(self, source: str) -> None:
         self.session.recolour(source)
         self.settings.setValue("colour_source", source)
         self.view.recolour()
         self.show_time()
 
-    def _bone_opacity(self, opacity: float) -> None:
+    def _bones_changed(self, opacity: float) -> None:
         self.view.set_bone_opacity(opacity)
         self.settings.setValue("bone_opacity", opacity)
+
+    def save_view(self) -> None:
+        """Write the view state into the scenario file, keeping the author's comments."""
+        if self.session is None:
+            return
+        from viewer.core.view_file import save_view
+
+        try:
+            path = save_view(self.session.path, self.state, self.session.model, self.view.exact_camera())
+        except ViewerError as exc:
+            self.banner.show_error("\n".join(str(p) for p in exc.problems))
+            return
+        self.statusBar().showMessage(f"Saved this view into {Path(path).name}", 5000)
 
     # --- dialogs --------------------------------------------------------------------------------------
     def export_dialog(self) -> None:
@@ -307,7 +378,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
             return
         from .export_dialog import ExportDialog
 
-        ExportDialog(self.session, self.view.current_view, self, time=self.playhead.time).exec()
+        ExportDialog(self.session, self.state, self.view, self).exec()
 
     def screenshot_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot of the 3D view", "view.png", "PNG image (*.png)")
@@ -339,9 +410,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         if state is not None:
             self.restoreState(state)
         self.fit_to_screen()
-        speed = float(self.settings.value("speed", 1.0))
-        self.playbar.set_speed(speed)
-        self.playhead.speed = speed
+        self.playbar.set_speed(float(self.settings.value("speed", 1.0)))
         self.muscles.bones.setValue(int(round(float(self.settings.value("bone_opacity", 1.0)) * 100)))
         last = self.settings.value("last_scenario")
         self.library.fill(self.settings.value("recent", [], type=list))
@@ -362,6 +431,8 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
             event.ignore()
             return
         self.timer.stop()
+        if self.state is not None:
+            self.state.events.clear()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
         self.view.close()

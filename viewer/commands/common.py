@@ -13,11 +13,24 @@ def scenario_arg(parser, help_text: str = "scenario file (YAML), e.g. scenarios/
 
 def load(path: str):
     """(scenario, model, kinematics) for a scenario path, checked against its model."""
-    from viewer.core.kinematics import Kinematics
-    from viewer.core.scenario import load_checked
+    from viewer.core.binding import bind, load_checked
 
     scenario, model = load_checked(path)
-    return scenario, model, Kinematics(model, scenario)
+    return scenario, model, bind(model, scenario)
+
+
+def view_output(path: str, view: str | None = None, colour: str | None = None, speed: float = 1.0, **options):
+    """(feed, export options) for a scenario file as its saved view shows it (`camera`, `colour`,
+    `hide`, `bones`), with the command line's --view/--colour/--speed on top: every output
+    renders from a view state, like the window."""
+    from viewer.core.colour import Colouring
+    from viewer.core.feed import FrameFeed
+    from viewer.core.viewstate import ViewState
+    from viewer.render.export import options_from_view
+
+    scenario, model, kin = load(path)
+    state = ViewState.from_scenario(scenario, model, view=view, colour_source=colour, speed=speed)
+    return FrameFeed(kin, Colouring(kin, source=state.colour_source)), options_from_view(state, model, **options)
 
 
 def output_path(value: str, suffixes: tuple[str, ...]) -> Path:

@@ -4,10 +4,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from viewer.core.colour import SOURCES
+from viewer.core.scenario import VIEWS
+
 from .common import output_path, positive
 
 HELP = "render two scenarios side by side, in sync, to one MP4 or GIF"
-VIEWS = ("front", "back", "left", "right", "top", "three-quarter")
 DESCRIPTION = """\
 Render two scenarios off-screen next to each other, each panel labelled with its title, phase and
 caption, and one colour legend under both. Both use the same colour scale, so the same colour
@@ -35,32 +37,38 @@ def add_parser(sub) -> None:
     p.add_argument("--sync", choices=("hold", "stretch"), default="hold",
                    help="different durations: hold the shorter at its end (default) or stretch it to the longer")
     p.add_argument("--view", choices=VIEWS, default=None, help="camera view for both (default: each scenario's)")
-    p.add_argument("--colour", choices=("rate", "change", "group", "plain"), default=None,
+    p.add_argument("--colour", choices=tuple(SOURCES), default=None,
                    help="what the colours show (default: rate of length change)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from viewer.core.colour import Colouring
-    from viewer.render.compare import export_comparison
-    from viewer.render.export import ExportOptions, check_video_options, parse_size
+    from dataclasses import replace
 
-    from .common import load
+    from viewer.core.colour import share_scale
+    from viewer.render.compare import export_comparison
+    from viewer.render.export import check_video_options, parse_size
+
+    from .common import view_output
     from .export import ProgressBar
 
     target = output_path(args.output, (".mp4", ".gif"))
-    options = ExportOptions(size=parse_size(args.size), fps=args.fps, speed=args.speed, view=args.view)
+    size = parse_size(args.size)
+    panels = [view_output(path, args.view, args.colour, args.speed, size=size, fps=args.fps)
+              for path in (args.first, args.second)]
+    options = replace(panels[0][1], camera=None, hidden=None, bone_opacity=1.0)  # shared: clock, size
     check_video_options(target, options)
-    kins = [load(path)[2] for path in (args.first, args.second)]
-    colourings = [Colouring(kin, source=args.colour) for kin in kins]
+    colourings = share_scale([feed.colouring for feed, _ in panels])  # one colour scale for both
+    feeds = [feed.with_colouring(c) for (feed, _), c in zip(panels, colourings)]
     bar = None if args.quiet else ProgressBar(f"compare {target.name}")
     try:
-        count = export_comparison(kins, colourings, target, options, sync=args.sync, progress=bar)
+        count = export_comparison(feeds, target, options, sync=args.sync, progress=bar,
+                                  panel_options=[o for _, o in panels])
     finally:
         if bar:
             bar.finish()
     w, h = options.size
     print(f"wrote {target}: {count} frames, {w}x{h}, {count / options.fps:.2f} s at {options.fps:g} fps "
-          f"({kins[0].scenario.title} | {kins[1].scenario.title})", file=sys.stderr)
+          f"({feeds[0].scenario.title} | {feeds[1].scenario.title})", file=sys.stderr)
     return 0

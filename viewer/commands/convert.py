@@ -78,7 +78,7 @@ def _scenario_to_mot(args, target) -> int:
 
 
 def _mot_to_scenario(args, target) -> int:
-    from viewer.core.model import load_model
+    from viewer.core.binding import load_model
     from viewer.core.motfile import mot_to_scenario, read_mot, title_from_path
     from viewer.core.scenario import save_scenario
     from viewer.core.scenario import check_against_model

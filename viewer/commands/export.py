@@ -6,10 +6,12 @@ import os
 import sys
 import time
 
+from viewer.core.colour import SOURCES
+from viewer.core.scenario import VIEWS
+
 from .common import output_path, positive, scenario_arg
 
 HELP = "render the scenario to an MP4 or GIF video"
-VIEWS = ("front", "back", "left", "right", "top", "three-quarter")
 DESCRIPTION = """\
 Render the scenario off-screen (no display needed) and write an MP4 (H.264) or a GIF.
 Muscles turn warm while they shorten, cool while they are stretched, and stay plain while
@@ -34,27 +36,24 @@ def add_parser(sub) -> None:
     p.add_argument("--orbit", type=float, default=0.0, metavar="DEG",
                    help="turn the camera this many degrees around the body over the video")
     p.add_argument("--loops", type=positive(int), default=1, metavar="N", help="play the exercise N times")
-    p.add_argument("--colour", choices=("rate", "change", "group", "plain"), default=None,
+    p.add_argument("--colour", choices=tuple(SOURCES), default=None,
                    help="what the colours show (default: the scenario's, else rate of length change)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from viewer.core.colour import Colouring
-    from viewer.render.export import ExportOptions, check_video_options, export_video, parse_size
+    from viewer.render.export import check_video_options, export_video, parse_size
 
-    from .common import load
+    from .common import view_output
 
     target = output_path(args.output, (".mp4", ".gif"))
-    options = ExportOptions(size=parse_size(args.size), fps=args.fps, speed=args.speed, view=args.view,
-                            orbit=args.orbit, loops=args.loops)
+    feed, options = view_output(args.scenario, args.view, args.colour, args.speed, size=parse_size(args.size),
+                                fps=args.fps, orbit=args.orbit, loops=args.loops)
     check_video_options(target, options)
-    scenario, model, kin = load(args.scenario)
-    colouring = Colouring(kin, source=args.colour)
     bar = None if args.quiet else ProgressBar(f"export {target.name}")
     try:
-        count = export_video(kin, colouring, target, options, progress=bar)
+        count = export_video(feed, target, options, progress=bar)
     finally:
         if bar:
             bar.finish()

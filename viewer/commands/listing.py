@@ -25,7 +25,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from viewer.core.errors import ViewerError, suggest
-    from viewer.core.model import load_model
+    from viewer.core.binding import load_model
 
     model = load_model(args.model)
     if args.listing == "muscles":

@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from viewer.core.errors import ViewerError
     from viewer.core.files import atomic_write_text
-    from viewer.core.model import load_model
+    from viewer.core.binding import load_model
     from viewer.core.scenario import check_against_model, scenario_from_text
     from viewer.core.template import model_reference, template_text
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from viewer.core.colour import SOURCES
+from viewer.core.scenario import VIEWS
+
 from .common import output_path, scenario_arg
 
 HELP = "render the scenario at one time to a PNG image"
-VIEWS = ("front", "back", "left", "right", "top", "three-quarter")
 DESCRIPTION = """\
 Render one moment of the scenario off-screen (no display needed) and write a PNG.
 
@@ -38,24 +40,21 @@ def add_parser(sub) -> None:
     p.add_argument("--transparent", action="store_true", help="transparent background instead of the dark one")
     p.add_argument("--text", choices=("dark", "light"), default=None,
                    help="words in dark (light halo; for slides) or light; default dark with --transparent")
-    p.add_argument("--colour", choices=("rate", "change", "group", "plain"), default=None,
+    p.add_argument("--colour", choices=tuple(SOURCES), default=None,
                    help="what the colours show (default: the scenario's, else rate of length change)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from viewer.core.colour import Colouring
-    from viewer.render.export import ExportOptions, parse_size, save_still
+    from viewer.render.export import parse_size, save_still
 
-    from .common import load
+    from .common import view_output
 
     target = output_path(args.output, (".png",))
     style = args.text or ("dark" if args.transparent else "light")
-    options = ExportOptions(size=parse_size(args.size), view=args.view, transparent=args.transparent,
-                            anti_aliasing="msaa", text_style=style)
-    scenario, model, kin = load(args.scenario)
-    colouring = Colouring(kin, source=args.colour)
-    save_still(kin, colouring, args.time, target, options)
+    feed, options = view_output(args.scenario, args.view, args.colour, size=parse_size(args.size),
+                                transparent=args.transparent, anti_aliasing="msaa", text_style=style)
+    save_still(feed, args.time, target, options)
     w, h = options.size
     print(f"wrote {target}: {w}x{h} at {args.time:g} s", file=sys.stderr)
     return 0

@@ -24,8 +24,9 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from viewer.core.errors import ViewerError
+    from viewer.core.binding import load_checked
     from viewer.core.extras import missing_extra
-    from viewer.core.scenario import load_checked, load_scenario
+    from viewer.core.scenario import load_scenario
 
     failed = 0
     for name in args.files:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .analysis import summarize
 from .captions import generated_caption, stale_captions, unknown_placeholders
-from .kinematics import Kinematics
+from .binding import bind
 
 
 def generated_captions(kin) -> list[str]:
@@ -21,7 +21,7 @@ def caption_notes(scenario, model, kin=None) -> list:
     Notes, not errors: the file is valid and plays; `validate` prints them as warnings and the
     editor lists them with a Regenerate button.
     """
-    kin = kin if kin is not None else Kinematics(model, scenario)
+    kin = kin if kin is not None else bind(model, scenario)
     notes = [(s.phase, s.message) for s in stale_captions(kin)]
     notes += [(i, f"caption of phase '{scenario.phases[i].name}': {{{name}.change}} names no muscle or joint "
                   f"(see `muscle-viewer muscles` and `joints`)") for i, name in unknown_placeholders(scenario, model)]

@@ -25,6 +25,7 @@ COOL_RAMP = np.array([(0.67, 0.85, 0.91), (0.45, 0.68, 0.82), (0.27, 0.46, 0.71)
 SWATCH_AT = 0.6
 LIMIT_PERCENTILE = 95.0
 LIMIT_SAMPLE_FPS = 20.0
+MAX_GROUP_ROWS = 9  # a group legend longer than this would cover the body
 
 
 @dataclass(frozen=True)
@@ -156,27 +157,54 @@ class Colouring:
         return np.broadcast_to(fixed, (F, M, 3)).copy(), np.zeros((F, M))
 
     # --- legend ---------------------------------------------------------------------------
-    @property
-    def legend(self) -> list[LegendEntry]:
+    def shown_groups(self, hidden: np.ndarray | None = None) -> list[str]:
+        """Groups with at least one drawn muscle, focus groups first (the group legend's rows)."""
+        model = self.kin.model
+        drawn = np.ones(len(model.muscles), bool) if hidden is None else ~np.asarray(hidden, bool)
+        present = [g for g in model.groups if any(drawn[i] and m.group == g for i, m in enumerate(model.muscles))]
+        focus = [g for g in self.kin.scenario.focus if g in present]
+        return focus + [g for g in present if g not in focus]
+
+    def legend_for(self, hidden: np.ndarray | None = None) -> list[LegendEntry]:
+        """What the colours mean, for the muscles drawn (hidden: bool per muscle)."""
         s = self.source
         if s.values is not None:
             return [LegendEntry(tuple(_ramp(WARM_RAMP, np.array(SWATCH_AT))), s.warm),
                     LegendEntry(tuple(_ramp(COOL_RAMP, np.array(SWATCH_AT))), s.cool),
                     LegendEntry(PLAIN, s.plain)]
         if s.key == "group":
-            model = self.kin.model
-            shown = [g for g in self.kin.scenario.focus if g in model.groups] or list(model.groups)[:8]
-            return [LegendEntry(hex_to_rgb(model.groups[g].colour), g.capitalize()) for g in shown]
+            groups = self.kin.model.groups
+            return [LegendEntry(hex_to_rgb(groups[g].colour), g.capitalize())
+                    for g in self.shown_groups(hidden)[:MAX_GROUP_ROWS]]
         return [LegendEntry(PLAIN, s.plain)]
 
     @property
-    def scale_text(self) -> str:
-        """The numbers behind the colours, in one short line ('' for fixed colours)."""
+    def legend(self) -> list[LegendEntry]:
+        return self.legend_for(None)
+
+    def scale_text_for(self, hidden: np.ndarray | None = None) -> str:
+        """The numbers behind the colours in one short line; for groups, how many rows were left out."""
+        if self.source.key == "group":
+            more = len(self.shown_groups(hidden)) - MAX_GROUP_ROWS
+            return f"and {more} more group{'s' if more > 1 else ''} (see the muscle panel)" if more > 0 else ""
         if self.source.values is None:
             return ""
         return (f"Plain below {self.neutral:g} {self.source.unit}; "
                 f"full colour at {self.limit:.3g} {self.source.unit}")
 
     @property
+    def scale_text(self) -> str:
+        return self.scale_text_for(None)
+
+    @property
     def note(self) -> str:
         return EFFORT_NOTE if self.source.values is not None else ""
+
+
+def share_scale(colourings: list[Colouring]) -> list[Colouring]:
+    """The colourings rebuilt with one limit, the larger of their own, so a colour means the same
+    in both panels of a comparison."""
+    if colourings[0].source.values is None:
+        return list(colourings)
+    limit = max(c.limit for c in colourings)
+    return [Colouring(c.kin, c.key, limit=limit, neutral=c.neutral) for c in colourings]

@@ -202,13 +202,6 @@ class Attachments:
 class Kinematics:
     """A scenario bound to its model: sample any time, or many times in one call."""
 
-    def __new__(cls, model=None, scenario=None):
-        if cls is Kinematics and getattr(model, "backend", "mujoco") == "opensim":
-            from .opensim_model import OpenSimKinematics  # OpenSim measures its own models
-
-            cls = OpenSimKinematics
-        return super().__new__(cls)
-
     def __init__(self, model, scenario: Scenario):
         self.model = model
         self.scenario = scenario

@@ -85,6 +85,8 @@ class Coupling:
 
 
 class Model:
+    backend = "mujoco"
+
     def __init__(self, mj: mujoco.MjModel, key: str, title: str, entry: ModelEntry | None, name: str | None = None):
         self.mj = mj
         self.key = key
@@ -237,6 +239,12 @@ class Model:
     def muscles_in(self, group: str) -> list[Muscle]:
         return [m for m in self.muscles if m.group == group]
 
+    def kinematics(self, scenario):
+        """This model's kinematics for a scenario (OpenSim models provide their own)."""
+        from .kinematics import Kinematics
+
+        return Kinematics(self, scenario)
+
     def bone_mesh(self, geom: int) -> tuple[np.ndarray, np.ndarray]:
         """Vertices (in the geom's frame) and triangles of one bone geom (mesh or primitive)."""
         mj = self.mj
@@ -314,54 +322,7 @@ def _compile_file(path: Path, shown: str) -> mujoco.MjModel:
         raise ModelError([Problem(shown, None, f"cannot load this MuJoCo model: {first}")]) from None
 
 
-_loaded: dict[str, Model] = {}
-_loaded_mtime: dict[str, float | None] = {}  # a model file edited on disk is read again
 NATIVE_SUFFIXES = (".yaml", ".yml")
 MODEL_SUFFIXES = (".xml", ".mjb", ".osim") + NATIVE_SUFFIXES
 
 
-def model_names() -> list[str]:
-    return list(load_catalogue().models)
-
-
-def load_model(name_or_path: str | Path | None = None, base_dir: Path | None = None) -> Model:
-    """A catalogue name ('full-body') or a path to a MuJoCo model (relative to base_dir)."""
-    catalogue = load_catalogue()
-    name = str(name_or_path or catalogue.default)
-    if name in catalogue.models:
-        if name not in _loaded:
-            entry = catalogue.models[name]
-            if "myo_sim" not in entry.source:
-                raise ModelError(f"catalogue entry {name!r} has no usable source")
-            _loaded[name] = Model(_compile_myo_sim(entry.source["myo_sim"]), name, entry.title, entry)
-        return _loaded[name]
-    path = Path(name)
-    if base_dir is not None and not path.is_absolute():
-        path = base_dir / path
-    looks_like_file = path.suffix.lower() in MODEL_SUFFIXES or "/" in name or "\\" in name
-    if not looks_like_file:
-        raise ModelError(f"unknown model '{name}'{suggest(name, catalogue.models)}; "
-                         f"built-in models: {', '.join(catalogue.models)}")
-    key = str(path.resolve())
-    if key not in _loaded or _loaded_mtime.get(key) != _mtime(path):
-        shown = display_path(path)
-        if path.suffix.lower() == ".osim":
-            from .opensim_model import load_opensim  # optional: needs the `opensim` extra
-
-            _loaded[key] = load_opensim(path, shown)
-        elif path.suffix.lower() in NATIVE_SUFFIXES:
-            if not path.exists():
-                raise ModelError([Problem(shown, None, "model file not found")])
-            native = read_native(path)
-            _loaded[key] = Model(native.mj, key, native.title, native.entry, shown)
-        else:
-            _loaded[key] = Model(_compile_file(path, shown), key, path.stem, None, shown)
-        _loaded_mtime[key] = _mtime(path)
-    return _loaded[key]
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return None

@@ -50,6 +50,9 @@ def load_opensim(path: Path, shown: str) -> "OpenSimModel":
 class OpenSimModel(Model):
     backend = "opensim"
 
+    def kinematics(self, scenario):
+        return OpenSimKinematics(self, scenario)
+
     def __init__(self, osim_model, state, path: Path, shown: str):
         osim = _opensim()
         self.osim, self.state, self.path = osim_model, state, path

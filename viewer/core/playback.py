@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 LOOP_MODES = ("none", "repeat", "pingpong")
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
+BATCH = 24  # frames sampled per kinematics call in exports: vectorised, yet small in memory
 
 
 @dataclass
@@ -57,3 +60,49 @@ class Playhead:
         """Pause and move by whole frames."""
         self.playing = False
         self.seek(round(self.time * fps + frames) / fps)
+
+
+# --- the clock of an export or a comparison --------------------------------------------------
+SYNC_MODES = ("hold", "stretch")
+
+
+def export_times(duration: float, fps: float, speed: float = 1.0, loops: int = 1,
+                 loop: str = "none") -> tuple[np.ndarray, np.ndarray]:
+    """Scenario times of exported frames and their play direction (+1 forward, −1 backward).
+
+    A video of L loops lasts L·duration/speed seconds and holds round(that·fps) frames, so a
+    GIF loops without a doubled frame. 'pingpong' scenarios play every second loop backward.
+    """
+    total = loops * duration / speed
+    n = max(1, int(round(total * fps)))
+    clock = np.arange(n) * speed / fps  # scenario seconds played so far
+    if duration <= 0:
+        return np.zeros(n), np.ones(n)
+    loop_index = np.floor(clock / duration + 1e-9)
+    local = np.clip(clock - loop_index * duration, 0.0, duration)
+    backward = (loop == "pingpong") & (loop_index % 2 == 1)
+    return np.where(backward, duration - local, local), np.where(backward, -1.0, 1.0)
+
+
+def panel_time(clock, duration: float, longest: float, sync: str = "hold"):
+    """(scenario time, direction) of a scenario lasting `duration` when a shared clock reads `clock`.
+
+    'hold': each plays at its own speed and the shorter one holds its end (direction 0: nothing
+    changes length, so no rate colour); 'stretch': the shorter one is slowed to the longer one.
+    Works on numbers and arrays alike (the app maps its one playhead with it, the export whole batches).
+    """
+    clock = np.asarray(clock, float)
+    if sync == "stretch" and longest > 0:
+        return clock * duration / longest, np.ones_like(clock)
+    return np.minimum(clock, duration), np.where(clock <= duration + 1e-9, 1.0, 0.0)
+
+
+def sync_times(durations: list[float], fps: float, speed: float = 1.0, sync: str = "hold"):
+    """(clock, [(times, direction) per scenario]) for one shared clock over the longest scenario."""
+    if sync not in SYNC_MODES:
+        from .errors import ViewerError
+
+        raise ViewerError(f"unknown sync '{sync}'; use {', '.join(SYNC_MODES)}")
+    longest = max(durations)
+    clock, _ = export_times(longest, fps, speed)
+    return clock, [panel_time(clock, d, longest, sync) for d in durations]

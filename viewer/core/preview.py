@@ -10,7 +10,8 @@ from pathlib import Path
 import yaml
 
 from .files import atomic_write_text
-from .model import MODEL_SUFFIXES, NATIVE_SUFFIXES, load_model
+from .binding import load_model
+from .model import MODEL_SUFFIXES, NATIVE_SUFFIXES
 from .paths import cache_dir
 from .template import template_text
 

@@ -10,26 +10,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from .easing import DEFAULT_EASE, EASES
 from .files import atomic_write_text
+from .playback import LOOP_MODES
+from .viewstate import VIEWS
 from .errors import ModelError, Problem, ScenarioError, display_path, suggest
 from .props import PropSpec
 from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml
 
 FORMAT = 1
 POSTURES = ("standing", "supine", "prone", "seated", "hanging")
-LOOPS = ("none", "repeat", "pingpong")
-VIEWS = ("front", "back", "left", "right", "top", "three-quarter")
-COLOUR_SOURCES = ("rate", "change", "group", "plain")
+LOOPS = LOOP_MODES
+COLOUR_SOURCES = ("rate", "change", "group", "plain")  # keys of colour.SOURCES (a test keeps them equal)
 SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
 
 TOP_KEYS = ("format", "title", "summary", "model", "posture", "anchor", "loop", "keyframes", "phases",
-            "focus", "camera", "measure", "colour", "props")
+            "focus", "hide", "bones", "camera", "measure", "colour", "props")
 KEYFRAME_KEYS = ("time", "pose", "ease")
 PHASE_KEYS = ("name", "from", "to", "caption")
-CAMERA_KEYS = ("view", "azimuth", "elevation", "zoom")
+CAMERA_KEYS = ("view", "azimuth", "elevation", "zoom", "position", "focal_point", "up", "view_angle")
+EXACT_CAMERA_KEYS = ("position", "focal_point", "up")  # all three or none: a camera saved from the app
 MEASURE_KEYS = ("label", "from", "to")
 COLOUR_KEYS = ("source", "limit", "neutral")
 PROP_KEYS = ("mesh", "ride", "at", "offset", "rotate", "colour")
@@ -68,6 +71,8 @@ class Scenario:
     loop: str = "none"
     phases: list[Phase] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
+    hide: list[str] = field(default_factory=list)  # groups or muscles not drawn
+    bones: float | None = None  # bone opacity 0..1 (None: opaque)
     camera: dict[str, Any] = field(default_factory=dict)
     measure: list[Measure] = field(default_factory=list)
     colour: dict[str, Any] = field(default_factory=dict)
@@ -195,6 +200,13 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
     duration = keyframes[-1].time if keyframes else 0.0
     phases = _read_phases(c, data.get("phases", []), duration if keyframes else float("inf"))
     focus = _read_names(c, data.get("focus", []), ("focus",))
+    hide = _read_names(c, data.get("hide", []), ("hide",))
+    bones = None
+    if "bones" in data and (value := c.number(data["bones"], ("bones",), minimum=0)) is not None:
+        if value > 1:
+            c.add(("bones",), f"'bones' is the bone opacity from 0 (hidden) to 1 (solid), not {value:g}")
+        else:
+            bones = float(value)
     camera = _read_camera(c, data.get("camera", {}))
     measure = _read_measures(c, data.get("measure", []))
     colour = _read_colour(c, data.get("colour", {}))
@@ -203,7 +215,7 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
     if c.problems:
         raise ScenarioError(c.problems)
     return Scenario(title=title, summary=summary, model=model, posture=posture, anchor=anchor, loop=loop,
-                    keyframes=keyframes, phases=phases, focus=focus, camera=camera, measure=measure,
+                    keyframes=keyframes, phases=phases, focus=focus, hide=hide, bones=bones, camera=camera, measure=measure,
                     colour=colour, props=props, path=path, source=src)
 
 
@@ -304,6 +316,21 @@ def _read_camera(c: _Checker, raw) -> dict:
             out[key] = value
     if "zoom" in raw and (value := c.number(raw["zoom"], ("camera", "zoom"), minimum=0.1)) is not None:
         out["zoom"] = value
+    if "view_angle" in raw and (value := c.number(raw["view_angle"], ("camera", "view_angle"), minimum=1)) is not None:
+        out["view_angle"] = min(value, 120.0)
+    given = [k for k in EXACT_CAMERA_KEYS if k in raw]
+    if given and len(given) < len(EXACT_CAMERA_KEYS):
+        missing = ", ".join(k for k in EXACT_CAMERA_KEYS if k not in raw)
+        c.add(("camera", given[0]), f"an exact camera needs position, focal_point and up together (missing: {missing})")
+    elif given:
+        exact = {k: _read_triple(c, raw[k], ("camera", k)) for k in EXACT_CAMERA_KEYS}
+        if all(v is not None for v in exact.values()):
+            position, focal, up = (np.array(exact[k]) for k in EXACT_CAMERA_KEYS)
+            if np.linalg.norm(position - focal) < 1e-6 or np.linalg.norm(np.cross(up, position - focal)) < 1e-9:
+                c.add(("camera", "position"), "the camera's position, focal_point and up do not make a view "
+                                              "(the camera sits on its target or looks along its up)")
+            else:
+                out.update({k: list(v) for k, v in exact.items()})
     return out
 
 
@@ -412,6 +439,11 @@ def check_against_model(scenario: Scenario, model) -> None:
         if group not in model.groups:
             problems.append(scenario.problem(("focus", i), f"unknown muscle group '{group}'"
                                              f"{suggest(group, model.groups)}; groups: {', '.join(model.groups)}"))
+    muscle_names = [m.name for m in model.muscles]
+    for i, name in enumerate(scenario.hide):
+        if name not in model.groups and name not in muscle_names:
+            problems.append(scenario.problem(("hide", i), f"unknown muscle or group '{name}'"
+                                             f"{suggest(name, [*model.groups, *muscle_names])}"))
     for i, m in enumerate(scenario.measure):
         for key, name in (("from", m.start), ("to", m.end)):
             if name not in model.landmarks:
@@ -480,20 +512,6 @@ def expand_pose(pose: dict[str, float], model) -> dict[str, float]:
     return out
 
 
-def load_checked(path: str | Path):
-    """Load a scenario and its model and check one against the other. Returns (scenario, model)."""
-    from .model import load_model
-
-    scenario = load_scenario(path)
-    try:
-        model = load_model(scenario.model, scenario.base_dir)
-    except ModelError as exc:
-        messages = "; ".join(p.message if p.file == "muscle-viewer" else str(p) for p in exc.problems)
-        raise ScenarioError([scenario.problem(("model",), messages)]) from None
-    check_against_model(scenario, model)
-    return scenario, model
-
-
 # --- saving -------------------------------------------------------------------------------------
 def _scalar(value) -> str:
     return yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip().removesuffix("\n...").strip()
@@ -536,6 +554,10 @@ def dump_scenario(s: Scenario, schema_line: str = SCHEMA_LINE) -> str:
             out.append(f"  - {_flow(entry)}")
     if s.focus:
         out.append(f"focus: [{', '.join(_flow_scalar(g) for g in s.focus)}]")
+    if s.hide:
+        out.append(f"hide: [{', '.join(_flow_scalar(g) for g in s.hide)}]")
+    if s.bones is not None:
+        out.append(f"bones: {_num(s.bones)}")
     if s.camera:
         out.append(f"camera: {_flow({k: _num(v) if isinstance(v, float) else v for k, v in s.camera.items()})}")
     if s.measure:

@@ -114,9 +114,9 @@ class ScenarioEdit:
         return problems_in(self.text(), self.path, self.model)
 
     def _kinematics(self):
-        from .kinematics import Kinematics
+        from .binding import bind
 
-        return Kinematics(self.model, self.scenario)
+        return bind(self.model, self.scenario)
 
     def stale_captions(self):
         """Captions quoting a % or ° the phase's numbers no longer contain (see core.captions)."""

@@ -13,8 +13,10 @@ import numpy as np
 
 from .analysis import relative_rate
 from .colour import Colouring
+from .feed import FrameFeed
+from .binding import bind, load_checked, load_model
 from .kinematics import Frames, Kinematics
-from .scenario import Scenario, check_against_model, load_checked
+from .scenario import Scenario, check_against_model
 
 PLAY_FPS = 60.0  # samples per second of scenario time kept for playback and plots
 
@@ -31,7 +33,7 @@ class Session:
     @classmethod
     def open(cls, path: str | Path, fps: float = PLAY_FPS, colour_source: str | None = None) -> "Session":
         scenario, model = load_checked(path)
-        kin = Kinematics(model, scenario)
+        kin = bind(model, scenario)
         frames = kin.sample(kin.times(fps))
         return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source), fps)
 
@@ -40,11 +42,9 @@ class Session:
                       colour_source: str | None = None) -> "Session":
         """A Session for a scenario held in memory (the editor's), checked like a file."""
         if model is None:
-            from .model import load_model
-
             model = load_model(scenario.model, scenario.base_dir)
         check_against_model(scenario, model)
-        kin = Kinematics(model, scenario)
+        kin = bind(model, scenario)
         frames = kin.sample(kin.times(fps))
         path = scenario.path or scenario.base_dir / "untitled.yaml"
         return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source), fps)
@@ -62,6 +62,12 @@ class Session:
 
     def recolour(self, source: str) -> None:
         self.colouring = Colouring(self.kin, source)
+        self.__dict__.pop("feed", None)
+
+    @cached_property
+    def feed(self) -> FrameFeed:
+        """What render draws of this session (bone and muscle frames, colours, read-outs)."""
+        return FrameFeed(self.kin, self.colouring)
 
     @cached_property
     def percent_change(self) -> np.ndarray:

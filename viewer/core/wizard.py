@@ -11,7 +11,7 @@ from pathlib import Path
 from .analysis import summarize
 from .caption_check import generated_captions
 from .captions import spoken_name
-from .kinematics import Kinematics
+from .binding import bind
 from .scenario import Keyframe, Phase, Scenario, check_against_model
 
 # pattern → (phase names: out, hold, back); which end the movement starts from
@@ -82,11 +82,11 @@ def build_scenario(spec: ExerciseSpec, model, path: Path | None = None) -> Scena
         phases=[Phase(name, a, b) for name, a, b in phases],
         camera={"view": side}, path=path)
     check_against_model(scenario, model)
-    kin = Kinematics(model, scenario)
+    kin = bind(model, scenario)
     first = summarize(kin, top=1)[0]  # focus: who shortens and who is stretched most in the first move
     scenario.focus = list(dict.fromkeys(m.group for m in first.shortening[:1] + first.lengthening[:1]
                                         if m.group in model.groups))
-    kin = Kinematics(model, scenario)
+    kin = bind(model, scenario)
     scenario.phases = [replace(p, caption=c) for p, c in zip(scenario.phases, generated_captions(kin))]
     return scenario
 

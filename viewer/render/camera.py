@@ -152,15 +152,18 @@ def body_points(frames, model, stride: int = 12, every: int = 1) -> np.ndarray:
 
 
 class CameraRig:
-    """The scenario's camera: a named view, azimuth/elevation/zoom, an optional orbit."""
+    """The camera of a view state: a named view with azimuth/elevation/zoom fitted to the picture,
+    or an exact camera (the user's, saved from the window); either may orbit."""
 
     def __init__(self, kin, points: np.ndarray, size: tuple[int, int], view: str | None = None,
-                 area: ScreenArea = ScreenArea()):
-        settings = kin.scenario.camera or {}
-        self.view = view or settings.get("view", "left")
-        self.azimuth = float(settings.get("azimuth", 0.0))
-        self.elevation = float(settings.get("elevation", 0.0))
-        self.zoom = float(settings.get("zoom", 1.0))
+                 area: ScreenArea = ScreenArea(), camera=None):
+        from viewer.core.viewstate import CameraState
+
+        if camera is None:
+            camera = CameraState.from_settings(kin.scenario.camera, view)
+        self.camera = camera
+        self.view = camera.view
+        self.azimuth, self.elevation, self.zoom = camera.azimuth, camera.elevation, camera.zoom
         self.rotation = kin.posture_rotation
         self.points = points
         self.aspect = size[0] / size[1]
@@ -168,6 +171,13 @@ class CameraRig:
         view_direction(self.view, self.rotation)  # a bad view name fails here, before any work
 
     def shot(self, orbit: float = 0.0) -> Shot:
-        """The camera, turned `orbit` degrees about the world vertical from the named view."""
+        """The camera, turned `orbit` degrees about the world vertical from where it is set."""
+        c = self.camera
+        if c.exact:
+            focal = np.array(c.focal_point, float)
+            position = focal + _rotate(np.array(c.position, float) - focal, WORLD_UP, orbit) if orbit else \
+                np.array(c.position, float)
+            up = _rotate(np.array(c.up, float), WORLD_UP, orbit) if orbit else np.array(c.up, float)
+            return Shot(position, focal, up, c.view_angle)
         d, up = view_direction(self.view, self.rotation, self.azimuth + orbit, self.elevation)
         return fit(self.points, d, up, self.aspect, self.area, self.zoom)

@@ -17,49 +17,12 @@ from typing import Callable
 import numpy as np
 
 from viewer.core.errors import ViewerError
-from viewer.core.files import atomic_write
+from viewer.core.playback import SYNC_MODES, sync_times
 
-from .export import (BATCH, ExportCancelled, ExportOptions, Stage, _abandon, _encoder, check_video_options,
-                     make_plotter, playback)
+from .export import ExportOptions, Stage, check_video_options, make_plotter, write_video
 
-SYNC_MODES = ("hold", "stretch")
 LEGEND_BAND = 56  # pixels at a 720-pixel-high video
 DIVIDER = (0.55, 0.58, 0.62)  # the line between the panels
-
-
-def share_scale(colourings: list) -> list:
-    """The colourings rebuilt with one limit, the larger of their own, so a colour means the same on both sides.
-
-    (Built from the given ones' own class: render never builds colourings itself, it has no MuJoCo.)
-    """
-    if colourings[0].source.values is None:
-        return list(colourings)
-    limit = max(c.limit for c in colourings)
-    return [type(c)(c.kin, c.key, limit=limit, neutral=c.neutral) for c in colourings]
-
-
-def sync_times(durations: list[float], options: ExportOptions, sync: str = "hold"):
-    """Scenario times and play directions per scenario for one shared clock.
-
-    Returns (clock, [(times, direction), ...]): clock runs over the longest scenario; direction
-    0 marks frames where a scenario holds its end (no length changes, so no rate colour).
-    """
-    if sync not in SYNC_MODES:
-        raise ViewerError(f"unknown sync '{sync}'; use {', '.join(SYNC_MODES)}")
-    longest = max(durations)
-    clock, _ = playback(longest, replace(options, loops=1), "none")
-    return clock, [panel_time(clock, d, longest, sync) for d in durations]
-
-
-def panel_time(clock, duration: float, longest: float, sync: str = "hold"):
-    """(scenario time, direction) of a scenario lasting `duration` when the shared clock reads `clock`.
-
-    Works on numbers and arrays alike (the app maps its one playhead with it, the export whole batches).
-    """
-    clock = np.asarray(clock, float)
-    if sync == "stretch" and longest > 0:
-        return clock * duration / longest, np.ones_like(clock)
-    return np.minimum(clock, duration), np.where(clock <= duration + 1e-9, 1.0, 0.0)
 
 
 def panel_sizes(size: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int], int]:
@@ -117,17 +80,23 @@ def _text(actor, content: str, size: float, at, colour):
 
 
 class SideBySide:
-    """Two panels and their shared legend; `frame(k)` composes one video frame (bottom-up RGB)."""
+    """Two panels and their shared legend; `render` composes video frames (bottom-up RGB).
 
-    def __init__(self, kins, colourings, options: ExportOptions, sync: str = "hold"):
-        self.kins = kins
+    feeds: the two scenarios' FrameFeeds, already on one colour scale (core's share_scale).
+    panel_options: per panel, options that override the shared ones (the compare window's cameras).
+    """
+
+    def __init__(self, feeds, options: ExportOptions, sync: str = "hold", panel_options=(None, None)):
+        if sync not in SYNC_MODES:
+            raise ViewerError(f"unknown sync '{sync}'; use {', '.join(SYNC_MODES)}")
+        self.feeds = feeds
         self.options = options
-        self.colourings = share_scale(colourings)
-        self.clock, self.tracks = sync_times([k.scenario.duration for k in kins], options, sync)
+        self.clock, self.tracks = sync_times([f.scenario.duration for f in feeds], options.fps, options.speed, sync)
         left, right, band = panel_sizes(options.size)
-        self.band = legend_band(self.colourings[0], (options.size[0], band)) if band else None
+        self.band = legend_band(feeds[0].colouring, (options.size[0], band)) if band else None
         panel = replace(options, legend=False)
-        self.stages = [Stage(kin, c, replace(panel, size=s)) for kin, c, s in zip(kins, self.colourings, (left, right))]
+        self.stages = [Stage(feed, replace(own or panel, size=s, legend=False))
+                       for feed, own, s in zip(feeds, panel_options, (left, right))]
 
     def __len__(self) -> int:
         return self.clock.size
@@ -136,15 +105,24 @@ class SideBySide:
         """Yield composed frames start…stop-1, sampling each scenario once for the chunk."""
         chunk = slice(start, stop)
         batches = []
-        for kin, colouring, stage, (times, direction) in zip(self.kins, self.colourings, self.stages, self.tracks):
-            frames = kin.sample(times[chunk])
-            batches.append((frames, stage.scene.paint(*colouring.paint(frames, direction[chunk]))))
+        for feed, stage, (times, direction) in zip(self.feeds, self.stages, self.tracks):
+            batch = feed.batch(times[chunk], direction[chunk])
+            batches.append((batch, stage.scene.paint(batch.rgb, batch.strength)))
         for i in range(stop - start):
             panels = []
-            for stage, (frames, colours) in zip(self.stages, batches):
-                stage.show(frames, i, colours[i])
+            for stage, (batch, colours) in zip(self.stages, batches):
+                stage.show(batch.frames, i, colours[i], scenario_time=float(batch.times[i]))
                 panels.append(stage.pixels())
             yield self._compose(panels)
+
+    def frames(self, batch: int = 24):
+        """(done, total, frame) for the whole comparison, for write_video."""
+        total = len(self)
+        done = 0
+        for start in range(0, total, batch):
+            for image in self.render(start, min(start + batch, total)):
+                done += 1
+                yield done, total, image
 
     def _compose(self, panels: list[np.ndarray]) -> np.ndarray:
         image = np.hstack(panels)
@@ -159,40 +137,20 @@ class SideBySide:
             stage.close()
 
 
-def export_comparison(kins, colourings, path: str | Path, options: ExportOptions = ExportOptions(size=(1600, 720)),
+def export_comparison(feeds, path: str | Path, options: ExportOptions = ExportOptions(size=(1600, 720)),
                       sync: str = "hold", progress: Callable[[int, int], None] | None = None,
-                      cancel: Callable[[], bool] | None = None) -> int:
+                      cancel: Callable[[], bool] | None = None, panel_options=(None, None)) -> int:
     """Write an MP4 or GIF of two scenarios side by side; returns the number of frames written.
 
-    colourings: one per scenario (same source); they are put on one shared scale here.
+    feeds: one FrameFeed per scenario, on one colour scale (viewer.core.colour.share_scale).
     """
-    if len(kins) != 2 or len(colourings) != 2:
+    if len(feeds) != 2:
         raise ViewerError("a comparison needs exactly two scenarios")
     check_video_options(path, options)
     if options.size[1] < 200 or options.size[0] < 320:
         raise ViewerError(f"bad size {options.size[0]}x{options.size[1]}: a side-by-side video needs at least 320x200")
-    view = SideBySide(kins, colourings, options, sync)
-    total = len(view)
-
-    def write(tmp: str) -> None:
-        writer = _encoder(tmp, options)
-        try:
-            done = 0
-            for start in range(0, total, BATCH):
-                for image in view.render(start, min(start + BATCH, total)):
-                    writer.send(np.ascontiguousarray(image))
-                    done += 1
-                    if progress:
-                        progress(done, total)
-                    if cancel and cancel():
-                        raise ExportCancelled()
-        except BaseException:
-            _abandon(writer)
-            raise
-        writer.close()
-
+    view = SideBySide(feeds, options, sync, panel_options)
     try:
-        atomic_write(path, write)
+        return write_video(path, options, view.frames(), progress, cancel)
     finally:
         view.close()
-    return total

@@ -15,15 +15,15 @@ import numpy as np
 
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
+from viewer.core.playback import BATCH, export_times
+from viewer.core.viewstate import CameraState
 
 from .camera import CameraRig, body_points
 
 VIDEO_SUFFIXES = (".mp4", ".gif")
 STILL_SUFFIXES = (".png",)
-BATCH = 24  # frames sampled per kinematics call: vectorised, yet small in memory
 BACKGROUND = ((0.13, 0.15, 0.18), (0.27, 0.30, 0.35))  # bottom, top: a calm dark slate
 MIN_SIZE, MAX_SIZE = 64, 7680
-EXTENT_FPS = 6.0  # samples per second of the scenario used to frame the camera
 
 
 class ExportCancelled(ViewerError):
@@ -50,6 +50,18 @@ class ExportOptions:
     bone_opacity: float = 1.0
     bones: bool = True
     floor: bool = True
+    camera: CameraState | None = None  # None: the scenario's camera (with `view` if given)
+    hidden: tuple[bool, ...] | None = None  # per muscle: not drawn (the window's hidden muscles)
+    text_unit: float | None = None  # overlay text scale; None: frame height / 720
+    loop: str | None = None  # None: the scenario's loop rule
+
+
+def options_from_view(view, model, **options) -> ExportOptions:
+    """Export options that draw what a live view state shows: camera, hidden muscles, bones, speed, loop."""
+    hidden = tuple(bool(h) for h in view.hidden_mask(model))
+    return ExportOptions(camera=view.camera, hidden=hidden if any(hidden) else None,
+                         bone_opacity=view.bone_opacity, speed=view.playhead.speed, loop=view.playhead.loop,
+                         **options)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -65,20 +77,8 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def playback(duration: float, options: ExportOptions, loop: str) -> tuple[np.ndarray, np.ndarray]:
-    """Scenario times of the exported frames and their play direction (+1 forward, −1 backward).
-
-    A video of L loops lasts L·duration/speed seconds and holds round(that·fps) frames, so a
-    GIF loops without a doubled frame. 'pingpong' scenarios play every second loop backward.
-    """
-    total = options.loops * duration / options.speed
-    n = max(1, int(round(total * options.fps)))
-    clock = np.arange(n) * options.speed / options.fps  # scenario seconds played so far
-    if duration <= 0:
-        return np.zeros(n), np.ones(n)
-    loop_index = np.floor(clock / duration + 1e-9)
-    local = np.clip(clock - loop_index * duration, 0.0, duration)
-    backward = (loop == "pingpong") & (loop_index % 2 == 1)
-    return np.where(backward, duration - local, local), np.where(backward, -1.0, 1.0)
+    """Scenario times and directions of the exported frames (the loop rules are core's)."""
+    return export_times(duration, options.fps, options.speed, options.loops, options.loop or loop)
 
 
 ANTI_ALIASING = ("fxaa", "msaa", "none")
@@ -105,25 +105,37 @@ def make_plotter(size: tuple[int, int], anti_aliasing: str, transparent: bool = 
 
 
 class Stage:
-    """Everything needed to draw one scenario: plotter, scene, overlays, camera."""
+    """Everything needed to draw one scenario: plotter, scene, overlays, camera.
 
-    def __init__(self, kin, colouring, options: ExportOptions):
-        from .overlays import Overlays
+    feed: the scenario's FrameFeed (core); a Stage never samples kinematics itself.
+    """
+
+    def __init__(self, feed, options: ExportOptions):
+        from .overlays import Overlays, text_unit
         from .scene import Scene, SceneStyle
 
-        self.kin, self.colouring, self.options = kin, colouring, options
+        self.feed, self.options = feed, options
+        self.colouring = feed.colouring
         self.size = options.size
-        overview = kin.sample(kin.times(EXTENT_FPS))
-        extent = body_points(overview, kin.model)
+        overview = feed.overview
+        extent = body_points(overview, feed.model)
         self.plotter = make_plotter(self.size, options.anti_aliasing, options.transparent,
                                     light=options.text_style == "dark")
         style = SceneStyle(bone_opacity=options.bone_opacity, muscles=options.muscles, bones=options.bones,
                            floor=options.floor)
         focus = list(options.focus) if options.focus is not None else None
-        self.scene = Scene(self.plotter, kin, overview, style, focus_groups=focus, extent=extent)
-        self.overlays = Overlays(self.plotter, kin, colouring, self.size, text=options.text, legend=options.legend,
+        self.scene = Scene(self.plotter, feed, overview, style, focus_groups=focus, extent=extent)
+        hidden = np.asarray(options.hidden, bool) if options.hidden is not None else None
+        if hidden is not None:
+            self.scene.set_hidden(hidden)
+        unit = options.text_unit if options.text_unit is not None else text_unit(self.size[1], window=False)
+        self.overlays = Overlays(self.plotter, feed, self.colouring, self.size, text=options.text,
+                                 legend=options.legend, unit=unit, hidden=hidden,
                                  text_style=options.text_style)
-        self.rig = CameraRig(kin, self.scene.extent, self.size, options.view, self.overlays.free_area())
+        camera = options.camera or CameraState.from_settings(feed.scenario.camera, options.view)
+        if options.camera is not None and options.view is not None:
+            camera = camera.named(options.view)
+        self.rig = CameraRig(feed, self.scene.extent, self.size, area=self.overlays.free_area(), camera=camera)
         self._orbit = None
         self._aim(0.0)
 
@@ -195,7 +207,29 @@ def check_video_options(path: str | Path, options: ExportOptions) -> None:
         raise ViewerError("orbit must be a number of degrees")
 
 
-def export_video(kin, colouring, path: str | Path, options: ExportOptions = ExportOptions(),
+def export_frames(feed, options: ExportOptions):
+    """Render an export frame by frame: yields (done, total, bottom-up RGB frame).
+
+    A generator, so the app can draw one frame, let its window breathe, and draw the next;
+    the command line just runs through it.
+    """
+    times, direction = playback(feed.scenario.duration, options, feed.scenario.loop)
+    total = times.size
+    stage = Stage(feed, options)
+    try:
+        done = 0
+        for batch in feed.batches(times, direction):
+            colours = stage.scene.paint(batch.rgb, batch.strength)
+            for i in range(len(batch)):
+                orbit = options.orbit * done / total if options.orbit else 0.0
+                stage.show(batch.frames, i, colours[i], orbit)
+                done += 1
+                yield done, total, stage.pixels()
+    finally:
+        stage.close()
+
+
+def export_video(feed, path: str | Path, options: ExportOptions = ExportOptions(),
                  progress: Callable[[int, int], None] | None = None,
                  cancel: Callable[[], bool] | None = None) -> int:
     """Write an MP4 or GIF of the scenario; returns the number of frames written.
@@ -204,26 +238,25 @@ def export_video(kin, colouring, path: str | Path, options: ExportOptions = Expo
     the partial file (ExportCancelled). Ctrl-C does the same.
     """
     check_video_options(path, options)
-    times, direction = playback(kin.scenario.duration, options, kin.scenario.loop)
-    total = times.size
-    stage = Stage(kin, colouring, options)
+    return write_video(path, options, export_frames(feed, options), progress, cancel)
+
+
+def write_video(path: str | Path, options: ExportOptions, frames, progress=None, cancel=None) -> int:
+    """Encode (done, total, frame) items into a video written atomically: the one encode loop of
+    export and compare."""
+    count = 0
 
     def write(tmp: str) -> None:
+        nonlocal count
         writer = _encoder(tmp, options)
         try:
-            for start in range(0, total, BATCH):
-                chunk = slice(start, min(start + BATCH, total))
-                frames = kin.sample(times[chunk])
-                colours = stage.scene.paint(*colouring.paint(frames, direction[chunk]))
-                for i in range(len(frames)):
-                    k = start + i
-                    orbit = options.orbit * k / total if options.orbit else 0.0
-                    stage.show(frames, i, colours[i], orbit)
-                    writer.send(stage.pixels())
-                    if progress:
-                        progress(k + 1, total)
-                    if cancel and cancel():
-                        raise ExportCancelled()
+            for done, total, image in frames:
+                writer.send(np.ascontiguousarray(image))
+                count = done
+                if progress:
+                    progress(done, total)
+                if cancel and cancel():
+                    raise ExportCancelled()
         except BaseException:
             _abandon(writer)
             raise
@@ -232,8 +265,9 @@ def export_video(kin, colouring, path: str | Path, options: ExportOptions = Expo
     try:
         atomic_write(path, write)
     finally:
-        stage.close()
-    return total
+        if hasattr(frames, "close"):
+            frames.close()  # closes the stage of a generator stopped early
+    return count
 
 
 def _abandon(writer) -> None:
@@ -244,14 +278,16 @@ def _abandon(writer) -> None:
         pass
 
 
-def render_still(kin, colouring, t: float, options: ExportOptions = ExportOptions(anti_aliasing="msaa")) -> np.ndarray:
+def render_still(feed, t: float, options: ExportOptions = ExportOptions(anti_aliasing="msaa"),
+                 direction: float = 1.0) -> np.ndarray:
     """The scenario at time t as an image array (h, w, 3|4), top row first."""
-    if not 0.0 <= t <= kin.scenario.duration:
-        raise ViewerError(f"time {t:g} s is outside the scenario (0…{kin.scenario.duration:g} s)")
-    stage = Stage(kin, colouring, options)
+    duration = feed.scenario.duration
+    if not 0.0 <= t <= duration:
+        raise ViewerError(f"time {t:g} s is outside the scenario (0…{duration:g} s)")
+    stage = Stage(feed, options)
     try:
-        frames = kin.sample([t])
-        stage.show(frames, 0, stage.scene.paint(*colouring.paint(frames))[0])
+        batch = feed.batch([t], [direction])
+        stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=t)
         return stage.image()
     finally:
         stage.close()
@@ -260,11 +296,11 @@ def render_still(kin, colouring, t: float, options: ExportOptions = ExportOption
 STILL = ExportOptions(anti_aliasing="msaa")
 
 
-def save_still(kin, colouring, t: float, path: str | Path, options: ExportOptions = STILL) -> None:
+def save_still(feed, t: float, path: str | Path, options: ExportOptions = STILL, direction: float = 1.0) -> None:
     suffix = Path(path).suffix.lower()
     if suffix not in STILL_SUFFIXES:
         raise ViewerError(f"{path}: unsupported image type '{suffix or '(none)'}'; use {', '.join(STILL_SUFFIXES)}")
-    image = render_still(kin, colouring, t, options)
+    image = render_still(feed, t, options, direction)
     import imageio.v3 as iio
 
     atomic_write(path, lambda tmp: iio.imwrite(tmp, image, extension=".png"))

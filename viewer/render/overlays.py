@@ -15,8 +15,6 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vtkCoordinate,
                                          vtkPolyDataMapper2D, vtkTextActor)
 
-from viewer.core.captions import caption_text
-
 from .camera import ScreenArea
 
 TEXT = (0.96, 0.96, 0.96)
@@ -30,15 +28,24 @@ CAPTION_WIDTH = 0.60  # share of the window width for the caption; the legend ta
 # text, dim text, panel, panel opacity, measuring colour, halo: "dark" is for stills on light slides
 TEXT_STYLES = {"light": (TEXT, DIM_TEXT, PANEL, PANEL_OPACITY, MEASURE_COLOUR, False),
                "dark": ((0.07, 0.08, 0.10), (0.18, 0.20, 0.23), (0.98, 0.98, 0.97), 0.80, (0.50, 0.30, 0.0), True)}
+WINDOW_TEXT_SCALE = (0.85, 1.1)  # in a window text keeps a readable size whatever its height
+
+
+def text_unit(height: int, window: bool = True) -> float:
+    """Pixels per design pixel: text scales with an export's height; a window keeps it readable."""
+    unit = height / BASE_HEIGHT
+    return min(max(unit, WINDOW_TEXT_SCALE[0]), WINDOW_TEXT_SCALE[1]) if window else unit
 
 
 class Overlays:
     def __init__(self, plotter: pv.Plotter, kin, colouring, size: tuple[int, int], text: bool = True,
-                 unit: float | None = None, legend: bool = True, text_style: str = "light"):
-        """text=False draws nothing: no words and no measuring lines (clean pixels for tests).
+                 unit: float | None = None, legend: bool = True, hidden: np.ndarray | None = None,
+                 text_style: str = "light"):
+        """kin: the scenario's FrameFeed. text=False draws nothing: no words and no measuring lines
+        (clean pixels for tests).
 
         legend=False leaves the colour legend out (side-by-side panels share one) and lets the
-        caption use the full width.
+        caption use the full width. hidden (bool per muscle) leaves hidden groups out of the legend.
         """
         self.plotter = plotter
         self.kin = kin
@@ -49,7 +56,8 @@ class Overlays:
         self.text = text
         self._style = TEXT_STYLES[text_style]
         self._caption_share = CAPTION_WIDTH if legend else 0.98
-        self._angles = _AngleReadout(kin)
+        self._angles = kin.readout
+        self._hidden = hidden
         self._actors2d: list = []
         renderer = plotter.renderer
         m = 16 * self.unit
@@ -109,7 +117,8 @@ class Overlays:
         x0 = self.width * (CAPTION_WIDTH + 0.03)
         share = 1.0 - CAPTION_WIDTH - 0.03 - m / self.width
         small = 15
-        notes = [colouring.scale_text] if colouring.scale_text else []
+        scale = colouring.scale_text_for(self._hidden)
+        notes = [scale] if scale else []
         if colouring.note:
             notes += textwrap.wrap(colouring.note, self._chars_per_line(share, small))
         y = m
@@ -118,7 +127,7 @@ class Overlays:
             y += (len(notes) * 1.2 * small + 10) * u
         swatch = 16 * u
         quads = []
-        for entry in reversed(colouring.legend):
+        for entry in reversed(colouring.legend_for(self._hidden)):
             self._text(entry.text, 17, (x0 + swatch + 10 * u, y), "left", "bottom")
             quads.append(((x0, y + 2 * u), swatch, entry.rgb))
             y += 26 * u
@@ -142,7 +151,7 @@ class Overlays:
             self._last_phase = phase
             phases = self.scenario.phases
             self.phase.SetInput(f"Phase {phases.index(phase) + 1} of {len(phases)}: {phase.name}" if phase else "")
-            caption = caption_text(self.kin, phase) if phase and phase.caption else self.scenario.summary
+            caption = self.kin.caption(phase) if phase and phase.caption else self.scenario.summary
             lines = self._wrap_caption(caption)
             self.caption.SetInput("\n".join(lines))
             self.caption.SetVisibility(bool(lines))
@@ -159,45 +168,6 @@ class Overlays:
             self.plotter.renderer.RemoveViewProp(actor)
         for line in self._measures:
             line.remove()
-
-
-class _AngleReadout:
-    """The angle that moves most in the current phase, in the scenario's own words ('Hip flexion 45°')."""
-
-    def __init__(self, kin):
-        model, scenario = kin.model, kin.scenario
-        names = []
-        for key in scenario.keyframes:
-            names += [n for n in key.pose if n not in names]
-        self._channels = []  # (label, qpos address, factor to user units)
-        for name in names:
-            alias = model.aliases.get(name)
-            joint_name, sign = next(iter(alias.joints.items())) if alias else (name, 1)
-            joint = model.joints.get(joint_name)
-            if joint is None or joint.kind != "hinge":
-                continue
-            self._channels.append((name.replace("_", " ").capitalize(), joint.qposadr, sign * 180.0 / np.pi))
-        spans = [p for p in scenario.phases] or []
-        ends = kin.sample(sorted({0.0, scenario.duration, *[t for p in spans for t in (p.start, p.end)]}))
-        values = self._values(ends.qpos)  # (T, C)
-        at = {round(float(t), 9): values[k] for k, t in enumerate(ends.times)}
-        self._overall = int(np.argmax(np.ptp(values, axis=0))) if self._channels else None
-        self._main = {}
-        for p in spans:
-            moved = np.abs(at[round(p.start, 9)] - at[round(p.end, 9)]) if self._channels else None
-            self._main[id(p)] = int(np.argmax(moved)) if moved is not None and moved.max() > 0.5 else self._overall
-
-    def _values(self, qpos: np.ndarray) -> np.ndarray:
-        if not self._channels:
-            return np.zeros((qpos.shape[0], 0))
-        return np.stack([qpos[:, adr] * f for _, adr, f in self._channels], axis=1)
-
-    def text(self, qpos: np.ndarray, phase) -> str:
-        c = self._main.get(id(phase), self._overall) if phase is not None else self._overall
-        if c is None:
-            return ""
-        label, adr, factor = self._channels[c]
-        return f"{label} {qpos[adr] * factor:.0f}°"
 
 
 class _MeasureLine:

@@ -13,7 +13,6 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
-from viewer.core.props import Props
 
 from .camera import body_points
 from .props import PropActors
@@ -128,7 +127,8 @@ class MuscleTubes:
 class Scene:
     """Bones, muscles and floor of one scenario in a PyVista plotter.
 
-    `frames` is any sampled batch of the scenario (it fixes the strand layout); `update`
+    `kin` is the scenario's FrameFeed (core): render draws it, never samples it. `frames` is any
+    sampled batch of the scenario (it fixes the strand layout); `update`
     then shows frame i of any batch with the given per-muscle RGB colours (M, 3).
     """
 
@@ -155,7 +155,7 @@ class Scene:
         if extent is None:
             extent = body_points(frames, model, every=every)
         self.body_extent = extent  # bone points over the exercise: the floor's size
-        self.props = Props(kin)
+        self.props = kin.props  # the feed's props: transforms come from the frames
         self.prop_actors = PropActors(plotter, self.props)
         # What the camera keeps in view: the body and the props it uses.
         self.extent = np.vstack([extent, self.props.points(frames, every)]) if len(self.props) else extent

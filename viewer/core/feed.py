@@ -1,0 +1,120 @@
+"""What render draws, made in core: the one contract between them (DESIGN §3).
+
+A FrameFeed is a scenario bound to its kinematics and colouring, seen from render's side: the
+static description (model meshes and muscles, scenario texts, posture, props, landmarks, the
+angle read-out) and batches of frames with their colours. Render gets a feed and batches;
+it has no way to sample kinematics itself (a FrameFeed has no `sample`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .playback import BATCH
+from .props import Props
+
+OVERVIEW_FPS = 6.0  # samples per second of the scenario used to frame the camera and size the floor
+
+
+@dataclass
+class FrameBatch:
+    """Frames of a batch with the colours to draw them in."""
+
+    frames: "Frames"  # viewer.core.kinematics.Frames (not imported: render may import this module)
+    rgb: np.ndarray  # (F, M, 3) in [0, 1]
+    strength: np.ndarray  # (F, M) in [0, 1]: 0 in the neutral band, 1 at the colour limit
+    times: np.ndarray  # (F,) scenario seconds (as shown on the clock)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+
+class FrameFeed:
+    def __init__(self, kin, colouring):
+        self._kin = kin
+        self.colouring = colouring
+        self.model = kin.model
+        self.scenario = kin.scenario
+        self.posture_rotation = kin.posture_rotation
+        self.free_root = kin.free_root
+        self.landmark_names = list(kin.landmark_names)
+
+    @cached_property
+    def props(self) -> Props:
+        return Props(self._kin)
+
+    @cached_property
+    def readout(self) -> "AngleReadout":
+        return AngleReadout(self._kin)
+
+    @cached_property
+    def overview(self) -> "Frames":
+        """The whole exercise at a few frames per second: what the camera keeps in view."""
+        return self._kin.sample(self._kin.times(OVERVIEW_FPS))
+
+    def caption(self, phase) -> str:
+        """A phase's caption as drawn: live placeholders such as {iliacus_r.change} filled in."""
+        from .captions import caption_text
+
+        return caption_text(self._kin, phase)
+
+    def batch(self, times, direction=None) -> FrameBatch:
+        times = np.atleast_1d(np.asarray(times, float))
+        frames = self._kin.sample(times)
+        rgb, strength = self.colouring.paint(frames, direction)
+        return FrameBatch(frames, rgb, strength, times)
+
+    def batches(self, times, direction=None, size: int = BATCH):
+        """Batches over a long list of times (an export), each sampled in one kinematics call."""
+        times = np.asarray(times, float)
+        direction = np.ones_like(times) if direction is None else np.asarray(direction, float)
+        for start in range(0, times.size, size):
+            chunk = slice(start, start + size)
+            yield self.batch(times[chunk], direction[chunk])
+
+    def with_colouring(self, colouring) -> "FrameFeed":
+        """The same scenario in other colours (a shared compare scale, another source)."""
+        feed = FrameFeed(self._kin, colouring)
+        feed.__dict__.update({k: v for k, v in self.__dict__.items() if k in ("props", "readout", "overview")})
+        return feed
+
+
+class AngleReadout:
+    """The angle that moves most in the current phase, in the scenario's own words ('Hip flexion 45°')."""
+
+    def __init__(self, kin):
+        model, scenario = kin.model, kin.scenario
+        names = []
+        for key in scenario.keyframes:
+            names += [n for n in key.pose if n not in names]
+        self._channels = []  # (label, qpos address, factor to user units)
+        for name in names:
+            alias = model.aliases.get(name)
+            joint_name, sign = next(iter(alias.joints.items())) if alias else (name, 1)
+            joint = model.joints.get(joint_name)
+            if joint is None or joint.kind != "hinge":
+                continue
+            self._channels.append((name.replace("_", " ").capitalize(), joint.qposadr, sign * 180.0 / np.pi))
+        spans = list(scenario.phases)
+        ends = kin.sample(sorted({0.0, scenario.duration, *[t for p in spans for t in (p.start, p.end)]}))
+        values = self._values(ends.qpos)  # (T, C)
+        at = {round(float(t), 9): values[k] for k, t in enumerate(ends.times)}
+        self._overall = int(np.argmax(np.ptp(values, axis=0))) if self._channels else None
+        self._main = {}
+        for p in spans:
+            moved = np.abs(at[round(p.start, 9)] - at[round(p.end, 9)]) if self._channels else None
+            self._main[id(p)] = int(np.argmax(moved)) if moved is not None and moved.max() > 0.5 else self._overall
+
+    def _values(self, qpos: np.ndarray) -> np.ndarray:
+        if not self._channels:
+            return np.zeros((qpos.shape[0], 0))
+        return np.stack([qpos[:, adr] * f for _, adr, f in self._channels], axis=1)
+
+    def text(self, qpos: np.ndarray, phase) -> str:
+        c = self._main.get(id(phase), self._overall) if phase is not None else self._overall
+        if c is None:
+            return ""
+        label, adr, factor = self._channels[c]
+        return f"{label} {qpos[adr] * factor:.0f}°"
