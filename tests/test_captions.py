@@ -124,3 +124,9 @@ def test_the_templates_knee_lift_caption_is_flagged_when_the_lift_changes(full_b
     assert knee and knee[0].message.startswith("caption of phase 'Lift' says the knee moves, but it does not")
     assert notes[0].line == edit.text().splitlines().index(
         next(line for line in edit.text().splitlines() if "The right hip and knee bend to 90°" in line)) + 1
+
+
+def test_a_tiny_move_does_not_claim_a_hold(full_body):
+    scenario = build_scenario(ExerciseSpec(movement="hip_flexion_r", amount=0.5, hold=0), full_body)
+    assert scenario.phases[0].caption == ("Right hip flexion to 0.5°: no muscle changes its length noticeably. "
+                                          "That says nothing about how hard they work.")

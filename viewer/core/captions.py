@@ -153,9 +153,10 @@ def generated_caption(kin, summary) -> str:
     shortening = [m for m in summary.shortening if not focus or m.group in focus] or summary.shortening
     shortening = shortening[:QUOTED_SHORTENING]
     lengthening = summary.lengthening[:1]
-    if not movement or not (shortening or lengthening):
-        held = f"{movement}: " if movement else "The pose is held: "
-        return held + "no muscle changes length while it is held. That says nothing about how hard they work."
+    if not movement:
+        return "The pose is held: no muscle changes length while it is held. That says nothing about how hard they work."
+    if not (shortening or lengthening):
+        return f"{movement}: no muscle changes its length noticeably. That says nothing about how hard they work."
     said = []
     if shortening:
         said.append(f"{_named(shortening)} {'shorten' if len(shortening) > 1 else 'shortens'} by "
