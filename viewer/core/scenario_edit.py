@@ -107,7 +107,13 @@ class ScenarioEdit:
 
     # --- saving and checking ----------------------------------------------------------------
     def text(self, target: str | Path | None = None) -> str:
-        return scenario_text(self.scenario, target or self.path, self.original_text)
+        where = target or self.path
+        cached = getattr(self, "_text", None)  # (state, where, original, text): a round trip is not free
+        if cached and cached[0] is self.scenario and cached[1] == where and cached[2] is self.original_text:
+            return cached[3]
+        text = scenario_text(self.scenario, where, self.original_text)
+        self._text = (self.scenario, where, self.original_text, text)
+        return text
 
     def problems(self) -> list[Problem]:
         """What `muscle-viewer validate` would print for the file Save would write now."""
