@@ -211,3 +211,21 @@ def test_status_bar_never_says_reloaded_under_the_error_banner(qtbot, tmp_path, 
         assert win.statusBar().currentMessage() == "See the message above the view."
     finally:
         win.timer.stop()
+
+
+def test_insert_number_puts_a_live_placeholder_into_a_caption(qtbot, tmp_path, monkeypatch):
+    win, _ = open_editor(qtbot, tmp_path, monkeypatch, RIGHT_HIP.replace(
+        "    pose: {hip_flexion_r: 60}\n", "    pose: {hip_flexion_r: 60}\nphases:\n  - {name: Raise, from: 0, to: 2, caption: Up.}\n"))
+    try:
+        page = win.editor.panel.phases
+        page.table.setCurrentCell(0, 3)
+        page._fill_numbers()
+        actions = page.numbers.menu().actions()
+        assert actions[0].text() == "Iliacus, right: -18.9 %"
+        actions[0].trigger()
+        assert win.editor.edit.scenario.phases[0].caption == "Up. {iliacus_r.change}"
+        qtbot.waitUntil(lambda: win.session.scenario == win.editor.edit.scenario, timeout=3000)
+        win.seek(1.0)
+        assert win.view.overlays.caption.GetInput() == "Up. -18.9 %"  # drawn with its value
+    finally:
+        win.timer.stop()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
-                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QTableWidget,
+                               QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from viewer.core.scenario import LOOPS, POSTURES, VIEWS
 
@@ -23,7 +23,7 @@ def _blocked(widget, setter, *args) -> None:
     widget.blockSignals(False)
 
 
-def _buttons(*buttons: QPushButton) -> QHBoxLayout:
+def _buttons(*buttons) -> QHBoxLayout:
     row = QHBoxLayout()
     for b in buttons:
         row.addWidget(b)
@@ -52,9 +52,14 @@ class PhasesPage(QWidget):
         self.remove_button = QPushButton("Remove phase", objectName="remove_phase")
         self.add_button.clicked.connect(editor.add_phase)
         self.remove_button.clicked.connect(self._remove)
+        self.numbers = QToolButton(text="Insert number", objectName="insert_number", popupMode=QToolButton.InstantPopup,
+                                   toolTip="Add a live number to the selected phase's caption: it always shows the "
+                                           "current value")
+        self.numbers.setMenu(QMenu(self.numbers))
+        self.numbers.menu().aboutToShow.connect(self._fill_numbers)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addLayout(_buttons(self.add_button, self.remove_button))
+        layout.addLayout(_buttons(self.add_button, self.remove_button, self.numbers))
 
     def show(self, scenario) -> None:
         self.table.blockSignals(True)
@@ -81,6 +86,22 @@ class PhasesPage(QWidget):
                 self.show(self.editor.edit.scenario)
                 return
         self.editor.run(lambda e: e.update_phase(row, **{field: value}))
+
+    def _row(self) -> int:
+        row = self.table.currentRow()
+        return row if row >= 0 else (0 if self.table.rowCount() else -1)
+
+    def _fill_numbers(self) -> None:
+        menu, row = self.numbers.menu(), self._row()
+        menu.clear()
+        for text, placeholder in self.editor.edit.placeholder_choices(row) if row >= 0 else []:
+            menu.addAction(text, lambda p=placeholder: self.insert_number(row, p))
+        if menu.isEmpty():
+            menu.addAction("(no phase, or nothing changes length in it)").setEnabled(False)
+
+    def insert_number(self, row: int, placeholder: str) -> None:
+        caption = self.editor.edit.scenario.phases[row].caption.rstrip()
+        self.editor.run(lambda e: e.update_phase(row, caption=f"{caption} {placeholder}".strip()))
 
     def _remove(self) -> None:
         row = self.table.currentRow()

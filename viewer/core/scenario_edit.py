@@ -146,6 +146,23 @@ class ScenarioEdit:
         except ViewerError:
             return []  # a state with problems: those are listed first
 
+    def placeholder_choices(self, i: int, count: int = 4) -> list[tuple[str, str]]:
+        """(what it says now, placeholder) for the muscles that change most in phase i: live
+        numbers a caption can quote, e.g. ('Iliacus, right: -18.9 %', '{iliacus_r.change}')."""
+        from .analysis import summarize
+
+        try:
+            phase = summarize(self._kinematics(), top=count)[i]
+        except (ViewerError, IndexError):
+            return []
+        model = self.model
+        out = []
+        for mover in phase.shortening + phase.lengthening:
+            name = mover.muscles[0]
+            label = model.muscles[model.muscle_index[name]].label
+            out.append((f"{label}: {mover.change:+.1f} %", f"{{{name}.change}}"))
+        return out
+
     def regenerate_captions(self) -> None:
         """Write every phase's caption again from the current numbers (one undo step)."""
         from .caption_check import generated_captions
