@@ -168,19 +168,22 @@ def test_edited_scenario_samples_like_its_saved_file(edit):
     np.testing.assert_allclose(a, b, atol=1e-12)
 
 
-def test_comments_never_change_the_data(full_body):
-    from viewer.core.scenario_text import keep_comments
-
-    original = "format: 1  # a\ntitle: 'x # not a comment'  # b\nkeyframes:\n  - {time: 0, pose: {}}\n"
-    new = "format: 1\ntitle: 'x # not a comment'\nkeyframes:\n  - time: 0\n    pose: {}\n"
-    merged = keep_comments(new, original)
-    assert "title: 'x # not a comment'  # b" in merged
-    import yaml
-    assert yaml.safe_load(merged) == yaml.safe_load(new)
-
-
 def test_path_of_a_new_file_is_required(full_body):
     text = template_text(full_body)
     edit = ScenarioEdit(scenario_from_text(text), full_body, text)
     with pytest.raises(EditError, match="Save As"):
         edit.save()
+
+
+def test_both_sides_keys_know_their_sides(full_body):
+    from viewer.core.pose_edit import moving_side, side_keys, side_values, sides_differ
+
+    keys = pose_keys(full_body)
+    hip = keys["hip_flexion"]
+    assert {side: k.name for side, k in side_keys(hip, keys).items()} == {"right": "hip_flexion_r",
+                                                                          "left": "hip_flexion_l"}
+    values = {"hip_flexion_r": 60.0, "hip_flexion_l": 0.0}
+    assert side_values(hip, keys, values) == {"right": 60.0, "left": 0.0}
+    assert sides_differ(hip, keys, values) and moving_side(hip, keys, values) == "right"
+    assert not sides_differ(hip, keys, {"hip_flexion_r": 20.0, "hip_flexion_l": 20.0})
+    assert side_keys(keys["trunk_flexion"], keys) == {} and side_keys(keys["hip_flexion_r"], keys) == {}

@@ -28,6 +28,7 @@ examples:
   muscle-viewer lengths scenarios/leg_raise.yaml -o lengths.csv
   muscle-viewer validate scenarios/*.yaml
   muscle-viewer joints
+  muscle-viewer scenarios/crunch.yaml --screenshot crunch.png   (no verb: the app, as `gui`)
 """
 
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in command_modules():
         importlib.import_module(f"viewer.commands.{name}").add_parser(sub)
+    parser.verbs = set(sub.choices)
     return parser
 
 
@@ -50,6 +52,9 @@ def _stop(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("MUJOCO_GL", "disable")
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] not in parser.verbs and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["gui"] + argv  # `muscle-viewer --screenshot x.png` or `muscle-viewer FILE`: the app's options
     args = parser.parse_args(argv)
     if not args.command:  # plain `muscle-viewer` opens the app
         args = parser.parse_args(["gui"])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
-                               QPushButton, QTabWidget, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from viewer.core.easing import EASES
 from viewer.core.errors import ViewerError
@@ -33,6 +33,8 @@ EASE_TEXT = {"smooth": "Smooth", "min_jerk": "Natural (minimum jerk)", "linear":
              "step": "Jump at the key"}
 OK_STYLE = "color: #2d6a3e;"
 PROBLEM_STYLE = "color: #8a1c12;"
+STALE_STYLE = "color: #9a5b00;"
+EDITOR_WIDTH = 340  # pixels the editor dock asks for: label, a usable slider, the value box
 
 
 class KeyframeStrip(QWidget):
@@ -51,7 +53,9 @@ class KeyframeStrip(QWidget):
         self.ease = QComboBox(objectName="keyframe_ease", toolTip="How the movement into this keyframe runs")
         for name in EASES:
             self.ease.addItem(EASE_TEXT.get(name, name), name)
-        self.where = QLabel(objectName="keyframe_where")
+        self.where = QLabel(objectName="keyframe_where", wordWrap=True)
+        # a long "where" text wraps instead of widening the window
+        self.where.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.where, 1)
@@ -83,11 +87,16 @@ class EditorPanel(QWidget):
         self.checks.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.message = QLabel(objectName="editor_message")
         self.message.setWordWrap(True)
+        self.regenerate = QPushButton("Regenerate captions from the numbers", objectName="regenerate_captions")
+        self.regenerate.setToolTip("Write every phase's caption again from what its keyframes and the lengths show")
+        self.regenerate.clicked.connect(lambda: editor.run(lambda e: e.regenerate_captions(), now=True))
+        self.regenerate.hide()  # shown while a caption may be stale
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.checks)
+        layout.addWidget(self.regenerate)
 
 
 class Editor(QObject):
@@ -99,7 +108,9 @@ class Editor(QObject):
         self.touched: list[str] = []  # pose keys moved since the sliders last showed the scenario
         self.panel = EditorPanel(self)
         self.dock = QDockWidget("Edit scenario", window, objectName="dock_Edit scenario")
-        self.dock.setWidget(self.panel)
+        scroll = QScrollArea(objectName="editor_scroll", widgetResizable=True, frameShape=QScrollArea.NoFrame)
+        scroll.setWidget(self.panel)  # a small screen scrolls the editor instead of growing the window
+        self.dock.setWidget(scroll)
         self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
         muscles = window.findChild(QDockWidget, "dock_Muscles")
@@ -151,6 +162,9 @@ class Editor(QObject):
         self.panel.setup.set_model(session.model)
         self.dock.show()
         self.dock.raise_()
+        if self.dock.width() < EDITOR_WIDTH and not self.dock.isFloating():
+            # sliders need room; take it from the 3D view, never by growing the window
+            self.window.resizeDocks([self.dock], [min(EDITOR_WIDTH, self.window.width() // 4)], Qt.Horizontal)
         self.strip.show()
         self.panel.message.clear()
         self.refresh()
@@ -333,13 +347,18 @@ class Editor(QObject):
         self.panel.setup.show(s)
         self._show_strip()
         problems = self.edit.problems()
+        notes = [] if problems else self.edit.caption_notes()
         checks = self.panel.checks
         if problems:
             checks.setText("To fix before saving:\n" + "\n".join(f"• {p}" for p in problems))
             checks.setStyleSheet(PROBLEM_STYLE)
+        elif notes:  # valid and saveable, but the words may no longer match the motion
+            checks.setText("Valid, but a caption may be stale:\n" + "\n".join(f"• {p}" for p in notes))
+            checks.setStyleSheet(STALE_STYLE)
         else:
             checks.setText("✓ No problems: this scenario is ready to save.")
             checks.setStyleSheet(OK_STYLE)
+        self.panel.regenerate.setVisible(bool(notes))
         self.window.setWindowModified(self.edit.dirty)
         self.window.update_edit_actions()
 

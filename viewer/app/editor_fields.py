@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
-                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QTableWidget,
+                               QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from viewer.core.scenario import LOOPS, POSTURES, VIEWS
 
@@ -23,7 +23,7 @@ def _blocked(widget, setter, *args) -> None:
     widget.blockSignals(False)
 
 
-def _buttons(*buttons: QPushButton) -> QHBoxLayout:
+def _buttons(*buttons) -> QHBoxLayout:
     row = QHBoxLayout()
     for b in buttons:
         row.addWidget(b)
@@ -52,9 +52,14 @@ class PhasesPage(QWidget):
         self.remove_button = QPushButton("Remove phase", objectName="remove_phase")
         self.add_button.clicked.connect(editor.add_phase)
         self.remove_button.clicked.connect(self._remove)
+        self.numbers = QToolButton(text="Insert number", objectName="insert_number", popupMode=QToolButton.InstantPopup,
+                                   toolTip="Add a live number to the selected phase's caption: it always shows the "
+                                           "current value")
+        self.numbers.setMenu(QMenu(self.numbers))
+        self.numbers.menu().aboutToShow.connect(self._fill_numbers)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addLayout(_buttons(self.add_button, self.remove_button))
+        layout.addLayout(_buttons(self.add_button, self.remove_button, self.numbers))
 
     def show(self, scenario) -> None:
         self.table.blockSignals(True)
@@ -81,6 +86,22 @@ class PhasesPage(QWidget):
                 self.show(self.editor.edit.scenario)
                 return
         self.editor.run(lambda e: e.update_phase(row, **{field: value}))
+
+    def _row(self) -> int:
+        row = self.table.currentRow()
+        return row if row >= 0 else (0 if self.table.rowCount() else -1)
+
+    def _fill_numbers(self) -> None:
+        menu, row = self.numbers.menu(), self._row()
+        menu.clear()
+        for text, placeholder in self.editor.edit.placeholder_choices(row) if row >= 0 else []:
+            menu.addAction(text, lambda p=placeholder: self.insert_number(row, p))
+        if menu.isEmpty():
+            menu.addAction("(no phase, or nothing changes length in it)").setEnabled(False)
+
+    def insert_number(self, row: int, placeholder: str) -> None:
+        caption = self.editor.edit.scenario.phases[row].caption.rstrip()
+        self.editor.run(lambda e: e.update_phase(row, caption=f"{caption} {placeholder}".strip()))
 
     def _remove(self) -> None:
         row = self.table.currentRow()
@@ -113,8 +134,8 @@ class SetupPage(QWidget):
         self.azimuth = self._spin(-180, 180, "°", "Extra turn around the vertical")
         self.elevation = self._spin(-89, 89, "°", "Extra tilt up")
         self.zoom = self._spin(0.1, 10, "", "1 = the whole body fits", step=0.1, decimals=2)
-        camera = QHBoxLayout()
-        for w in (self.view, self.azimuth, self.elevation, self.zoom):
+        camera = QHBoxLayout()  # the view on its own row: the dock stays narrow
+        for w in (self.azimuth, self.elevation, self.zoom):
             camera.addWidget(w)
         self.measures = QTableWidget(0, 3, objectName="edit_measures")
         self.measures.setHorizontalHeaderLabels(("Label", "From", "To"))
@@ -126,14 +147,19 @@ class SetupPage(QWidget):
         add_measure.clicked.connect(self._add_measure)
         remove_measure.clicked.connect(self._remove_measure)
 
+        for combo in (self.posture, self.anchor, self.loop, self.view):  # long names must not widen the dock
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         form.addRow("Title", self.title)
         form.addRow("Summary", self.summary)
         form.addRow("Posture", self.posture)
         form.addRow("Held still", self.anchor)
         form.addRow("Playback", self.loop)
         form.addRow("Focus groups", self.focus)
-        form.addRow("Camera", camera)
+        form.addRow("Camera", self.view)
+        form.addRow("Turn, tilt, zoom", camera)
         form.addRow("Measure", self.measures)
         form.addRow("", _buttons(add_measure, remove_measure))
 

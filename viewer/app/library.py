@@ -7,15 +7,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from viewer.core.errors import ViewerError
+from viewer.core.extras import missing_extra
 from viewer.core.paths import SCENARIOS_DIR
 from viewer.core.scenario import load_scenario
 
 
-def _title(path: Path) -> str:
+def _title(path: Path) -> tuple[str, str | None]:
+    """The title, and the install hint when its model needs an optional extra that is missing."""
     try:
-        return load_scenario(path).title
+        scenario = load_scenario(path)
     except ViewerError:
-        return f"{path.stem} (has errors)"
+        return f"{path.stem} (has errors)", None
+    return scenario.title, missing_extra(scenario)
 
 
 class Library(QListWidget):
@@ -24,8 +27,13 @@ class Library(QListWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("library")
-        self.itemActivated.connect(lambda item: self.chosen.emit(item.data(Qt.UserRole)))
-        self.itemClicked.connect(lambda item: self.chosen.emit(item.data(Qt.UserRole)))
+        self.itemActivated.connect(self._choose)
+        self.itemClicked.connect(self._choose)
+        self.setWordWrap(True)  # an install hint wraps in a narrow dock instead of being cut
+
+    def _choose(self, item: QListWidgetItem) -> None:
+        if item.flags() & Qt.ItemIsEnabled:  # Qt reports clicks on greyed items too
+            self.chosen.emit(item.data(Qt.UserRole))
 
     def fill(self, extra: list[str]) -> None:
         """Shipped scenarios, then opened/recent files that still exist, each once."""
@@ -38,9 +46,14 @@ class Library(QListWidget):
                 continue
             seen.add(key)
             shipped = path.resolve().parent == SCENARIOS_DIR.resolve()
-            item = QListWidgetItem(_title(path) + ("" if shipped else f"  —  {path.name}"))
+            title, hint = _title(path)
+            item = QListWidgetItem(title + ("" if shipped else f"  —  {path.name}"))
             item.setData(Qt.UserRole, str(path))
             item.setToolTip(str(path))
+            if hint:  # greyed and not openable: it would only show the same hint as an error
+                item.setText(f"{item.text()}\n    {hint}")
+                item.setToolTip(hint)
+                item.setFlags(item.flags() & ~(Qt.ItemIsEnabled | Qt.ItemIsSelectable))
             self.addItem(item)
 
     def mark_current(self, path: str) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QRect, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -22,6 +22,7 @@ from .editing import EditingMixin
 from .compare_window import open_comparison
 from .library import Library
 from .muscles import MusclePanel
+from .new_exercise import open_new_exercise
 from .playbar import PlayBar
 from .plot import PlotPanel
 from .view3d import VIEW_KEYS, View3D
@@ -50,6 +51,19 @@ class ErrorBanner(QWidget):
     def show_error(self, text: str) -> None:
         self.label.setText(text)
         self.show()
+        window = self.window()
+        if isinstance(window, QMainWindow):  # the status bar must not say "Reloaded" meanwhile
+            window.statusBar().showMessage("See the message above the view.")
+
+
+PREFERRED_SIZE = QSize(1500, 900)
+SCREEN_SHARE = (0.96, 0.92)  # of the available screen: room for the window frame and title
+
+
+def initial_size(available: QRect) -> QSize:
+    """The first window size: the preferred one where the screen has room, else what fits."""
+    return QSize(min(PREFERRED_SIZE.width(), int(available.width() * SCREEN_SHARE[0])),
+                 min(PREFERRED_SIZE.height(), int(available.height() * SCREEN_SHARE[1])))
 
 
 class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
@@ -84,12 +98,28 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         self._connect()
         self._init_clock()
         self.statusBar().showMessage("Space: play/pause · ←/→: step · 1–6: views · F: fit")
-        self.resize(1500, 900)
+        size = initial_size(self._available())
+        self.resize(size)
         # The model is the point: give it most of the window until the user moves things.
-        self.resizeDocks([left, right], [200, 300], Qt.Horizontal)
-        self.resizeDocks([bottom], [210], Qt.Vertical)
+        self.resizeDocks([left, right], [min(200, size.width() // 7), min(300, size.width() // 5)], Qt.Horizontal)
+        self.resizeDocks([bottom], [min(210, size.height() // 4)], Qt.Vertical)
 
     # --- construction ---------------------------------------------------------------------------
+    def _available(self) -> QRect:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1500, 900)
+
+    def fit_to_screen(self) -> None:
+        """A layout saved on a bigger screen is shrunk onto this one, and brought into view."""
+        available, frame = self._available(), self.frameGeometry()
+        if frame.width() > available.width() or frame.height() > available.height():
+            self.resize(initial_size(available))
+            frame = self.frameGeometry()
+        if not available.contains(frame):
+            x = min(max(frame.x(), available.x()), available.right() - frame.width() + 1)
+            y = min(max(frame.y(), available.y()), available.bottom() - frame.height() + 1)
+            self.move(x, y)
+
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=f"dock_{title}")
         dock.setWidget(widget)
@@ -112,6 +142,8 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self.new_action = self._action(file, "&New exercise…", lambda: open_new_exercise(self), QKeySequence.New,
+                                       "A working scenario from a few choices, opened in the editor")
         self._action(file, "&Open scenario…", self.open_dialog, QKeySequence.Open)
         self.recent_menu = file.addMenu("Open &recent")
         self._editing_menus(bar, file)  # Save, Save as, and the Edit menu
@@ -377,6 +409,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         state = self.settings.value("window_state")
         if state is not None:
             self.restoreState(state)
+        self.fit_to_screen()
         self.playbar.set_speed(float(self.settings.value("speed", 1.0)))
         self.muscles.bones.setValue(int(round(float(self.settings.value("bone_opacity", 1.0)) * 100)))
         last = self.settings.value("last_scenario")

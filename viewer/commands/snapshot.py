@@ -38,6 +38,8 @@ def add_parser(sub) -> None:
     p.add_argument("--size", default="1280x720", metavar="WxH", help="image size in pixels (default 1280x720)")
     p.add_argument("--view", choices=VIEWS, default=None, help="camera view (default: the scenario's)")
     p.add_argument("--transparent", action="store_true", help="transparent background instead of the dark one")
+    p.add_argument("--text", choices=("dark", "light"), default=None,
+                   help="words in dark (light halo; for slides) or light; default dark with --transparent")
     p.add_argument("--colour", choices=tuple(SOURCES), default=None,
                    help="what the colours show (default: the scenario's, else rate of length change)")
     p.set_defaults(run=run)
@@ -49,8 +51,9 @@ def run(args) -> int:
     from .common import view_output
 
     target = output_path(args.output, (".png",))
+    style = args.text or ("dark" if args.transparent else "light")
     feed, options = view_output(args.scenario, args.view, args.colour, size=parse_size(args.size),
-                                transparent=args.transparent, anti_aliasing="msaa")
+                                transparent=args.transparent, anti_aliasing="msaa", text_style=style)
     save_still(feed, args.time, target, options)
     w, h = options.size
     print(f"wrote {target}: {w}x{h} at {args.time:g} s", file=sys.stderr)

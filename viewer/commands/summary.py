@@ -13,6 +13,7 @@ by less than 0.5 % are listed as unchanged.
 Length change is not effort: a muscle can work hard at constant length (isometric).
 
 example:  muscle-viewer summary scenarios/leg_raise.yaml
+          muscle-viewer summary scenarios/leg_raise.yaml --group "hip flexors"
 """
 
 
@@ -21,6 +22,8 @@ def add_parser(sub) -> None:
                        formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
     scenario_arg(p)
     p.add_argument("--top", type=positive(int), default=8, help="muscles listed per direction (default 8)")
+    p.add_argument("--group", action="append", default=[], metavar="GROUP",
+                   help="rank only the muscles of this group (repeatable); see `muscle-viewer muscles`")
 
     p.set_defaults(run=run)
 
@@ -29,17 +32,29 @@ def run(args) -> int:
     from viewer.core.analysis import UNCHANGED_PERCENT, landmark_distances, summarize
 
     scenario, model, kin = load(args.scenario)
+    for group in args.group:
+        if group not in model.groups:
+            import sys
+
+            from viewer.core.errors import suggest
+
+            print(f"muscle-viewer: unknown muscle group '{group}'{suggest(group, model.groups)}; "
+                  f"groups: {', '.join(model.groups)}", file=sys.stderr)
+            return 1
     say(f"{scenario.title}  ({scenario.name}; model {model.name}, {len(model.muscles)} muscles)")
     say("Change in muscle-tendon length over each phase, % of its length at the phase start.")
     ends = kin.sample([0.0] + [t for p in scenario.phases for t in (p.start, p.end)])
     distances = landmark_distances(kin, ends)
-    for i, phase in enumerate(summarize(kin, top=args.top)):
+    for i, phase in enumerate(summarize(kin, top=len(model.muscles) if args.group else args.top)):
+        if args.group:  # ranked within the groups asked for
+            phase.shortening = [m for m in phase.shortening if m.group in args.group][:args.top]
+            phase.lengthening = [m for m in phase.lengthening if m.group in args.group][:args.top]
         say()
         say(f"{phase.name}  ({phase.start:g}–{phase.end:g} s)")
         if phase.caption:
             say(f"  {phase.caption}")
         for title, movers in (("Shortening most", phase.shortening), ("Lengthening most", phase.lengthening)):
-            say(f"  {title}:")
+            say(f"  {title}{' in ' + ', '.join(args.group) if args.group else ''}:")
             if not movers:
                 say(f"    (none changes by {UNCHANGED_PERCENT:g} % or more)")
             width = max((len(m.label) for m in movers), default=0)

@@ -54,6 +54,12 @@ class FrameFeed:
         """The whole exercise at a few frames per second: what the camera keeps in view."""
         return self._kin.sample(self._kin.times(OVERVIEW_FPS))
 
+    def caption(self, phase) -> str:
+        """A phase's caption as drawn: live placeholders such as {iliacus_r.change} filled in."""
+        from .captions import caption_text
+
+        return caption_text(self._kin, phase)
+
     def batch(self, times, direction=None) -> FrameBatch:
         times = np.atleast_1d(np.asarray(times, float))
         frames = self._kin.sample(times)

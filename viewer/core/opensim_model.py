@@ -33,8 +33,9 @@ def load_opensim(path: Path, shown: str) -> "OpenSimModel":
     try:
         osim = _opensim()
     except ImportError:
-        raise ModelError([Problem(shown, None, "OpenSim models need the optional extra: "
-                                               "pip install -e \".[opensim]\"")]) from None
+        from .extras import install_hint
+
+        raise ModelError([Problem(shown, None, install_hint(".osim"))]) from None
     if not path.exists():
         raise ModelError([Problem(shown, None, "model file not found")])
     try:

@@ -71,6 +71,37 @@ class PoseKey:
                 and all(abs(values.get(j, 0.0) - v) < _TOL for j, v in self.fixed.items()))
 
 
+SIDES = (("_r", "right"), ("_l", "left"))
+
+
+def side_keys(key: PoseKey, keys: dict[str, PoseKey]) -> dict[str, PoseKey]:
+    """For a both-sides key (hip_flexion): {'right': hip_flexion_r, 'left': hip_flexion_l}; else {}."""
+    if len(key.joints) != 2:
+        return {}
+    out = {}
+    for suffix, side in SIDES:
+        one = keys.get(key.name + suffix)
+        if one is not None and len(one.joints) == 1 and set(one.joints) <= set(key.joints):
+            out[side] = one
+    return out if len(out) == 2 else {}
+
+
+def side_values(key: PoseKey, keys: dict[str, PoseKey], values: dict[str, float]) -> dict[str, float]:
+    """{'right': 60.0, 'left': 0.0} for a both-sides key; {} for a key without sides."""
+    return {side: one.read(values) for side, one in side_keys(key, keys).items()}
+
+
+def sides_differ(key: PoseKey, keys: dict[str, PoseKey], values: dict[str, float]) -> bool:
+    sides = list(side_values(key, keys, values).values())
+    return len(sides) == 2 and abs(sides[0] - sides[1]) >= 10 ** -DIGITS / 2
+
+
+def moving_side(key: PoseKey, keys: dict[str, PoseKey], values: dict[str, float]) -> str:
+    """The side further from neutral: what a slider of differing sides moves unless told 'both'."""
+    sides = side_values(key, keys, values)
+    return max(sides, key=lambda side: abs(sides[side])) if sides else ""
+
+
 def _joint_region(model, joint: str) -> str:
     jid = mujoco.mj_name2id(model.mj, mujoco.mjtObj.mjOBJ_JOINT, joint)
     body = model.body_name(int(model.mj.jnt_bodyid[jid])).lower() if jid >= 0 else ""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from .easing import DEFAULT_EASE, EASES
-from .errors import Problem
+from .errors import Problem, ViewerError
 from .pose_edit import joint_values_at, joints_of, keyframe_pose, pose_keys
 from .scenario import Keyframe, Measure, Phase, Scenario
 from .scenario_text import problems_in, save_text, scenario_text
@@ -107,11 +107,72 @@ class ScenarioEdit:
 
     # --- saving and checking ----------------------------------------------------------------
     def text(self, target: str | Path | None = None) -> str:
-        return scenario_text(self.scenario, target or self.path, self.original_text)
+        where = target or self.path
+        cached = getattr(self, "_text", None)  # (state, where, original, text): a round trip is not free
+        if cached and cached[0] is self.scenario and cached[1] == where and cached[2] is self.original_text:
+            return cached[3]
+        text = scenario_text(self.scenario, where, self.original_text)
+        self._text = (self.scenario, where, self.original_text, text)
+        return text
 
     def problems(self) -> list[Problem]:
         """What `muscle-viewer validate` would print for the file Save would write now."""
         return problems_in(self.text(), self.path, self.model)
+
+    def _kinematics(self):
+        from .binding import bind
+
+        return bind(self.model, self.scenario)
+
+    def stale_captions(self):
+        """Captions quoting a % or ° the phase's numbers no longer contain (see core.captions)."""
+        from .captions import stale_captions
+
+        try:
+            return stale_captions(self._kinematics())
+        except ViewerError:
+            return []  # a state with problems: those are listed first
+
+    def caption_notes(self) -> list[Problem]:
+        """Possibly stale captions and unknown placeholders, at the lines Save would write them."""
+        from .caption_check import caption_notes
+        from .errors import display_path
+        from .scenario import scenario_from_text
+
+        try:
+            located = scenario_from_text(self.text(), display_path(self.path) if self.path else "<new scenario>",
+                                         self.path)
+            return caption_notes(located, self.model)
+        except ViewerError:
+            return []  # a state with problems: those are listed first
+
+    def placeholder_choices(self, i: int, count: int = 4) -> list[tuple[str, str]]:
+        """(what it says now, placeholder) for the muscles that change most in phase i: live
+        numbers a caption can quote, e.g. ('Iliacus, right: -18.9 %', '{iliacus_r.change}')."""
+        from .analysis import summarize
+
+        try:
+            phase = summarize(self._kinematics(), top=count)[i]
+        except (ViewerError, IndexError):
+            return []
+        model = self.model
+        out = []
+        for mover in phase.shortening + phase.lengthening:
+            name = mover.muscles[0]
+            label = model.muscles[model.muscle_index[name]].label
+            out.append((f"{label}: {mover.change:+.1f} %", f"{{{name}.change}}"))
+        return out
+
+    def regenerate_captions(self) -> None:
+        """Write every phase's caption again from the current numbers (one undo step)."""
+        from .caption_check import generated_captions
+
+        captions = generated_captions(self._kinematics())
+
+        def edit(s: Scenario) -> None:
+            s.phases = [replace(p, caption=c) for p, c in zip(s.phases, captions)]
+
+        self.change("regenerate captions", edit)
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write atomically (refusing a file with problems) and remember this state as saved."""

@@ -1,41 +1,201 @@
-"""The text the editor saves: the standard layout of `dump_scenario`, plus the author's comments.
+"""The text the editor saves: the author's file with only the changed parts rewritten.
 
-Comments are kept where they can be placed with confidence:
-- the comment block at the top of the original file (below its `$schema` line, which is
-  rewritten for wherever the file is saved);
-- a comment block or blank lines right above a key or list item, and a comment at the end of
-  a line, go back to the same key. List items are recognised by what they are, not by their
-  position: a keyframe by its time, a phase by its name, a measurement by its label, so a
-  comment stays with its keyframe when another one is inserted before it;
-- comments after the last key stay at the end.
-A comment whose key no longer exists (a deleted keyframe, a moved one) is dropped.
+The original file is read with ruamel.yaml in round-trip mode, the differences between the
+scenario it describes and the edited one are applied to that document in place, and the
+document is written back: comments, key order, quoting, `ease:` lines and block/flow style of
+everything that did not change stay as the author wrote them. A file with nothing changed
+comes back byte for byte. List items are matched by content (a keyframe edit rewrites that
+keyframe's values only; an inserted keyframe takes the style of its neighbours).
+Without an original (a scenario made in memory) the standard layout of `dump_scenario` is used.
 """
 from __future__ import annotations
 
+import difflib
+import io
 import textwrap
 from pathlib import Path
 
 import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError as RuamelError
 
+from .easing import DEFAULT_EASE
 from .errors import Problem, ScenarioError, display_path
 from .files import atomic_write_text
-from .scenario import SCHEMA_LINE, check_against_model, dump_scenario, parse_scenario
+from .scenario import SCHEMA_LINE, TOP_KEYS, Scenario, check_against_model, dump_scenario, parse_scenario
 from .yamlsrc import parse_yaml
 
-SCHEMA_MARK = "$schema"
 WRAP = 96  # columns of a folded summary
-_ITEM_ID = {"keyframes": "time", "phases": "name", "measure": "label"}  # what identifies a list item
 
 
-def scenario_text(scenario, target: str | Path | None, original: str | None = None) -> str:
-    from .template import schema_line
+def scenario_text(scenario: Scenario, target: str | Path | None, original: str | None = None) -> str:
+    from .template import SCHEMA_PREFIX, schema_line
 
-    text = _fold_summary(dump_scenario(scenario, schema_line(target) if target else SCHEMA_LINE))
-    return keep_comments(text, original) if original else text
+    schema = schema_line(target) if target else SCHEMA_LINE
+    text = _round_trip(scenario, original) if original else None
+    if text is None:
+        return _fold_summary(dump_scenario(scenario, schema))
+    first, _, rest = text.partition("\n")
+    if first.startswith(SCHEMA_PREFIX) and target:  # the schema path is relative to where the file lands
+        text = schema + "\n" + rest
+    return text
+
+
+# --- the scenario as the plain data a file holds ----------------------------------------------------
+def _num(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def plain_data(s: Scenario) -> dict:
+    """What a file for `s` says, key by key, defaults left out (as `dump_scenario` writes it)."""
+    out: dict = {"format": s.format, "title": s.title}
+    if s.summary:
+        out["summary"] = s.summary
+    out.update(model=s.model, posture=s.posture)
+    if s.anchor:
+        out["anchor"] = s.anchor
+    out["loop"] = s.loop
+    keys = []
+    for i, k in enumerate(s.keyframes):
+        item = {"time": _num(k.time), "pose": {n: _num(v) for n, v in k.pose.items()}}
+        if i and k.ease != DEFAULT_EASE:
+            item["ease"] = k.ease
+        keys.append(item)
+    out["keyframes"] = keys
+    if s.phases:
+        out["phases"] = [{"name": p.name, "from": _num(p.start), "to": _num(p.end),
+                          **({"caption": p.caption} if p.caption else {})} for p in s.phases]
+    if s.focus:
+        out["focus"] = list(s.focus)
+    if s.camera:
+        out["camera"] = {k: _num(v) for k, v in s.camera.items()}
+    if s.measure:
+        out["measure"] = [{"label": m.label, "from": m.start, "to": m.end} for m in s.measure]
+    if s.colour:
+        out["colour"] = {k: _num(v) for k, v in s.colour.items()}
+    if s.props:
+        out["props"] = [p.as_dict() for p in s.props]
+    return out
+
+
+# --- round trip ------------------------------------------------------------------------------------
+def _yaml() -> YAML:
+    y = YAML()  # round-trip mode
+    y.preserve_quotes = True
+    y.width = 100_000  # never re-wrap the author's long lines
+    y.indent(mapping=2, sequence=4, offset=2)  # the layout of the shipped files and the template
+    return y
+
+
+def _round_trip(scenario: Scenario, original: str) -> str | None:
+    """`original` with the edits to `scenario` applied, or None where it cannot be read as it is."""
+    try:
+        y = _yaml()
+        doc = y.load(original)
+        before = plain_data(parse_scenario(parse_yaml(original, "<original>")))
+    except (RuamelError, ScenarioError, yaml.YAMLError):
+        return None
+    if not isinstance(doc, CommentedMap):
+        return None
+    after = plain_data(scenario)
+    _update_map(doc, before, after, order=TOP_KEYS)
+    if before.get("summary") != after.get("summary") and isinstance(after.get("summary"), str):
+        summary = _folded(after["summary"])
+        if summary is not None:
+            doc["summary"] = summary
+    out = io.StringIO()
+    y.dump(doc, out)
+    text = out.getvalue()
+    try:
+        same = plain_data(parse_scenario(parse_yaml(text, "<saved>"))) == after
+    except ScenarioError:
+        same = True  # a state with problems: Save refuses it and the problem list shows why
+    return text if same else None  # never write a file that says something else than the editor shows
+
+
+def _update_map(node: CommentedMap, old: dict, new: dict, order: tuple = ()) -> None:
+    for key in [k for k in old if k not in new]:
+        node.pop(key, None)
+    for key, value in new.items():
+        if key in old and old[key] == value:
+            continue  # unchanged, whether the file writes it or leaves the default
+        if key not in node:
+            node.insert(_position(node, key, order), key, _fresh(value, None))
+            continue
+        current = node[key]
+        if isinstance(value, dict) and isinstance(current, CommentedMap) and isinstance(old.get(key), dict):
+            _update_map(current, old[key], value)
+        elif isinstance(value, list) and isinstance(current, CommentedSeq) and isinstance(old.get(key), list):
+            _update_seq(current, old[key], value)
+        else:
+            node[key] = _fresh(value, current)
+
+
+def _position(node: CommentedMap, key, order: tuple) -> int:
+    """Where a new key goes: after the last key that comes before it in `order`, else at the end."""
+    if key not in order:
+        return len(node)
+    earlier = order[:order.index(key)]
+    positions = [i for i, k in enumerate(node) if k in earlier]
+    return positions[-1] + 1 if positions else 0
+
+
+def _update_seq(node: CommentedSeq, old: list, new: list) -> None:
+    """Change `node` (which holds `old`) to hold `new`, touching only items that differ."""
+    matcher = difflib.SequenceMatcher(a=[repr(v) for v in old], b=[repr(v) for v in new], autojunk=False)
+    for op, a0, a1, b0, b1 in reversed(matcher.get_opcodes()):  # from the end: indices stay valid
+        if op == "equal":
+            continue
+        if op == "replace" and a1 - a0 == b1 - b0:
+            for i, j in zip(range(a0, a1), range(b0, b1)):
+                if isinstance(new[j], dict) and isinstance(node[i], CommentedMap) and isinstance(old[i], dict):
+                    _update_map(node[i], old[i], new[j])
+                else:
+                    node[i] = _fresh(new[j], node[i])
+            continue
+        neighbour = node[a0] if a0 < len(node) else (node[a0 - 1] if a0 else None)
+        for i in range(a1 - 1, a0 - 1, -1):
+            del node[i]
+        for j in range(b1 - 1, b0 - 1, -1):
+            node.insert(a0, _fresh(new[j], neighbour))
+
+
+def _fresh(value, like):
+    """A new value for the document, in the flow/block style of `like` (what it replaces or sits next to)."""
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for k, v in value.items():
+            out[k] = _fresh(v, like.get(k) if isinstance(like, CommentedMap) else None)
+        if isinstance(like, CommentedMap) and like.fa.flow_style():
+            out.fa.set_flow_style()
+        elif not isinstance(like, CommentedMap) and all(not isinstance(v, (dict, list)) for v in value.values()):
+            out.fa.set_flow_style()  # a small new mapping reads best on one line: {view: left}
+        return out
+    if isinstance(value, list):
+        first = like[0] if isinstance(like, CommentedSeq) and len(like) else None
+        out = CommentedSeq(_fresh(v, first) for v in value)
+        if not isinstance(like, CommentedSeq) or like.fa.flow_style():
+            if all(not isinstance(v, (dict, list)) for v in value):
+                out.fa.set_flow_style()
+        return out
+    return value
+
+
+def _folded(summary: str):
+    """A long summary as a folded block of short lines (as the shipped files write it)."""
+    from ruamel.yaml.scalarstring import FoldedScalarString
+
+    if len(summary) + len("summary: ") <= WRAP or "  " in summary or summary != summary.strip() or "\n" in summary:
+        return None
+    lines = textwrap.wrap(summary, WRAP - 2, break_long_words=False, break_on_hyphens=False)
+    folded = FoldedScalarString("\n".join(lines))
+    folded.fold_pos = []  # ruamel folds at the newlines of the string itself
+    return folded if " ".join(lines) == summary else None
 
 
 def _fold_summary(text: str) -> str:
-    """A long summary as a folded block of short lines (as the shipped files write it)."""
+    """In a fresh dump: a long summary as a folded block of short lines."""
     lines = text.splitlines()
     for n, line in enumerate(lines):
         if line.startswith("summary: ") and len(line) > WRAP:
@@ -67,135 +227,3 @@ def save_text(path: str | Path, text: str, model) -> None:
     if problems:
         raise ScenarioError(problems)
     atomic_write_text(Path(path), text)
-
-
-# --- comments --------------------------------------------------------------------------------------
-def _line_ends(text: str) -> dict[int, int]:
-    """0-based line → column where its YAML content ends; lines inside multi-line values map to -1."""
-    ends: dict[int, int] = {}
-    for token in yaml.scan(text, Loader=yaml.SafeLoader):
-        start, end = token.start_mark, token.end_mark
-        last = end.line - 1 if end.line > start.line and end.column == 0 else end.line
-        for line in range(start.line, last):
-            ends[line] = -1
-        if start.line != last:
-            ends[last] = -1
-        elif ends.get(last, 0) != -1:
-            ends[last] = max(ends.get(last, 0), end.column)
-    return ends
-
-
-def _identity(data, path: tuple) -> tuple:
-    """A key path with list positions replaced by what the item is ('keyframes', ('time', 2.5))."""
-    out, node = [], data
-    for part in path:
-        if isinstance(part, int) and isinstance(node, list):
-            item = node[part] if part < len(node) else None
-            field = _ITEM_ID.get(out[-1]) if out and isinstance(out[-1], str) else None
-            if isinstance(item, dict) and field in item:
-                out.append((field, _hashable(item[field])))
-            elif isinstance(item, (str, int, float)):
-                out.append(("value", item))
-            else:
-                out.append(("index", part))
-            node = item
-        else:
-            out.append(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return tuple(out)
-
-
-def _hashable(value):
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
-
-
-def _paths_by_line(text: str) -> tuple[dict[int, list[tuple]], object]:
-    """0-based line → identities of the keys and items that start there, shortest first."""
-    located = parse_yaml(text, "<text>")
-    by_line: dict[int, list[tuple]] = {}
-    for path, line in located.lines.items():
-        if path:
-            by_line.setdefault(line - 1, []).append(_identity(located.data, path))
-    for paths in by_line.values():
-        paths.sort(key=len)
-    return by_line, located.data
-
-
-class _Comments:
-    """The comments of the original text, keyed by the identity of the key they belong to."""
-
-    def __init__(self, text: str):
-        lines = text.splitlines()
-        by_line, _ = _paths_by_line(text)
-        ends = _line_ends(text)
-        self.header: list[str] = []
-        self.above: dict[tuple, list[str]] = {}
-        self.after: dict[tuple, tuple[str, int]] = {}  # comment and the column it started at
-        pending: list[str] = []
-        seen_content = False
-        for n, line in enumerate(lines):
-            stripped = line.strip()
-            if n not in by_line and ends.get(n, 0) != -1 and (not stripped or stripped.startswith("#")):
-                if not seen_content:
-                    if SCHEMA_MARK not in stripped or not stripped.startswith("#"):
-                        self.header.append(line.rstrip())
-                else:
-                    pending.append(line.rstrip())
-                continue
-            if n not in by_line:
-                continue  # inside a multi-line value
-            seen_content = True
-            paths = by_line[n]
-            if pending:
-                self.above.setdefault(paths[0], pending)
-                pending = []
-            end = ends.get(n, -1)
-            if end > 0 and line[end:].strip().startswith("#"):
-                column = end + len(line[end:]) - len(line[end:].lstrip())
-                self.after.setdefault(paths[0], (line[column:].rstrip(), column))
-        while self.header and not self.header[-1]:
-            self.header.pop()
-        self.tail = [p for p in pending if p] and pending
-
-
-def keep_comments(new_text: str, original: str) -> str:
-    """`new_text` (a fresh dump) with the comments of `original` put back where their keys are."""
-    try:
-        comments = _Comments(original)
-        by_line, new_data = _paths_by_line(new_text)
-    except (yaml.YAMLError, ScenarioError):
-        return new_text  # an unreadable original has no comments we could place
-    lines = new_text.splitlines()
-    out: list[str] = []
-    header_done = False
-    used_above, used_after = set(), set()
-    for n, line in enumerate(lines):
-        paths = by_line.get(n, [])
-        if paths and not header_done:
-            header_done = True
-            if comments.header:
-                out += comments.header + [""]
-        for path in paths:
-            if path in comments.above and path not in used_above:
-                used_above.add(path)
-                block = comments.above[path]
-                if out and out[-1] == "" and block and block[0] == "":
-                    block = block[1:]
-                out += block
-                break
-        for path in paths:
-            if path in comments.after and path not in used_after:
-                used_after.add(path)
-                comment, column = comments.after[path]
-                line = line.ljust(column - 1) + " " + comment if len(line) < column else f"{line}  {comment}"
-                break
-        out.append(line)
-    if comments.tail:
-        out += comments.tail
-    text = "\n".join(out) + "\n"
-    try:  # a comment must never change what the file says
-        if parse_yaml(text, "<text>").data != parse_yaml(new_text, "<text>").data:
-            return new_text
-    except ScenarioError:
-        return new_text
-    return text

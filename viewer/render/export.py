@@ -41,6 +41,7 @@ class ExportOptions:
     loops: int = 1
     anti_aliasing: str = "fxaa"  # "fxaa" (cheap smoothing), "msaa" (8 samples: stills), "none" (pixel tests)
     transparent: bool = False  # stills only
+    text_style: str = "light"  # "light" words for the dark backdrop, "dark" (with a light halo) for slides
     text: bool = True  # title, caption, legend and measuring lines
     legend: bool = True  # the colour legend (side-by-side panels share one instead)
     crf: int = 20  # H.264 quality (lower is better, 18–23 is visually clean)
@@ -83,7 +84,7 @@ def playback(duration: float, options: ExportOptions, loop: str) -> tuple[np.nda
 ANTI_ALIASING = ("fxaa", "msaa", "none")
 
 
-def make_plotter(size: tuple[int, int], anti_aliasing: str, transparent: bool = False):
+def make_plotter(size: tuple[int, int], anti_aliasing: str, transparent: bool = False, light: bool = False):
     import pyvista as pv
     from vtkmodules.vtkCommonCore import vtkLogger
 
@@ -96,7 +97,8 @@ def make_plotter(size: tuple[int, int], anti_aliasing: str, transparent: bool = 
     plotter.renderer.SetUseFXAA(anti_aliasing == "fxaa")
     if transparent:  # a gradient would paint over the alpha channel
         plotter.ren_win.SetAlphaBitPlanes(1)
-        plotter.set_background(BACKGROUND[0])
+        # what half-covered pixels (edges, the text halo) blend with: light for a light slide
+        plotter.set_background("white" if light else BACKGROUND[0])
     else:
         plotter.set_background(BACKGROUND[0], top=BACKGROUND[1])
     return plotter
@@ -117,7 +119,8 @@ class Stage:
         self.size = options.size
         overview = feed.overview
         extent = body_points(overview, feed.model)
-        self.plotter = make_plotter(self.size, options.anti_aliasing, options.transparent)
+        self.plotter = make_plotter(self.size, options.anti_aliasing, options.transparent,
+                                    light=options.text_style == "dark")
         style = SceneStyle(bone_opacity=options.bone_opacity, muscles=options.muscles, bones=options.bones,
                            floor=options.floor)
         focus = list(options.focus) if options.focus is not None else None
@@ -127,7 +130,8 @@ class Stage:
             self.scene.set_hidden(hidden)
         unit = options.text_unit if options.text_unit is not None else text_unit(self.size[1], window=False)
         self.overlays = Overlays(self.plotter, feed, self.colouring, self.size, text=options.text,
-                                 legend=options.legend, unit=unit, hidden=hidden)
+                                 legend=options.legend, unit=unit, hidden=hidden,
+                                 text_style=options.text_style)
         camera = options.camera or CameraState.from_settings(feed.scenario.camera, options.view)
         if options.camera is not None and options.view is not None:
             camera = camera.named(options.view)

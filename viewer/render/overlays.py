@@ -25,6 +25,9 @@ MEASURE_COLOUR = (1.0, 0.86, 0.35)  # a yellow that differs from both warm and c
 CHAR_WIDTH = 0.52  # average glyph width / font size for the default sans font
 BASE_HEIGHT = 720.0  # sizes below are pixels at this window height
 CAPTION_WIDTH = 0.60  # share of the window width for the caption; the legend takes the rest
+# text, dim text, panel, panel opacity, measuring colour, halo: "dark" is for stills on light slides
+TEXT_STYLES = {"light": (TEXT, DIM_TEXT, PANEL, PANEL_OPACITY, MEASURE_COLOUR, False),
+               "dark": ((0.07, 0.08, 0.10), (0.18, 0.20, 0.23), (0.98, 0.98, 0.97), 0.80, (0.50, 0.30, 0.0), True)}
 WINDOW_TEXT_SCALE = (0.85, 1.1)  # in a window text keeps a readable size whatever its height
 
 
@@ -36,7 +39,8 @@ def text_unit(height: int, window: bool = True) -> float:
 
 class Overlays:
     def __init__(self, plotter: pv.Plotter, kin, colouring, size: tuple[int, int], text: bool = True,
-                 unit: float | None = None, legend: bool = True, hidden: np.ndarray | None = None):
+                 unit: float | None = None, legend: bool = True, hidden: np.ndarray | None = None,
+                 text_style: str = "light"):
         """kin: the scenario's FrameFeed. text=False draws nothing: no words and no measuring lines
         (clean pixels for tests).
 
@@ -50,6 +54,7 @@ class Overlays:
         # pixels per design pixel: scales with the frame for exports; a window passes its own
         self.unit = unit if unit is not None else self.height / BASE_HEIGHT
         self.text = text
+        self._style = TEXT_STYLES[text_style]
         self._caption_share = CAPTION_WIDTH if legend else 0.98
         self._angles = kin.readout
         self._hidden = hidden
@@ -70,7 +75,7 @@ class Overlays:
             self.top_px = m + 70 * self.unit
             self.bottom_px = max(legend_top, m + lines * 18 * 1.2 * self.unit + 6 * self.unit)
         count = len(self.scenario.measure) if text else 0
-        self._measures = [_MeasureLine(plotter, kin, i, self.unit) for i in range(count)]
+        self._measures = [_MeasureLine(plotter, kin, i, self.unit, self._style) for i in range(count)]
         self._last_phase = None
 
     # --- building ---------------------------------------------------------------------------
@@ -80,17 +85,21 @@ class Overlays:
         actor.SetInput(content)
         prop = actor.GetTextProperty()
         prop.SetFontSize(max(8, int(round(size * self.unit))))
-        prop.SetColor(*colour)
+        text, dim, panel_colour, panel_opacity, _, halo = self._style
+        prop.SetColor(*{TEXT: text, DIM_TEXT: dim}.get(colour, colour))
         prop.SetBold(bold)
-        prop.SetShadow(not panel)
+        prop.SetShadow(not panel and not halo)
+        if halo and not panel:  # dark words on a light haze read on any slide and over the body
+            prop.SetBackgroundColor(*panel_colour)
+            prop.SetBackgroundOpacity(0.65)
         prop.SetShadowOffset(1, -1)
         prop.SetLineSpacing(1.15)
         {"left": prop.SetJustificationToLeft, "right": prop.SetJustificationToRight,
          "centre": prop.SetJustificationToCentered}[horizontal]()
         {"top": prop.SetVerticalJustificationToTop, "bottom": prop.SetVerticalJustificationToBottom}[vertical]()
         if panel:
-            prop.SetBackgroundColor(*PANEL)
-            prop.SetBackgroundOpacity(PANEL_OPACITY)
+            prop.SetBackgroundColor(*panel_colour)
+            prop.SetBackgroundOpacity(panel_opacity)
             prop.SetFrame(False)
         actor.SetPosition(*at)  # display pixels
         self._actors2d.append(actor)
@@ -142,7 +151,7 @@ class Overlays:
             self._last_phase = phase
             phases = self.scenario.phases
             self.phase.SetInput(f"Phase {phases.index(phase) + 1} of {len(phases)}: {phase.name}" if phase else "")
-            caption = phase.caption if phase and phase.caption else self.scenario.summary
+            caption = self.kin.caption(phase) if phase and phase.caption else self.scenario.summary
             lines = self._wrap_caption(caption)
             self.caption.SetInput("\n".join(lines))
             self.caption.SetVisibility(bool(lines))
@@ -164,7 +173,7 @@ class Overlays:
 class _MeasureLine:
     """A line between two landmarks and a label with the live distance ('Ribs to pubis 31.2 cm')."""
 
-    def __init__(self, plotter: pv.Plotter, kin, index: int, unit: float):
+    def __init__(self, plotter: pv.Plotter, kin, index: int, unit: float, style=TEXT_STYLES["light"]):
         measure = kin.scenario.measure[index]
         self.label = measure.label
         self.ends = (kin.landmark_names.index(measure.start), kin.landmark_names.index(measure.end))
@@ -172,12 +181,13 @@ class _MeasureLine:
         self.line = pv.Line((0, 0, 0), (0, 0, 1e-3))
         line = pv.Actor(mapper=pv.DataSetMapper(self.line))
         line.mapper.ScalarVisibilityOff()  # pv.Line carries a 'Distance' array: not a colour
-        line.prop.color, line.prop.line_width, line.prop.lighting = MEASURE_COLOUR, max(1, int(2 * unit)), False
+        colour, panel = style[4], style[2]
+        line.prop.color, line.prop.line_width, line.prop.lighting = colour, max(1, int(2 * unit)), False
         line.prop.opacity = 0.8  # the muscle it measures lies right under it
         self.dots = pv.PolyData(np.zeros((2, 3)))
         dots = pv.Actor(mapper=pv.DataSetMapper(self.dots))
         dots.mapper.ScalarVisibilityOff()
-        dots.prop.color, dots.prop.point_size, dots.prop.lighting = MEASURE_COLOUR, max(6, int(10 * unit)), False
+        dots.prop.color, dots.prop.point_size, dots.prop.lighting = colour, max(6, int(10 * unit)), False
         dots.prop.render_points_as_spheres = True
         self.layer = layer
         layer.AddActor(line)
@@ -185,10 +195,10 @@ class _MeasureLine:
         self.text = vtkBillboardTextActor3D()
         prop = self.text.GetTextProperty()
         prop.SetFontSize(max(8, int(round(17 * unit))))
-        prop.SetColor(*MEASURE_COLOUR)
+        prop.SetColor(*colour)
         prop.SetBold(True)
-        prop.SetBackgroundColor(*PANEL)
-        prop.SetBackgroundOpacity(0.6)
+        prop.SetBackgroundColor(*panel)
+        prop.SetBackgroundOpacity(0.6 if panel == PANEL else 0.8)
         prop.SetJustificationToCentered()
         self.text.SetDisplayOffset(0, int(22 * unit))
         layer.AddActor(self.text)
