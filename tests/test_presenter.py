@@ -54,6 +54,9 @@ def test_present_fills_the_screen_and_esc_brings_the_window_back(window, qtbot):
     assert "Warm: shortening" in bands.legend.text() and "not effort" in bands.note.text()
     assert bands.top.height() + bands.bottom.height() < 0.45 * screen.height()  # most of the screen is the body
 
+    qtbot.wait(400)  # the view rebuilds its small overlay text after a resize: it stays hidden
+    assert not _small_text_shown(window)
+
     qtbot.mouseClick(bands.play, Qt.LeftButton)  # the big button pauses
     assert not window.playhead.playing
     qtbot.keyClick(window, Qt.Key_Escape)
@@ -64,6 +67,16 @@ def test_present_fills_the_screen_and_esc_brings_the_window_back(window, qtbot):
     assert _docks(window) == before[1]
     assert window.playbar.isVisible() and window.statusBar().isVisible()
     assert (window.playhead.speed, window.playhead.playing) == (before[2], before[3])
+    qtbot.wait(400)
+    assert _small_text_shown(window)
+
+
+def _small_text_shown(win) -> bool:
+    from viewer.app.presenter import screen_text
+
+    shown = [p.GetVisibility() for p in screen_text(win.view.plotter.renderer)]
+    assert shown  # the window does draw overlay text
+    return any(shown)
 
 
 def test_share_writes_the_page_of_what_the_window_shows(window, qtbot, tmp_path):

@@ -9,6 +9,7 @@ phone (390×844) would show it.
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def presenter(out: Path) -> None:
     from viewer.app.window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    settings = QSettings(str(out / ".screenshot-settings.ini"), QSettings.IniFormat)
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.IniFormat)  # not the user's
     window = MainWindow(settings)
     window.show()
     window.restore(str(SCENARIO))
@@ -42,7 +43,6 @@ def presenter(out: Path) -> None:
     app.primaryScreen().grabWindow(0).save(str(out / "presenter_leg_raise.png"))
     window.presenter.leave()
     window.close()
-    Path(settings.fileName()).unlink(missing_ok=True)
 
 
 def page(out: Path) -> None:

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QVB
 
 from viewer.render.camera import CameraRig, ScreenArea
 
+from .view3d import RESIZE_SETTLE_MS
+
 PRESENT_SPEED = 0.5
 REFRESH_MS = 100  # how often the bands follow the playhead (the view itself follows every tick)
 BAND_STYLE = """
@@ -132,6 +134,14 @@ class PresenterBands(QWidget):
         self.setMask(_bands_region(self))
 
 
+def screen_text(renderer) -> list:
+    """The renderer's 2D props (overlay text and legend swatches), not the 3D scene."""
+    props = renderer.GetViewProps()
+    props.InitTraversal()
+    found = [props.GetNextProp() for _ in range(props.GetNumberOfItems())]
+    return [p for p in found if p.IsA("vtkActor2D")]
+
+
 def _bands_region(bands: PresenterBands) -> QRegion:
     return QRegion(bands.top.geometry()).united(QRegion(bands.bottom.geometry()))
 
@@ -183,6 +193,7 @@ class Presenter(QObject):
         self.bands.show()
         self.bands.raise_()
         self._place()
+        self._small_text(False)
         if not w.playhead.playing:
             w.toggle_play()
 
@@ -217,6 +228,7 @@ class Presenter(QObject):
         camera.SetViewUp(*up)
         camera.SetViewAngle(angle)
         w.view.plotter.renderer.ResetCameraClippingRange()
+        self._small_text(True)
         w.show_time()
 
     def _place(self) -> None:
@@ -225,6 +237,12 @@ class Presenter(QObject):
         widget = self.window.view.widget
         self.bands.lay_out(widget.geometry())
         self._aim_between_bands(widget.width(), widget.height())
+
+    def _small_text(self, visible: bool) -> None:
+        """Show or hide the window's own small overlay text (title, caption, legend): the bands say it larger."""
+        for prop in screen_text(self.window.view.plotter.renderer):
+            prop.SetVisibility(visible)
+        self.window.view.render()
 
     def _aim_between_bands(self, width: int, height: int) -> None:
         """Fit the body into the screen between the two bands (the window's own fit leaves room
@@ -244,6 +262,8 @@ class Presenter(QObject):
     def eventFilter(self, obj, event) -> bool:
         if event.type() in (QEvent.Resize, QEvent.LayoutRequest):
             QTimer.singleShot(0, self._place)
+            # the view rebuilds its overlay text once a resize settles: hide the new text too
+            QTimer.singleShot(RESIZE_SETTLE_MS + 60, lambda: self.active and self._small_text(False))
         return False
 
 

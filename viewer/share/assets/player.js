@@ -75,7 +75,7 @@
     const up = camera.up.clone().sub(direction.clone().multiplyScalar(camera.up.dot(direction))).normalize();
     const right = new THREE.Vector3().crossVectors(up, direction);
     const ty = Math.tan(THREE.MathUtils.degToRad(cam.fov) / 2) * 0.70 / (cam.zoom || 1);
-    const tx = ty * camera.aspect * 0.85 / 0.70;
+    const tx = ty * camera.aspect * (camera.aspect < 1 ? 0.92 : 0.85) / 0.70; // a phone held upright: use its width
     let distance = 0.1;
     for (const x of [lo.x, hi.x]) for (const y of [lo.y, hi.y]) for (const z of [lo.z, hi.z]) {
       const rel = new THREE.Vector3(x, y, z).sub(centre);
@@ -293,7 +293,9 @@
   const state = { time: 0, playing: false, speed: 1, shown: -1 };
   const duration = data.duration;
 
+  const cost = { ms: 0, count: 0 }; // time spent rewriting the frame's numbers, for the size/speed report
   function show(t) {
+    const began = performance.now();
     const x = Math.min(Math.max(t, 0), duration) * data.fps;
     const f0 = Math.min(Math.floor(x), F - 1), f1 = Math.min(f0 + 1, F - 1), a = Math.min(x - f0, 1);
     showPieces(f0, f1, a);
@@ -307,6 +309,8 @@
       $("scrub").value = String(Math.round((t / Math.max(duration, 1e-9)) * 1000));
     }
     state.shown = t;
+    cost.ms += performance.now() - began;
+    cost.count++;
   }
 
   function setPlaying(playing) {
@@ -383,6 +387,7 @@
     get time() { return state.time; },
     get playing() { return state.playing; },
     get frames() { return frames; },
+    get updateMs() { return cost.count ? cost.ms / cost.count : 0; },
     play() { setPlaying(true); },
     pause() { setPlaying(false); },
     seek(t) { seek(t); },
