@@ -55,6 +55,16 @@ def test_muscle_centre_lines_survive_packing_to_a_tenth_of_a_millimetre(leg_rais
     assert np.abs(unpacked - truth).max() < 1e-4
 
 
+def test_long_whole_body_motions_store_fewer_frames_not_a_bigger_page():
+    from viewer.share.page import MIN_FPS, MOVING_BUDGET, PAGE_FPS, RINGS, page_fps
+
+    assert page_fps(PAGE_FPS, 5.5, 80) == PAGE_FPS  # the leg raise: few muscles move
+    fps = page_fps(PAGE_FPS, 8.5, 600)
+    assert MIN_FPS <= fps < PAGE_FPS and (fps * 8.5) == round(fps * 8.5)
+    assert 600 * RINGS * 8 * 8.5 * fps <= MOVING_BUDGET * 1.02
+    assert page_fps(PAGE_FPS, 600.0, 600) == MIN_FPS  # ten minutes: the floor holds
+
+
 def test_bone_quaternions_give_back_the_bone_rotations(leg_raise):
     from viewer.share.page import _quaternions
 

@@ -13,7 +13,7 @@ fi
 out=../../viewer/share/assets/three.bundle.min.js
 version=$(node -p "JSON.parse(require('fs').readFileSync('node_modules/three/package.json')).version")
 {
-    echo "/* three.js r${version#0.} + OrbitControls, MIT licence (c) 2010-2025 three.js authors; bundled by tools/three/update.sh */"
+    echo "/* three.js r$(echo "$version" | cut -d. -f2) ($version) + OrbitControls, MIT licence (c) 2010-2025 three.js authors; bundled by tools/three/update.sh */"
     npx esbuild entry.js --bundle --minify --format=iife --target=es2019 --legal-comments=none
 } > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -31,7 +31,9 @@ from viewer.render.camera import VIEW_ANGLE, body_points, view_direction  # nump
 from viewer.render.tubes import StrandLayout, TubeMesh, resample  # numpy only, no VTK
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-PAGE_FPS = 30.0  # frames stored per second of scenario time; the browser interpolates between them
+PAGE_FPS = 30.0  # frames stored per second of scenario time (at most); the browser interpolates between them
+MIN_FPS = 10.0  # never fewer: linear interpolation between frames still reads as smooth motion
+MOVING_BUDGET = 7.0e6  # bytes of page text for the moving muscle centre lines: keeps any page near 10 MB
 BATCH = 24  # frames sampled per kinematics call
 RINGS = 12  # centre-line points per muscle strand
 BONE_FRACTION = 0.2  # share of each bone's triangles kept
@@ -104,11 +106,14 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
     _check(options)
     model, scenario = kin.model, kin.scenario
     colouring = Colouring(kin, source=options.colour_source)
-    times = kin.times(options.fps)
-    F = len(times)
     drawn = np.array([m for m in range(len(model.muscles)) if m not in options.hidden], int)
     if drawn.size == 0:
         raise ViewerError("every muscle is hidden; show at least one before sharing")
+    overview = kin.sample(kin.times(EXTENT_FPS))
+    layout = StrandLayout(drawn, overview.wrap_obj[0], overview.wrap_adr[0], overview.wrap_num[0])
+    fps = page_fps(options.fps, scenario.duration, int((~_still(layout, overview)).sum()))
+    times = kin.times(fps)
+    F = len(times)
     props = Props(kin)
     total = len(model.bone_geoms) + len(props) + F
     done = 0
@@ -127,7 +132,6 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
         pieces.append(_piece(mesh.vertices, mesh.faces, mesh.colour, 1.0))
         tick()
 
-    overview = kin.sample(kin.times(EXTENT_FPS))
     extent = body_points(overview, model)
     if len(props):
         extent = np.vstack([extent, props.points(overview, max(1, len(overview) // 12))])
@@ -136,7 +140,6 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
     in_focus = np.array([model.muscles[m].group in focus_groups for m in drawn], bool)
     if not focus_groups or in_focus.all() or not in_focus.any():
         in_focus[:] = True
-    layout = StrandLayout(drawn, overview.wrap_obj[0], overview.wrap_adr[0], overview.wrap_num[0])
     strand_muscle = layout.strand_muscle  # position in `drawn`
     forces = np.array([model.muscles[m].max_force for m in drawn])
     radius = tube_radius(forces) * np.where(in_focus, FOCUS_THICKER if not in_focus.all() else 1.0, 1.0)
@@ -175,7 +178,7 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
         "summary": scenario.summary or "",
         "note": options.note,
         "duration": float(scenario.duration),
-        "fps": float(options.fps),
+        "fps": float(fps),
         "count": F,
         "phases": [{"name": p.name, "start": p.start, "end": p.end, "caption": p.caption} for p in scenario.phases],
         "legend": {"title": colouring.source.title,
@@ -207,6 +210,22 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
             "movingPoints": _b64(quantised[:, ~still]),
         },
     }
+
+
+def page_fps(most: float, duration: float, moving_strands: int) -> float:
+    """Frames per second to store: `most`, or fewer when the moving muscles would pass MOVING_BUDGET."""
+    per_second = moving_strands * RINGS * 3 * 2 * 4 / 3  # uint16 points, as base64 text
+    if duration <= 0 or per_second <= 0:
+        return float(most)
+    fps = min(most, max(MIN_FPS, MOVING_BUDGET / (duration * per_second)))
+    return float(most) if fps == most else np.ceil(fps * duration) / duration  # whole frames: the last one at the end
+
+
+def _still(layout: StrandLayout, frames) -> np.ndarray:
+    """Per strand: whether its centre line stays within STILL_TOLERANCE over these frames."""
+    centres = np.stack([resample(layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i],
+                                               frames.wrap_num[i]), RINGS) for i in range(len(frames))])
+    return np.abs(centres - centres[:1]).max(axis=(0, 2, 3)) < STILL_TOLERANCE
 
 
 def tube_radius(max_force: np.ndarray) -> np.ndarray:
