@@ -113,6 +113,23 @@ class Browser:
         for kind in ("mousePressed", "mouseReleased"):
             self.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
 
+    def drag(self, start, end, steps: int = 8, touch: bool = False) -> None:
+        """A left-button mouse drag, or a one-finger touch drag, between two CSS-pixel points."""
+        points = [(start[0] + (end[0] - start[0]) * k / steps, start[1] + (end[1] - start[1]) * k / steps)
+                  for k in range(steps + 1)]
+        if touch:
+            kinds = ["touchStart"] + ["touchMove"] * (len(points) - 1)
+            for kind, (x, y) in zip(kinds, points):
+                self.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+            self.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+            return
+        self.send("Input.dispatchMouseEvent", {"type": "mousePressed", "x": points[0][0], "y": points[0][1],
+                                               "button": "left", "buttons": 1, "clickCount": 1})
+        for x, y in points[1:]:
+            self.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y, "button": "left", "buttons": 1})
+        self.send("Input.dispatchMouseEvent", {"type": "mouseReleased", "x": points[-1][0], "y": points[-1][1],
+                                               "button": "left", "buttons": 0, "clickCount": 1})
+
     # --- what went wrong ------------------------------------------------------------------------
     def drain(self, seconds: float = 0.3) -> None:
         """Collect the events that arrive in the next moment."""

@@ -245,3 +245,25 @@ def test_page_plays_offline_in_chromium(leg_raise_page):
         assert browser.remote_requests() == []
     finally:
         browser.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (scripts/setup.sh installs it)")
+def test_on_a_phone_a_finger_drag_turns_the_body(leg_raise_page):
+    from tests.chromium import Browser
+
+    browser = Browser()
+    try:
+        browser.open(page_url(leg_raise_page, "#t=2"), 390, 844, mobile=True)
+        browser.wait_for("document.body.dataset.ready === '1' && musclePage.frames > 3")
+        before = browser.screenshot()
+        browser.drag((120, 420), (300, 400), touch=True)
+        browser.wait_for("musclePage.frames > 10")
+        time.sleep(0.5)  # the turn eases out
+        after = browser.screenshot()
+        assert browser.evaluate("musclePage.playing") is False and browser.evaluate("musclePage.time") == 2
+        turned = np.abs(after.astype(int) - before.astype(int)).max(axis=2) > 30
+        assert turned.sum() > 2000  # paused, so only the camera can have changed the picture
+        browser.drain()
+        assert browser.errors() == [] and browser.remote_requests() == []
+    finally:
+        browser.close()
