@@ -126,7 +126,8 @@ class Browser:
         self.send("Input.dispatchMouseEvent", {"type": "mousePressed", "x": points[0][0], "y": points[0][1],
                                                "button": "left", "buttons": 1, "clickCount": 1})
         for x, y in points[1:]:
-            self.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y, "button": "left", "buttons": 1})
+            self.send("Input.dispatchMouseEvent",
+                      {"type": "mouseMoved", "x": x, "y": y, "button": "left", "buttons": 1})
         self.send("Input.dispatchMouseEvent", {"type": "mouseReleased", "x": points[-1][0], "y": points[-1][1],
                                                "button": "left", "buttons": 0, "clickCount": 1})
 

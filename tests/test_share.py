@@ -146,10 +146,13 @@ def test_page_is_one_file_with_no_external_url(leg_raise_page):
     assert "<b>daily</b>" not in text.split('id="mv-data"')[0]  # the note is data, shown as text, not markup
 
 
-def test_share_prints_the_size(tmp_path, capsys):
+def test_share_shows_progress_and_prints_the_size(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MUSCLE_VIEWER_PROGRESS", "1")  # the bar draws only on a terminal otherwise
     out = tmp_path / "lr.html"
-    assert main(["share", str(SCENARIOS / "leg_raise.yaml"), "-o", str(out), "--quiet"]) == 0
+    assert main(["share", str(SCENARIOS / "leg_raise.yaml"), "-o", str(out)]) == 0
     err = capsys.readouterr().err
+    steps = [line for line in err.split("\r") if "steps," in line]
+    assert steps and "[" + "#" * 30 + "]" in steps[-1]
     assert f"wrote {out}: {out.stat().st_size / 1e6:.1f} MB" in err
 
 

@@ -119,7 +119,8 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         self._action(file, "Save &screenshot of the 3D view…", self.screenshot_dialog, "Ctrl+Shift+S")
         self._action(file, "&Compare with…", lambda: open_comparison(self),
                      tip="Play another scenario side by side with this one")
-        self._action(file, "S&hare…", self.share_dialog, tip="Write one offline web page for the patient to take home")
+        self._action(file, "S&hare…", self.share_dialog,
+                     tip="Write one offline web page for the patient to take home")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit)
         play = bar.addMenu("&Playback")

@@ -89,9 +89,9 @@ class ProgressBar:
         filled = int(round(self.width * share))
         rate = done / max(now - self.start, 1e-9)
         left = (total - done) / rate if rate > 0 else 0.0
+        per_second = "fps" if self.unit == "frames" else f"{self.unit}/s"
         self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{done}/{total} {self.unit}, {rate:4.1f} {'fps' if self.unit == 'frames' else self.unit + '/s'}, "
-                          f"{left:4.0f} s left ")
+                          f"{done}/{total} {self.unit}, {rate:4.1f} {per_second}, {left:4.0f} s left ")
         self.stream.flush()
         self._shown = True
 
