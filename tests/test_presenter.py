@@ -85,6 +85,7 @@ def test_share_writes_the_page_of_what_the_window_shows(window, qtbot, tmp_path)
     model = window.session.model
     visible = [m.group != "hamstrings" for m in model.muscles]
     window.muscles.visibility_changed.emit(visible)
+    window.view.set_view("front")  # supine, seen from the front: the camera looks down
     out = tmp_path / "leg_raise.html"
     job = start_share(window, str(out), "Ten raises")
     qtbot.waitUntil(lambda: job.done, timeout=60000)
@@ -93,6 +94,7 @@ def test_share_writes_the_page_of_what_the_window_shows(window, qtbot, tmp_path)
     data = json.loads(text.split('id="mv-data">', 1)[1].split("</script>", 1)[0])
     assert data["note"] == "Ten raises"
     assert "hamstrings" not in data["muscles"]["groups"] and "hip flexors" in data["muscles"]["groups"]
+    assert data["camera"]["direction"][2] > 0.99
 
 
 def test_cancelled_share_leaves_no_file(window, qtbot, tmp_path):

@@ -105,6 +105,16 @@ def test_view_state_values_shape_the_page(leg_raise):
     assert data["camera"]["direction"][2] > 0.99
 
 
+def test_the_windows_exact_camera_direction_wins_over_the_named_view(leg_raise):
+    from viewer.core.errors import ViewerError
+    from viewer.share.page import PageOptions, _camera
+
+    d, up = _camera(leg_raise, PageOptions(view="left", direction=(2.0, 0.0, 2.0), up=(0.0, 0.0, 1.0)))
+    assert np.allclose(d, [2 ** -0.5, 0, 2 ** -0.5]) and abs(np.dot(d, up)) < 1e-9 and up[2] > 0
+    with pytest.raises(ViewerError, match="camera direction"):
+        _camera(leg_raise, PageOptions(direction=(0.0, 0.0, 1.0), up=(0.0, 0.0, 2.0)))
+
+
 def test_the_page_draws_muscles_as_thick_as_the_window():
     from viewer.render import scene
     from viewer.share import page

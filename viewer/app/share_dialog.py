@@ -29,9 +29,12 @@ def page_options(window, note: str):
 
     view = window.view
     hidden = np.flatnonzero(view.hidden) if view.hidden is not None else []
+    camera = view.plotter.renderer.GetActiveCamera()  # as the user turned it
+    direction = np.subtract(camera.GetPosition(), camera.GetFocalPoint())
     return PageOptions(note=note, colour_source=window.session.colouring.key,
                        hidden=frozenset(int(m) for m in hidden),
-                       bone_opacity=window.muscles.bones.value() / 100.0, view=view.current_view)
+                       bone_opacity=window.muscles.bones.value() / 100.0, view=view.current_view,
+                       direction=tuple(direction), up=tuple(camera.GetViewUp()))
 
 
 class ShareJob(QObject):

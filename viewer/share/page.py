@@ -62,6 +62,10 @@ class PageOptions:
     view: str | None = None  # named view; None: the scenario's camera
     azimuth: float | None = None
     elevation: float | None = None
+    # the exact direction from the body to the camera and the screen's up (the window's camera
+    # as the user turned it); given, it wins over view/azimuth/elevation
+    direction: tuple[float, float, float] | None = None
+    up: tuple[float, float, float] | None = None
     fps: float = PAGE_FPS
 
 
@@ -287,6 +291,14 @@ def _continuous(quats: np.ndarray) -> None:
 
 
 def _camera(kin, options: PageOptions) -> tuple[np.ndarray, np.ndarray]:
+    if options.direction is not None:
+        d = np.asarray(options.direction, float)
+        up = np.asarray(options.up if options.up is not None else (0.0, 0.0, 1.0), float)
+        if not np.linalg.norm(d) > 0 or not np.linalg.norm(np.cross(d, up)) > 1e-6:
+            raise ViewerError("camera direction must be a non-zero vector that is not along its up")
+        d = d / np.linalg.norm(d)
+        up = up - np.dot(up, d) * d
+        return d, up / np.linalg.norm(up)
     settings = kin.scenario.camera or {}
     view = options.view or settings.get("view", "left")
     azimuth = options.azimuth if options.azimuth is not None else float(settings.get("azimuth", 0.0))
