@@ -126,6 +126,15 @@ def test_the_page_draws_muscles_as_thick_as_the_window():
     assert np.allclose(page.FADE_GREY, scene.FADE_GREY) and page.BONE_COLOUR == scene.BONE_COLOUR
 
 
+def test_the_three_bundle_exports_every_name_the_player_uses():
+    import re
+
+    used = set(re.findall(r"THREE\.([A-Za-z0-9]+)", (ROOT / "viewer/share/assets/player.js").read_text()))
+    entry = (ROOT / "tools/three/entry.js").read_text()
+    imported = set(re.findall(r"[A-Za-z0-9]+", entry.split("import {", 1)[1].split("}", 1)[0]))
+    assert used and used <= imported, used - imported
+
+
 def test_building_the_page_loads_neither_qt_nor_vtk():
     code = ("import sys, viewer.share.page\n"
             "print(sorted(n for n in sys.modules if n.split('.')[0] in "
