@@ -152,6 +152,8 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         self._action(file, "Save &screenshot of the 3D view…", self.screenshot_dialog, "Ctrl+Shift+S")
         self._action(file, "&Compare with…", lambda: open_comparison(self),
                      tip="Play another scenario side by side with this one")
+        self._action(file, "S&hare…", self.share_dialog,
+                     tip="Write one offline web page for the patient to take home")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit)
         play = bar.addMenu("&Playback")
@@ -164,6 +166,9 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         for key, (name, label) in VIEW_KEYS.items():
             self._action(view, label, lambda checked=False, n=name: self.set_view(n), key)
         self._action(view, "&Fit the body", lambda: self.set_view(self.view.current_view), Qt.Key_F)
+        present = self._action(view, "&Present", self.toggle_presenter, Qt.Key_F11,
+                               tip="The 3D view full screen with large words, beside the patient (Esc leaves)")
+        present.setShortcuts([QKeySequence(Qt.Key_F11), QKeySequence(Qt.Key_P)])
         view.addSeparator()
         self._action(view, "Save view to &scenario", self.save_view,
                      tip="Write this camera, colours, hidden muscles and bone opacity into the scenario file")
@@ -379,6 +384,18 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         from .export_dialog import ExportDialog
 
         ExportDialog(self.session, self.state, self.view, self).exec()
+
+    def toggle_presenter(self) -> None:
+        from .presenter import Presenter
+
+        if getattr(self, "presenter", None) is None:
+            self.presenter = Presenter(self)
+        self.presenter.toggle()
+
+    def share_dialog(self) -> None:
+        from .share_dialog import share_dialog
+
+        share_dialog(self)
 
     def screenshot_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot of the 3D view", "view.png", "PNG image (*.png)")

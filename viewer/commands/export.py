@@ -70,8 +70,8 @@ class ProgressBar:
     dialog reads the bar from a child process this way).
     """
 
-    def __init__(self, label: str, width: int = 30, stream=None):
-        self.label, self.width = label, width
+    def __init__(self, label: str, width: int = 30, stream=None, unit: str = "frames"):
+        self.label, self.width, self.unit = label, width, unit
         self.stream = stream or sys.stderr
         self.live = (hasattr(self.stream, "isatty") and self.stream.isatty()) \
             or os.environ.get("MUSCLE_VIEWER_PROGRESS") == "1"
@@ -88,8 +88,9 @@ class ProgressBar:
         filled = int(round(self.width * share))
         rate = done / max(now - self.start, 1e-9)
         left = (total - done) / rate if rate > 0 else 0.0
+        per_second = "fps" if self.unit == "frames" else f"{self.unit}/s"
         self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{done}/{total} frames, {rate:4.1f} fps, {left:4.0f} s left ")
+                          f"{done}/{total} {self.unit}, {rate:4.1f} {per_second}, {left:4.0f} s left ")
         self.stream.flush()
         self._shown = True
 

@@ -1,0 +1,291 @@
+"""The take-home page (issue 15): what is packed into it, the command, and the page in a real browser."""
+import base64
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+from tests.chromium import CHROMIUM, page_url
+from tests.conftest import FIXTURES, ROOT, SCENARIOS
+from viewer.cli import main
+
+MAX_BYTES = 12_000_000
+
+
+@pytest.fixture(scope="module")
+def leg_raise(founding):
+    return founding["leg_raise"][2]
+
+
+@pytest.fixture(scope="module")
+def leg_raise_page(tmp_path_factory):
+    out = tmp_path_factory.mktemp("page") / "leg_raise.html"
+    assert main(["share", str(SCENARIOS / "leg_raise.yaml"), "-o", str(out), "--note", "Ten slow raises <b>daily</b>",
+                 "--quiet"]) == 0
+    return out
+
+
+def _array(text, dtype):
+    return np.frombuffer(base64.b64decode(text), dtype)
+
+
+# --- what the page carries ---------------------------------------------------------------------
+def test_muscle_centre_lines_survive_packing_to_a_tenth_of_a_millimetre(leg_raise):
+    from viewer.render.tubes import StrandLayout, resample
+    from viewer.share.page import PageOptions, page_data
+
+    data = page_data(leg_raise, PageOptions())
+    st = data["strands"]
+    R, lo, hi = st["rings"], np.array(st["lo"]), np.array(st["hi"])
+    moving, still = _array(st["moving"], np.uint16), _array(st["still"], np.uint16)
+    F = data["count"]
+    assert F == round(5.5 * 30) + 1
+    assert moving.size > 50 and still.size > 50  # the legs move, the arms stay: stored once
+    pts = _array(st["movingPoints"], np.uint16).reshape(F, moving.size, R, 3)
+    f = round(1.25 * data["fps"])
+    unpacked = lo + pts[f] / 65535.0 * (hi - lo)
+    frames = leg_raise.sample([f / data["fps"]])
+    layout = StrandLayout(np.arange(len(leg_raise.model.muscles)), frames.wrap_obj[0], frames.wrap_adr[0],
+                          frames.wrap_num[0])
+    truth = resample(layout.padded(frames.wrap_xpos[0], frames.wrap_obj[0], frames.wrap_adr[0],
+                                   frames.wrap_num[0]), R)[moving]
+    assert np.abs(unpacked - truth).max() < 1e-4
+
+
+def test_long_whole_body_motions_store_fewer_frames_not_a_bigger_page():
+    from viewer.share.page import MIN_FPS, MOVING_BUDGET, PAGE_FPS, RINGS, page_fps
+
+    assert page_fps(PAGE_FPS, 5.5, 80) == PAGE_FPS  # the leg raise: few muscles move
+    fps = page_fps(PAGE_FPS, 8.5, 600)
+    assert MIN_FPS <= fps < PAGE_FPS and (fps * 8.5) == round(fps * 8.5)
+    assert 600 * RINGS * 8 * 8.5 * fps <= MOVING_BUDGET * 1.02
+    assert page_fps(PAGE_FPS, 600.0, 600) == MIN_FPS  # ten minutes: the floor holds
+
+
+def test_bone_quaternions_give_back_the_bone_rotations(leg_raise):
+    from viewer.share.page import _quaternions
+
+    mats = leg_raise.sample([1.25]).geom_mat[0]
+    x, y, z, w = _quaternions(mats).T
+    back = np.stack([[1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+                     [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+                     [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]]).transpose(2, 0, 1)
+    assert np.abs(back - mats).max() < 1e-5
+
+
+def test_page_colours_are_the_windows_paint(leg_raise):
+    from viewer.core.colour import Colouring
+    from viewer.share.page import PageOptions, page_data
+
+    data = page_data(leg_raise, PageOptions())
+    names = data["muscles"]["names"]
+    rgba = _array(data["muscles"]["rgba"], np.uint8).reshape(data["count"], len(names), 4)
+    f = round(1.25 * data["fps"])
+    rgb, _ = Colouring(leg_raise).paint(leg_raise.sample([f / data["fps"]]))
+    iliacus = names.index("iliacus_r")
+    assert np.abs(rgba[f, iliacus, :3] / 255.0 - rgb[0, iliacus]).max() < 1 / 255 + 1e-9  # in focus: exact
+    assert rgba[f, iliacus, 0] > rgba[f, iliacus, 2] + 80  # warm: shortening
+    assert data["legend"]["note"].startswith("Colour shows length change, not effort")
+
+
+def test_view_state_values_shape_the_page(leg_raise):
+    from viewer.share.page import PageOptions, page_data
+
+    model = leg_raise.model
+    hidden = frozenset(m.index for m in model.muscles if m.group == "hamstrings")
+    data = page_data(leg_raise, PageOptions(colour_source="group", hidden=hidden, bone_opacity=0.4, view="front"))
+    assert not set(data["muscles"]["groups"]) & {"hamstrings"}
+    assert len(data["muscles"]["names"]) == len(model.muscles) - len(hidden)
+    assert data["legend"]["title"] == "Muscle groups"
+    assert {p["opacity"] for p in data["pieces"][:len(model.bone_geoms)]} == {0.4}
+    # supine body seen from the front: from above
+    assert data["camera"]["direction"][2] > 0.99
+
+
+def test_the_windows_exact_camera_direction_wins_over_the_named_view(leg_raise):
+    from viewer.core.errors import ViewerError
+    from viewer.share.page import PageOptions, _camera
+
+    d, up = _camera(leg_raise, PageOptions(view="left", direction=(2.0, 0.0, 2.0), up=(0.0, 0.0, 1.0)))
+    assert np.allclose(d, [2 ** -0.5, 0, 2 ** -0.5]) and abs(np.dot(d, up)) < 1e-9 and up[2] > 0
+    with pytest.raises(ViewerError, match="camera direction"):
+        _camera(leg_raise, PageOptions(direction=(0.0, 0.0, 1.0), up=(0.0, 0.0, 2.0)))
+
+
+def test_the_page_draws_muscles_as_thick_as_the_window():
+    from viewer.render import scene
+    from viewer.share import page
+
+    forces = np.array([50.0, 400.0, 1000.0, 5000.0])
+    assert np.allclose(page.tube_radius(forces), scene.tube_radius(forces))
+    assert (page.FOCUS_THICKER, page.FADED_ALPHA, page.FADED_MIX) == \
+        (scene.FOCUS_THICKER, scene.FADED_ALPHA, scene.FADED_MIX)
+    assert np.allclose(page.FADE_GREY, scene.FADE_GREY) and page.BONE_COLOUR == scene.BONE_COLOUR
+
+
+def test_the_three_bundle_exports_every_name_the_player_uses():
+    import re
+
+    used = set(re.findall(r"THREE\.([A-Za-z0-9]+)", (ROOT / "viewer/share/assets/player.js").read_text()))
+    entry = (ROOT / "tools/three/entry.js").read_text()
+    imported = set(re.findall(r"[A-Za-z0-9]+", entry.split("import {", 1)[1].split("}", 1)[0]))
+    assert used and used <= imported, used - imported
+
+
+def test_building_the_page_loads_neither_qt_nor_vtk():
+    code = ("import sys, viewer.share.page\n"
+            "print(sorted(n for n in sys.modules if n.split('.')[0] in "
+            "('PySide6', 'vtk', 'vtkmodules', 'pyvista', 'pyvistaqt')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+# --- the file ------------------------------------------------------------------------------------
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls, self.scripts = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.scripts += tag == "script"
+        self.urls += [v for k, v in attrs if k in ("src", "href", "srcset", "action", "poster") and v]
+
+
+def test_page_is_one_file_with_no_external_url(leg_raise_page):
+    text = leg_raise_page.read_text(encoding="utf-8")
+    links = _Links()
+    links.feed(text)
+    assert links.scripts == 3  # data, three.js, player: all inline
+    assert [u for u in links.urls if not u.startswith(("#", "data:"))] == []
+    assert "default-src 'none'" in text  # the browser itself refuses any fetch
+    assert leg_raise_page.stat().st_size <= MAX_BYTES
+    assert "<b>daily</b>" not in text.split('id="mv-data"')[0]  # the note is data, shown as text, not markup
+
+
+def test_share_shows_progress_and_prints_the_size(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MUSCLE_VIEWER_PROGRESS", "1")  # the bar draws only on a terminal otherwise
+    out = tmp_path / "lr.html"
+    assert main(["share", str(SCENARIOS / "leg_raise.yaml"), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    steps = [line for line in err.split("\r") if "steps," in line]
+    assert steps and "[" + "#" * 30 + "]" in steps[-1]
+    assert f"wrote {out}: {out.stat().st_size / 1e6:.1f} MB" in err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", sorted(p.name for p in SCENARIOS.glob("*.yaml")))
+def test_share_works_on_every_shipped_scenario(tmp_path, capsys, scenario):
+    out = tmp_path / "page.html"
+    assert main(["share", str(SCENARIOS / scenario), "-o", str(out), "--quiet"]) == 0
+    assert " MB, " in capsys.readouterr().err
+    assert 500_000 < out.stat().st_size <= MAX_BYTES
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+@pytest.mark.parametrize("name", ["unknown_joint.yaml", "bad_yaml.yaml", "empty.yaml"])
+def test_broken_scenarios_get_one_line_errors_and_no_file(tmp_path, capsys, name):
+    out = tmp_path / "page.html"
+    assert main(["share", str(FIXTURES / "bad" / name), "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err and all(line.split(":")[0].endswith(f"bad/{name}") and "Traceback" not in line for line in err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_output_paths_are_refused_before_any_work(tmp_path, capsys):
+    assert main(["share", str(SCENARIOS / "leg_raise.yaml"), "-o", str(tmp_path / "no" / "p.html")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["share", str(SCENARIOS / "leg_raise.yaml"), "-o", str(tmp_path / "p.pdf")]) == 1
+    assert "unsupported output type '.pdf'" in capsys.readouterr().err
+
+
+def test_an_interrupted_write_leaves_nothing(tmp_path, leg_raise):
+    from viewer.share.page import PageOptions, write_page
+
+    def stop(done, total):
+        if done > total // 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_page(tmp_path / "p.html", leg_raise, PageOptions(), progress=stop)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- in a real browser ---------------------------------------------------------------------------
+def _warm(pixels):
+    p = pixels.astype(int)
+    return (p[..., 0] - p[..., 2] > 60) & (p[..., 0] - p[..., 1] > 25)
+
+
+def _cool(pixels):
+    p = pixels.astype(int)
+    return p[..., 2] - p[..., 0] > 35
+
+
+def _near(image, points, radius=2):
+    """Pixels within `radius` of the given CSS-pixel points (device scale 1)."""
+    h, w, _ = image.shape
+    out = []
+    for x, y in np.round(points).astype(int):
+        if radius <= x < w - radius and radius <= y < h - radius:
+            out.append(image[y - radius:y + radius + 1, x - radius:x + radius + 1].reshape(-1, 3))
+    return np.concatenate(out) if out else np.zeros((0, 3), np.uint8)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (scripts/setup.sh installs it)")
+def test_page_plays_offline_in_chromium(leg_raise_page):
+    from tests.chromium import Browser
+
+    browser = Browser()
+    try:
+        browser.open(page_url(leg_raise_page, "#t=1.25"), 1280, 800)
+        browser.wait_for("document.body.dataset.ready === '1' && musclePage.frames > 3")
+        assert browser.evaluate("musclePage.playing") is False
+        assert browser.evaluate("musclePage.time") == pytest.approx(1.25)
+        still = browser.screenshot()
+        hip = _near(still, browser.evaluate("musclePage.project('hip flexors')"))
+        hams = _near(still, browser.evaluate("musclePage.project('hamstrings')"))
+        print("hip flexors warm/cool", _warm(hip).sum(), _cool(hip).sum(), "hamstrings", _cool(hams).sum(),
+              _warm(hams).sum())
+        assert _warm(hip).sum() > 40 and _warm(hip).sum() > 3 * _cool(hip).sum()
+        assert _cool(hams).sum() > 40 and _cool(hams).sum() > 3 * _warm(hams).sum()
+        assert browser.evaluate("document.getElementById('note').textContent") == "Ten slow raises <b>daily</b>"
+        assert "Raise to 90°" in browser.evaluate("document.getElementById('phase-name').textContent")
+
+        box = browser.evaluate("(() => { const r = document.getElementById('play').getBoundingClientRect();"
+                               " return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+        browser.click(*box)
+        browser.wait_for("musclePage.playing && musclePage.time > 1.6", timeout=20)
+        time.sleep(0.3)
+        moving = browser.screenshot()
+        changed = np.abs(moving.astype(int) - still.astype(int)).max(axis=2) > 30
+        assert changed.sum() > 2000  # the legs moved
+        browser.drain()
+        assert browser.errors() == []
+        assert browser.remote_requests() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (scripts/setup.sh installs it)")
+def test_on_a_phone_a_finger_drag_turns_the_body(leg_raise_page):
+    from tests.chromium import Browser
+
+    browser = Browser()
+    try:
+        browser.open(page_url(leg_raise_page, "#t=2"), 390, 844, mobile=True)
+        browser.wait_for("document.body.dataset.ready === '1' && musclePage.frames > 3")
+        before = browser.screenshot()
+        browser.drag((120, 420), (300, 400), touch=True)
+        browser.wait_for("musclePage.frames > 10")
+        time.sleep(0.5)  # the turn eases out
+        after = browser.screenshot()
+        assert browser.evaluate("musclePage.playing") is False and browser.evaluate("musclePage.time") == 2
+        turned = np.abs(after.astype(int) - before.astype(int)).max(axis=2) > 30
+        assert turned.sum() > 2000  # paused, so only the camera can have changed the picture
+        browser.drain()
+        assert browser.errors() == [] and browser.remote_requests() == []
+    finally:
+        browser.close()

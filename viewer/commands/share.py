@@ -1,0 +1,65 @@
+"""`muscle-viewer share`: one offline HTML page of a scenario for the patient to take home."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import output_path, scenario_arg
+
+HELP = "write one self-contained HTML page that plays the exercise (offline, any phone)"
+VIEWS = ("front", "back", "left", "right", "top", "three-quarter")
+DESCRIPTION = """\
+Write a single HTML file that plays the exercise on the 3D skeleton in any current browser,
+phone or computer, with no network and nothing to install: drag to turn, pinch or scroll to
+zoom, play, pause and scrub, captions per phase and the colour legend in plain words.
+Add '#t=1.25' to the page's address to open it paused at 1.25 s.
+
+examples:
+  muscle-viewer share scenarios/leg_raise.yaml -o leg_raise.html
+  muscle-viewer share scenarios/leg_raise.yaml -o leg_raise.html --note "Ten slow raises, twice a day."
+"""
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("share", help=HELP, description=DESCRIPTION,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    scenario_arg(p)
+    p.add_argument("-o", "--output", required=True, metavar="PAGE.html", help="HTML file to write")
+    p.add_argument("--note", default="", metavar="TEXT", help="a note shown on top of the page")
+    p.add_argument("--view", choices=VIEWS, default=None, help="starting camera view (default: the scenario's)")
+    p.add_argument("--colour", choices=("rate", "change", "group", "plain"), default=None,
+                   help="what the colours show (default: the scenario's, else rate of length change)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from viewer.share.page import PageOptions, write_page
+
+    from .common import load
+    from .export import ProgressBar
+
+    target = output_path(args.output, (".html", ".htm"))
+    import numpy as np
+
+    from viewer.core.viewstate import ViewState
+
+    scenario, model, kin = load(args.scenario)
+    # The file's saved view (hide, bones, colour, camera), as the window and `export` draw it.
+    state = ViewState.from_scenario(scenario, model, view=args.view, colour_source=args.colour)
+    camera = state.camera
+    exact = {}
+    if camera.exact:
+        exact = dict(direction=tuple(np.subtract(camera.position, camera.focal_point)), up=tuple(camera.up))
+    options = PageOptions(note=args.note, colour_source=state.colour_source, view=camera.view,
+                          azimuth=camera.azimuth, elevation=camera.elevation,
+                          hidden=frozenset(int(m) for m in np.flatnonzero(state.hidden_mask(model))),
+                          bone_opacity=state.bone_opacity, **exact)
+    bar = None if args.quiet else ProgressBar(f"share {target.name}", unit="steps")
+    try:
+        size = write_page(target, kin, options, progress=bar)
+    finally:
+        if bar:
+            bar.finish()
+    print(f"wrote {target}: {size / 1e6:.1f} MB, {scenario.duration:g} s of '{scenario.title}'", file=sys.stderr)
+    return 0

@@ -1,0 +1,410 @@
+// The take-home page's player: reads the frames packed by viewer/share/page.py and plays them
+// with three.js (inlined as the global MV3 by tools/three/). Everything is built once; per
+// frame only bone transforms, tube points/normals and colours are rewritten in place.
+(function () {
+  "use strict";
+  const { THREE, OrbitControls } = globalThis.MV3;
+  const data = JSON.parse(document.getElementById("mv-data").textContent);
+  const $ = (id) => document.getElementById(id);
+
+  // Colours are the app's own RGB values: no colour management, as the window (VTK) draws them.
+  THREE.ColorManagement.enabled = false;
+
+  function bytes(b64) {
+    const text = atob(b64);
+    const out = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+    return out;
+  }
+  const u16 = (b64) => new Uint16Array(bytes(b64).buffer);
+  const i16 = (b64) => new Int16Array(bytes(b64).buffer);
+  const f32 = (b64) => new Float32Array(bytes(b64).buffer);
+  const u32 = (b64) => new Uint32Array(bytes(b64).buffer);
+
+  function dequantise(q, lo, hi) {
+    const out = new Float32Array(q.length);
+    for (let i = 0; i < q.length; i++) {
+      const k = i % 3;
+      out[i] = lo[k] + (q[i] / 65535) * (hi[k] - lo[k]);
+    }
+    return out;
+  }
+
+  // --- renderer, camera, lights ---------------------------------------------------------------
+  let renderer;
+  try {
+    renderer = new THREE.WebGLRenderer({ antialias: true, alpha: true });
+  } catch (err) {
+    $("failed").hidden = false;
+    return;
+  }
+  renderer.outputColorSpace = THREE.LinearSRGBColorSpace;
+  renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+  renderer.setClearColor(0x000000, 0);
+  $("stage").appendChild(renderer.domElement);
+
+  const scene = new THREE.Scene();
+  const cam = data.camera;
+  const camera = new THREE.PerspectiveCamera(cam.fov, 1, 0.01, 100);
+  const direction = new THREE.Vector3().fromArray(cam.direction).normalize();
+  // Orbit about the world vertical, as the window does, unless the view looks straight down.
+  camera.up.set(0, 0, 1);
+  if (Math.abs(direction.z) > 0.95) camera.up.fromArray(cam.up);
+  scene.add(new THREE.AmbientLight(0xffffff, 1.1));
+  const headlight = new THREE.DirectionalLight(0xffffff, 2.0);
+  camera.add(headlight);
+  headlight.position.set(0.3, 0.6, 1);
+  headlight.target.position.set(0, 0, -1);
+  camera.add(headlight.target);
+  const fill = new THREE.DirectionalLight(0xffffff, 0.6);
+  fill.position.set(-0.5, -1, 0.4);
+  scene.add(fill);
+  scene.add(camera);
+
+  const controls = new OrbitControls(camera, renderer.domElement);
+  controls.enableDamping = true;
+  controls.dampingFactor = 0.12;
+  controls.screenSpacePanning = true;
+
+  const lo = new THREE.Vector3().fromArray(cam.lo);
+  const hi = new THREE.Vector3().fromArray(cam.hi);
+  const centre = lo.clone().add(hi).multiplyScalar(0.5);
+
+  function fitCamera() {
+    // The closest distance along the view that keeps the body's box inside ~85 % × 70 % of the screen.
+    const up = camera.up.clone().sub(direction.clone().multiplyScalar(camera.up.dot(direction))).normalize();
+    const right = new THREE.Vector3().crossVectors(up, direction);
+    const ty = Math.tan(THREE.MathUtils.degToRad(cam.fov) / 2) * 0.70 / (cam.zoom || 1);
+    const tx = ty * camera.aspect * (camera.aspect < 1 ? 0.92 : 0.85) / 0.70; // a phone held upright: use its width
+    let distance = 0.1;
+    for (const x of [lo.x, hi.x]) for (const y of [lo.y, hi.y]) for (const z of [lo.z, hi.z]) {
+      const rel = new THREE.Vector3(x, y, z).sub(centre);
+      const depth = rel.dot(direction);
+      distance = Math.max(distance, Math.abs(rel.dot(right)) / tx + depth, Math.abs(rel.dot(up)) / ty + depth);
+    }
+    // Aim a little below the box centre: the body sits higher, clear of the caption and controls.
+    controls.target.copy(centre).addScaledVector(up, -0.12 * distance * ty);
+    camera.position.copy(controls.target).addScaledVector(direction, distance);
+    camera.near = distance / 50;
+    camera.far = distance * 10;
+    camera.updateProjectionMatrix();
+    controls.update();
+  }
+
+  // --- bones and props: rigid meshes, one transform each per frame ------------------------------
+  const F = data.count;
+  const pieceMeshes = data.pieces.map((p) => {
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute("position", new THREE.BufferAttribute(dequantise(u16(p.vertices), p.lo, p.hi), 3));
+    geometry.setIndex(new THREE.BufferAttribute(p.wide ? u32(p.faces) : u16(p.faces), 1));
+    geometry.computeVertexNormals();
+    const material = new THREE.MeshPhongMaterial({
+      color: new THREE.Color(p.colour), specular: 0x2a2a2a, shininess: 25,
+      transparent: p.opacity < 1, opacity: p.opacity, depthWrite: p.opacity >= 1,
+    });
+    const mesh = new THREE.Mesh(geometry, material);
+    scene.add(mesh);
+    return mesh;
+  });
+  const piecePos = f32(data.piecePos);
+  const pieceQuat = i16(data.pieceQuat);
+  const qa = new THREE.Quaternion(), qb = new THREE.Quaternion();
+
+  function showPieces(f0, f1, a) {
+    const P = pieceMeshes.length;
+    for (let p = 0; p < P; p++) {
+      const i0 = (f0 * P + p), i1 = (f1 * P + p);
+      const mesh = pieceMeshes[p];
+      mesh.position.set(
+        piecePos[3 * i0] + a * (piecePos[3 * i1] - piecePos[3 * i0]),
+        piecePos[3 * i0 + 1] + a * (piecePos[3 * i1 + 1] - piecePos[3 * i0 + 1]),
+        piecePos[3 * i0 + 2] + a * (piecePos[3 * i1 + 2] - piecePos[3 * i0 + 2]));
+      qa.set(pieceQuat[4 * i0], pieceQuat[4 * i0 + 1], pieceQuat[4 * i0 + 2], pieceQuat[4 * i0 + 3]).normalize();
+      qb.set(pieceQuat[4 * i1], pieceQuat[4 * i1 + 1], pieceQuat[4 * i1 + 2], pieceQuat[4 * i1 + 3]).normalize();
+      mesh.quaternion.slerpQuaternions(qa, qb, a);
+    }
+  }
+
+  if (data.floor) {
+    const fl = data.floor;
+    const w = fl.hi[0] - fl.lo[0], d = fl.hi[1] - fl.lo[1];
+    const mat = new THREE.Mesh(new THREE.BoxGeometry(w, d, 0.028),
+      new THREE.MeshPhongMaterial({ color: new THREE.Color(fl.colour), shininess: 5, specular: 0x111111 }));
+    mat.position.set((fl.lo[0] + fl.hi[0]) / 2, (fl.lo[1] + fl.hi[1]) / 2, fl.level - 0.016);
+    scene.add(mat);
+  }
+
+  // --- muscles: fixed-topology tubes around per-frame centre lines ------------------------------
+  const st = data.strands, R = st.rings, S = st.count, SIDES = 6;
+  const strandMuscle = u16(st.muscle);
+  const strandRadius = f32(st.radius); // (S, R): the spindle profile, thicker in the belly
+  const rgba = bytes(data.muscles.rgba); // (F, M, 4)
+  const M = data.muscles.names.length;
+  const focus = data.muscles.focus;
+  const sq = [st.lo, st.hi];
+  const stillIds = u16(st.still), movingIds = u16(st.moving);
+  const stillPts = u16(st.stillPoints), movingPts = u16(st.movingPoints);
+  const where = new Int32Array(S); // ≥ 0: row among the moving strands; < 0: −1 − row among the still ones
+  stillIds.forEach((s, k) => { where[s] = -1 - k; });
+  movingIds.forEach((s, k) => { where[s] = k; });
+  const centre3 = new Float32Array(S * R * 3); // this frame's centre lines, world metres
+
+  function fillCentres(f0, f1, a) {
+    const span = [0, 1, 2].map((k) => (sq[1][k] - sq[0][k]) / 65535);
+    const Sm = movingIds.length;
+    for (let s = 0; s < S; s++) {
+      const row = where[s];
+      for (let j = 0; j < R; j++) {
+        for (let k = 0; k < 3; k++) {
+          let q;
+          if (row < 0) q = stillPts[((-1 - row) * R + j) * 3 + k];
+          else {
+            const q0 = movingPts[((f0 * Sm + row) * R + j) * 3 + k];
+            const q1 = movingPts[((f1 * Sm + row) * R + j) * 3 + k];
+            q = q0 + a * (q1 - q0);
+          }
+          centre3[(s * R + j) * 3 + k] = sq[0][k] + q * span[k];
+        }
+      }
+    }
+  }
+
+  class Tubes {
+    constructor(strands, seeThrough) {
+      this.strands = strands;
+      const n = strands.length * R * SIDES;
+      this.positions = new Float32Array(n * 3);
+      this.normals = new Float32Array(n * 3);
+      this.channels = seeThrough ? 4 : 3;
+      this.colours = new Uint8Array(n * this.channels);
+      const index = [];
+      for (let s = 0; s < strands.length; s++) {
+        for (let j = 0; j < R - 1; j++) {
+          for (let k = 0; k < SIDES; k++) {
+            const a = (s * R + j) * SIDES + k, b = (s * R + j) * SIDES + (k + 1) % SIDES;
+            index.push(a, b, b + SIDES, a, b + SIDES, a + SIDES);
+          }
+        }
+      }
+      const geometry = new THREE.BufferGeometry();
+      this.posAttr = new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage);
+      this.nrmAttr = new THREE.BufferAttribute(this.normals, 3).setUsage(THREE.DynamicDrawUsage);
+      this.colAttr = new THREE.BufferAttribute(this.colours, this.channels, true).setUsage(THREE.DynamicDrawUsage);
+      geometry.setAttribute("position", this.posAttr);
+      geometry.setAttribute("normal", this.nrmAttr);
+      geometry.setAttribute("color", this.colAttr);
+      geometry.setIndex(n < 65536 ? new THREE.Uint16BufferAttribute(index, 1) : new THREE.Uint32BufferAttribute(index, 1));
+      const material = new THREE.MeshPhongMaterial({
+        vertexColors: true, specular: 0x404040, shininess: 18,
+        transparent: seeThrough, depthWrite: !seeThrough, side: seeThrough ? THREE.FrontSide : THREE.DoubleSide,
+      });
+      this.mesh = new THREE.Mesh(geometry, material);
+      this.mesh.frustumCulled = false;
+      this.mesh.renderOrder = seeThrough ? 1 : 0;
+      scene.add(this.mesh);
+    }
+
+    update(f0, f1, a) {
+      const t = new Float32Array(R * 3);
+      const pos = this.positions, nrm = this.normals, col = this.colours, C = this.channels;
+      const cosA = [], sinA = [];
+      for (let k = 0; k < SIDES; k++) { cosA.push(Math.cos(2 * Math.PI * k / SIDES)); sinA.push(Math.sin(2 * Math.PI * k / SIDES)); }
+      for (let si = 0; si < this.strands.length; si++) {
+        const s = this.strands[si], c = (s * R) * 3;
+        // tangents: central differences, one-sided at the ends
+        for (let j = 0; j < R; j++) {
+          const jp = Math.min(j + 1, R - 1), jm = Math.max(j - 1, 0);
+          let x = centre3[c + jp * 3] - centre3[c + jm * 3], y = centre3[c + jp * 3 + 1] - centre3[c + jm * 3 + 1],
+            z = centre3[c + jp * 3 + 2] - centre3[c + jm * 3 + 2];
+          const l = Math.hypot(x, y, z) || 1e-9;
+          t[j * 3] = x / l; t[j * 3 + 1] = y / l; t[j * 3 + 2] = z / l;
+        }
+        // one reference normal per strand: the normal of the plane it bends in (no twisting rings)
+        const e = c + (R - 1) * 3, mid = c + (R >> 1) * 3;
+        const ch = [centre3[e] - centre3[c], centre3[e + 1] - centre3[c + 1], centre3[e + 2] - centre3[c + 2]];
+        const bow = [0, 1, 2].map((k) => centre3[mid + k] - 0.5 * (centre3[c + k] + centre3[e + k]));
+        let ref = cross(ch, bow);
+        const chl2 = ch[0] * ch[0] + ch[1] * ch[1] + ch[2] * ch[2];
+        if (Math.hypot(...ref) < 1e-4 * Math.max(chl2, 1e-12)) {
+          const ax = [0, 0, 0];
+          const absC = ch.map(Math.abs);
+          ax[absC.indexOf(Math.min(...absC))] = 1;
+          ref = cross(ch, ax);
+        }
+        const rl = Math.hypot(...ref) || 1e-12;
+        ref = ref.map((v) => v / rl);
+        const m = strandMuscle[s];
+        const o = (f0 * M + m) * 4, o1 = (f1 * M + m) * 4;
+        const colour = [0, 1, 2, 3].map((k) => rgba[o + k] + a * (rgba[o1 + k] - rgba[o + k]));
+        for (let j = 0; j < R; j++) {
+          const tx = t[j * 3], ty = t[j * 3 + 1], tz = t[j * 3 + 2];
+          const d = ref[0] * tx + ref[1] * ty + ref[2] * tz;
+          let nx = ref[0] - d * tx, ny = ref[1] - d * ty, nz = ref[2] - d * tz;
+          const nl = Math.hypot(nx, ny, nz) || 1e-9;
+          nx /= nl; ny /= nl; nz /= nl;
+          const bx = ty * nz - tz * ny, by = tz * nx - tx * nz, bz = tx * ny - ty * nx;
+          const r = strandRadius[s * R + j];
+          const cx = centre3[c + j * 3], cy = centre3[c + j * 3 + 1], cz = centre3[c + j * 3 + 2];
+          for (let k = 0; k < SIDES; k++) {
+            const v = ((si * R + j) * SIDES + k);
+            const rx = cosA[k] * nx + sinA[k] * bx, ry = cosA[k] * ny + sinA[k] * by, rz = cosA[k] * nz + sinA[k] * bz;
+            pos[v * 3] = cx + r * rx; pos[v * 3 + 1] = cy + r * ry; pos[v * 3 + 2] = cz + r * rz;
+            nrm[v * 3] = rx; nrm[v * 3 + 1] = ry; nrm[v * 3 + 2] = rz;
+            for (let q = 0; q < C; q++) col[v * C + q] = colour[q];
+          }
+        }
+      }
+      this.posAttr.needsUpdate = true;
+      this.nrmAttr.needsUpdate = true;
+      this.colAttr.needsUpdate = true;
+    }
+  }
+
+  function cross(a, b) {
+    return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  }
+
+  const focusStrands = [], fadedStrands = [];
+  for (let s = 0; s < S; s++) (focus[strandMuscle[s]] ? focusStrands : fadedStrands).push(s);
+  const tubes = [new Tubes(fadedStrands, true), new Tubes(focusStrands, false)].filter((t) => t.strands.length);
+
+  // --- text: note, title, legend, captions ------------------------------------------------------
+  $("title").textContent = data.title;
+  if (data.note) { $("note").textContent = data.note; $("note").hidden = false; }
+  $("legend-title").textContent = data.legend.title;
+  for (const entry of data.legend.entries) {
+    const li = document.createElement("li");
+    const sw = document.createElement("span");
+    sw.className = "swatch";
+    sw.style.background = entry.colour;
+    li.append(sw, document.createTextNode(entry.text));
+    $("legend-entries").append(li);
+  }
+  $("legend-note").textContent = data.legend.note;
+  $("legend-scale").textContent = data.legend.scale;
+
+  function phaseAt(t) {
+    for (const p of data.phases) if (t >= p.start && t <= p.end) return p;
+    return null;
+  }
+
+  // --- playback ---------------------------------------------------------------------------------
+  const SPEEDS = [1, 0.5, 0.25];
+  const state = { time: 0, playing: false, speed: 1, shown: -1 };
+  const duration = data.duration;
+
+  const cost = { ms: 0, count: 0 }; // time spent rewriting the frame's numbers, for the size/speed report
+  function show(t) {
+    const began = performance.now();
+    const x = Math.min(Math.max(t, 0), duration) * data.fps;
+    const f0 = Math.min(Math.floor(x), F - 1), f1 = Math.min(f0 + 1, F - 1), a = Math.min(x - f0, 1);
+    showPieces(f0, f1, a);
+    fillCentres(f0, f1, a);
+    for (const tube of tubes) tube.update(f0, f1, a);
+    const phase = phaseAt(t);
+    $("phase-name").textContent = phase ? phase.name + "." : "";
+    $("caption").textContent = phase ? phase.caption : "";
+    $("clock").textContent = t.toFixed(2) + " s";
+    if (document.activeElement !== $("scrub") || state.playing) {
+      $("scrub").value = String(Math.round((t / Math.max(duration, 1e-9)) * 1000));
+    }
+    state.shown = t;
+    cost.ms += performance.now() - began;
+    cost.count++;
+  }
+
+  function setPlaying(playing) {
+    state.playing = playing;
+    $("play").innerHTML = playing ? "&#10074;&#10074;" : "&#9654;";
+    $("play").setAttribute("aria-label", playing ? "Pause" : "Play");
+    if (!playing) {
+      // the address now links this moment: copy it to share the exact frame
+      history.replaceState(null, "", "#t=" + state.time.toFixed(2));
+    }
+  }
+
+  function seek(t) {
+    state.time = Math.min(Math.max(Number(t) || 0, 0), duration);
+  }
+
+  function fromHash() {
+    const m = /(?:^#|&)t=([0-9.]+)/.exec(location.hash);
+    if (!m) return false;
+    seek(parseFloat(m[1]));
+    setPlaying(false);
+    return true;
+  }
+
+  $("play").addEventListener("click", () => setPlaying(!state.playing));
+  $("scrub").addEventListener("input", (ev) => {
+    setPlaying(false);
+    seek((ev.target.value / 1000) * duration);
+  });
+  $("speed").addEventListener("click", () => {
+    state.speed = SPEEDS[(SPEEDS.indexOf(state.speed) + 1) % SPEEDS.length];
+    $("speed").textContent = state.speed + "\u00d7";
+  });
+  $("reset").addEventListener("click", fitCamera);
+  window.addEventListener("hashchange", fromHash);
+  window.addEventListener("keydown", (ev) => {
+    if (ev.key === " ") { ev.preventDefault(); setPlaying(!state.playing); }
+    else if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
+      setPlaying(false);
+      seek(state.time + (ev.key === "ArrowRight" ? 1 : -1) / data.fps);
+    }
+  });
+
+  function resize() {
+    const w = window.innerWidth, h = window.innerHeight;
+    renderer.setSize(w, h, false);
+    camera.aspect = w / Math.max(h, 1);
+    camera.updateProjectionMatrix();
+  }
+  window.addEventListener("resize", resize);
+
+  let last = performance.now();
+  let frames = 0;
+  function tick(now) {
+    const dt = Math.min((now - last) / 1000, 0.1);
+    last = now;
+    if (state.playing && duration > 0) state.time = (state.time + dt * state.speed) % duration;
+    if (state.time !== state.shown) show(state.time);
+    controls.update();
+    renderer.render(scene, camera);
+    frames++;
+    requestAnimationFrame(tick);
+  }
+
+  resize();
+  fitCamera();
+  if (!fromHash()) setPlaying(true);
+  show(state.time);
+  renderer.render(scene, camera);
+  requestAnimationFrame(tick);
+
+  // A small handle for tests and for linking: where muscles are on screen, what is shown.
+  globalThis.musclePage = {
+    get time() { return state.time; },
+    get playing() { return state.playing; },
+    get frames() { return frames; },
+    get updateMs() { return cost.count ? cost.ms / cost.count : 0; },
+    play() { setPlaying(true); },
+    pause() { setPlaying(false); },
+    seek(t) { seek(t); },
+    // CSS-pixel positions of the centre-line points of every drawn muscle in a group
+    project(group) {
+      const out = [];
+      const v = new THREE.Vector3();
+      camera.updateMatrixWorld();
+      for (let s = 0; s < S; s++) {
+        if (data.muscles.groups[strandMuscle[s]] !== group) continue;
+        for (let j = 1; j < R - 1; j++) {
+          v.fromArray(centre3, (s * R + j) * 3).project(camera);
+          out.push([(v.x + 1) / 2 * window.innerWidth, (1 - v.y) / 2 * window.innerHeight]);
+        }
+      }
+      return out;
+    },
+  };
+  document.body.dataset.ready = "1";
+})();

@@ -1,0 +1,325 @@
+"""Build the take-home page: a scenario's frames packed into one self-contained HTML file.
+
+What travels in the page, all sampled here so the browser only plays it back:
+- bones and props: decimated meshes (quantised to 16 bits in their own box) and, per frame,
+  a position and a quaternion each;
+- muscles: per frame, each strand's centre line (RINGS points, quantised to 16 bits in the
+  body's box; strands that do not move are stored once), the tube radius along it, and per
+  frame one RGBA colour per muscle from core's Colouring: the same paint as the window;
+- captions per phase, the legend in plain words, the camera view, the clinician's note.
+The browser side (assets/player.js) builds a fixed-topology tube mesh once and rewrites its
+points per frame; three.js comes inlined from assets/three.bundle.min.js (tools/three/).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from viewer.core.colour import Colouring
+from viewer.core.decimate import decimated
+from viewer.core.errors import ViewerError
+from viewer.core.files import atomic_write
+from viewer.core.props import Props
+from viewer.render.camera import VIEW_ANGLE, body_points, view_direction  # numpy only, no VTK
+from viewer.render.tubes import StrandLayout, TubeMesh, resample  # numpy only, no VTK
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+PAGE_FPS = 30.0  # frames stored per second of scenario time (at most); the browser interpolates between them
+MIN_FPS = 10.0  # never fewer: linear interpolation between frames still reads as smooth motion
+MOVING_BUDGET = 7.0e6  # bytes of page text for the moving muscle centre lines: keeps any page near 10 MB
+BATCH = 24  # frames sampled per kinematics call
+RINGS = 12  # centre-line points per muscle strand
+BONE_FRACTION = 0.2  # share of each bone's triangles kept
+STILL_TOLERANCE = 4e-4  # metres: a strand that never moves further than this is stored once
+EXTENT_FPS = 6.0
+# As the window draws muscles (viewer/render/scene.py, tests/test_share.py checks they agree):
+# radius ∝ √(max force), focus muscles thicker, others faded toward grey and see-through.
+RADIUS_PER_SQRT_NEWTON = 2.7e-4
+RADIUS_RANGE = (0.003, 0.009)
+FOCUS_THICKER = 1.4
+FADED_ALPHA = (0.14, 0.80)
+FADED_MIX = (0.60, 0.20)
+FADE_GREY = np.array([0.62, 0.60, 0.58])
+BONE_COLOUR = (0.91, 0.87, 0.78)
+FLOOR_COLOUR = (0.36, 0.45, 0.52)
+
+
+@dataclass
+class PageOptions:
+    """What the page shows: plain values, so the app's live view state can fill them in."""
+
+    note: str = ""
+    colour_source: str | None = None  # None: the scenario's, else rate of length change
+    hidden: frozenset[int] = field(default_factory=frozenset)  # model muscle indices not drawn
+    bone_opacity: float = 1.0
+    view: str | None = None  # named view; None: the scenario's camera
+    azimuth: float | None = None
+    elevation: float | None = None
+    # the exact direction from the body to the camera and the screen's up (the window's camera
+    # as the user turned it); given, it wins over view/azimuth/elevation
+    direction: tuple[float, float, float] | None = None
+    up: tuple[float, float, float] | None = None
+    fps: float = PAGE_FPS
+
+
+Progress = Callable[[int, int], None]
+
+
+def write_page(path: str | Path, kin, options: PageOptions | None = None,
+               progress: Progress | None = None) -> int:
+    """Write the page atomically (nothing appears on failure); returns its size in bytes."""
+    text = page_html(kin, options or PageOptions(), progress)
+    data = text.encode("utf-8")
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as f:
+            f.write(data)
+
+    atomic_write(path, write)
+    return len(data)
+
+
+def page_html(kin, options: PageOptions, progress: Progress | None = None) -> str:
+    data = page_data(kin, options, progress)
+    template = (ASSETS / "page.html").read_text(encoding="utf-8")
+    parts = {
+        "TITLE": html.escape(data["title"]),
+        "STYLE": (ASSETS / "player.css").read_text(encoding="utf-8"),
+        "THREE": _script_safe((ASSETS / "three.bundle.min.js").read_text(encoding="utf-8")),
+        "PLAYER": _script_safe((ASSETS / "player.js").read_text(encoding="utf-8")),
+        "DATA": _script_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":"))),
+    }
+    # One pass over the template only: text inserted for one marker is never searched again.
+    return re.sub(r"/\*(TITLE|STYLE|THREE|PLAYER|DATA)\*/", lambda m: parts[m.group(1)], template)
+
+
+def _script_safe(text: str) -> str:
+    """Text that cannot close the <script> element it sits in."""
+    return text.replace("</", "<\\/")
+
+
+def page_data(kin, options: PageOptions, progress: Progress | None = None) -> dict:
+    """Everything the page plays, as JSON-ready values (typed arrays as base64 strings)."""
+    _check(options)
+    model, scenario = kin.model, kin.scenario
+    colouring = Colouring(kin, source=options.colour_source)
+    drawn = np.array([m for m in range(len(model.muscles)) if m not in options.hidden], int)
+    if drawn.size == 0:
+        raise ViewerError("every muscle is hidden; show at least one before sharing")
+    overview = kin.sample(kin.times(EXTENT_FPS))
+    layout = StrandLayout(drawn, overview.wrap_obj[0], overview.wrap_adr[0], overview.wrap_num[0])
+    fps = page_fps(options.fps, scenario.duration, int((~_still(layout, overview)).sum()))
+    times = kin.times(fps)
+    F = len(times)
+    props = Props(kin)
+    total = len(model.bone_geoms) + len(props) + F
+    done = 0
+
+    def tick(n: int = 1) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    pieces = []
+    for geom in model.bone_geoms:
+        pieces.append(_piece(*model.bone_mesh(geom), BONE_COLOUR, options.bone_opacity))
+        tick()
+    for mesh in props.meshes:
+        pieces.append(_piece(mesh.vertices, mesh.faces, mesh.colour, 1.0))
+        tick()
+
+    extent = body_points(overview, model)
+    if len(props):
+        extent = np.vstack([extent, props.points(overview, max(1, len(overview) // 12))])
+
+    focus_groups = list(scenario.focus)
+    in_focus = np.array([model.muscles[m].group in focus_groups for m in drawn], bool)
+    if not focus_groups or in_focus.all() or not in_focus.any():
+        in_focus[:] = True
+    strand_muscle = layout.strand_muscle  # position in `drawn`
+    forces = np.array([model.muscles[m].max_force for m in drawn])
+    radius = tube_radius(forces) * np.where(in_focus, FOCUS_THICKER if not in_focus.all() else 1.0, 1.0)
+    tube = TubeMesh(radius[strand_muscle], rings=RINGS, sides=3)  # only its radius profile is used
+
+    centres = np.empty((F, layout.count, RINGS, 3), np.float32)
+    positions = np.empty((F, len(pieces), 3), np.float32)
+    quats = np.empty((F, len(pieces), 4), np.float32)
+    rgba = np.empty((F, drawn.size, 4), np.uint8)
+    for start in range(0, F, BATCH):
+        frames = kin.sample(times[start:start + BATCH])
+        rgb, strength = colouring.paint(frames)
+        rgba[start:start + len(frames)] = _paint(rgb[:, drawn], strength[:, drawn], ~in_focus)
+        for i in range(len(frames)):
+            f = start + i
+            padded = layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
+            centres[f] = resample(padded, RINGS)
+            mats, pos = frames.geom_mat[i], frames.geom_pos[i]
+            if len(props):
+                moved = props.transforms(frames, i)
+                mats, pos = np.concatenate([mats, moved[:, :3, :3]]), np.concatenate([pos, moved[:, :3, 3]])
+            positions[f] = pos
+            quats[f] = _quaternions(mats)
+        tick(len(frames))
+    _continuous(quats)
+
+    lo = np.minimum(centres.reshape(-1, 3).min(axis=0), extent.min(axis=0)) - 0.01
+    hi = np.maximum(centres.reshape(-1, 3).max(axis=0), extent.max(axis=0)) + 0.01
+    still = np.abs(centres - centres[:1]).max(axis=(0, 2, 3)) < STILL_TOLERANCE
+    quantised = _quantise(centres, lo, hi)
+    direction, up = _camera(kin, options)
+    muscles = model.muscles
+    return {
+        "format": 1,
+        "title": scenario.title or "Exercise",
+        "summary": scenario.summary or "",
+        "note": options.note,
+        "duration": float(scenario.duration),
+        "fps": float(fps),
+        "count": F,
+        "phases": [{"name": p.name, "start": p.start, "end": p.end, "caption": p.caption} for p in scenario.phases],
+        "legend": {"title": colouring.source.title,
+                   "entries": [{"colour": _hex(e.rgb), "text": e.text} for e in colouring.legend],
+                   "note": colouring.note, "scale": colouring.scale_text},
+        "camera": {"direction": direction.tolist(), "up": up.tolist(), "lo": extent.min(axis=0).tolist(),
+                   "hi": extent.max(axis=0).tolist(), "fov": VIEW_ANGLE,
+                   "zoom": float((scenario.camera or {}).get("zoom", 1.0))},
+        "floor": _floor(kin, extent, props),
+        "pieces": pieces,
+        "piecePos": _b64(positions),
+        "pieceQuat": _b64(np.round(quats * 32767).astype(np.int16)),
+        "muscles": {
+            "names": [muscles[m].name for m in drawn],
+            "labels": [muscles[m].label for m in drawn],
+            "groups": [muscles[m].group for m in drawn],
+            "focus": in_focus.astype(int).tolist(),
+            "rgba": _b64(rgba),
+        },
+        "strands": {
+            "count": layout.count,
+            "rings": RINGS,
+            "muscle": _b64(strand_muscle.astype(np.uint16)),
+            "radius": _b64(tube.radius.astype(np.float32)),
+            "lo": lo.tolist(), "hi": hi.tolist(),
+            "still": _b64(np.flatnonzero(still).astype(np.uint16)),
+            "moving": _b64(np.flatnonzero(~still).astype(np.uint16)),
+            "stillPoints": _b64(quantised[0, still]),
+            "movingPoints": _b64(quantised[:, ~still]),
+        },
+    }
+
+
+def page_fps(most: float, duration: float, moving_strands: int) -> float:
+    """Frames per second to store: `most`, or fewer when the moving muscles would pass MOVING_BUDGET."""
+    per_second = moving_strands * RINGS * 3 * 2 * 4 / 3  # uint16 points, as base64 text
+    if duration <= 0 or per_second <= 0:
+        return float(most)
+    fps = min(most, max(MIN_FPS, MOVING_BUDGET / (duration * per_second)))
+    return float(most) if fps == most else np.ceil(fps * duration) / duration  # whole frames: the last one at the end
+
+
+def _still(layout: StrandLayout, frames) -> np.ndarray:
+    """Per strand: whether its centre line stays within STILL_TOLERANCE over these frames."""
+    centres = np.stack([resample(layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i],
+                                               frames.wrap_num[i]), RINGS) for i in range(len(frames))])
+    return np.abs(centres - centres[:1]).max(axis=(0, 2, 3)) < STILL_TOLERANCE
+
+
+def tube_radius(max_force: np.ndarray) -> np.ndarray:
+    """Tube radius in metres ∝ √(max force), the window's rule."""
+    return np.clip(RADIUS_PER_SQRT_NEWTON * np.sqrt(np.asarray(max_force, float)), *RADIUS_RANGE)
+
+
+def _check(options: PageOptions) -> None:
+    if not 0.0 <= options.bone_opacity <= 1.0:
+        raise ViewerError(f"bone opacity must be between 0 and 1, not {options.bone_opacity:g}")
+    if not options.fps > 0:
+        raise ViewerError(f"frames per second must be positive, not {options.fps:g}")
+
+
+def _paint(rgb: np.ndarray, strength: np.ndarray, faded: np.ndarray) -> np.ndarray:
+    """(F, M, 4) uint8: the colouring's RGB, muscles outside the focus faded toward grey and see-through."""
+    out = np.ones(rgb.shape[:-1] + (4,), np.float32)
+    out[..., :3] = rgb
+    if faded.any():
+        s = strength[:, faded]
+        grey = (FADED_MIX[0] + (FADED_MIX[1] - FADED_MIX[0]) * s)[..., None]
+        out[:, faded, :3] = rgb[:, faded] * (1.0 - grey) + FADE_GREY * grey
+        out[:, faded, 3] = FADED_ALPHA[0] + (FADED_ALPHA[1] - FADED_ALPHA[0]) * s
+    return (np.clip(out, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def _piece(vertices: np.ndarray, faces: np.ndarray, colour, opacity: float) -> dict:
+    """One rigid mesh (a bone or a prop) in its own frame, decimated and quantised."""
+    v, f = decimated(vertices, faces, BONE_FRACTION)
+    lo, hi = v.min(axis=0), v.max(axis=0)
+    index_type = np.uint16 if len(v) < 65536 else np.uint32
+    return {"lo": lo.tolist(), "hi": hi.tolist(), "vertices": _b64(_quantise(v, lo, hi)),
+            "faces": _b64(f.astype(index_type)), "wide": index_type is np.uint32,
+            "colour": _hex(colour), "opacity": float(opacity)}
+
+
+def _quantise(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    span = np.maximum(hi - lo, 1e-9)
+    return np.round((points - lo) / span * 65535.0).clip(0, 65535).astype(np.uint16)
+
+
+def _quaternions(mats: np.ndarray) -> np.ndarray:
+    """Unit quaternions (x, y, z, w) of rotation matrices (n, 3, 3), three.js order."""
+    m = mats
+    t = np.stack([1 + m[:, 0, 0] - m[:, 1, 1] - m[:, 2, 2], 1 - m[:, 0, 0] + m[:, 1, 1] - m[:, 2, 2],
+                  1 - m[:, 0, 0] - m[:, 1, 1] + m[:, 2, 2], 1 + m[:, 0, 0] + m[:, 1, 1] + m[:, 2, 2]], axis=1)
+    q = 0.5 * np.sqrt(np.maximum(t, 0.0))
+    q[:, 0] = np.copysign(q[:, 0], m[:, 2, 1] - m[:, 1, 2])
+    q[:, 1] = np.copysign(q[:, 1], m[:, 0, 2] - m[:, 2, 0])
+    q[:, 2] = np.copysign(q[:, 2], m[:, 1, 0] - m[:, 0, 1])
+    return q / np.linalg.norm(q, axis=1, keepdims=True)
+
+
+def _continuous(quats: np.ndarray) -> None:
+    """Flip q to −q where needed so neighbouring frames interpolate the short way round."""
+    for f in range(1, len(quats)):
+        flip = np.einsum("pk,pk->p", quats[f], quats[f - 1]) < 0
+        quats[f, flip] *= -1
+
+
+def _camera(kin, options: PageOptions) -> tuple[np.ndarray, np.ndarray]:
+    if options.direction is not None:
+        d = np.asarray(options.direction, float)
+        up = np.asarray(options.up if options.up is not None else (0.0, 0.0, 1.0), float)
+        if not np.linalg.norm(d) > 0 or not np.linalg.norm(np.cross(d, up)) > 1e-6:
+            raise ViewerError("camera direction must be a non-zero vector that is not along its up")
+        d = d / np.linalg.norm(d)
+        up = up - np.dot(up, d) * d
+        return d, up / np.linalg.norm(up)
+    settings = kin.scenario.camera or {}
+    view = options.view or settings.get("view", "left")
+    azimuth = options.azimuth if options.azimuth is not None else float(settings.get("azimuth", 0.0))
+    elevation = options.elevation if options.elevation is not None else float(settings.get("elevation", 0.0))
+    return view_direction(view, kin.posture_rotation, azimuth, elevation)
+
+
+def _floor(kin, extent: np.ndarray, props: Props) -> dict | None:
+    """A mat under the body (the window's floor, drawn simply); none for a fixed-base model."""
+    if not kin.free_root:
+        return None
+    level = props.floor_level()
+    if kin.scenario.posture == "hanging" and level >= 0 and len(props):
+        return None
+    lo, hi = extent[:, :2].min(axis=0) - 0.15, extent[:, :2].max(axis=0) + 0.15
+    return {"lo": lo.tolist(), "hi": hi.tolist(), "level": level, "colour": _hex(FLOOR_COLOUR)}
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{int(round(float(c) * 255)):02x}" for c in rgb[:3])
+
+
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
