@@ -5,7 +5,6 @@ import argparse
 import importlib
 import os
 import pkgutil
-import signal
 import sys
 
 from viewer import __version__, commands
@@ -41,21 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
-
-def _stop(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
+    from viewer.core import interrupt
+
+    interrupt.install()  # before any slow import or VTK set-up: an early Ctrl-C/SIGTERM is honoured
     os.environ.setdefault("MUJOCO_GL", "disable")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:  # plain `muscle-viewer` opens the app
         args = parser.parse_args(["gui"])
     from viewer.core.errors import ViewerError
-
-    signal.signal(signal.SIGTERM, _stop)  # a terminated export cleans up like Ctrl-C
 
     try:
         return args.run(args)
@@ -68,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         print("muscle-viewer: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return interrupt.exit_code()
     except Exception as exc:  # never a traceback for the user; MUSCLE_VIEWER_DEBUG=1 shows it
         if os.environ.get("MUSCLE_VIEWER_DEBUG"):
             raise

@@ -1,6 +1,7 @@
 """Helpers shared by the command modules."""
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -40,12 +41,24 @@ def positive(kind):
             value = kind(text)
         except ValueError:
             raise ValueError(f"not a number: {text}") from None
+        if not math.isfinite(value):  # inf and nan would pass `> 0` checks and then allocate or loop forever
+            raise ValueError(f"must be a finite number: {text}")
         if value <= 0:
             raise ValueError(f"must be positive: {text}")
         return value
 
     parse.__name__ = f"positive {kind.__name__}"
     return parse
+
+
+def sample_times(kin, fps: float):
+    """The times `lengths`/`convert` sample at, refused before any work when there would be too many."""
+    from viewer.core import limits
+
+    limits.frame_rate(fps, "--fps")
+    limits.frame_count(kin.scenario.duration * fps + 1, f"{kin.scenario.duration:g} s at {fps:g} fps",
+                       limits.SAMPLES)
+    return kin.times(fps)
 
 
 def say(text: str = "") -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from . import limits
 from .easing import DEFAULT_EASE, EASES
 from .files import atomic_write_text
 from .errors import ModelError, Problem, ScenarioError, display_path, suggest
@@ -122,6 +123,9 @@ class _Checker(ProblemCollector):
         if not math.isfinite(value):
             self.add(path, f"'{_dotted(path)}' must be a finite number, not {value}")
             return None
+        if abs(value) > limits.NUMBER:  # 1e308 is finite, yet overflows as soon as it is used
+            self.add(path, f"'{_dotted(path)}' is {value:g}: numbers beyond ±{limits.NUMBER:g} are not used")
+            return None
         if minimum is not None and value < minimum:
             self.add(path, f"'{_dotted(path)}' must be at least {minimum:g}, not {value:g}")
             return None
@@ -217,6 +221,9 @@ def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
     if not items:
         c.add(("keyframes",), "'keyframes' is empty: add at least one {time, pose} entry")
         return []
+    if len(items) > limits.KEYFRAMES:
+        c.add(("keyframes",), f"{len(items):,} keyframes; at most {limits.KEYFRAMES:,} are read")
+        return []
     out = []
     previous = None
     for i, item in enumerate(items):
@@ -229,6 +236,10 @@ def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
             c.add(path, f"keyframe {i + 1} needs a 'time' (seconds)")
             continue
         time = c.number(item["time"], path + ("time",), minimum=0)
+        if time is not None and time > limits.DURATION_S:
+            c.add(path + ("time",), f"keyframe {i + 1} time {time:g} s is after {limits.DURATION_S:g} s, "
+                                    f"the longest scenario read")
+            time = None
         pose_raw = item.get("pose", {})
         pose = {}
         if c.mapping(pose_raw, path + ("pose",)) is not None:
