@@ -47,5 +47,5 @@ def display_path(path: str | Path) -> str:
     path = Path(path)
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop: as typed
         return str(path)

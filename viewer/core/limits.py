@@ -8,7 +8,7 @@ import math
 
 from .errors import ViewerError
 
-SCENARIO_BYTES = 4 * 2**20  # a scenario file (YAML); the shipped ones are about 3 KB
+SCENARIO_BYTES = 2**20  # a scenario file (YAML): the shipped ones are about 3 KB; 1 MB parses in ~2 s
 MOTION_BYTES = 64 * 2**20  # a .mot/.sto motion file (10 minutes of 100 Hz capture, 100 columns ≈ 60 MB)
 YAML_NODES = 200_000  # values in a YAML file after aliases are expanded (an alias bomb expands to billions)
 YAML_DEPTH = 40  # nesting of lists and mappings (a scenario needs 4)

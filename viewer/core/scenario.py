@@ -120,11 +120,12 @@ class _Checker(ProblemCollector):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(path, f"'{_dotted(path)}' must be a number, not {_kind(value)}")
             return None
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             self.add(path, f"'{_dotted(path)}' must be a finite number, not {value}")
             return None
         if abs(value) > limits.NUMBER:  # 1e308 is finite, yet overflows as soon as it is used
-            self.add(path, f"'{_dotted(path)}' is {value:g}: numbers beyond ±{limits.NUMBER:g} are not used")
+            shown = f"{value:g}" if isinstance(value, float) else f"a {len(str(abs(value)))}-digit number"
+            self.add(path, f"'{_dotted(path)}' is {shown}: numbers beyond ±{limits.NUMBER:g} are not used")
             return None
         if minimum is not None and value < minimum:
             self.add(path, f"'{_dotted(path)}' must be at least {minimum:g}, not {value:g}")

@@ -233,12 +233,13 @@ class VideoEncoder:
 
 
 def ffmpeg_reason(log: str, code: int | None) -> str:
-    """ffmpeg's last error line, without its '[mp4 @ 0x55…]' prefix: one line for a person."""
+    """ffmpeg's first error line (the cause; later ones are consequences), without its
+    '[mp4 @ 0x55…]' prefix: one line for a person."""
     if "No space left on device" in log:
         return "the disk is full (No space left on device)"
     lines = [re.sub(r"^\[[^]]*@ 0x[0-9a-f]+\]\s*", "", line).strip() for line in log.splitlines()]
     lines = [line for line in lines if line and not line.lower().startswith("conversion failed")]
-    return lines[-1] if lines else f"ffmpeg exited with status {code}"
+    return lines[0] if lines else f"ffmpeg exited with status {code}"
 
 
 def count_video_frames(exe: str, path: str) -> int:
