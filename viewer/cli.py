@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.command:  # plain `muscle-viewer` opens the app
         args = parser.parse_args(["gui"])
-    from viewer.core.errors import ViewerError
+    from viewer.core.errors import ViewerError, plain_words
 
     try:
         return args.run(args)
@@ -66,9 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for the user; MUSCLE_VIEWER_DEBUG=1 shows it
         if os.environ.get("MUSCLE_VIEWER_DEBUG"):
             raise
-        print(f"muscle-viewer: internal error: {type(exc).__name__}: {exc} "
-              f"(set MUSCLE_VIEWER_DEBUG=1 for details)", file=sys.stderr)
-        return 2
+        print(f"muscle-viewer: {plain_words(exc)} (set MUSCLE_VIEWER_DEBUG=1 for details)", file=sys.stderr)
+        return 1 if isinstance(exc, (OSError, MemoryError)) else 2
 
 
 if __name__ == "__main__":

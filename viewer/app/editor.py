@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
 from viewer.core.easing import EASES
-from viewer.core.errors import ViewerError
+from viewer.core.errors import ViewerError, plain_words
 from viewer.core.kinematics import Kinematics
 from viewer.core.scenario import Keyframe
 from viewer.core.scenario_edit import EditError, ScenarioEdit
@@ -358,7 +358,7 @@ class Editor(QObject):
             return
         except Exception as exc:  # never lose the user's work to an unexpected failure
             traceback.print_exc()
-            self.status(f"could not show this state ({type(exc).__name__}: {exc})")
+            self.status(f"could not show this state ({plain_words(exc)})")
             return
         w.show_edited(session, aim=session.scenario.camera != old.scenario.camera,
                       refocus=session.scenario.focus != old.scenario.focus)

@@ -62,4 +62,6 @@ def sample_times(kin, fps: float):
 
 
 def say(text: str = "") -> None:
-    print(text, file=sys.stdout)
+    from viewer.core.errors import printable
+
+    print(printable(text, lines=True), file=sys.stdout)  # titles and captions are the user's: no escape sequences

@@ -31,9 +31,10 @@ def run(args) -> int:
     scenario, model, kin = load(args.scenario)
     say(f"{scenario.title}  ({scenario.name}; model {model.name}, {len(model.muscles)} muscles)")
     say("Change in muscle-tendon length over each phase, % of its length at the phase start.")
-    ends = kin.sample([0.0] + [t for p in scenario.phases for t in (p.start, p.end)])
+    phases = summarize(kin, top=args.top)  # the scenario's phases, or the whole exercise as one
+    ends = kin.sample([t for p in phases for t in (p.start, p.end)])
     distances = landmark_distances(kin, ends)
-    for i, phase in enumerate(summarize(kin, top=args.top)):
+    for i, phase in enumerate(phases):
         say()
         say(f"{phase.name}  ({phase.start:g}–{phase.end:g} s)")
         if phase.caption:
@@ -49,6 +50,6 @@ def run(args) -> int:
             say(f"  Unchanged (less than {UNCHANGED_PERCENT:g} %) in the focus groups: "
                 + "; ".join(phase.unchanged_focus))
         for label, values in distances.items():
-            a, b = values[1 + 2 * i], values[2 + 2 * i]
+            a, b = values[2 * i], values[2 * i + 1]
             say(f"  {label}: {a * 100:.1f} cm → {b * 100:.1f} cm ({(b - a) * 100:+.1f} cm)")
     return 0

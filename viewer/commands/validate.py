@@ -21,7 +21,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from viewer.core.errors import ViewerError
+    from viewer.core.errors import ViewerError, printable
     from viewer.core.scenario import load_checked
 
     failed = 0
@@ -33,6 +33,6 @@ def run(args) -> int:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             continue
-        print(f"{scenario.name}: ok ({scenario.title}; {scenario.duration:g} s, "
-              f"{len(scenario.keyframes)} keyframes, model {model.name})")
+        print(printable(f"{scenario.name}: ok ({scenario.title}; {scenario.duration:g} s, "
+                        f"{len(scenario.keyframes)} keyframes, model {model.name})"))
     return 1 if failed else 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,7 +19,7 @@ import numpy as np
 
 from .catalogue import AliasSpec, GroupInfo, ModelEntry, load_catalogue
 from .files import atomic_write
-from .errors import ModelError, Problem, display_path, suggest
+from .errors import ModelError, Problem, ViewerError, display_path, suggest
 from .native_model import read_native
 from .paths import cache_dir
 
@@ -296,7 +297,7 @@ def _compile_myo_sim(name: str) -> mujoco.MjModel:
         except Exception:  # a corrupt or foreign cache file: rebuild it
             pass
     mj = _quiet_compile(lambda: myo_sim.load_model(name))
-    with contextlib.suppress(OSError):  # a read-only home only costs speed
+    with contextlib.suppress(OSError, ViewerError):  # a read-only home only costs speed
         cached.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(cached, lambda tmp: mujoco.mj_saveModel(mj, tmp, None))
     return mj
@@ -307,11 +308,25 @@ def _compile_file(path: Path, shown: str) -> mujoco.MjModel:
         raise ModelError([Problem(shown, None, "model file not found")])
     try:
         if path.suffix.lower() == ".mjb":
-            return mujoco.MjModel.from_binary_path(str(path))
+            return _quiet_compile(lambda: mujoco.MjModel.from_binary_path(str(path)))
         return _quiet_compile(lambda: mujoco.MjModel.from_xml_path(str(path)))
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelError([Problem(shown, None, f"cannot load this MuJoCo model: {first}")]) from None
+        raise ModelError([mujoco_problem(shown, str(exc))]) from None
+
+
+def mujoco_problem(shown: str, message: str) -> Problem:
+    """MuJoCo's whole message on one line, its 'line N' as the problem's line:
+    "XML Error: Error: repeated name 'a' in body / Element 'body', line 6" →
+    "model.xml:6: cannot load this MuJoCo model: repeated name 'a' in body (element 'body')"."""
+    text = " ".join(message.split())
+    where = re.search(r"Element '([^']*)', line (\d+)", text)
+    line = int(where.group(2)) if where else None
+    if where:
+        text = (text[:where.start()] + text[where.end():]).strip()
+    text = re.sub(r"^(XML Error:\s*)?(Error:\s*)?", "", text).strip(" .:") or "MuJoCo refused it"
+    if where:
+        text += f" (element '{where.group(1)}')"
+    return Problem(shown, line, f"cannot load this MuJoCo model: {text}")
 
 
 _loaded: dict[str, Model] = {}
