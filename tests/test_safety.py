@@ -322,3 +322,52 @@ def test_a_video_that_does_not_read_back_is_refused(tmp_path):
 
     (tmp_path / "cut.mp4").write_bytes(b"\0\0\0\x18ftypmp42" + b"\0" * 500)  # a header and nothing else
     assert count_video_frames(imageio_ffmpeg.get_ffmpeg_exe(), str(tmp_path / "cut.mp4")) == 0
+
+
+# --- messages: one line, no class names, no escape sequences ------------------------------------
+def test_summary_with_measures_on_a_zero_length_scenario(tmp_path, capsys):
+    from viewer.cli import main
+
+    path = tmp_path / "still.yaml"
+    path.write_text("format: 1\ntitle: Held still\nkeyframes:\n  - {time: 0, pose: {hip_flexion: 10}}\n"
+                    "measure:\n  - {label: Ribs to pubis, from: lower_ribs, to: pubic_symphysis}\n"
+                    "  - {label: Nowhere, from: lower_ribs, to: lower_ribs}\n")
+    assert main(["summary", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Whole exercise  (0–0 s)" in out and "Nowhere: 0.0 cm → 0.0 cm (+0.0 cm)" in out
+
+
+def test_control_characters_in_a_title_are_escaped_on_the_terminal(tmp_path, capsys):
+    from viewer.cli import main
+
+    path = tmp_path / "evil.yaml"
+    path.write_text('format: 1\ntitle: "Evil\\e[2J\\e[H\\rok"\nkeyframes:\n  - {time: 0, pose: {}}\n'
+                    '  - {time: 1, pose: {hip_flexion: 20}}\n'
+                    'phases:\n  - {name: "p\\a", from: 0, to: 1, caption: "c\\e]0;x\\a"}\n')
+    assert main(["validate", str(path)]) == 0
+    assert main(["summary", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out and "\a" not in out
+    assert "Evil\\x1b[2J\\x1b[H\\x0dok" in out and "c\\x1b]0;x\\x07" in out
+    assert main(["validate", str(tmp_path / "missing\x1b[2J.yaml")]) == 1
+    assert "\x1b" not in capsys.readouterr().err
+
+
+def test_mujoco_messages_are_whole_with_their_line(tmp_path, capsys):
+    from viewer.cli import main
+
+    (tmp_path / "dup.xml").write_text('<mujoco>\n  <worldbody>\n    <body name="a"><geom size="0.1"/></body>\n'
+                                      '    <body name="a"><geom size="0.1"/></body>\n  </worldbody>\n</mujoco>\n')
+    (tmp_path / "dup.yaml").write_text("format: 1\ntitle: t\nmodel: dup.xml\nkeyframes:\n  - {time: 0, pose: {}}\n")
+    assert main(["validate", str(tmp_path / "dup.yaml")]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.endswith("dup.xml:4: cannot load this MuJoCo model: repeated name 'a' in body (element 'body')"), line
+
+
+def test_a_symlink_loop_as_input_is_one_line(tmp_path, capsys):
+    from viewer.cli import main
+
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    assert main(["validate", str(tmp_path / "a.yaml")]) == 1
+    assert "symbolic link loop" in one_line(capsys.readouterr().err)
