@@ -371,3 +371,11 @@ def test_a_symlink_loop_as_input_is_one_line(tmp_path, capsys):
     (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
     assert main(["validate", str(tmp_path / "a.yaml")]) == 1
     assert "symbolic link loop" in one_line(capsys.readouterr().err)
+
+
+def test_the_readme_limits_table_matches_the_code():
+    from viewer.core.limits import TABLE
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for what, limit in TABLE:
+        assert f"| {what} | {limit} |" in readme, what
