@@ -18,6 +18,8 @@ def load(path: str):
     from viewer.core.scenario import load_checked
 
     scenario, model = load_checked(path)
+    for note in getattr(model, "notes", []):  # e.g. an OpenSim mesh not found: drawn without it
+        print(note, file=sys.stderr)
     return scenario, model, Kinematics(model, scenario)
 
 

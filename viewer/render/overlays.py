@@ -14,7 +14,7 @@ from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vt
                                          vtkPolyDataMapper2D, vtkTextActor)
 
 from .camera import ScreenArea
-from .text import TextActor, TextStyle, shorten, wrap
+from .text import TextActor, TextStyle, block_height, shorten, wrap
 
 TEXT = (0.96, 0.96, 0.96)
 DIM_TEXT = (0.80, 0.82, 0.85)
@@ -61,7 +61,8 @@ class Overlays:
             captions = [p.caption for p in self.scenario.phases] + [self.scenario.summary]
             lines = max(len(self._wrap_caption(c)) for c in captions)
             self.top_px = m + 70 * self.unit
-            self.bottom_px = max(legend_top, m + lines * 18 * 1.2 * self.unit + 6 * self.unit)
+            caption = TextStyle(self._px(18), panel=(PANEL, PANEL_OPACITY), shadow=False)
+            self.bottom_px = max(legend_top, m + block_height(lines, caption) + 6 * self.unit)
         count = len(self.scenario.measure) if text else 0
         self._measures = [_MeasureLine(plotter, kin, i, self.unit) for i in range(count)]
         self._last_phase = None
@@ -117,7 +118,7 @@ class Overlays:
         y = m
         if notes:
             self.legend_note = self._text("\n".join(notes), small, (x0, y), "left", "bottom", colour=DIM_TEXT)
-            y += (len(notes) * 1.2 * small + 10) * u
+            y += self.legend_note.size_px[1] + 6 * u  # its real height: fonts differ in line height
         swatch = 16 * u
         quads = []
         for entry in reversed(colouring.legend):

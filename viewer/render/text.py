@@ -271,10 +271,25 @@ class TextStyle:
     line_spacing: float = 1.15
 
 
+def block_height(lines: int, style: TextStyle) -> float:
+    """Pixels that `lines` lines of text take in render_block (for laying out around them)."""
+    if lines <= 0:
+        return 0.0
+    fonts = font_files(style.bold)
+    ascent, descent = _font(fonts[0] if fonts else None, style.size)[0].getmetrics()
+    pad = max(2, style.size // 4) if style.panel else 0
+    shadow = max(1, style.size // 18) if style.shadow else 0
+    return _line_step(style) * (lines - 1) + ascent + descent + 2 * pad + shadow
+
+
+def _line_step(style: TextStyle) -> int:
+    return int(round(style.size * style.line_spacing * 1.2))
+
+
 def render_block(text: str, style: TextStyle, align: str = "left") -> np.ndarray:
     """Lines of text as an RGBA array (h, w, 4), top row first."""
     lines = [draw_line(line, style.size, style.rgb, style.bold) for line in text.split("\n")]
-    step = int(round(style.size * style.line_spacing * 1.2))
+    step = _line_step(style)
     pad = max(2, style.size // 4) if style.panel else 0
     shadow = max(1, style.size // 18) if style.shadow else 0
     width = max(image.width for image, _ in lines) + 2 * pad + shadow
