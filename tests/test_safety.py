@@ -379,3 +379,15 @@ def test_the_readme_limits_table_matches_the_code():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for what, limit in TABLE:
         assert f"| {what} | {limit} |" in readme, what
+
+
+def test_a_model_with_thousands_of_bodies_is_refused_before_compiling(tmp_path, capsys):
+    from viewer.cli import main
+
+    chain = "".join(f'<body name="b{i}" pos="0 0 0.01"><joint type="hinge"/><geom size="0.01"/>' for i in range(3000))
+    (tmp_path / "chain.xml").write_text(f"<mujoco><worldbody>{chain}{'</body>' * 3000}</worldbody></mujoco>\n")
+    (tmp_path / "chain.yaml").write_text("format: 1\ntitle: t\nmodel: chain.xml\nkeyframes:\n  - {time: 0, pose: {}}\n")
+    start = time.monotonic()
+    assert main(["validate", str(tmp_path / "chain.yaml")]) == 1
+    assert time.monotonic() - start < 2
+    assert "3,000 bodies; models of at most 1,000 are read" in one_line(capsys.readouterr().err)

@@ -12,6 +12,8 @@ SCENARIO_BYTES = 2**20  # a scenario file (YAML): the shipped ones are about 3 K
 MOTION_BYTES = 64 * 2**20  # a .mot/.sto motion file (10 minutes of 100 Hz capture, 100 columns ≈ 60 MB)
 YAML_NODES = 200_000  # values in a YAML file after aliases are expanded (an alias bomb expands to billions)
 YAML_DEPTH = 40  # nesting of lists and mappings (a scenario needs 4)
+MODEL_BYTES = 64 * 2**20  # a MuJoCo XML model file (meshes are separate files)
+MODEL_BODIES = 1000  # bodies in a MuJoCo model (MyoFullBody has 104; MuJoCo takes minutes on thousands)
 KEYFRAMES = 10_000  # keyframes in a scenario
 MOTION_ROWS = 200_000  # rows of a motion file
 DURATION_S = 3600.0  # the last keyframe time
@@ -28,6 +30,8 @@ TABLE = [  # (what, limit) for the README
     ("scenario file size", f"{SCENARIO_BYTES // 2**20} MB"),
     ("motion file (.mot/.sto) size", f"{MOTION_BYTES // 2**20} MB"),
     ("only regular files are read", "a FIFO, device or folder is refused before opening"),
+    ("MuJoCo model file (.xml) size", f"{MODEL_BYTES // 2**20} MB"),
+    ("bodies per MuJoCo model", f"{MODEL_BODIES:,}"),
     ("YAML values after alias expansion", f"{YAML_NODES:,}"),
     ("YAML nesting depth", f"{YAML_DEPTH}"),
     ("keyframes per scenario", f"{KEYFRAMES:,}"),

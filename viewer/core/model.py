@@ -306,12 +306,27 @@ def _compile_myo_sim(name: str) -> mujoco.MjModel:
 def _compile_file(path: Path, shown: str) -> mujoco.MjModel:
     if not path.exists():
         raise ModelError([Problem(shown, None, "model file not found")])
+    if path.suffix.lower() == ".xml":
+        _check_size(path, shown)
     try:
         if path.suffix.lower() == ".mjb":
             return _quiet_compile(lambda: mujoco.MjModel.from_binary_path(str(path)))
         return _quiet_compile(lambda: mujoco.MjModel.from_xml_path(str(path)))
     except Exception as exc:
         raise ModelError([mujoco_problem(shown, str(exc))]) from None
+
+
+def _check_size(path: Path, shown: str) -> None:
+    """Refuse a model MuJoCo would take minutes to compile (a 3,000-body chain) before it starts."""
+    from . import limits
+    from .files import read_user_text
+
+    text = read_user_text(path, limits.MODEL_BYTES, ModelError)
+    bodies = len(re.findall(r"<body[\s>/]", text))
+    if bodies > limits.MODEL_BODIES:
+        line = text.count("\n", 0, [m.start() for m in re.finditer(r"<body[\s>/]", text)][limits.MODEL_BODIES]) + 1
+        raise ModelError([Problem(shown, line, f"{bodies:,} bodies; models of at most {limits.MODEL_BODIES:,} "
+                                               f"are read (MyoFullBody has about 100)")])
 
 
 def mujoco_problem(shown: str, message: str) -> Problem:

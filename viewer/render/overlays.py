@@ -22,6 +22,7 @@ PANEL = (0.08, 0.09, 0.11)
 PANEL_OPACITY = 0.72
 MEASURE_COLOUR = (1.0, 0.86, 0.35)  # a yellow that differs from both warm and cool muscles
 CAPTION_LINES = 4  # a longer caption is cut with …: it must leave room for the body
+MAX_TEXT_SHARE = 0.6  # of the height, at most, kept clear of the body for text
 CLOCK_WIDTH = 220.0  # design pixels kept free for the clock and angle, top right
 BASE_HEIGHT = 720.0  # sizes below are pixels at this window height
 CAPTION_WIDTH = 0.60  # share of the window width for the caption; the legend takes the rest
@@ -154,8 +155,11 @@ class Overlays:
 
     def free_area(self, gap: float = 8.0) -> ScreenArea:
         """The part of the window the text leaves for the body, for the camera fit."""
-        return ScreenArea(bottom=-1 + 2 * (self.bottom_px + gap) / self.height,
-                          top=1 - 2 * (self.top_px + gap) / self.height)
+        top, bottom = self.top_px + gap, self.bottom_px + gap
+        if top + bottom > MAX_TEXT_SHARE * self.height:  # a tiny frame: text overlaps the body, the body stays
+            shrink = MAX_TEXT_SHARE * self.height / (top + bottom)
+            top, bottom = top * shrink, bottom * shrink
+        return ScreenArea(bottom=-1 + 2 * bottom / self.height, top=1 - 2 * top / self.height)
 
     def remove(self) -> None:
         """Take every overlay actor out of the plotter (the app rebuilds them on resize)."""
