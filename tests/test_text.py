@@ -131,3 +131,17 @@ def test_a_huge_title_and_caption_still_render(founding):
     kin = Kinematics(model, replace(scenario, title="Huge title " * 1000, phases=phases))
     image = render_still(kin, Colouring(kin), 1.0, ExportOptions(size=(640, 360), anti_aliasing="none"))
     assert image.shape == (360, 640, 3)
+
+
+@needs_fonts
+def test_validate_warns_about_characters_no_font_can_draw(tmp_path, capsys):
+    from viewer.cli import main
+
+    path = tmp_path / "glyph.yaml"
+    path.write_text('format: 1\ntitle: "Linear B \\U00010000 and 抬腿 🦵"\nkeyframes:\n  - {time: 0, pose: {}}\n',
+                    encoding="utf-8")
+    assert main(["validate", str(path)]) == 0  # a warning, not an error: the rest still draws
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].endswith(
+        "glyph.yaml:2: warning: no installed font has \U00010000 in title; frames would leave them out "
+        "(install fonts-noto-core, fonts-noto-cjk: scripts/setup.sh)")

@@ -33,6 +33,25 @@ def run(args) -> int:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             continue
+        for problem in unprintable_words(scenario):
+            print(problem, file=sys.stderr)
         print(printable(f"{scenario.name}: ok ({scenario.title}; {scenario.duration:g} s, "
                         f"{len(scenario.keyframes)} keyframes, model {model.name})"))
     return 1 if failed else 0
+
+
+def unprintable_words(scenario) -> list:
+    """Warnings for words a rendered frame could not show: characters no installed font has."""
+    from viewer.render.fonts import missing_characters
+
+    texts = [(("title",), scenario.title), (("summary",), scenario.summary)]
+    texts += [(("phases", i, key), value) for i, p in enumerate(scenario.phases)
+              for key, value in (("name", p.name), ("caption", p.caption))]
+    out = []
+    for path, text in texts:
+        missing = missing_characters(text)
+        if missing:
+            out.append(scenario.problem(path, f"warning: no installed font has {' '.join(missing[:10])} "
+                                              f"in {path[-1]}; frames would leave them out "
+                                              f"(install fonts-noto-core, fonts-noto-cjk: scripts/setup.sh)"))
+    return out

@@ -9,89 +9,24 @@ and the finished picture is shown as a 2-D image actor.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageDraw
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonDataModel import vtkImageData
 from vtkmodules.vtkRenderingCore import vtkActor2D, vtkImageMapper
 
-# Fonts tried in order for each character; the first that has it draws it.
-REGULAR = ("NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf", "NotoSansHebrew-Regular.ttf",
-           "NotoSansCJK-Regular.ttc", "NotoSansDevanagari-Regular.ttf", "NotoSansThai-Regular.ttf",
-           "NotoSansSymbols-Regular.ttf", "NotoSansSymbols2-Regular.ttf", "DejaVuSans.ttf",
-           "NotoColorEmoji.ttf")
-BOLD = ("NotoSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Bold.ttf", "NotoSansCJK-Bold.ttc",
-        "NotoSansDevanagari-Bold.ttf", "NotoSansThai-Bold.ttf", "DejaVuSans-Bold.ttf") + REGULAR
-FONT_DIRS = ("~/.local/share/fonts", "~/.fonts", "/usr/local/share/fonts", "/usr/share/fonts")
-BITMAP_EMOJI_SIZE = 109  # Noto Color Emoji holds bitmaps of this one size; they are scaled
+from .fonts import can_shape, font_files, font_for, pillow_font  # noqa: F401 (can_shape: for callers)
+
 ELLIPSIS = "…"
 RLM, LRM = "\u200f", "\u200e"  # right-to-left and left-to-right marks
 # Characters that belong with the one before them, whatever font has them: combining marks,
 # joiners and variation selectors (👍🏽, ❤️, family emoji).
 _JOINS = re.compile(r"[\u0300-\u036f\u200c\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
-
-
-def can_shape() -> bool:
-    """True when Pillow has raqm: Arabic joins and right-to-left text reads in order."""
-    return bool(features.check("raqm"))
-
-
-@functools.lru_cache(maxsize=1)
-def _installed() -> dict[str, Path]:
-    extra = [d for d in os.environ.get("MUSCLE_VIEWER_FONTS", "").split(os.pathsep) if d]
-    found: dict[str, Path] = {}
-    for folder in [*extra, *FONT_DIRS]:
-        root = Path(folder).expanduser()
-        if root.is_dir():
-            for path in sorted(root.rglob("*.tt[fc]")) + sorted(root.rglob("*.otf")):
-                found.setdefault(path.name, path)
-    return found
-
-
-def font_files(bold: bool = False) -> list[Path]:
-    """The installed fonts of the chain, in the order they are tried."""
-    names = BOLD if bold else REGULAR
-    seen, out = set(), []
-    for name in names:
-        path = _installed().get(name)
-        if path is not None and path not in seen:
-            seen.add(path)
-            out.append(path)
-    return out
-
-
-@functools.lru_cache(maxsize=None)
-def _cmap(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(str(path), fontNumber=0, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
-
-
-@functools.lru_cache(maxsize=64)
-def _font(path: Path | None, size: int) -> tuple[ImageFont.FreeTypeFont, float]:
-    """(Pillow font, scale to apply to what it draws): bitmap emoji are drawn big and shrunk."""
-    engine = ImageFont.Layout.RAQM if can_shape() else ImageFont.Layout.BASIC
-    if path is None:
-        return ImageFont.load_default(size), 1.0
-    try:
-        return ImageFont.truetype(str(path), size, layout_engine=engine), 1.0
-    except OSError:  # a bitmap-only font refuses other sizes
-        return ImageFont.truetype(str(path), BITMAP_EMOJI_SIZE, layout_engine=engine), size / BITMAP_EMOJI_SIZE
-
-
-def _font_for(ch: str, fonts: list[Path]) -> Path | None:
-    code = ord(ch)
-    for path in fonts:
-        if code in _cmap(path):
-            return path
-    return None
 
 
 def _runs(line: str, fonts: list[Path]) -> list[tuple[str, Path | None]]:
@@ -102,7 +37,7 @@ def _runs(line: str, fonts: list[Path]) -> list[tuple[str, Path | None]]:
             runs[-1][0] += ch  # marks and joiners stay with the character before them
             continue
         space = ch.isspace()  # spaces are pieces of their own: their place depends on both neighbours
-        path = (fonts[0] if space else _font_for(ch, fonts)) if fonts else None
+        path = (fonts[0] if space else font_for(ch, fonts)) if fonts else None
         if runs and runs[-1][1] == path and runs[-1][2] == space:
             runs[-1][0] += ch
         else:
@@ -156,7 +91,7 @@ def _visual_order(runs: list, base: str | None = None) -> list:
 def _draw_run(text: str, path: Path | None, size: int, rgb) -> tuple[Image.Image, float, float, float]:
     """One piece as an RGBA image: (image, baseline from its top, its pen origin from its left,
     its advance width)."""
-    font, scale = _font(path, size)
+    font, scale = pillow_font(path, size)
     ascent, descent = font.getmetrics()
     left, _, right, _ = font.getbbox(text, anchor="ls")
     advance = font.getlength(text)
@@ -177,7 +112,7 @@ def line_width(text: str, size: int, bold: bool = False) -> float:
     fonts = font_files(bold)
     total = 0.0
     for piece, path in _runs(text.lstrip(RLM + LRM), fonts):
-        font, scale = _font(path, size)
+        font, scale = pillow_font(path, size)
         total += font.getlength(piece) * scale
     return total
 
@@ -276,7 +211,7 @@ def block_height(lines: int, style: TextStyle) -> float:
     if lines <= 0:
         return 0.0
     fonts = font_files(style.bold)
-    ascent, descent = _font(fonts[0] if fonts else None, style.size)[0].getmetrics()
+    ascent, descent = pillow_font(fonts[0] if fonts else None, style.size)[0].getmetrics()
     pad = max(2, style.size // 4) if style.panel else 0
     shadow = max(1, style.size // 18) if style.shadow else 0
     return _line_step(style) * (lines - 1) + ascent + descent + 2 * pad + shadow
