@@ -115,10 +115,13 @@ def read_native(path: str | Path) -> NativeModel:
     entry_extras = _read_named_sections(r, data, bodies, scale)
     if r.problems:
         raise ModelError(r.problems)
+    from .model import _quiet_compile  # here: model.py imports this module
+
     try:
-        mj = spec.compile()
+        mj = _quiet_compile(spec.compile)  # MuJoCo's own WARNING lines would precede our message
     except Exception as exc:
-        raise ModelError([Problem(src.file, None, f"MuJoCo could not build this model: {exc}")]) from None
+        raise ModelError([Problem(src.file, None, f"MuJoCo could not build this model: "
+                                                  f"{' '.join(str(exc).split())}")]) from None
     groups, aliases, landmarks = entry_extras
     joints = {mujoco.mj_id2name(mj, mujoco.mjtObj.mjOBJ_JOINT, j) for j in range(mj.njnt)}
     bad = [Problem(src.file, src.line("aliases", name), f"alias '{name}' names unknown joint '{j}'"
