@@ -1,5 +1,6 @@
-"""Property-based fuzzing: any input to the scenario loader or the .mot reader gives a result or
-the project's own error (ViewerError, one line per problem) — never a crash, never a hang.
+"""Property-based fuzzing: any input to the scenario loader, the model loaders (native YAML, MuJoCo XML)
+or the .mot reader gives a result or the project's own error (ViewerError, one line per problem) —
+never a crash, never a hang.
 
 CI runs a bounded number of examples. Before a release run the long mode:
 
@@ -186,3 +187,49 @@ def test_well_formed_motion_files_always_convert(full_body, rows):
         mot_to_scenario(table, full_body, "full-body", "Fuzz")
     except ViewerError as exc:
         assert all("out of range" in p.message and p.line >= 6 for p in exc.problems), exc
+
+
+# --- model files ------------------------------------------------------------------------------------
+ARM_DIR = SCENARIOS.parent / "meshes" / "examples" / "arm"
+TWO_MUSCLES = SCENARIOS.parent / "tests" / "fixtures" / "models" / "two_muscles.xml"
+
+
+@pytest.fixture(scope="module")
+def model_folder(tmp_path_factory):
+    """A folder with the example arm's meshes, where mutated model files are written."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("models")
+    for mesh in ARM_DIR.iterdir():
+        if mesh.suffix != ".yaml":
+            shutil.copy(mesh, folder / mesh.name)
+    return folder
+
+
+def _model_loads_or_refuses(path):
+    from viewer.core import model as model_module
+
+    model_module._loaded.clear()  # read the file again each time, whatever its modification time
+    try:
+        model = model_module.load_model(path)
+    except ViewerError as exc:
+        assert exc.problems and all("\n" not in str(p) and "Traceback" not in str(p) for p in exc.problems)
+        return None
+    assert model.muscles is not None
+    return model
+
+
+@FUZZ
+@given(mutated((ARM_DIR / "arm.yaml").read_text(encoding="utf-8")))
+def test_a_mutated_native_model_loads_or_is_refused(model_folder, text):
+    path = model_folder / "fuzz_arm.yaml"
+    path.write_text(text, encoding="utf-8")
+    _model_loads_or_refuses(path)
+
+
+@FUZZ
+@given(mutated(TWO_MUSCLES.read_text(encoding="utf-8")))
+def test_a_mutated_mujoco_model_loads_or_is_refused(model_folder, text):
+    path = model_folder / "fuzz_model.xml"
+    path.write_text(text, encoding="utf-8")
+    _model_loads_or_refuses(path)
