@@ -196,7 +196,7 @@ def shorten(text: str, max_width: float, size: int, bold: bool = False) -> str:
     return body[:_longest_fit(body, max_width, size, bold, end=ELLIPSIS, least=0)].rstrip() + ELLIPSIS
 
 
-@dataclass
+@dataclass(frozen=True)
 class TextStyle:
     size: int  # pixels
     rgb: tuple = (0.96, 0.96, 0.96)
@@ -221,8 +221,9 @@ def _line_step(style: TextStyle) -> int:
     return int(round(style.size * style.line_spacing * 1.2))
 
 
+@functools.lru_cache(maxsize=256)  # the app rebuilds its overlays on every resize: the same words again
 def render_block(text: str, style: TextStyle, align: str = "left") -> np.ndarray:
-    """Lines of text as an RGBA array (h, w, 4), top row first."""
+    """Lines of text as an RGBA array (h, w, 4), top row first; read-only (it is shared)."""
     lines = [draw_line(line, style.size, style.rgb, style.bold) for line in text.split("\n")]
     step = _line_step(style)
     pad = max(2, style.size // 4) if style.panel else 0
@@ -244,7 +245,9 @@ def render_block(text: str, style: TextStyle, align: str = "left") -> np.ndarray
             dark.putalpha(image.getchannel("A").point(lambda a: a * 3 // 4))
             canvas.alpha_composite(dark, (x + shadow, y + shadow))
         canvas.alpha_composite(image, (x, y))
-    return np.asarray(canvas)
+    pixels = np.asarray(canvas)
+    pixels.flags.writeable = False
+    return pixels
 
 
 class TextActor(vtkActor2D):
