@@ -11,7 +11,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     for pkg in xvfb xauth libegl1 libgl1 libosmesa6 libxkbcommon-x11-0 libxcb-cursor0 libxrender1 libxi6 \
                libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 \
                libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 \
-               libfontconfig1 libdbus-1-3 libglib2.0-0 chromium; do
+               libfontconfig1 libdbus-1-3 libglib2.0-0 chromium \
+               fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libraqm0 libfribidi0; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
     if [ ${#need[@]} -gt 0 ]; then

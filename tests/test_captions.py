@@ -23,12 +23,12 @@ def test_every_pattern_writes_a_scenario_that_validates(pattern, full_body, tmp_
     expected = {"raise and lower": [0, 90, 90, 0], "curl": [0, 90, 90, 0], "press": [90, 0, 0, 90],
                 "hold": [0, 90, 90]}[pattern]
     assert values == expected and len(again.phases) == len(expected) - 1
-    assert all(p.caption for p in again.phases) and stale_captions(Kinematics(full_body, again)) == []
+    assert all(p.caption for p in again.phases) and stale_captions(full_body.kinematics(again)) == []
 
 
 def test_generated_captions_quote_the_summary_numbers(full_body):
     scenario = build_scenario(ExerciseSpec(), full_body)  # right hip flexion to 60°, standing
-    kin = Kinematics(full_body, scenario)
+    kin = full_body.kinematics(scenario)
     first = summarize(kin, top=50)[0]
     iliacus = next(m for m in first.shortening if m.label == "Iliacus, right")
     psoas = next(m for m in first.shortening if m.label == "Psoas major, right")
@@ -61,7 +61,7 @@ def test_shipped_captions_are_not_flagged():
         if "opensim" in path.stem:
             continue
         scenario, model = load_checked(path)
-        assert stale_captions(Kinematics(model, scenario)) == [], path.name
+        assert stale_captions(model.kinematics(scenario)) == [], path.name
 
 
 def test_placeholders_render_with_the_current_value(full_body):
@@ -69,7 +69,7 @@ def test_placeholders_render_with_the_current_value(full_body):
         'caption: "The hip flexors (iliacus, psoas) shorten',
         'caption: "Iliacus {iliacus_r.change}, hip {hip_flexion.change}, {no_such.change}. The hip flexors (iliacus, psoas) shorten')
     scenario = scenario_from_text(text)
-    kin = Kinematics(full_body, scenario)
+    kin = full_body.kinematics(scenario)
     shown = caption_text(kin, scenario.phases[0])
     assert shown.startswith("Iliacus -30.0 %, hip +90.0°, {no_such.change}. The hip flexors")
     assert unknown_placeholders(scenario, full_body) == [(0, "no_such")]
@@ -96,7 +96,7 @@ def test_a_still_draws_the_placeholder_with_its_value(full_body):
 
     text = (SCENARIOS / "leg_raise.yaml").read_text().replace(
         'caption: "The hip flexors (iliacus, psoas) shorten', 'caption: "Iliacus {iliacus_r.change}. The hip flexors')
-    kin = Kinematics(full_body, scenario_from_text(text))
+    kin = full_body.kinematics(scenario_from_text(text))
     feed = FrameFeed(kin, Colouring(kin))
     stage = Stage(feed, ExportOptions(size=(320, 240), anti_aliasing="none"))
     try:

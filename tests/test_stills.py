@@ -54,7 +54,7 @@ def leg_raise():
     scenario, model = load_checked(SCENARIOS / "leg_raise.yaml")
     from viewer.core.feed import FrameFeed
 
-    kin = Kinematics(model, scenario)
+    kin = model.kinematics(scenario)
     return FrameFeed(kin, Colouring(kin))
 
 

@@ -5,7 +5,6 @@ import argparse
 import importlib
 import os
 import pkgutil
-import signal
 import sys
 
 from viewer import __version__, commands
@@ -43,13 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
-
-def _stop(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
+    from viewer.core import interrupt
+
+    interrupt.install()  # before any slow import or VTK set-up: an early Ctrl-C/SIGTERM is honoured
     os.environ.setdefault("MUJOCO_GL", "disable")
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -58,9 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.command:  # plain `muscle-viewer` opens the app
         args = parser.parse_args(["gui"])
-    from viewer.core.errors import ViewerError
-
-    signal.signal(signal.SIGTERM, _stop)  # a terminated export cleans up like Ctrl-C
+    from viewer.core.errors import ViewerError, plain_words
 
     try:
         return args.run(args)
@@ -73,13 +67,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         print("muscle-viewer: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return interrupt.exit_code()
     except Exception as exc:  # never a traceback for the user; MUSCLE_VIEWER_DEBUG=1 shows it
         if os.environ.get("MUSCLE_VIEWER_DEBUG"):
             raise
-        print(f"muscle-viewer: internal error: {type(exc).__name__}: {exc} "
-              f"(set MUSCLE_VIEWER_DEBUG=1 for details)", file=sys.stderr)
-        return 2
+        print(f"muscle-viewer: {plain_words(exc)} (set MUSCLE_VIEWER_DEBUG=1 for details)", file=sys.stderr)
+        return 1 if isinstance(exc, (OSError, MemoryError)) else 2
 
 
 if __name__ == "__main__":

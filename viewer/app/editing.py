@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
 
-from viewer.core.errors import ViewerError
+from viewer.core.errors import ViewerError, plain_words
 from viewer.core.viewstate import CameraState
 from viewer.core.session import Session
 
@@ -133,7 +133,7 @@ class EditingMixin:
             return False
         except Exception as exc:  # a half-written file must not take the window down
             traceback.print_exc()
-            self.banner.show_error(f"{path}: could not reload ({type(exc).__name__}: {exc})" + self._kept_note())
+            self.banner.show_error(f"{path}: could not reload ({plain_words(exc)})" + self._kept_note())
             return False
         self.banner.hide()
         # The same file again: keep time, playback, camera and muscle choices; rebuild only the scene.

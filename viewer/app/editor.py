@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QPushButton, QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from viewer.core.easing import EASES
-from viewer.core.errors import ViewerError
 from viewer.core.binding import bind
+from viewer.core.errors import ViewerError, plain_words
 from viewer.core.scenario import Keyframe
 from viewer.core.scenario_edit import EditError, ScenarioEdit
 from viewer.core.session import Session
@@ -377,7 +377,7 @@ class Editor(QObject):
             return
         except Exception as exc:  # never lose the user's work to an unexpected failure
             traceback.print_exc()
-            self.status(f"could not show this state ({type(exc).__name__}: {exc})")
+            self.status(f"could not show this state ({plain_words(exc)})")
             return
         w.show_edited(session, aim=session.scenario.camera != old.scenario.camera,
                       refocus=session.scenario.focus != old.scenario.focus)

@@ -7,7 +7,7 @@ import time as time_module
 from pathlib import Path
 
 from viewer import STARTED
-from viewer.core.errors import ViewerError
+from viewer.core.errors import ViewerError, plain_words
 from viewer.core.files import atomic_write
 
 SCREENSHOT_DELAY_MS = 400  # let the window lay out and VTK draw before grabbing it
@@ -66,7 +66,7 @@ def _report_in(window):
 
     def hook(kind, value, tb) -> None:
         traceback.print_exception(kind, value, tb)  # the details stay available on the terminal
-        window.banner.show_error(f"Something went wrong: {kind.__name__}: {value}. "
+        window.banner.show_error(f"Something went wrong: {plain_words(value)}. "
                                  "The app is still running; the details are on the terminal.")
 
     return hook

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QM
                                QToolButton, QVBoxLayout, QWidget)
 
 from viewer import __version__
-from viewer.core.errors import ViewerError
+from viewer.core.errors import ViewerError, plain_words
 from viewer.core.paths import DEFAULT_SCENARIO, SCENARIOS_DIR
 from viewer.core.playback import Playhead
 from viewer.core.preview import is_model_file, preview_scenario
@@ -237,7 +237,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
                                    + self._kept_note())
             return False
         except Exception as exc:  # an unexpected failure must not take the window down
-            self.banner.show_error(f"{path}: could not open ({type(exc).__name__}: {exc})" + self._kept_note())
+            self.banner.show_error(f"{path}: could not open ({plain_words(exc)})" + self._kept_note())
             traceback.print_exc()
             return False
         self.banner.hide()

@@ -1,6 +1,7 @@
 """Helpers shared by the command modules."""
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -16,6 +17,8 @@ def load(path: str):
     from viewer.core.binding import bind, load_checked
 
     scenario, model = load_checked(path)
+    for note in getattr(model, "notes", []):  # e.g. an OpenSim mesh not found: drawn without it
+        print(note, file=sys.stderr)
     return scenario, model, bind(model, scenario)
 
 
@@ -53,6 +56,8 @@ def positive(kind):
             value = kind(text)
         except ValueError:
             raise ValueError(f"not a number: {text}") from None
+        if not math.isfinite(value):  # inf and nan would pass `> 0` checks and then allocate or loop forever
+            raise ValueError(f"must be a finite number: {text}")
         if value <= 0:
             raise ValueError(f"must be positive: {text}")
         return value
@@ -61,5 +66,17 @@ def positive(kind):
     return parse
 
 
+def sample_times(kin, fps: float):
+    """The times `lengths`/`convert` sample at, refused before any work when there would be too many."""
+    from viewer.core import limits
+
+    limits.frame_rate(fps, "--fps")
+    limits.frame_count(kin.scenario.duration * fps + 1, f"{kin.scenario.duration:g} s at {fps:g} fps",
+                       limits.SAMPLES)
+    return kin.times(fps)
+
+
 def say(text: str = "") -> None:
-    print(text, file=sys.stdout)
+    from viewer.core.errors import printable
+
+    print(printable(text, lines=True), file=sys.stdout)  # titles and captions are the user's: no escape sequences

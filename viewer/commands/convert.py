@@ -22,6 +22,8 @@ are skipped with a note; any other unknown column is an error (--skip-unknown sk
 examples:
   muscle-viewer convert scenarios/leg_raise.yaml leg_raise.mot --fps 60
   muscle-viewer convert leg_raise.mot leg_raise_again.yaml --posture supine
+
+An existing OUT is never replaced unless you add --force.
 """
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 MOTION_SUFFIXES = (".mot", ".sto")
@@ -38,6 +40,7 @@ def add_parser(sub) -> None:
     p.add_argument("--posture", default=None, choices=POSTURES, help=".mot → .yaml: starting posture (default standing)")
     p.add_argument("--every-row", action="store_true", help=".mot → .yaml: one keyframe per row, none dropped")
     p.add_argument("--skip-unknown", action="store_true", help=".mot → .yaml: skip columns that are not joints")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.set_defaults(run=run)
 
 
@@ -49,6 +52,8 @@ def run(args) -> int:
     from .common import output_path
 
     source = Path(args.input).suffix.lower()
+    if Path(args.output).exists() and not args.force:  # a hand-written scenario is never lost by accident
+        raise ViewerError(f"{args.output}: already exists; choose another name or add --force to replace it")
     if source in SCENARIO_SUFFIXES:
         target = output_path(args.output, (".mot",))
         for flag, value in (("--model", args.model), ("--posture", args.posture)):
@@ -65,9 +70,10 @@ def _scenario_to_mot(args, target) -> int:
     from viewer.core.files import atomic_write_text
     from viewer.core.motfile import scenario_to_mot
 
-    from .common import load
+    from .common import load, sample_times
 
     scenario, model, kin = load(args.input)
+    sample_times(kin, args.fps)  # too many rows are refused before any work
     text = scenario_to_mot(kin, args.fps, target.stem)
     atomic_write_text(target, text)
     rows = text.count("\n") - 7  # header lines and the column row

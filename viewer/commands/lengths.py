@@ -4,7 +4,9 @@ from __future__ import annotations
 import io
 import sys
 
-from .common import load, output_path, positive, scenario_arg
+from .common import load, output_path, positive, sample_times, scenario_arg
+
+SAMPLE_BATCH = 1000
 
 HELP = "write muscle-tendon lengths over time to a CSV file"
 DESCRIPTION = """\
@@ -31,15 +33,17 @@ def run(args) -> int:
 
     target = None if args.output == "-" else output_path(args.output, (".csv",))
     scenario, model, kin = load(args.scenario)
-    frames = kin.sample(kin.times(args.fps))
+    times = sample_times(kin, args.fps)
     buf = io.StringIO()
     buf.write(",".join(["time_s"] + [m.name for m in model.muscles]) + "\n")
-    for t, row in zip(frames.times, frames.lengths):
-        buf.write(f"{t:.6f}," + ",".join(f"{v:.6f}" for v in row) + "\n")
+    for start in range(0, len(times), SAMPLE_BATCH):  # batches: memory stays flat for long scenarios
+        frames = kin.sample(times[start:start + SAMPLE_BATCH])
+        for t, row in zip(frames.times, frames.lengths):
+            buf.write(f"{t:.6f}," + ",".join(f"{v:.6f}" for v in row) + "\n")
     if target is None:
         sys.stdout.write(buf.getvalue())
     else:
         atomic_write_text(target, buf.getvalue())
-        print(f"wrote {target}: {len(frames)} times × {len(model.muscles)} muscles "
+        print(f"wrote {target}: {len(times)} times × {len(model.muscles)} muscles "
               f"({scenario.duration:g} s at {args.fps:g} fps)", file=sys.stderr)
     return 0

@@ -43,9 +43,11 @@ def run(args) -> int:
             return 1
     say(f"{scenario.title}  ({scenario.name}; model {model.name}, {len(model.muscles)} muscles)")
     say("Change in muscle-tendon length over each phase, % of its length at the phase start.")
-    ends = kin.sample([0.0] + [t for p in scenario.phases for t in (p.start, p.end)])
+    # the scenario's phases, or the whole exercise as one; with --group ranked within those groups
+    phases = summarize(kin, top=len(model.muscles) if args.group else args.top)
+    ends = kin.sample([t for p in phases for t in (p.start, p.end)])
     distances = landmark_distances(kin, ends)
-    for i, phase in enumerate(summarize(kin, top=len(model.muscles) if args.group else args.top)):
+    for i, phase in enumerate(phases):
         if args.group:  # ranked within the groups asked for
             phase.shortening = [m for m in phase.shortening if m.group in args.group][:args.top]
             phase.lengthening = [m for m in phase.lengthening if m.group in args.group][:args.top]
@@ -64,6 +66,6 @@ def run(args) -> int:
             say(f"  Unchanged (less than {UNCHANGED_PERCENT:g} %) in the focus groups: "
                 + "; ".join(phase.unchanged_focus))
         for label, values in distances.items():
-            a, b = values[1 + 2 * i], values[2 + 2 * i]
+            a, b = values[2 * i], values[2 * i + 1]
             say(f"  {label}: {a * 100:.1f} cm → {b * 100:.1f} cm ({(b - a) * 100:+.1f} cm)")
     return 0

@@ -23,8 +23,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from viewer.core.errors import ViewerError
     from viewer.core.binding import load_checked
+    from viewer.core.errors import ViewerError, printable
     from viewer.core.extras import missing_extra
     from viewer.core.scenario import load_scenario
 
@@ -42,11 +42,30 @@ def run(args) -> int:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             continue
-        print(f"{scenario.name}: ok ({scenario.title}; {scenario.duration:g} s, "
-              f"{len(scenario.keyframes)} keyframes, model {model.name})")
+        for problem in unprintable_words(scenario):
+            print(problem, file=sys.stderr)
+        print(printable(f"{scenario.name}: ok ({scenario.title}; {scenario.duration:g} s, "
+                        f"{len(scenario.keyframes)} keyframes, model {model.name})"))
         from viewer.core.caption_check import caption_notes
 
         for note in caption_notes(scenario, model):  # warnings: the file is valid and plays
             where = note.file if note.line is None else f"{note.file}:{note.line}"
-            print(f"{where}: warning: {note.message}")
+            print(printable(f"{where}: warning: {note.message}"))
     return 1 if failed else 0
+
+
+def unprintable_words(scenario) -> list:
+    """Warnings for words a rendered frame could not show: characters no installed font has."""
+    from viewer.render.fonts import missing_characters
+
+    texts = [(("title",), scenario.title), (("summary",), scenario.summary)]
+    texts += [(("phases", i, key), value) for i, p in enumerate(scenario.phases)
+              for key, value in (("name", p.name), ("caption", p.caption))]
+    out = []
+    for path, text in texts:
+        missing = missing_characters(text)
+        if missing:
+            out.append(scenario.problem(path, f"warning: no installed font has {' '.join(missing[:10])} "
+                                              f"in {path[-1]}; frames would leave them out "
+                                              f"(install fonts-noto-core, fonts-noto-cjk: scripts/setup.sh)"))
+    return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,8 +19,9 @@ import numpy as np
 
 from .catalogue import AliasSpec, GroupInfo, ModelEntry, load_catalogue
 from .files import atomic_write
-from .errors import ModelError, Problem, display_path, suggest
+from .errors import ModelError, Problem, ViewerError, display_path, suggest
 from .native_model import read_native
+from .quiet import quiet_compile as _quiet_compile
 from .paths import cache_dir
 
 OBJ = mujoco.mjtObj
@@ -281,18 +283,6 @@ def _primitive_mesh(kind: int, size: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 # --- loading with a compiled-model cache ----------------------------------------------------------
-def _quiet_compile(build):
-    """Compile without MuJoCo's C-level and Python warnings about myo-sim's spec prefixes."""
-    previous = mujoco.get_mju_user_warning() if hasattr(mujoco, "get_mju_user_warning") else None
-    mujoco.set_mju_user_warning(lambda msg: None)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return build()
-    finally:
-        mujoco.set_mju_user_warning(previous)
-
-
 def _compile_myo_sim(name: str) -> mujoco.MjModel:
     import myo_sim
 
@@ -304,7 +294,7 @@ def _compile_myo_sim(name: str) -> mujoco.MjModel:
         except Exception:  # a corrupt or foreign cache file: rebuild it
             pass
     mj = _quiet_compile(lambda: myo_sim.load_model(name))
-    with contextlib.suppress(OSError):  # a read-only home only costs speed
+    with contextlib.suppress(OSError, ViewerError):  # a read-only home only costs speed
         cached.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(cached, lambda tmp: mujoco.mj_saveModel(mj, tmp, None))
     return mj
@@ -313,13 +303,42 @@ def _compile_myo_sim(name: str) -> mujoco.MjModel:
 def _compile_file(path: Path, shown: str) -> mujoco.MjModel:
     if not path.exists():
         raise ModelError([Problem(shown, None, "model file not found")])
+    if path.suffix.lower() == ".xml":
+        _check_size(path, shown)
     try:
         if path.suffix.lower() == ".mjb":
-            return mujoco.MjModel.from_binary_path(str(path))
+            return _quiet_compile(lambda: mujoco.MjModel.from_binary_path(str(path)))
         return _quiet_compile(lambda: mujoco.MjModel.from_xml_path(str(path)))
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelError([Problem(shown, None, f"cannot load this MuJoCo model: {first}")]) from None
+        raise ModelError([mujoco_problem(shown, str(exc))]) from None
+
+
+def _check_size(path: Path, shown: str) -> None:
+    """Refuse a model MuJoCo would take minutes to compile (a 3,000-body chain) before it starts."""
+    from . import limits
+    from .files import read_user_text
+
+    text = read_user_text(path, limits.MODEL_BYTES, ModelError)
+    bodies = len(re.findall(r"<body[\s>/]", text))
+    if bodies > limits.MODEL_BODIES:
+        line = text.count("\n", 0, [m.start() for m in re.finditer(r"<body[\s>/]", text)][limits.MODEL_BODIES]) + 1
+        raise ModelError([Problem(shown, line, f"{bodies:,} bodies; models of at most {limits.MODEL_BODIES:,} "
+                                               f"are read (MyoFullBody has about 100)")])
+
+
+def mujoco_problem(shown: str, message: str) -> Problem:
+    """MuJoCo's whole message on one line, its 'line N' as the problem's line:
+    "XML Error: Error: repeated name 'a' in body / Element 'body', line 6" →
+    "model.xml:6: cannot load this MuJoCo model: repeated name 'a' in body (element 'body')"."""
+    text = " ".join(message.split())
+    where = re.search(r"Element '([^']*)', line (\d+)", text)
+    line = int(where.group(2)) if where else None
+    if where:
+        text = (text[:where.start()] + text[where.end():]).strip()
+    text = re.sub(r"^(XML Error:\s*)?(Error:\s*)?", "", text).strip(" .:") or "MuJoCo refused it"
+    if where:
+        text += f" (element '{where.group(1)}')"
+    return Problem(shown, line, f"cannot load this MuJoCo model: {text}")
 
 
 NATIVE_SUFFIXES = (".yaml", ".yml")

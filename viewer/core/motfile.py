@@ -17,7 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from . import limits
 from .errors import Problem, ViewerError, display_path, suggest
+from .files import read_user_text
 
 # OpenSim models carry the pelvis as six coordinates; here the root is a free joint placed by
 # the scenario's anchor, so these columns have nowhere to go and are skipped with a note.
@@ -45,21 +47,7 @@ class MotionTable:
 
 # --- reading -------------------------------------------------------------------------------------
 def read_mot(path: str | Path) -> MotionTable:
-    name = display_path(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ViewerError([Problem(name, None, "file not found")]) from None
-    except IsADirectoryError:
-        raise ViewerError([Problem(name, None, "is a folder, not a file")]) from None
-    except OSError as exc:
-        raise ViewerError([Problem(name, None, f"cannot read: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ViewerError([Problem(name, line, "not a text file (invalid UTF-8)")]) from None
-    return parse_mot(text, name)
+    return parse_mot(read_user_text(path, limits.MOTION_BYTES), display_path(path))
 
 
 def _yes_no(value: str) -> bool | None:
@@ -102,6 +90,9 @@ def parse_mot(text: str, file: str) -> MotionTable:
     if not body:
         raise ViewerError([Problem(file, end, "no column names after 'endheader'")])
     column_line, columns = body[0]
+    if len(body) - 1 > limits.MOTION_ROWS:
+        raise ViewerError([Problem(file, column_line, f"{len(body) - 1:,} data rows; at most "
+                                                      f"{limits.MOTION_ROWS:,} are read")])
     if columns[0].lower() != "time":
         raise ViewerError([Problem(file, column_line, f"the first column must be 'time', not '{columns[0]}'")])
     columns = columns[1:]
@@ -163,10 +154,11 @@ def scenario_to_mot(kin, fps: float, name: str) -> str:
     """Sample a scenario (its Kinematics) at `fps` and write every poseable joint."""
     model = kin.model
     joints = list(model.poseable.values())
-    frames = kin.sample(kin.times(fps))
-    qpos = frames.qpos[:, [j.qposadr for j in joints]]
+    times = kin.times(fps)
+    columns = [j.qposadr for j in joints]  # sampled in batches: only these columns are kept
+    qpos = np.concatenate([kin.sample(times[i:i + 1000]).qpos[:, columns] for i in range(0, times.size, 1000)])
     values = np.column_stack([j.to_user(qpos[:, i]) for i, j in enumerate(joints)]) if joints else qpos
-    return format_mot(name, [j.name for j in joints], frames.times, values)
+    return format_mot(name, [j.name for j in joints], times, values)
 
 
 # --- .mot → scenario -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import numpy as np
 
 from .catalogue import AliasSpec, GroupInfo, LandmarkSpec, ModelEntry
 from .errors import ModelError, Problem, ScenarioError, suggest
+from .quiet import quiet_compile
 from .yamlsrc import ProblemCollector, read_yaml
 
 FORMAT = 1
@@ -116,9 +117,10 @@ def read_native(path: str | Path) -> NativeModel:
     if r.problems:
         raise ModelError(r.problems)
     try:
-        mj = spec.compile()
+        mj = quiet_compile(spec.compile)  # MuJoCo's own WARNING lines would precede our message
     except Exception as exc:
-        raise ModelError([Problem(src.file, None, f"MuJoCo could not build this model: {exc}")]) from None
+        raise ModelError([Problem(src.file, None, f"MuJoCo could not build this model: "
+                                                  f"{' '.join(str(exc).split())}")]) from None
     groups, aliases, landmarks = entry_extras
     joints = {mujoco.mj_id2name(mj, mujoco.mjtObj.mjOBJ_JOINT, j) for j in range(mj.njnt)}
     bad = [Problem(src.file, src.line("aliases", name), f"alias '{name}' names unknown joint '{j}'"

@@ -7,13 +7,15 @@ OpenSimModel is a Model, an OpenSimKinematics a Kinematics.
 """
 from __future__ import annotations
 
+import glob
+import os
 from pathlib import Path
 
 import numpy as np
 
 from .catalogue import load_catalogue
-from .errors import ModelError, Problem
-from .kinematics import Attachments, Frames, Kinematics, Motion, _pose
+from .errors import ModelError, Problem, display_path
+from .kinematics import POSTURE_ROTATION, Attachments, Frames, Kinematics, Motion, _pose
 from .model import OTHER_GROUP, Joint, Model, Muscle
 
 # OpenSim frames: x forward, y up, z right. Ours (and MyoFullBody's): x left, y back, z up.
@@ -58,6 +60,7 @@ class OpenSimModel(Model):
         self.osim, self.state, self.path = osim_model, state, path
         self.mj = None  # no MuJoCo model behind this one
         self.key, self.name, self.title = str(path.resolve()), shown, osim_model.getName() or path.stem
+        self.shown = shown
         catalogue = load_catalogue()
         self.coordinates = [osim_model.getCoordinateSet().get(i) for i in range(osim_model.getCoordinateSet().getSize())]
         self.joints = {}
@@ -92,7 +95,8 @@ class OpenSimModel(Model):
         """Mesh files attached to each body (directly or through offset frames), in the body's frame."""
         model, state = self.osim, self.state
         model.realizePosition(state)
-        folders = [self.path.parent / "Geometry", self.path.parent]
+        folders = geometry_folders(self.path)
+        self.notes: list[Problem] = []  # one warning per mesh that is not found, for stderr
         bones = []
         for b, body in enumerate(self.osim_bodies, start=1):
             to_body = np.linalg.inv(_transform(body.getTransformInGround(state)))
@@ -101,9 +105,17 @@ class OpenSimModel(Model):
                     mesh = osim.Mesh.safeDownCast(frame.get_attached_geometry(k))
                     if mesh is None:
                         continue
-                    file = next((f / mesh.get_mesh_file() for f in folders if (f / mesh.get_mesh_file()).exists()), None)
-                    if file is None or file.suffix.lower() not in MESH_SUFFIXES:
-                        continue  # OpenSim itself only warns about missing geometry: so do we (skip it)
+                    file = next((f / mesh.get_mesh_file() for f in folders if (f / mesh.get_mesh_file()).is_file()), None)
+                    if file is None:  # OpenSim itself only warns about missing geometry: so do we
+                        self.notes.append(Problem(self.shown, None, f"warning: mesh '{mesh.get_mesh_file()}' of body "
+                                                  f"{body.getName()} not found; looked in "
+                                                  f"{', '.join(display_path(f) for f in folders)} "
+                                                  f"(set {GEOMETRY_ENV} to the folder that holds it)"))
+                        continue
+                    if file.suffix.lower() not in MESH_SUFFIXES:
+                        self.notes.append(Problem(self.shown, None, f"warning: mesh '{file.name}' of body "
+                                                  f"{body.getName()} is not drawn: use {', '.join(MESH_SUFFIXES)}"))
+                        continue
                     local = to_body @ _transform(frame.getTransformInGround(state))
                     scale = np.array([mesh.get_scale_factors().get(i) for i in range(3)])
                     bones.append({"body": b, "file": file, "scale": scale, "pos": local[:3, 3], "mat": local[:3, :3],
@@ -146,11 +158,11 @@ class OpenSimKinematics(Kinematics):
         self.motion = Motion(scenario, model)
         self.landmark_names: list[str] = []
         self.anchor = 0
-        self.posture_rotation = np.eye(3)
+        self.posture_rotation = POSTURE_ROTATION[scenario.posture]  # supine lies down, as MuJoCo models do
         self._root_adr = None  # OpenSim's ground stays where the model builds it
         self._fixed = model.attachments()
         self._root = np.eye(4)
-        self._root[:3, :3] = OSIM_TO_WORLD
+        self._root[:3, :3] = self.posture_rotation @ OSIM_TO_WORLD
 
     @property
     def neutral_lengths(self) -> np.ndarray:
@@ -219,6 +231,28 @@ def _path_points(muscle, state) -> np.ndarray:
 def _transform(T) -> np.ndarray:
     R, p = T.R(), T.p()
     return _pose(np.array([p.get(i) for i in range(3)]), np.array([[R.get(i, j) for j in range(3)] for i in range(3)]))
+
+
+GEOMETRY_ENV = "MUSCLE_VIEWER_GEOMETRY"  # folders (os.pathsep between) to look in for meshes
+
+
+def geometry_folders(model_path: Path) -> list[Path]:
+    """Where an .osim's mesh files may be, in order: the model's folder, its Geometry/, a shared
+    Geometry/ up to three folders above (opensim-models keeps Models/Arm26/arm26.osim beside one
+    top-level Geometry/), the folders in MUSCLE_VIEWER_GEOMETRY, an OpenSim install's Geometry/."""
+    here = model_path.resolve().parent
+    candidates = [here, here / "Geometry"] + [up / "Geometry" for up in list(here.parents)[:3]]
+    candidates += [Path(p).expanduser() for p in os.environ.get(GEOMETRY_ENV, "").split(os.pathsep) if p]
+    if os.environ.get("OPENSIM_HOME"):
+        candidates.append(Path(os.environ["OPENSIM_HOME"]) / "Geometry")
+    for pattern in ("/opt/opensim*/Geometry", "~/opensim*/Geometry", "~/OpenSim*/Geometry",
+                    "~/Documents/OpenSim/*/Geometry"):
+        candidates += [Path(p) for p in sorted(glob.glob(os.path.expanduser(pattern)))]
+    out: list[Path] = []
+    for folder in candidates:
+        if folder.is_dir() and folder not in out:
+            out.append(folder)
+    return out
 
 
 def _offset_frames_on(osim, model, body) -> list:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from .errors import ViewerError
 from .files import atomic_write_text
 from .binding import load_model
 from .model import MODEL_SUFFIXES, NATIVE_SUFFIXES
 from .paths import cache_dir
+from .yamlsrc import read_yaml
 from .template import template_text
 
 
@@ -25,8 +25,8 @@ def is_model_file(path: str | Path) -> bool:
     if suffix not in NATIVE_SUFFIXES:
         return True
     try:
-        head = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        head = read_yaml(path).data  # the safe reader: no FIFO, no alias bomb
+    except ViewerError:
         return False  # let the scenario reader report what is wrong
     return isinstance(head, dict) and "bodies" in head and "keyframes" not in head
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from . import limits
 from .easing import DEFAULT_EASE, EASES
 from .files import atomic_write_text
 from .playback import LOOP_MODES
@@ -124,8 +125,12 @@ class _Checker(ProblemCollector):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(path, f"'{_dotted(path)}' must be a number, not {_kind(value)}")
             return None
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             self.add(path, f"'{_dotted(path)}' must be a finite number, not {value}")
+            return None
+        if abs(value) > limits.NUMBER:  # 1e308 is finite, yet overflows as soon as it is used
+            shown = f"{value:g}" if isinstance(value, float) else f"a {len(str(abs(value)))}-digit number"
+            self.add(path, f"'{_dotted(path)}' is {shown}: numbers beyond ±{limits.NUMBER:g} are not used")
             return None
         if minimum is not None and value < minimum:
             self.add(path, f"'{_dotted(path)}' must be at least {minimum:g}, not {value:g}")
@@ -229,6 +234,9 @@ def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
     if not items:
         c.add(("keyframes",), "'keyframes' is empty: add at least one {time, pose} entry")
         return []
+    if len(items) > limits.KEYFRAMES:
+        c.add(("keyframes",), f"{len(items):,} keyframes; at most {limits.KEYFRAMES:,} are read")
+        return []
     out = []
     previous = None
     for i, item in enumerate(items):
@@ -241,6 +249,10 @@ def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
             c.add(path, f"keyframe {i + 1} needs a 'time' (seconds)")
             continue
         time = c.number(item["time"], path + ("time",), minimum=0)
+        if time is not None and time > limits.DURATION_S:
+            c.add(path + ("time",), f"keyframe {i + 1} time {time:g} s is after {limits.DURATION_S:g} s, "
+                                    f"the longest scenario read")
+            time = None
         pose_raw = item.get("pose", {})
         pose = {}
         if c.mapping(pose_raw, path + ("pose",)) is not None:

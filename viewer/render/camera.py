@@ -148,6 +148,11 @@ def body_points(frames, model, stride: int = 12, every: int = 1) -> np.ndarray:
         v = verts[::stride]
         out.append((np.einsum("fij,nj->fni", frames.geom_mat[::every, g], v)
                     + frames.geom_pos[::every, g][:, None, :]).reshape(-1, 3))
+    if len(out) == 1:  # no bone meshes (an OpenSim model's meshes not found): muscles and joints bound it
+        counts = frames.wrap_num[::every].sum(axis=1)  # path rows in use per frame; the rest is padding
+        points = frames.wrap_xpos[::every]
+        out += [points[np.arange(points.shape[1])[None, :] < counts[:, None]],
+                frames.body_pos[::every, 1:].reshape(-1, 3)]  # body 0 is the world: not part of the body
     return np.concatenate(out)
 
 

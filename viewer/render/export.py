@@ -7,12 +7,14 @@ The file appears only when complete: it is written beside the target and renamed
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from viewer.core import interrupt, limits
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
 from viewer.core.playback import BATCH, export_times
@@ -23,7 +25,7 @@ from .camera import CameraRig, body_points
 VIDEO_SUFFIXES = (".mp4", ".gif")
 STILL_SUFFIXES = (".png",)
 BACKGROUND = ((0.13, 0.15, 0.18), (0.27, 0.30, 0.35))  # bottom, top: a calm dark slate
-MIN_SIZE, MAX_SIZE = 64, 7680
+MIN_SIZE, MAX_SIZE = limits.MIN_SIDE, limits.MAX_SIDE
 
 
 class ExportCancelled(ViewerError):
@@ -71,13 +73,13 @@ def parse_size(text: str) -> tuple[int, int]:
         w, h = (int(p) for p in parts)
     except ValueError:
         raise ViewerError(f"bad size '{text}': write WIDTHxHEIGHT, e.g. 1280x720") from None
-    if not (MIN_SIZE <= w <= MAX_SIZE and MIN_SIZE <= h <= MAX_SIZE):
-        raise ViewerError(f"bad size '{text}': width and height must be {MIN_SIZE}…{MAX_SIZE} pixels")
-    return w, h
+    return limits.image_size(w, h, str(text))
 
 
 def playback(duration: float, options: ExportOptions, loop: str) -> tuple[np.ndarray, np.ndarray]:
-    """Scenario times and directions of the exported frames (the loop rules are core's)."""
+    """Scenario times and directions of the exported frames (the loop rules are core's), refused
+    before any work when there would be more frames than a video may hold."""
+    limits.frame_count(options.loops * duration / options.speed * options.fps, "this video", limits.VIDEO_FRAMES)
     return export_times(duration, options.fps, options.speed, options.loops, options.loop or loop)
 
 
@@ -174,10 +176,8 @@ class Stage:
         self.plotter.close()
 
 
-def _encoder(path: str, options: ExportOptions):
-    """A started imageio-ffmpeg writer generator for bottom-up RGB frames."""
-    import imageio_ffmpeg
-
+def _encoder(path: str, options: ExportOptions) -> "VideoEncoder":
+    """A started ffmpeg (imageio-ffmpeg's own binary) for bottom-up RGB frames: send(), close()."""
     w, h = options.size
     if path.lower().endswith(".gif"):
         # One palette for the whole clip (ffmpeg holds the frames, not Python), ordered dither.
@@ -187,11 +187,88 @@ def _encoder(path: str, options: ExportOptions):
     else:
         codec, pix_fmt = "libx264", "yuv420p"
         params = ["-vf", "vflip", "-preset", "veryfast", "-crf", str(options.crf), "-movflags", "+faststart"]
-    writer = imageio_ffmpeg.write_frames(path, (w, h), pix_fmt_in="rgb24", pix_fmt_out=pix_fmt, fps=options.fps,
-                                         codec=codec, quality=None, macro_block_size=1, ffmpeg_log_level="error",
-                                         output_params=params)
-    writer.send(None)
-    return writer
+    return VideoEncoder(path, (w, h), options.fps, ["-c:v", codec, "-pix_fmt", pix_fmt] + params)
+
+
+class VideoEncoder:
+    """ffmpeg fed raw frames on stdin. close() fails with one line (ffmpeg's own reason) unless
+    ffmpeg exited cleanly and the file reads back with every frame sent: a full disk or a
+    broken encoder never passes for a finished video."""
+
+    def __init__(self, path: str, size: tuple[int, int], fps: float, output_args: list[str]):
+        import subprocess
+        import tempfile
+        from fractions import Fraction
+
+        import imageio_ffmpeg
+
+        self.path, self.sent = path, 0
+        self.exe = imageio_ffmpeg.get_ffmpeg_exe()
+        rate = str(Fraction(fps).limit_denominator(1001))
+        self._log = tempfile.TemporaryFile()  # a file, not a pipe: ffmpeg can never block on it
+        self._proc = subprocess.Popen(
+            [self.exe, "-y", "-hide_banner", "-nostats", "-loglevel", "error",
+             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}", "-r", rate, "-i", "-",
+             *output_args, "-f", "gif" if path.lower().endswith(".gif") else "mp4", path],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+            start_new_session=True)  # Ctrl-C reaches us, not ffmpeg: we decide what is kept
+
+    def send(self, frame) -> None:
+        try:
+            self._proc.stdin.write(memoryview(np.ascontiguousarray(frame)).cast("B"))
+        except OSError:  # ffmpeg stopped (disk full, bad option): its own words say why
+            self._proc.wait()
+            raise ViewerError(f"the video encoder stopped: {self._reason()}") from None
+        self.sent += 1
+
+    def close(self) -> None:
+        """Finish the file, then check it (exit status, frames read back)."""
+        try:
+            self._proc.stdin.close()
+        except OSError:
+            pass
+        code = self._proc.wait()
+        if code != 0:
+            raise ViewerError(f"the video encoder failed: {self._reason()}")
+        found = count_video_frames(self.exe, self.path)
+        if found != self.sent:
+            raise ViewerError(f"the finished video reads back {found} of {self.sent} frames; not kept")
+
+    def abandon(self) -> None:
+        """Stop ffmpeg without finishing the file (atomic_write deletes it)."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        if self._proc.stdin and not self._proc.stdin.closed:
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass
+
+    def _reason(self) -> str:
+        self._log.seek(0)
+        return ffmpeg_reason(self._log.read().decode("utf-8", "replace"), self._proc.returncode)
+
+
+def ffmpeg_reason(log: str, code: int | None) -> str:
+    """ffmpeg's first error line (the cause; later ones are consequences), without its
+    '[mp4 @ 0x55…]' prefix: one line for a person."""
+    if "No space left on device" in log:
+        return "the disk is full (No space left on device)"
+    lines = [re.sub(r"^\[[^]]*@ 0x[0-9a-f]+\]\s*", "", line).strip() for line in log.splitlines()]
+    lines = [line for line in lines if line and not line.lower().startswith("conversion failed")]
+    return lines[0] if lines else f"ffmpeg exited with status {code}"
+
+
+def count_video_frames(exe: str, path: str) -> int:
+    """Frames in a video file by reading its packets back (no decoding: fast); 0 if unreadable."""
+    import subprocess
+
+    result = subprocess.run([exe, "-hide_banner", "-nostats", "-loglevel", "error", "-i", path, "-map", "0:v:0",
+                             "-c", "copy", "-f", "null", "-progress", "pipe:1", "-"],
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True, start_new_session=True)
+    counts = re.findall(r"^frame=(\d+)", result.stdout, re.MULTILINE)
+    return int(counts[-1]) if result.returncode == 0 and counts else 0
 
 
 def check_video_options(path: str | Path, options: ExportOptions) -> None:
@@ -201,8 +278,12 @@ def check_video_options(path: str | Path, options: ExportOptions) -> None:
     w, h = options.size
     if suffix == ".mp4" and (w % 2 or h % 2):
         raise ViewerError(f"bad size {w}x{h}: MP4 (H.264, yuv420p) needs an even width and height")
-    if not (options.fps > 0 and options.speed > 0 and options.loops >= 1):
-        raise ViewerError("fps and speed must be positive and loops at least 1")
+    limits.frame_rate(options.fps)
+    if not (math.isfinite(options.speed) and options.speed > 0 and options.loops >= 1):
+        raise ViewerError("speed must be a positive number and loops at least 1")
+    if options.loops > limits.LOOPS:
+        raise ViewerError(f"loops {options.loops} is too many: at most {limits.LOOPS}")
+    limits.image_size(w, h)
     if not math.isfinite(options.orbit):
         raise ViewerError("orbit must be a number of degrees")
 
@@ -252,6 +333,7 @@ def write_video(path: str | Path, options: ExportOptions, frames, progress=None,
         try:
             for done, total, image in frames:
                 writer.send(np.ascontiguousarray(image))
+                interrupt.check()  # a signal VTK swallowed still stops the export here
                 count = done
                 if progress:
                     progress(done, total)
@@ -272,10 +354,7 @@ def write_video(path: str | Path, options: ExportOptions, frames, progress=None,
 
 def _abandon(writer) -> None:
     """Stop ffmpeg without finishing the file (it is deleted by atomic_write)."""
-    try:
-        writer.close()
-    except BaseException:  # a broken pipe while stopping is expected
-        pass
+    writer.abandon()
 
 
 def render_still(feed, t: float, options: ExportOptions = ExportOptions(anti_aliasing="msaa"),

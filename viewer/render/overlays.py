@@ -6,8 +6,6 @@ Sizes scale with the window height so a GIF and a 4K video read the same.
 """
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pyvista as pv
 from vtkmodules.vtkCommonCore import vtkPoints
@@ -16,13 +14,16 @@ from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vt
                                          vtkPolyDataMapper2D, vtkTextActor)
 
 from .camera import ScreenArea
+from .text import TextActor, TextStyle, block_height, shorten, wrap
 
 TEXT = (0.96, 0.96, 0.96)
 DIM_TEXT = (0.80, 0.82, 0.85)
 PANEL = (0.08, 0.09, 0.11)
 PANEL_OPACITY = 0.72
 MEASURE_COLOUR = (1.0, 0.86, 0.35)  # a yellow that differs from both warm and cool muscles
-CHAR_WIDTH = 0.52  # average glyph width / font size for the default sans font
+CAPTION_LINES = 4  # a longer caption is cut with …: it must leave room for the body
+MAX_TEXT_SHARE = 0.6  # of the height, at most, kept clear of the body for text
+CLOCK_WIDTH = 220.0  # design pixels kept free for the clock and angle, top right
 BASE_HEIGHT = 720.0  # sizes below are pixels at this window height
 CAPTION_WIDTH = 0.60  # share of the window width for the caption; the legend takes the rest
 # text, dim text, panel, panel opacity, measuring colour, halo: "dark" is for stills on light slides
@@ -63,9 +64,11 @@ class Overlays:
         m = 16 * self.unit
         self.top_px = self.bottom_px = 0.0  # window bands the text covers: keep the model out of them
         if text:
-            self.title = self._text(self.scenario.title, 28, (m, self.height - m), "left", "top", bold=True)
+            self._line_width = self.width - 2 * m - CLOCK_WIDTH * self.unit  # the clock sits top right
+            title = shorten(self.scenario.title, self._line_width, self._px(28), bold=True)
+            self.title = self._text(title, 28, (m, self.height - m), "left", "top", bold=True)
             self.phase = self._text("", 20, (m, self.height - m - 40 * self.unit), "left", "top", colour=DIM_TEXT)
-            self.clock = self._text("", 20, (self.width - m, self.height - m), "right", "top")
+            self.clock = self._text("", 20, (self.width - m, self.height - m), "right", "top", plain=True)
             self.caption = self._text("", 18, (m, m), "left", "bottom", panel=True)
             legend_top = self._legend(colouring, m) if legend else m
             for actor in self._actors2d:
@@ -73,18 +76,28 @@ class Overlays:
             captions = [p.caption for p in self.scenario.phases] + [self.scenario.summary]
             lines = max(len(self._wrap_caption(c)) for c in captions)
             self.top_px = m + 70 * self.unit
-            self.bottom_px = max(legend_top, m + lines * 18 * 1.2 * self.unit + 6 * self.unit)
+            caption = TextStyle(self._px(18), panel=(PANEL, PANEL_OPACITY), shadow=False)
+            self.bottom_px = max(legend_top, m + block_height(lines, caption) + 6 * self.unit)
         count = len(self.scenario.measure) if text else 0
         self._measures = [_MeasureLine(plotter, kin, i, self.unit, self._style) for i in range(count)]
         self._last_phase = None
 
     # --- building ---------------------------------------------------------------------------
     def _text(self, content: str, size: float, at, horizontal: str, vertical: str, bold: bool = False,
-              colour=TEXT, panel: bool = False) -> vtkTextActor:
+              colour=TEXT, panel: bool = False, plain: bool = False):
+        """A text actor for any script (shaped, right-to-left aware); plain=True: VTK's own
+        faster text, for the clock's digits that change every frame."""
+        if not plain:
+            style = TextStyle(self._px(size), rgb=colour, bold=bold, shadow=not panel,
+                              panel=(PANEL, PANEL_OPACITY) if panel else None)
+            actor = TextActor(style, at, horizontal, vertical)
+            actor.SetInput(content)
+            self._actors2d.append(actor)
+            return actor
         actor = vtkTextActor()
         actor.SetInput(content)
         prop = actor.GetTextProperty()
-        prop.SetFontSize(max(8, int(round(size * self.unit))))
+        prop.SetFontSize(self._px(size))
         text, dim, panel_colour, panel_opacity, _, halo = self._style
         prop.SetColor(*{TEXT: text, DIM_TEXT: dim}.get(colour, colour))
         prop.SetBold(bold)
@@ -105,11 +118,12 @@ class Overlays:
         self._actors2d.append(actor)
         return actor
 
-    def _chars_per_line(self, share: float, size: float) -> int:
-        return max(20, int(share * self.width / (CHAR_WIDTH * size * self.unit)))
+    def _px(self, size: float) -> int:
+        return max(8, int(round(size * self.unit)))
 
     def _wrap_caption(self, text: str) -> list[str]:
-        return textwrap.wrap(text or "", self._chars_per_line(self._caption_share - 0.04, 18))
+        """At most CAPTION_LINES lines across the caption's share of the width, any script."""
+        return wrap(text or "", (self._caption_share - 0.04) * self.width, self._px(18), CAPTION_LINES)
 
     def _legend(self, colouring, m: float) -> float:
         """Swatches with plain-words lines, bottom right; the numbers and the effort note below."""
@@ -120,11 +134,11 @@ class Overlays:
         scale = colouring.scale_text_for(self._hidden)
         notes = [scale] if scale else []
         if colouring.note:
-            notes += textwrap.wrap(colouring.note, self._chars_per_line(share, small))
+            notes += wrap(colouring.note, share * self.width, self._px(small), 4)
         y = m
         if notes:
             self.legend_note = self._text("\n".join(notes), small, (x0, y), "left", "bottom", colour=DIM_TEXT)
-            y += (len(notes) * 1.2 * small + 10) * u
+            y += self.legend_note.size_px[1] + 6 * u  # its real height: fonts differ in line height
         swatch = 16 * u
         quads = []
         for entry in reversed(colouring.legend_for(self._hidden)):
@@ -150,7 +164,8 @@ class Overlays:
         if phase is not self._last_phase:
             self._last_phase = phase
             phases = self.scenario.phases
-            self.phase.SetInput(f"Phase {phases.index(phase) + 1} of {len(phases)}: {phase.name}" if phase else "")
+            self.phase.SetInput(shorten(f"Phase {phases.index(phase) + 1} of {len(phases)}: {phase.name}",
+                                        self._line_width, self._px(20)) if phase else "")
             caption = self.kin.caption(phase) if phase and phase.caption else self.scenario.summary
             lines = self._wrap_caption(caption)
             self.caption.SetInput("\n".join(lines))
@@ -159,8 +174,11 @@ class Overlays:
 
     def free_area(self, gap: float = 8.0) -> ScreenArea:
         """The part of the window the text leaves for the body, for the camera fit."""
-        return ScreenArea(bottom=-1 + 2 * (self.bottom_px + gap) / self.height,
-                          top=1 - 2 * (self.top_px + gap) / self.height)
+        top, bottom = self.top_px + gap, self.bottom_px + gap
+        if top + bottom > MAX_TEXT_SHARE * self.height:  # a tiny frame: text overlaps the body, the body stays
+            shrink = MAX_TEXT_SHARE * self.height / (top + bottom)
+            top, bottom = top * shrink, bottom * shrink
+        return ScreenArea(bottom=-1 + 2 * bottom / self.height, top=1 - 2 * top / self.height)
 
     def remove(self) -> None:
         """Take every overlay actor out of the plotter (the app rebuilds them on resize)."""
