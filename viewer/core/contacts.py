@@ -48,7 +48,7 @@ POSTURE_CONTACTS = {
 }
 # A closed fist around a handle: finger joints in degrees (model names, flexion-positive).
 GRIP_POSE = {"mcp{n}_flexion": 70, "pm{n}_flexion": 80, "md{n}_flexion": 45}
-THUMB_GRIP = {"cmc_flexion": 20, "mp_flexion": 30, "ip_flexion": 40}
+THUMB_GRIP = {"cmc_flexion": 20, "mp_flexion": 30, "ip_flexion": 20}
 LIGHT_BODY = 0.5  # kg: hand and foot bones belong to the body they hang from; a limb segment does not
 
 TOLERANCE = 0.001  # metres: close enough to stop iterating
