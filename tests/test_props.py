@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, as_yaml12
 from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Kinematics
 from viewer.core.props import PROPS_DIR, Props, between, prop_catalogue, rotation
@@ -51,18 +51,11 @@ def test_props_round_trip_through_save_and_load():
     assert again.props == scenario.props
 
 
-def _as_yaml12(data):
-    """Editors read YAML 1.2, where a bare `on:` key (contacts) is the text 'on', not true."""
-    if isinstance(data, dict):
-        return {("on" if k is True else k): _as_yaml12(v) for k, v in data.items()}
-    return [_as_yaml12(v) for v in data] if isinstance(data, list) else data
-
-
 def test_all_shipped_scenarios_match_the_schema_with_props():
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((SCENARIOS / "scenario.schema.json").read_text())
     for path in SCENARIOS.glob("*.yaml"):
-        jsonschema.validate(_as_yaml12(yaml.safe_load(path.read_text())), schema)
+        jsonschema.validate(as_yaml12(yaml.safe_load(path.read_text())), schema)
     bad = {"format": 1, "title": "x", "keyframes": [{"time": 0}], "props": [{"mesh": "bench", "offset": [0, 1]}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
