@@ -36,7 +36,8 @@ class PanelView(View3D):
                                  legend=False)
         from viewer.render.camera import CameraRig
 
-        self.rig = CameraRig(self.session.kin, self.scene.extent, self.size, self.current_view,
+        own = self.current_view == self.session.scenario.camera.get("view", "left")  # keeps the file's turn
+        self.rig = CameraRig(self.session.kin, self.scene.extent, self.size, None if own else self.current_view,
                              self.overlays.free_area())
         if aim:
             self._aim()

@@ -79,7 +79,8 @@ class View3D(QObject):
             self.overlays.remove()
         unit = min(max(self.size[1] / 720.0, TEXT_SCALE[0]), TEXT_SCALE[1])  # readable in any window
         self.overlays = Overlays(self.plotter, self.session.kin, self.session.colouring, self.size, unit=unit)
-        self.rig = CameraRig(self.session.kin, self.scene.extent, self.size, self.current_view,
+        own = self.current_view == self.session.scenario.camera.get("view", "left")  # keeps the file's turn
+        self.rig = CameraRig(self.session.kin, self.scene.extent, self.size, None if own else self.current_view,
                              self.overlays.free_area())
         if aim:
             self._aim()
