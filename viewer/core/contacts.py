@@ -51,7 +51,8 @@ GRIP_POSE = {"mcp{n}_flexion": 70, "pm{n}_flexion": 80, "md{n}_flexion": 45}
 THUMB_GRIP = {"cmc_flexion": 20, "mp_flexion": 30, "ip_flexion": 20}
 LIGHT_BODY = 0.5  # kg: hand and foot bones belong to the body they hang from; a limb segment does not
 
-TOLERANCE = 0.001  # metres: close enough to stop iterating
+TOLERANCE = 0.002  # metres: close enough to stop iterating
+POINT_STRIDE = 16  # every so many bone vertices stands for the contact surface
 ITERATIONS = 16
 DAMPING = 0.02
 # Share of a correction each joint takes: people reach with the shoulder and elbow, not the wrist.
@@ -195,6 +196,9 @@ class ContactSolver:
                                        (key in j.name and not key.startswith("flexion"))), 1.0)
                                  for j in self.free])
         self._seed = {k: j.to_model(SEED[j.name]) for k, j in enumerate(self.free) if j.name in SEED}
+        self._couplings = self._free_couplings()
+        self._path_dofs = np.array(sorted({d for c in self.contacts for d in self._path_dofs_of(c.body, kin.anchor)}),
+                                   dtype=int)
         self._set_targets(first)
         self.checked = [c for c in self.contacts if c.explicit or c.free.size]  # what validate measures
         self.contacts = [c for c in self.contacts if c.free.size]
@@ -227,6 +231,40 @@ class ContactSolver:
                     names.append(name)
         return names
 
+    def _path_dofs_of(self, body: int, anchor: int) -> set[int]:
+        """Every degree of freedom between the anchor and the body: what can move the contact."""
+        mj = self.mj
+
+        def up(b):
+            out = []
+            while b > 0:
+                out.append(b)
+                b = int(mj.body_parentid[b])
+            return out
+
+        a_path, b_path = up(anchor), up(body)
+        path = set(a_path) ^ set(b_path)
+        return {int(mj.body_dofadr[b]) + k for b in path for k in range(int(mj.body_dofnum[b]))}
+
+    def _free_couplings(self) -> list:
+        """(dep qpos, ind qpos, dep dof, ind dof, coef, d coef) of couplings the free joints drive, in order."""
+        moved = {int(a) for a in self._qadr}
+        out = []
+        for c in self.model.couplings:  # sorted: a driver before its followers
+            if c.ind in moved:
+                moved.add(c.dep)
+                out.append((c.dep, c.ind, c.dep_dof, c.ind_dof, tuple(map(float, c.coef[::-1])),
+                            tuple(map(float, np.polynomial.polynomial.polyder(c.coef)[::-1]))))
+        return out
+
+    def _couple(self, q: np.ndarray, v: np.ndarray) -> None:
+        """Followers of the free joints, for one pose (the batch applied all the others)."""
+        base = self.kin._base
+        for dep, ind, dep_dof, ind_dof, coef, dcoef in self._couplings:
+            x = float(q[ind] - base[ind])
+            q[dep] = base[dep] + _horner(coef, x)
+            v[dep_dof] = _horner(dcoef, x) * v[ind_dof]
+
     def _points(self, body: int) -> tuple[np.ndarray, np.ndarray]:
         """Bone vertices of the body and the light bodies it carries (hand or foot bones), body frames."""
         model, mj = self.model, self.mj
@@ -240,7 +278,7 @@ class ContactSolver:
             b = int(fixed.geom_body[g])
             if b in members:
                 verts, _ = model.bone_mesh(geom)
-                v = verts[::6] @ fixed.geom_mat[g].T + fixed.geom_pos[g]
+                v = verts[::POINT_STRIDE] @ fixed.geom_mat[g].T + fixed.geom_pos[g]
                 bodies.append(np.full(len(v), b))
                 local.append(v)
         if not local:  # a body without bones: its origin
@@ -292,36 +330,41 @@ class ContactSolver:
         """Move the free joints of every row of qpos (couplings applied) so the contacts hold."""
         if not self.contacts:
             return
-        kin = self.kin
         start = self._last
         if start is None:
             start = qpos[0, self._qadr].copy()
             for k, value in self._seed.items():
                 start[k] = value
-        for f in range(qpos.shape[0]):
-            q = qpos[f:f + 1]
-            v = qvel[f:f + 1]
-            q[0, self._qadr] = start
+        moving = np.flatnonzero(np.any(qvel != 0, axis=0))
+        still = not np.isin(moving, self._path_dofs).any()  # nothing keyed moves a contact: one solve
+        for f in range(1 if still else qpos.shape[0]):
+            q, v = qpos[f], qvel[f]
+            q[self._qadr] = start
             for _ in range(ITERATIONS):
-                kin._apply_couplings(q, v)
-                r, J = self._residual(q[0])
+                self._couple(q, v)
+                r, J = self._residual(q)
                 if np.abs(r).max() < TOLERANCE:
                     break
                 JW = J * self._weight
                 step = JW.T @ np.linalg.solve(JW @ J.T + DAMPING ** 2 * np.eye(r.size), -r)
-                q[0, self._qadr] = np.clip(q[0, self._qadr] + step, self._lo, self._hi)
+                q[self._qadr] = np.clip(q[self._qadr] + step, self._lo, self._hi)
             else:
-                kin._apply_couplings(q, v)
-                r, J = self._residual(q[0])
+                self._couple(q, v)
+                r, J = self._residual(q)
             # Joint speeds that keep the contacts while the keyed joints move (implicit function).
             full = self._full_jacobian
-            moving = full @ v[0]
+            moving = full @ v
             JW = J * self._weight
             rate = -JW.T @ np.linalg.solve(JW @ J.T + DAMPING ** 2 * np.eye(r.size), moving)
-            v[0, self._dof] = rate
-            kin._apply_couplings(q, v)
-            start = q[0, self._qadr].copy()
+            v[self._dof] = rate
+            self._couple(q, v)
+            start = q[self._qadr].copy()
         self._last = start
+        if still and qpos.shape[0] > 1:
+            qpos[1:, self._qadr] = start
+            qvel[1:, self._dof] = qvel[0, self._dof]
+            for f in range(1, qpos.shape[0]):
+                self._couple(qpos[f], qvel[f])
 
     def _residual(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Contact errors (metres) and their Jacobian over the free joints, couplings included."""
@@ -349,8 +392,9 @@ class ContactSolver:
                 err = world[k] - c.target
                 axes = [0, 1, 2]
             mujoco.mj_jac(mj, d, jp, jr, pts[k], int(c.points_body[k]))
-            v = pts[k] - xa
-            rel = Ra.T @ (jp - jpa + np.cross(v, jra.T).T)  # d(Raᵀ v) = Raᵀ (dv + v × ω)
+            x, y, z = pts[k] - xa
+            skew = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
+            rel = Ra.T @ (jp - jpa + skew @ jra)  # d(Raᵀ v) = Raᵀ (dv + v × ω)
             rows.append(err)
             jac.append((A0[:3, :3] @ rel)[axes])
             mask = np.zeros(len(self.free))
@@ -361,21 +405,15 @@ class ContactSolver:
         return np.concatenate(rows), self._reduce(J, q) * np.concatenate(masks)
 
     def _reduce(self, J: np.ndarray, q: np.ndarray) -> np.ndarray:
-        """Columns of the free joints, each with the dependents its coupling drives."""
+        """Columns of the free joints, each with the dependents its coupling drives (chain rule)."""
         out = J[:, self._dof].copy()
-        index = {int(a): k for k, a in enumerate(self._qadr)}
-        slopes = {}
+        column = {int(a): (k, 1.0) for k, a in enumerate(self._qadr)}  # qpos → (free column, d q / d free)
         base = self.kin._base
-        for c in self.model.couplings:  # sorted drivers first: a follower of a follower chains
-            if c.ind < 0:
-                continue
-            x = q[c.ind] - base[c.ind]
-            s = np.polynomial.polynomial.polyval(x, np.polynomial.polynomial.polyder(c.coef))
-            root = slopes.get(c.ind, (index.get(c.ind), 1.0))
-            if root[0] is None:
-                continue
-            slopes[c.dep] = (root[0], root[1] * s)
-            out[:, root[0]] += root[1] * s * J[:, c.dep_dof]
+        for dep, ind, dep_dof, _, _, dcoef in self._couplings:
+            k, slope = column[ind]
+            slope = slope * _horner(dcoef, float(q[ind] - base[ind]))
+            column[dep] = (k, slope)
+            out[:, k] += slope * J[:, dep_dof]
         return out
 
     def errors(self, frames) -> dict[str, np.ndarray]:
@@ -391,3 +429,11 @@ class ContactSolver:
                     gaps.append(float(np.linalg.norm(world[c.target_vertex] - c.target)))
             out[c.name] = np.array(gaps)
         return out
+
+
+def _horner(coef: tuple, x: float) -> float:
+    """A polynomial (highest power first) at x, in plain floats: called per coupling per iteration."""
+    out = 0.0
+    for c in coef:
+        out = out * x + c
+    return out
