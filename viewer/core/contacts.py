@@ -59,9 +59,12 @@ DAMPING = 0.02
 JOINT_WEIGHTS = (("deviation", 0.1), ("flexion_r", 0.1), ("flexion_l", 0.1), ("pro_sup", 0.15),
                  ("shoulder_rot", 0.3), ("subtalar", 0.2), ("mtp", 0.2), ("lat_bending", 0.3),
                  ("axial_rotation", 0.3))
+HINGES_THAT_LOCK = ("knee_angle_r", "knee_angle_l", "elbow_flexion_r", "elbow_flexion_l")
+OFF_STRAIGHT = 3.0  # degrees
 # Where a solve starts for joints at a singular neutral (an arm straight down has no elevation plane):
 # a resting arm reaches back along the body (shoulder extension), not out to the side.
-SEED = {"shoulder_elv_r": 10.0, "shoulder_elv_l": 10.0, "elv_angle_r": -80.0, "elv_angle_l": -80.0}
+SEED = {"shoulder_elv_r": 10.0, "shoulder_elv_l": 10.0, "elv_angle_r": -80.0, "elv_angle_l": -80.0,
+        "knee_angle_r": 30.0, "knee_angle_l": 30.0}  # a free knee bends to meet the floor
 
 
 @dataclass(frozen=True)
@@ -142,13 +145,13 @@ class _Contact:
     explicit: bool
     height: float = 0.0  # world z of the surface
     target: np.ndarray | None = None  # world point held (hold, or slide: false)
-    target_vertex: int = 0
+    target_vertex: np.ndarray | None = None  # the points held (indices into points_local)
 
 
 class ContactSolver:
     """Solves every frame's free joints so the scenario's contacts hold; warm-started frame to frame."""
 
-    def __init__(self, kin, first):
+    def __init__(self, kin):
         self.kin = kin
         model, mj = kin.model, kin.model.mj
         self.model, self.mj = model, mj
@@ -190,7 +193,9 @@ class ContactSolver:
         self.free = [model.joints[n] for n in free_names]
         self._qadr = np.array([j.qposadr for j in self.free], dtype=int)
         self._dof = np.array([j.dofadr for j in self.free], dtype=int)
-        self._lo = np.array([j.to_model(j.lower) if j.limited else -np.inf for j in self.free])
+        # A straight knee or elbow is singular (bending it first moves nothing): solve from just off it.
+        self._lo = np.array([j.to_model(j.lower + (OFF_STRAIGHT if j.name in HINGES_THAT_LOCK else 0.0))
+                             if j.limited else -np.inf for j in self.free])
         self._hi = np.array([j.to_model(j.upper) if j.limited else np.inf for j in self.free])
         self._weight = np.array([next((w for key, w in JOINT_WEIGHTS if j.name == key or
                                        (key in j.name and not key.startswith("flexion"))), 1.0)
@@ -199,10 +204,17 @@ class ContactSolver:
         self._couplings = self._free_couplings()
         self._path_dofs = np.array(sorted({d for c in self.contacts for d in self._path_dofs_of(c.body, kin.anchor)}),
                                    dtype=int)
-        self._set_targets(first)
+        dof_joint = mj.dof_jntid[self._path_dofs]  # hinge and slide joints: one qpos per dof
+        self._path_qpos = np.where(np.isin(mj.jnt_type[dof_joint], [2, 3]), mj.jnt_qposadr[dof_joint], 0)
         self.checked = [c for c in self.contacts if c.explicit or c.free.size]  # what validate measures
-        self.contacts = [c for c in self.contacts if c.free.size]
+        self._solving = [c for c in self.contacts if c.free.size]
+        self.contacts = []  # none solved until the targets are set from the start pose
         self._last: np.ndarray | None = None
+
+    def set_targets(self, first) -> None:
+        """Surfaces and held points from the pose at t = 0 (fingers already closed on a grip)."""
+        self._set_targets(first)
+        self.contacts = self._solving
 
     # --- setup -------------------------------------------------------------------------------
     def _chain_joints(self, body: int, anchor: int) -> list[str]:
@@ -296,12 +308,15 @@ class ContactSolver:
             tops.setdefault(props.specs[p].mesh, []).append((v[:, 2].max(), v[:, :2].min(axis=0),
                                                              v[:, :2].max(axis=0)))
         floor = props.floor_level()
-        for c in self.contacts:
+        for c in self.checked:
             world = self._world_points(c, first.body_pos[0], first.body_mat[0])
             low = int(np.argmin(world[:, 2] - c.clearance))
-            c.target_vertex = low
+            # Held or planted: three spread points keep the body's whole pose, not just one point.
+            far = int(np.argmax(np.linalg.norm(world - world[low], axis=1)))
+            side = np.linalg.norm(np.cross(world - world[low], world[far] - world[low]), axis=1)
+            c.target_vertex = np.array([low, far, int(np.argmax(side))])
             if c.kind == "hold":
-                c.target = world[low].copy()
+                c.target = world[c.target_vertex].copy()
                 continue
             if c.surface == "floor":
                 c.height = floor
@@ -312,9 +327,8 @@ class ContactSolver:
                 c.height = max(under, default=floor)
             else:
                 c.height = max(top for top, _, _ in tops.get(c.surface, [(floor, 0, 0)]))
-            if not c.slide:
-                c.target = world[low].copy()
-                c.target[2] = c.height + c.clearance[low]
+            if not c.slide:  # planted: it keeps the place it has at the start
+                c.target = world[c.target_vertex].copy()
 
     @staticmethod
     def _world_points(c: _Contact, body_pos: np.ndarray, body_mat: np.ndarray) -> np.ndarray:
@@ -335,8 +349,10 @@ class ContactSolver:
             start = qpos[0, self._qadr].copy()
             for k, value in self._seed.items():
                 start[k] = value
-        moving = np.flatnonzero(np.any(qvel != 0, axis=0))
-        still = not np.isin(moving, self._path_dofs).any()  # nothing keyed moves a contact: one solve
+        # Nothing keyed between anchor and contacts changes over the batch: one solve serves all rows.
+        free = np.isin(self._path_dofs, self._dof)
+        dofs, qadr = self._path_dofs[~free], self._path_qpos[~free]
+        still = not (qvel[:, dofs] != 0).any() and not (np.ptp(qpos[:, qadr], axis=0) > 0).any()
         for f in range(1 if still else qpos.shape[0]):
             q, v = qpos[f], qvel[f]
             q[self._qadr] = start
@@ -385,21 +401,19 @@ class ContactSolver:
             world = (pts - xa) @ Ra @ A0[:3, :3].T + A0[:3, 3]  # A0 · anchor⁻¹ · p
             if c.target is None:
                 k = int(np.argmin(world[:, 2] - c.clearance))
-                err = np.array([world[k, 2] - c.clearance[k] - c.height])
-                axes = [2]
+                points, axes = [(k, np.array([world[k, 2] - c.clearance[k] - c.height]))], [2]
             else:
-                k = c.target_vertex
-                err = world[k] - c.target
-                axes = [0, 1, 2]
-            mujoco.mj_jac(mj, d, jp, jr, pts[k], int(c.points_body[k]))
-            x, y, z = pts[k] - xa
-            skew = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
-            rel = Ra.T @ (jp - jpa + skew @ jra)  # d(Raᵀ v) = Raᵀ (dv + v × ω)
-            rows.append(err)
-            jac.append((A0[:3, :3] @ rel)[axes])
+                points, axes = [(k, world[k] - t) for k, t in zip(c.target_vertex, c.target)], [0, 1, 2]
             mask = np.zeros(len(self.free))
             mask[c.free] = 1.0  # a contact moves only its own limb's joints
-            masks.append(np.repeat(mask[None], len(axes), axis=0))
+            for k, err in points:
+                mujoco.mj_jac(mj, d, jp, jr, pts[k], int(c.points_body[k]))
+                x, y, z = pts[k] - xa
+                skew = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
+                rel = Ra.T @ (jp - jpa + skew @ jra)  # d(Raᵀ v) = Raᵀ (dv + v × ω)
+                rows.append(err)
+                jac.append((A0[:3, :3] @ rel)[axes])
+                masks.append(np.repeat(mask[None], len(axes), axis=0))
         J = np.concatenate(jac)
         self._full_jacobian = J
         return np.concatenate(rows), self._reduce(J, q) * np.concatenate(masks)
@@ -426,7 +440,7 @@ class ContactSolver:
                 if c.target is None:
                     gaps.append(float((world[:, 2] - c.clearance).min() - c.height))
                 else:
-                    gaps.append(float(np.linalg.norm(world[c.target_vertex] - c.target)))
+                    gaps.append(float(np.linalg.norm(world[c.target_vertex] - c.target, axis=1).max()))
             out[c.name] = np.array(gaps)
         return out
 

@@ -246,7 +246,8 @@ class Kinematics:
         if self.free_root:  # contacts need a floor: a fixed-base model has none
             from .contacts import ContactSolver
 
-            self.contacts = ContactSolver(self, self._to_world(first._raw))
+            self.contacts = ContactSolver(self)
+            self.contacts.set_targets(self.sample([0.0]))
 
     # --- public -----------------------------------------------------------------------------
     @property
@@ -393,7 +394,7 @@ class Kinematics:
         rot = self.posture_rotation
         model = self.model
         lying = self.scenario.posture in LYING and bool(model.trunk_bodies)
-        points, rests, trunk = [], [], []
+        points, rests, trunk, every = [], [], [], []
         for g, geom in enumerate(model.bone_geoms):
             verts, _ = model.bone_mesh(geom)
             world = (verts[::4] @ first.geom_mat[g].T + first.geom_pos[g]) @ rot.T
@@ -401,6 +402,7 @@ class Kinematics:
             body = int(model.mj.geom_bodyid[geom])
             skin = world.copy()
             skin[:, 2] -= clearance(model.body_name(body))  # on the skin: bone height minus its soft tissue
+            every.append(skin)
             if not lying or body in model.trunk_bodies or model.body_name(body).startswith(FEET):
                 rests.append(skin)
             if lying and body in model.trunk_bodies:
@@ -409,7 +411,7 @@ class Kinematics:
         if lying:
             mass = model.mj.body_mass
             com = (mass[:, None] * first.body_pos @ rot.T).sum(axis=0) / max(mass.sum(), 1e-9)
-            for support in (rests, trunk):  # feet too if the tilt is small, else the trunk alone
+            for support in (every, rests, trunk):  # forearms and toes (a plank), back and heels, the trunk
                 tilt = _settle(np.concatenate(support), com[1])
                 if abs(tilt) <= MAX_SETTLE:
                     rot = _rot_x(np.degrees(tilt)) @ rot
