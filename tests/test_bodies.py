@@ -85,6 +85,10 @@ RESTING = [
     ("glute_bridge", ["calcn_l", "toes_l"], "floor_mat"), ("glute_bridge", ["hand_l"], "floor_mat"),
     ("bench_press", ["torso"], "bench"), ("bench_press", ["calcn_r", "toes_r"], "floor"),
     ("bicep_curl", ["calcn_r", "toes_r"], "floor"), ("bicep_curl", ["calcn_l", "toes_l"], "floor"),
+    ("bodyweight_squat", ["calcn_r", "toes_r"], "floor"), ("bodyweight_squat", ["calcn_l", "toes_l"], "floor"),
+    ("hip_flexor_stretch", ["calcn_r", "toes_r"], "floor"), ("hip_flexor_stretch", ["toes_l"], "floor"),
+    ("plank", ["toes_r"], "floor"), ("plank", ["ulna_r", "radius_r", "hand_r"], "floor"),
+    ("seated_knee_extension", ["pelvis"], "bench"), ("dead_bug", ["torso"], "floor_mat"),
 ]
 
 

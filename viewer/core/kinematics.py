@@ -14,7 +14,7 @@ from functools import cached_property
 import mujoco
 import numpy as np
 
-from .contacts import clearance
+from .contacts import body_of, clearance
 from .easing import ease
 from .scenario import Scenario, expand_pose
 
@@ -394,6 +394,9 @@ class Kinematics:
         rot = self.posture_rotation
         model = self.model
         lying = self.scenario.posture in LYING and bool(model.trunk_bodies)
+        # Feet planted on the floor (slide: false) carry the standing body; the rest follows them.
+        planted = {model.body_id(body_of(c.body)) for c in getattr(self.scenario, "contacts", [])
+                   if not c.slide and c.on == "floor"} - {-1}
         points, rests, trunk, every = [], [], [], []
         for g, geom in enumerate(model.bone_geoms):
             verts, _ = model.bone_mesh(geom)
@@ -403,7 +406,10 @@ class Kinematics:
             skin = world.copy()
             skin[:, 2] -= clearance(model.body_name(body))  # on the skin: bone height minus its soft tissue
             every.append(skin)
-            if not lying or body in model.trunk_bodies or model.body_name(body).startswith(FEET):
+            if planted and not lying:
+                if body in planted:
+                    rests.append(skin)
+            elif not lying or body in model.trunk_bodies or model.body_name(body).startswith(FEET):
                 rests.append(skin)
             if lying and body in model.trunk_bodies:
                 trunk.append(skin)
