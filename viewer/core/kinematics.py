@@ -448,8 +448,11 @@ class Kinematics:
 
 def _settle(points: np.ndarray, y_com: float) -> float:
     """Angle (radians, about x) that levels the lower outline's edge under the centre of mass."""
-    order = np.argsort(points[:, 1])
-    y, z = points[order, 1], points[order, 2]
+    # Only the lowest point of each 5 mm slice along y can be on the lower outline.
+    slices = np.floor(points[:, 1] / 0.005).astype(int)
+    order = np.lexsort((points[:, 2], slices))
+    first = np.r_[True, slices[order][1:] != slices[order][:-1]]
+    y, z = points[order[first], 1], points[order[first], 2]
     hull: list[int] = []
     for k in range(y.size):  # lower convex hull in the (y, z) plane, monotone chain
         while len(hull) >= 2:
