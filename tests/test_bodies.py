@@ -108,6 +108,16 @@ def test_resting_bodies_touch_their_surface(sampled, name, bodies, surface):
     assert (low - top).min() > -0.005 and (skin - top).max() < 0.025, (low - top, skin - top)
 
 
+@pytest.mark.parametrize("name", ["leg_raise", "reverse_crunch", "leg_raise_pelvic_tilt"])
+def test_lying_straight_legs_rest_on_their_heels_not_above_them(sampled, name):
+    kin, frames, props = sampled[name]
+    tops = [t for s, t, *_ in surface_tops(props) if s == "floor_mat"]
+    top = max(tops) if tops else props.floor_level()
+    for heel in ("calcn_r", "calcn_l"):
+        low = bones(kin, frames, [heel])[heel][0, :, 2].min()  # at the start, legs flat
+        assert 0.0 < low - top < tissue(heel) + 0.01, (heel, low - top)
+
+
 def test_hands_hold_the_bar_in_the_hanging_leg_raise(sampled):
     kin, frames, props = sampled["hanging_leg_raise"]
     bar = props.transforms(frames, 0)[0]
@@ -189,7 +199,7 @@ def test_bad_contacts_are_one_line_errors_with_the_line(full_body, entry, messag
 def test_validate_strict_passes_the_library_and_flags_heels_in_the_floor(capsys):
     from viewer.cli import main
 
-    assert main(["validate", "--strict"] + [str(SCENARIOS / f"{n}.yaml") for n in SHIPPED]) == 0
+    assert main(["validate", "--strict"] + [str(p) for p in sorted(SCENARIOS.glob("*.yaml"))]) == 0
     bad = FIXTURES / "implausible" / "heels_in_floor.yaml"
     assert main(["validate", str(bad)]) == 0  # a warning, not an error
     warned = capsys.readouterr().err.splitlines()
@@ -198,3 +208,30 @@ def test_validate_strict_passes_the_library_and_flags_heels_in_the_floor(capsys)
     assert main(["validate", "--strict", str(bad)]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].startswith(f"{bad.relative_to(Path.cwd()) if bad.is_relative_to(Path.cwd()) else bad}:9: t = ")
+
+
+def test_validate_warns_of_a_lost_contact_and_a_joint_parked_at_its_limit(tmp_path, capsys):
+    from viewer.cli import main
+
+    path = tmp_path / "crunch_head_down.yaml"
+    path.write_text(textwrap.dedent("""\
+        format: 1
+        title: Crunch that asks the head to stay down
+        posture: supine
+        anchor: pelvis
+        keyframes:
+          - time: 0
+            pose: {trunk_flexion: 0, hip_abduction: 50}
+          - time: 2
+            pose: {trunk_flexion: 30, hip_abduction: 50}
+        contacts:
+          - {body: skull, on: floor}
+        """))
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert len(lines) == 3 and all(": warning: t = " in line for line in lines), lines
+    assert any("contact skull on floor is lost by" in line for line in lines)  # the crunch lifts it
+    assert any(":6: warning: t = 0.00 s: joint hip_adduction_r sits at the end of its range (-50" in line
+               and "for 2.0 s" in line for line in lines)
+    assert main(["validate", "--strict", str(path)]) == 1

@@ -49,6 +49,7 @@ POSTURE_CONTACTS = {
 # A closed fist around a handle: finger joints in degrees (model names, flexion-positive).
 GRIP_POSE = {"mcp{n}_flexion": 70, "pm{n}_flexion": 80, "md{n}_flexion": 45}
 THUMB_GRIP = {"cmc_flexion": 20, "mp_flexion": 30, "ip_flexion": 20}
+SPINE_BENDS = ("flex_extension",)  # the spine joint a trunk contact may move
 LIGHT_BODY = 0.5  # kg: hand and foot bones belong to the body they hang from; a limb segment does not
 
 TOLERANCE = 0.002  # metres: close enough to stop iterating
@@ -180,6 +181,8 @@ class ContactSolver:
             if riding:
                 continue  # a prop that rides the hand: the fingers close, nothing to solve
             free = [j for j in chain if j not in keyed]
+            if body in model.trunk_bodies:  # the trunk bends forward and back to meet a surface, never twists
+                free = [j for j in free if j in SPINE_BENDS]
             for j in free:
                 if j not in free_names:
                     free_names.append(j)
