@@ -235,3 +235,15 @@ def test_validate_warns_of_a_lost_contact_and_a_joint_parked_at_its_limit(tmp_pa
     assert any(":6: warning: t = 0.00 s: joint hip_adduction_r sits at the end of its range (-50" in line
                and "for 2.0 s" in line for line in lines)
     assert main(["validate", "--strict", str(path)]) == 1
+
+
+@pytest.mark.parametrize("name", ["glute_bridge", "bodyweight_squat"])
+def test_a_solved_pose_does_not_depend_on_how_it_is_sampled_and_rates_follow_it(sampled, name):
+    kin = sampled[name][0]
+    times = np.arange(0.5, 1.5, 0.01)
+    batch = kin.sample(times)
+    kin.sample([kin.scenario.duration])  # warm start from somewhere else
+    alone = kin.sample([times[50]])
+    assert np.abs(alone.qpos[0] - batch.qpos[50]).max() < np.radians(1.5)
+    numeric = np.gradient(batch.lengths, times, axis=0)[5:-5]
+    assert np.abs(batch.velocities[5:-5] - numeric).max() < 0.2 * np.abs(numeric).max()

@@ -52,9 +52,11 @@ THUMB_GRIP = {"cmc_flexion": 20, "mp_flexion": 30, "ip_flexion": 20}
 SPINE_BENDS = ("flex_extension",)  # the spine joint a trunk contact may move
 LIGHT_BODY = 0.5  # kg: hand and foot bones belong to the body they hang from; a limb segment does not
 
-TOLERANCE = 0.002  # metres: close enough to stop iterating
+TOLERANCE = 0.001  # metres: close enough to stop iterating
+SETTLED = 0.002  # radians: a step this small means the pose has settled
+MAX_STEP = 0.3  # radians: the largest change of one iteration
 POINT_STRIDE = 16  # every so many bone vertices stands for the contact surface
-ITERATIONS = 16
+ITERATIONS = 30
 DAMPING = 0.02
 # Share of a correction each joint takes: people reach with the shoulder and elbow, not the wrist.
 JOINT_WEIGHTS = (("deviation", 0.1), ("flexion_r", 0.1), ("flexion_l", 0.1), ("pro_sup", 0.15),
@@ -204,6 +206,9 @@ class ContactSolver:
                                        (key in j.name and not key.startswith("flexion"))), 1.0)
                                  for j in self.free])
         self._seed = {k: j.to_model(SEED[j.name]) for k, j in enumerate(self.free) if j.name in SEED}
+        self._ref = np.clip(kin._base[self._qadr].copy(), self._lo, self._hi)  # the pose a free joint leans to
+        for k, value in self._seed.items():
+            self._ref[k] = value
         self._couplings = self._free_couplings()
         self._path_dofs = np.array(sorted({d for c in self.contacts for d in self._path_dofs_of(c.body, kin.anchor)}),
                                    dtype=int)
@@ -362,11 +367,11 @@ class ContactSolver:
             for _ in range(ITERATIONS):
                 self._couple(q, v)
                 r, J = self._residual(q)
-                if np.abs(r).max() < TOLERANCE:
+                moved = self._step(q[self._qadr], r, J, self._weight.copy())
+                step_size = np.abs(moved).max()
+                if step_size < SETTLED and (np.abs(r).max() < TOLERANCE or step_size < SETTLED / 4):  # as near as they can
                     break
-                JW = J * self._weight
-                step = JW.T @ np.linalg.solve(JW @ J.T + DAMPING ** 2 * np.eye(r.size), -r)
-                q[self._qadr] = np.clip(q[self._qadr] + step, self._lo, self._hi)
+                q[self._qadr] += moved
             else:
                 self._couple(q, v)
                 r, J = self._residual(q)
@@ -384,6 +389,24 @@ class ContactSolver:
             qvel[1:, self._dof] = qvel[0, self._dof]
             for f in range(1, qpos.shape[0]):
                 self._couple(qpos[f], qvel[f])
+
+    def _step(self, q: np.ndarray, r: np.ndarray, J: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """One damped least-squares step of the free joints; a joint pushed against its range end is held.
+
+        Of all poses that keep the contacts it heads for the one closest to the reference pose, so a
+        time gives the same pose whether it is sampled alone or in a batch.
+        """
+        for _ in range(len(q) + 1):
+            pull = (self._ref - q) * weight
+            JW = J * weight
+            step = pull + JW.T @ np.linalg.solve(JW @ J.T + DAMPING ** 2 * np.eye(r.size), -r - J @ pull)
+            step *= min(1.0, MAX_STEP / max(np.abs(step).max(), 1e-12))
+            moved = np.clip(q + step, self._lo, self._hi) - q
+            stuck = (np.abs(moved - step) > 1e-9) & (weight > 0)
+            if not stuck.any():
+                return moved
+            weight[stuck] = 0.0  # pushed against its range end: the others take over
+        return moved
 
     def _residual(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Contact errors (metres) and their Jacobian over the free joints, couplings included."""
