@@ -29,3 +29,10 @@ def founding():
         kin = model.kinematics(scenario)
         out[name] = (scenario, model, kin, kin.sample(kin.times(60)))
     return out
+
+
+def as_yaml12(data):
+    """YAML as editors read it (1.2): a bare `on:` key (contacts) is the text 'on', not true."""
+    if isinstance(data, dict):
+        return {("on" if k is True else k): as_yaml12(v) for k, v in data.items()}
+    return [as_yaml12(v) for v in data] if isinstance(data, list) else data

@@ -72,7 +72,7 @@ def test_lying_body_rests_on_the_floor_and_faces_up(founding):
     frame = frames.frame(0)
     lowest = min((model.bone_mesh(g)[0] @ frame.geom_mat[k].T + frame.geom_pos[k])[:, 2].min()
                  for k, g in enumerate(model.bone_geoms))
-    assert lowest == pytest.approx(0.0, abs=1e-3)
+    assert 0.005 < lowest < 0.025  # on its skin: the bones a little above the floor
     head = frame.body_pos[model.body_id("head")]
     pelvis = frame.body_pos[model.body_id("pelvis")]
     assert abs(head[2] - pelvis[2]) < 0.15  # lying: head and pelvis at about the same height

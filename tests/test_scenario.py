@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.conftest import FIXTURES, SCENARIOS
+from tests.conftest import FIXTURES, SCENARIOS, as_yaml12
 from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Motion
 from viewer.core.scenario import (check_against_model, dump_scenario, load_scenario, save_scenario,
@@ -94,7 +94,7 @@ def test_model_path_is_relative_to_the_scenario_file(tmp_path):
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_schema_accepts_every_shipped_scenario(path):
-    jsonschema.validate(yaml.safe_load(path.read_text()), SCHEMA)
+    jsonschema.validate(as_yaml12(yaml.safe_load(path.read_text())), SCHEMA)
 
 
 @pytest.mark.parametrize("broken", [

@@ -10,7 +10,11 @@ model it names, joint names, angle ranges, groups, landmarks and anchor. A scena
 model needs an optional extra that is not installed is reported as skipped (exit 0).
 Captions quoting a % or ° their phase no longer shows are warned about (exit 0).
 
-example:  muscle-viewer validate scenarios/*.yaml
+Then it plays the motion and warns (one line each, with the time) when a bone goes
+through the floor, a mat or a bench, a contact is lost by more than 2 cm, or a joint sits
+at the end of its range for more than a second. Warnings keep exit 0; --strict makes them errors.
+
+example:  muscle-viewer validate scenarios/*.yaml --strict
 """
 
 
@@ -18,6 +22,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("validate", help=HELP, description=DESCRIPTION,
                        formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario files")
+    p.add_argument("--strict", action="store_true", help="plausibility warnings are errors (exit 1)")
 
     p.set_defaults(run=run)
 
@@ -44,6 +49,9 @@ def run(args) -> int:
             continue
         for problem in unprintable_words(scenario):
             print(problem, file=sys.stderr)
+        if _implausible(scenario, model, getattr(args, "strict", False)):
+            failed += 1
+            continue
         print(printable(f"{scenario.name}: ok ({scenario.title}; {scenario.duration:g} s, "
                         f"{len(scenario.keyframes)} keyframes, model {model.name})"))
         from viewer.core.caption_check import caption_notes
@@ -69,3 +77,13 @@ def unprintable_words(scenario) -> list:
                                               f"in {path[-1]}; frames would leave them out "
                                               f"(install fonts-noto-core, fonts-noto-cjk: scripts/setup.sh)"))
     return out
+
+
+def _implausible(scenario, model, strict: bool) -> bool:
+    """Print the motion's plausibility warnings; True when --strict turns them into a failure."""
+    from viewer.core.plausibility import as_problems, check_motion
+
+    problems = as_problems(scenario, check_motion(model.kinematics(scenario)), strict)
+    for problem in problems:
+        print(printable(str(problem)), file=sys.stderr)
+    return strict and bool(problems)

@@ -14,6 +14,7 @@ from functools import cached_property
 import mujoco
 import numpy as np
 
+from .contacts import body_of, clearance
 from .easing import ease
 from .scenario import Scenario, expand_pose
 
@@ -37,6 +38,8 @@ POSTURE_ROTATION = {
 }
 POSTURE_LIFT = {"hanging": 0.25}
 LYING = ("supine", "prone")  # metres between the lowest bone point and the floor at t = 0
+FEET = ("calcn", "toes")  # a lying body may rest on its heels or soles as well as its trunk
+MAX_SETTLE = np.radians(8.0)  # a body tilts at most this much to settle on back and feet
 
 
 class Motion:
@@ -228,10 +231,16 @@ class Kinematics:
         self.posture_rotation = POSTURE_ROTATION[scenario.posture] if self._root_adr is not None else np.eye(3)
         self._place = np.eye(4)
         self._anchor_world0 = None
+        self.contacts = None
         first = self.sample([0.0])
         self._place = self._placement(first.frame(0))
         self._anchor_world0 = self._place @ _pose(first._raw["body_pos"][0, self.anchor],
                                                   first._raw["body_mat"][0, self.anchor])
+        if self.free_root:  # contacts need a floor: a fixed-base model has none
+            from .contacts import ContactSolver
+
+            self.contacts = ContactSolver(self)
+            self.contacts.set_targets(self.sample([0.0]))
 
     # --- public -----------------------------------------------------------------------------
     @property
@@ -300,7 +309,11 @@ class Kinematics:
         qvel = np.zeros((F, mj.nv))
         qpos[:, self._chan_qpos] = values
         qvel[:, self._chan_dof] = rates
+        if self.contacts is not None:
+            self.contacts.apply_grips(qpos)
         self._apply_couplings(qpos, qvel)
+        if self.contacts is not None:
+            self.contacts.solve(qpos, qvel)
         d = self.data
         out = {
             "times": times, "qpos": qpos,
@@ -363,25 +376,54 @@ class Kinematics:
             np.take(d.ten_J, jac_entries, out=jac[f])
 
     def _placement(self, first: Frame) -> np.ndarray:
-        """Posture rotation and a shift that rests the lowest bone point on the floor, centred."""
+        """Posture rotation and a shift that rests the body on the floor on its skin, centred.
+
+        Lying, the body settles on the edge of its lower outline under its centre of mass (back
+        and heels, or back and feet), within a few degrees of the posture, not on a raised hand.
+        """
         place = np.eye(4)
         if self._root_adr is None:  # a fixed-base model stays where it is built
             return place
         rot = self.posture_rotation
         model = self.model
-        # Lying, the body rests on its back (or front), not on a raised foot or hand.
-        resting = model.trunk_bodies if self.scenario.posture in LYING and model.trunk_bodies else None
-        points, rests = [], []
+        lying = self.scenario.posture in LYING and bool(model.trunk_bodies)
+        # Feet planted on the floor (slide: false) carry the standing body; the rest follows them.
+        planted = {model.body_id(body_of(c.body)) for c in getattr(self.scenario, "contacts", [])
+                   if not c.slide and c.on == "floor"} - {-1}
+        points, rests, trunk, every = [], [], [], []
         for g, geom in enumerate(model.bone_geoms):
             verts, _ = model.bone_mesh(geom)
             world = (verts[::4] @ first.geom_mat[g].T + first.geom_pos[g]) @ rot.T
             points.append(world)
-            if resting is None or int(model.mj.geom_bodyid[geom]) in resting:
-                rests.append(world)
+            body = int(model.mj.geom_bodyid[geom])
+            skin = world.copy()
+            skin[:, 2] -= clearance(model.body_name(body))  # on the skin: bone height minus its soft tissue
+            every.append(skin)
+            if planted and not lying:
+                if body in planted:
+                    rests.append(skin)
+            elif not lying or body in model.trunk_bodies or model.body_name(body).startswith(FEET):
+                rests.append(skin)
+            if lying and body in model.trunk_bodies:
+                trunk.append(skin)
         pts = np.concatenate(points) if points else np.zeros((1, 3))
-        floor = np.concatenate(rests)[:, 2].min() if rests else pts[:, 2].min()
+        if lying:
+            mass = model.mj.body_mass
+            com = (mass[:, None] * first.body_pos @ rot.T).sum(axis=0) / max(mass.sum(), 1e-9)
+            for support in (every, rests, trunk):  # forearms and toes (a plank), back and heels, the trunk
+                tilt = _settle(np.concatenate(support), com[1])
+                if abs(tilt) <= MAX_SETTLE:
+                    rot = _rot_x(np.degrees(tilt)) @ rot
+                    break
+            else:
+                support = trunk
+            pts = np.concatenate(points) @ (rot @ self.posture_rotation.T).T
+            rests = [np.concatenate(support) @ (rot @ self.posture_rotation.T).T]
+        rest = np.concatenate(rests) if rests else pts
+        floor = rest[:, 2].min()
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         lift = POSTURE_LIFT.get(self.scenario.posture, 0.0)
+        self.posture_rotation = rot
         place[:3, :3] = rot
         place[:3, 3] = [-(lo[0] + hi[0]) / 2, -(lo[1] + hi[1]) / 2, lift - floor]
         return place
@@ -395,6 +437,28 @@ class Kinematics:
             anchor_rel = _pose(raw["body_pos"][:, self.anchor], raw["body_mat"][:, self.anchor])
             root = self._anchor_world0[None] @ _invert(anchor_rel)
         return Frames(raw, root, self._fixed)
+
+
+def _settle(points: np.ndarray, y_com: float) -> float:
+    """Angle (radians, about x) that levels the lower outline's edge under the centre of mass."""
+    # Only the lowest point of each 5 mm slice along y can be on the lower outline.
+    slices = np.floor(points[:, 1] / 0.005).astype(int)
+    order = np.lexsort((points[:, 2], slices))
+    first = np.r_[True, slices[order][1:] != slices[order][:-1]]
+    y, z = points[order[first], 1], points[order[first], 2]
+    hull: list[int] = []
+    for k in range(y.size):  # lower convex hull in the (y, z) plane, monotone chain
+        while len(hull) >= 2:
+            a, b = hull[-2], hull[-1]
+            if (y[b] - y[a]) * (z[k] - z[a]) - (z[b] - z[a]) * (y[k] - y[a]) <= 0:
+                hull.pop()
+            else:
+                break
+        hull.append(k)
+    for a, b in zip(hull, hull[1:]):
+        if y[a] <= y_com <= y[b] and y[b] - y[a] > 1e-6:
+            return float(-np.arctan2(z[b] - z[a], y[b] - y[a]))
+    return 0.0
 
 
 def _invert(T: np.ndarray) -> np.ndarray:

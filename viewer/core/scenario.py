@@ -19,6 +19,7 @@ from .files import atomic_write_text
 from .playback import LOOP_MODES
 from .viewstate import VIEWS
 from .errors import ModelError, Problem, ScenarioError, display_path, suggest
+from .contacts import ContactSpec
 from .props import PropSpec
 from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml
 
@@ -29,7 +30,7 @@ COLOUR_SOURCES = ("rate", "change", "group", "plain")  # keys of colour.SOURCES 
 SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
 
 TOP_KEYS = ("format", "title", "summary", "model", "posture", "anchor", "loop", "keyframes", "phases",
-            "focus", "hide", "bones", "camera", "measure", "colour", "props")
+            "focus", "hide", "bones", "camera", "measure", "colour", "props", "contacts")
 KEYFRAME_KEYS = ("time", "pose", "ease")
 PHASE_KEYS = ("name", "from", "to", "caption")
 CAMERA_KEYS = ("view", "azimuth", "elevation", "zoom", "position", "focal_point", "up", "view_angle")
@@ -37,6 +38,7 @@ EXACT_CAMERA_KEYS = ("position", "focal_point", "up")  # all three or none: a ca
 MEASURE_KEYS = ("label", "from", "to")
 COLOUR_KEYS = ("source", "limit", "neutral")
 PROP_KEYS = ("mesh", "ride", "at", "offset", "rotate", "colour")
+CONTACT_KEYS = ("body", "on", "slide")
 
 
 @dataclass
@@ -78,6 +80,7 @@ class Scenario:
     measure: list[Measure] = field(default_factory=list)
     colour: dict[str, Any] = field(default_factory=dict)
     props: list[PropSpec] = field(default_factory=list)
+    contacts: list[ContactSpec] = field(default_factory=list)
     format: int = FORMAT
     path: Path | None = field(default=None, compare=False, repr=False)
     source: Located | None = field(default=None, compare=False, repr=False)
@@ -216,12 +219,13 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
     measure = _read_measures(c, data.get("measure", []))
     colour = _read_colour(c, data.get("colour", {}))
     props = _read_props(c, data.get("props", []))
+    contacts = _read_contacts(c, data.get("contacts", []))
 
     if c.problems:
         raise ScenarioError(c.problems)
     return Scenario(title=title, summary=summary, model=model, posture=posture, anchor=anchor, loop=loop,
-                    keyframes=keyframes, phases=phases, focus=focus, hide=hide, bones=bones, camera=camera, measure=measure,
-                    colour=colour, props=props, path=path, source=src)
+                    keyframes=keyframes, phases=phases, focus=focus, hide=hide, bones=bones, camera=camera,
+                    measure=measure, colour=colour, props=props, contacts=contacts, path=path, source=src)
 
 
 def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
@@ -406,6 +410,27 @@ def _read_props(c: _Checker, raw) -> list[PropSpec]:
     return out
 
 
+def _read_contacts(c: _Checker, raw) -> list[ContactSpec]:
+    items = c.sequence(raw, ("contacts",))
+    out = []
+    for i, item in enumerate(items or []):
+        path = ("contacts", i)
+        if c.mapping(item, path) is None:
+            continue
+        if True in item:  # YAML 1.1 reads a bare `on` key as true
+            item = {("on" if k is True else k): v for k, v in item.items()}
+        c.keys(item, CONTACT_KEYS, path, f"contact {i + 1}")
+        body = c.text(item.get("body"), path + ("body",), required=True)
+        on = c.text(item.get("on"), path + ("on",), required=True)
+        slide = item.get("slide", True)
+        if not isinstance(slide, bool):
+            c.add(path + ("slide",), f"'{_dotted(path + ('slide',))}' must be true or false, not {_kind(slide)}")
+            slide = True
+        if body and on:
+            out.append(ContactSpec(body, on, slide))
+    return out
+
+
 def _read_bodies(c: _Checker, raw, path: tuple) -> tuple[str, ...] | None:
     """A body name, or a list of two (a prop held between them)."""
     names = [raw] if isinstance(raw, str) else raw
@@ -467,6 +492,9 @@ def check_against_model(scenario: Scenario, model) -> None:
     from .props import check_props
 
     problems += check_props(scenario, model)
+    from .contacts import check_contacts
+
+    problems += check_contacts(scenario, model)
     if problems:
         raise ScenarioError(problems)
 
@@ -581,6 +609,9 @@ def dump_scenario(s: Scenario, schema_line: str = SCHEMA_LINE) -> str:
     if s.props:
         out.append("props:")
         out += [f"  - {_flow(p.as_dict())}" for p in s.props]
+    if s.contacts:
+        out.append("contacts:")
+        out += [f"  - {_flow(c.as_dict())}" for c in s.contacts]
     return "\n".join(out) + "\n"
 
 

@@ -23,6 +23,9 @@ VIEWS = {
     "three-quarter": (0.8, -0.6, 0.0),  # front-left, raised by THREE_QUARTER_RAISE
 }
 THREE_QUARTER_RAISE = 20.0  # degrees above the body's horizontal
+LYING_RAISE = 30.0  # three-quarter on a lying body: degrees above the floor
+LYING_TURN = 30.0  # ... and turned this much from the side toward the feet
+LOWEST = 0.0  # no view looks from lower than this many degrees above the floor
 VIEW_ANGLE = 30.0  # vertical field of view, degrees
 WORLD_UP = np.array([0.0, 0.0, 1.0])
 
@@ -58,7 +61,14 @@ def view_direction(view: str, posture_rotation: np.ndarray, azimuth: float = 0.0
         raise ViewerError(f"unknown view '{view}'{suggest(view, VIEWS)}; use {', '.join(VIEWS)}")
     rot = np.asarray(posture_rotation, float)
     d = rot @ np.array(VIEWS[view], float)
-    if view == "three-quarter":
+    head = rot @ np.array([0.0, 0.0, 1.0])
+    lying = abs(np.dot(head, WORLD_UP)) < 0.5
+    if view == "three-quarter" and lying:
+        # from the body's left, a little toward the feet, LYING_RAISE above the floor: the lift shows
+        side = rot @ np.array([1.0, 0.0, 0.0])
+        d = _rotate(side, WORLD_UP, np.sign(np.dot(np.cross(side, head), WORLD_UP)) * -LYING_TURN)
+        d = _rotate(d, np.cross(WORLD_UP, d), -LYING_RAISE)
+    elif view == "three-quarter":
         head = rot @ np.array([0.0, 0.0, 1.0])
         # raise toward the body's front-up: toward the world vertical when that is not the head axis
         lift = WORLD_UP if abs(np.dot(head, WORLD_UP)) < 0.9 else head
@@ -72,6 +82,7 @@ def view_direction(view: str, posture_rotation: np.ndarray, azimuth: float = 0.0
         if np.linalg.norm(side) > 1e-6:
             d = _rotate(d, side, -elevation)
     d = d / np.linalg.norm(d)
+    d = _above_floor(d, head)
     up = WORLD_UP
     if abs(np.dot(d, up)) > 0.95:  # looking straight down/up: the head points up the screen
         up = rot @ np.array([0.0, 0.0, 1.0])
@@ -79,6 +90,25 @@ def view_direction(view: str, posture_rotation: np.ndarray, azimuth: float = 0.0
             up = rot @ np.array([0.0, -1.0, 0.0])
     up = up - np.dot(up, d) * d
     return d, up / np.linalg.norm(up)
+
+
+def _above_floor(d: np.ndarray, head: np.ndarray) -> np.ndarray:
+    """A direction that looks from at least LOWEST degrees above the floor, never from beneath it.
+
+    A view from below a lying body ('back' when supine) would show the floor's underside: it
+    becomes the nearest view from above, or, straight below, the view from beyond the head.
+    """
+    low = np.sin(np.radians(LOWEST))
+    if d[2] >= low - 1e-9:
+        return d
+    flat = d - d[2] * WORLD_UP
+    if np.linalg.norm(flat) < 0.3:  # straight from below: look along the body from beyond the head
+        flat = head - np.dot(head, WORLD_UP) * WORLD_UP
+        if np.linalg.norm(flat) < 1e-6:
+            flat = np.array([0.0, -1.0, 0.0])
+        low = np.sin(np.radians(THREE_QUARTER_RAISE + 10))
+    flat = flat / np.linalg.norm(flat)
+    return flat * np.sqrt(1 - low ** 2) + WORLD_UP * low
 
 
 @dataclass
@@ -167,13 +197,23 @@ class CameraRig:
         if camera is None:
             camera = CameraState.from_settings(kin.scenario.camera, view)
         self.camera = camera
-        self.view = camera.view
+        self._view = camera.view  # the file's (or the user's) turn comes with it
         self.azimuth, self.elevation, self.zoom = camera.azimuth, camera.elevation, camera.zoom
         self.rotation = kin.posture_rotation
         self.points = points
         self.aspect = size[0] / size[1]
         self.area = area
-        view_direction(self.view, self.rotation)  # a bad view name fails here, before any work
+        view_direction(self._view, self.rotation)  # a bad view name fails here, before any work
+
+    @property
+    def view(self) -> str:
+        return self._view
+
+    @view.setter
+    def view(self, name: str) -> None:
+        """Pick a named view: the view itself, without the file's extra azimuth and elevation."""
+        view_direction(name, self.rotation)
+        self._view, self.azimuth, self.elevation = name, 0.0, 0.0
 
     def shot(self, orbit: float = 0.0) -> Shot:
         """The camera, turned `orbit` degrees about the world vertical from where it is set."""

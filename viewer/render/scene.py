@@ -157,8 +157,8 @@ class Scene:
         self.body_extent = extent  # bone points over the exercise: the floor's size
         self.props = kin.props  # the feed's props: transforms come from the frames
         self.prop_actors = PropActors(plotter, self.props)
-        # What the camera keeps in view: the body and the props it uses.
-        self.extent = np.vstack([extent, self.props.points(frames, every)]) if len(self.props) else extent
+        # What the camera keeps in view: the body. Props may run out of the picture (a bar's frame).
+        self.extent = extent
         # A fixed-base model (an arm on a stand) is not placed on the floor: draw none.
         self.floor = self._add_floor(plotter) if self.style.floor and kin.free_root else None
 
@@ -231,6 +231,19 @@ class Scene:
         self.faded.update(frames, i, colours)
         self.focus.update(frames, i, colours)
         self.prop_actors.update(frames, i)
+        if len(self.props) and self.focus.muscles.size and self.kin.scenario.focus:
+            self.prop_actors.fade_hiding(self.plotter.renderer.GetActiveCamera(), self._aspect(),
+                                         self._focus_points(frames, i), frames, i)
+
+    def _aspect(self) -> float:
+        w, h = self.plotter.window_size
+        return w / max(h, 1)
+
+    def _focus_points(self, frames, i: int) -> np.ndarray:
+        """Path points of the focus muscles in frame i (what a prop must not hide)."""
+        adr, num = frames.wrap_adr[i][self.focus.muscles], frames.wrap_num[i][self.focus.muscles]
+        rows = np.concatenate([np.arange(a, a + n) for a, n in zip(adr, num)] or [np.zeros(0, int)])
+        return frames.wrap_xpos[i][rows.astype(int)]
 
     @property
     def tubes(self) -> list[MuscleTubes]:
