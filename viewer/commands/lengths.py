@@ -6,10 +6,12 @@ import sys
 
 from .common import load, output_path, positive, scenario_arg
 
-HELP = "write muscle-tendon lengths over time to a CSV file"
+HELP = "write muscle-tendon (or fibre) lengths over time to a CSV file"
 DESCRIPTION = """\
 Sample the scenario at a fixed frame rate and write one row per time:
 time_s, then one column per muscle (the model's muscle name), lengths in metres.
+--quantity fibre writes fibre lengths L - LT (muscle-tendon length minus the
+tendon slack length, docs/models.md) instead of muscle-tendon lengths.
 The file is written only when the whole scenario is valid and sampled.
 
 example:  muscle-viewer lengths scenarios/leg_raise.yaml -o leg_raise.csv --fps 60
@@ -22,6 +24,8 @@ def add_parser(sub) -> None:
     scenario_arg(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV file to write ('-' for the terminal)")
     p.add_argument("--fps", type=positive(float), default=60.0, help="samples per second (default 60)")
+    p.add_argument("--quantity", choices=("muscle-tendon", "fibre"), default="muscle-tendon",
+                   help="muscle-tendon length L (default) or fibre length L - LT")
 
     p.set_defaults(run=run)
 
@@ -32,9 +36,14 @@ def run(args) -> int:
     target = None if args.output == "-" else output_path(args.output, (".csv",))
     scenario, model, kin = load(args.scenario)
     frames = kin.sample(kin.times(args.fps))
+    values = frames.lengths
+    if args.quantity == "fibre":
+        from viewer.core.muscle_shape import muscle_shapes
+
+        values = muscle_shapes(model).fibre_length(values)
     buf = io.StringIO()
     buf.write(",".join(["time_s"] + [m.name for m in model.muscles]) + "\n")
-    for t, row in zip(frames.times, frames.lengths):
+    for t, row in zip(frames.times, values):
         buf.write(f"{t:.6f}," + ",".join(f"{v:.6f}" for v in row) + "\n")
     if target is None:
         sys.stdout.write(buf.getvalue())
