@@ -11,6 +11,7 @@ both draw from `tube_profile`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -61,13 +62,22 @@ class MuscleShapes:
     def tendon_radius(self) -> np.ndarray:  # m
         return np.clip(np.sqrt(self.pcsa * TENDON_AREA_SHARE / np.pi), *TENDON_RADIUS)
 
+    def subset(self, muscles: np.ndarray) -> "MuscleShapes":
+        """The same parameters for some muscles only (indices into Model.muscles)."""
+        m = np.asarray(muscles, int)
+        return MuscleShapes(self.optimal_fibre_length[m], self.tendon_slack_length[m], self.max_force[m],
+                            tuple(self.source[i] for i in m), self.rest_length[m])
+
     def fibre_length(self, lengths: np.ndarray) -> np.ndarray:
         """Fibre length L − LT for muscle–tendon lengths (..., M): what `lengths --quantity fibre` writes."""
         return np.asarray(lengths) - self.tendon_slack_length
 
 
+@lru_cache(maxsize=8)
 def muscle_shapes(model) -> MuscleShapes:
-    """L0, LT and F_max of every muscle, from the model's own parameters where it has them."""
+    """L0, LT and F_max of every muscle, from the model's own parameters where it has them.
+
+    Cached per model object: the scene and the page read it without touching MuJoCo again."""
     force = np.array([m.max_force for m in model.muscles], float)
     osim = getattr(model, "osim_muscles", None)
     if osim is not None:  # OpenSim: its own optimal fibre and tendon slack lengths
@@ -175,26 +185,36 @@ def tube_profile(shapes: MuscleShapes, lengths: np.ndarray, layout: RingLayout =
     belly_len = share * L
     volume = shapes.drawn_volume * volume_scale
     c = polygon_area_factor(sides)
-    f = layout.profile
-    h = belly_len / (B - 1)
-    # Belly radius r_j = r_t + x·f_j; the frusta sum c·h/3·Σ(r_j² + r_j r_j+1 + r_j+1²) = V is
-    # a quadratic a·x² + b·x + c0 = V in the bulge x.
-    s1 = float(np.sum(f[:-1] + f[1:]))
-    s2 = float(np.sum(f[:-1] ** 2 + f[:-1] * f[1:] + f[1:] ** 2))
     # A tendon never thicker than the belly it leaves (long thin muscles with little volume).
     mean_radius = np.sqrt(np.divide(volume, c * belly_len, out=np.zeros_like(belly_len), where=belly_len > 0))
     r_t = np.minimum(shapes.tendon_radius, 0.7 * mean_radius)
-    a = c * h / 3 * s2
-    b = c * h * r_t * s1
-    c0 = c * h * (B - 1) * r_t ** 2
-    disc = np.maximum(b * b + 4 * a * (volume - c0), 0.0)
-    x = np.divide(-b + np.sqrt(disc), 2 * a, out=np.zeros_like(a), where=a > 0)
+    gaps = np.repeat((belly_len / (B - 1))[..., None], B - 1, axis=-1)
+    belly = belly_radii(volume, r_t, gaps, layout, sides)
     r = np.empty(u.shape)
     r[..., :T] = r_t[..., None]
-    r[..., layout.belly_rings] = r_t[..., None] + x[..., None] * f
+    r[..., layout.belly_rings] = belly
     r[..., T + B:] = r_t[..., None]
     r[..., 0] = r[..., -1] = 0.0  # the tube closes at origin and insertion
     return u, r
+
+
+def belly_radii(volume: np.ndarray, r_t: np.ndarray, gaps: np.ndarray, layout: RingLayout = RingLayout(),
+                sides: int | None = None) -> np.ndarray:
+    """Radii of the belly rings (..., belly) so the frusta between them hold `volume` (...).
+
+    gaps (..., belly − 1): distances between consecutive belly rings (even in `tube_profile`;
+    a renderer passes the distances its resampled centre line really has). Radius
+    r_j = r_t + x·f_j; Σ c·h_j/3·(r_j² + r_j r_j+1 + r_j+1²) = V is a quadratic a·x² + b·x + c0 = V
+    in the bulge x.
+    """
+    f = layout.profile
+    c = polygon_area_factor(sides)
+    a = c / 3 * np.einsum("...j,j->...", gaps, f[:-1] ** 2 + f[:-1] * f[1:] + f[1:] ** 2)
+    b = c * r_t * np.einsum("...j,j->...", gaps, f[:-1] + f[1:])
+    c0 = c * r_t ** 2 * np.sum(gaps, axis=-1)
+    disc = np.maximum(b * b + 4 * a * (volume - c0), 0.0)
+    x = np.divide(-b + np.sqrt(disc), 2 * a, out=np.zeros_like(a), where=a > 0)
+    return r_t[..., None] + x[..., None] * f
 
 
 def drawn_belly_volume(u: np.ndarray, r: np.ndarray, lengths: np.ndarray, layout: RingLayout = RingLayout(),
