@@ -124,3 +124,41 @@ def test_lines_of_action_stay_available_as_thin_constant_tubes():
         assert len(tubes.actors) == 1
     finally:
         plotter.close()
+
+
+def _regions(mask):
+    """Sizes of the 4-connected regions of a boolean image, largest first."""
+    label = np.where(mask, np.arange(mask.size).reshape(mask.shape), -1)
+    big = mask.size + 1
+    while True:  # every pixel takes the smallest label among itself and its neighbours
+        padded = np.pad(np.where(mask, label, big), 1, constant_values=big)
+        low = np.minimum.reduce([padded[1:-1, 1:-1], padded[:-2, 1:-1], padded[2:, 1:-1],
+                                 padded[1:-1, :-2], padded[1:-1, 2:]])
+        low = np.where(mask, low, -1)
+        if np.array_equal(low, label):
+            break
+        label = low
+    return np.sort(np.bincount(label[mask]))[::-1]
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_the_abdominal_wall_at_the_crunch_is_one_connected_sheet_per_side(founding, side):
+    from viewer.core.colour import Colouring
+    from viewer.render.export import ExportOptions, render_still
+
+    _, model, kin, _ = founding["crunch"]
+    colouring = Colouring(kin, source="group")
+    wall = tuple(m.index for m in model.muscles_in("abdominals") if m.side == side)
+
+    def regions(style):
+        options = ExportOptions(size=(360, 270), text=False, anti_aliasing="none", bones=False, floor=False,
+                                muscles=wall, view="front", focus=("abdominals",), muscle_style=style)
+        image = render_still(kin, colouring, 1.0, options)[..., :3].astype(float) / 255
+        covered = np.abs(image - image[:, :1]).sum(axis=2) > 0.12
+        return _regions(covered)
+
+    sheet = regions("shapes")
+    assert sheet.sum() > 400
+    assert sheet[0] >= 0.98 * sheet.sum(), f"the wall falls apart into {len(sheet)} regions: {sheet[:5]}"
+    lines = regions("lines")  # the same fascicles as thin lines of action: separate strands
+    assert lines[0] < 0.9 * lines.sum()

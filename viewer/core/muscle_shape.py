@@ -123,6 +123,23 @@ def _rest_lengths(model) -> np.ndarray:
     return d.ten_length[model.tendon_ids].copy()
 
 
+def sheet_ids(model) -> np.ndarray:
+    """Per muscle: which flat-muscle sheet it is a fascicle of (catalogue `sheets:`, one
+    sheet per side), or −1."""
+    from .catalogue import load_catalogue
+
+    out = np.full(len(model.muscles), -1, int)
+    index = model.muscle_index
+    sheet = 0
+    for members in load_catalogue().sheets.values():
+        for side in (members, [m[:-2] + "_l" if m.endswith("_r") else m + "_l" for m in members]):
+            found = [index[m] for m in side if m in index]
+            if len(found) > 1:
+                out[found] = sheet
+                sheet += 1
+    return out
+
+
 # --- the drawn shape of one frame ---------------------------------------------------------------
 @dataclass(frozen=True)
 class RingLayout:

@@ -49,6 +49,7 @@ class ExportOptions:
     bone_opacity: float = 1.0
     bones: bool = True
     floor: bool = True
+    muscle_style: str = "shapes"  # "shapes" (bellies and tendons) | "lines" (lines of action)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -115,7 +116,7 @@ class Stage:
         extent = body_points(overview, kin.model)
         self.plotter = make_plotter(self.size, options.anti_aliasing, options.transparent)
         style = SceneStyle(bone_opacity=options.bone_opacity, muscles=options.muscles, bones=options.bones,
-                           floor=options.floor)
+                           floor=options.floor, muscle_style=options.muscle_style)
         focus = list(options.focus) if options.focus is not None else None
         self.scene = Scene(self.plotter, kin, overview, style, focus_groups=focus, extent=extent)
         self.overlays = Overlays(self.plotter, kin, colouring, self.size, text=options.text, legend=options.legend)

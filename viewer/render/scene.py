@@ -13,12 +13,12 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
-from viewer.core.muscle_shape import TENDON_RINGS, RingLayout, belly_radii, muscle_shapes, tube_profile
+from viewer.core.muscle_shape import TENDON_RINGS, RingLayout, belly_radii, muscle_shapes, sheet_ids, tube_profile
 from viewer.core.props import Props
 
 from .camera import body_points
 from .props import PropActors
-from .tubes import StrandLayout, TubeMesh, resample
+from .tubes import StrandLayout, TubeMesh, enclosed_volume, resample
 
 BONE_COLOUR = (0.91, 0.87, 0.78)  # ivory
 FLOOR_COLOUR = (0.36, 0.45, 0.52)  # a muted blue-grey exercise mat
@@ -81,6 +81,9 @@ class MuscleTubes:
             self._factor = np.sqrt(1.0 / self.layout.branches[self.layout.strand_muscle]) * np.ones(S)
             self._base_factor = self._factor.copy()
             self._volume = self.shapes.drawn_volume[self.layout.strand_muscle]
+            self._sheets = _SheetNeighbours(sheet_ids(model)[self.muscles][self.layout.strand_muscle],
+                                            self.layout.padded(frames.wrap_xpos[0], frames.wrap_obj[0],
+                                                               frames.wrap_adr[0], frames.wrap_num[0]))
             tendon_rings = self.rings.is_tendon
         else:
             forces = np.array([model.muscles[m].max_force for m in self.muscles])
@@ -145,9 +148,13 @@ class MuscleTubes:
             radius[:, self.rings.belly_rings] = belly_radii(
                 self._volume, radius[:, self.rings.tendon], gaps, self.rings, self.mesh.sides)
             np.multiply(radius, self._factor[:, None], out=self.mesh.radius, casting="unsafe")
+            wide, aspect = self._sheets.widths(centre, self.mesh.radius)
+            self.mesh.surface(centre, self.points, self.normals, wide, aspect)
+            if self._sheets.any:
+                self._keep_sheet_volume(centre)
         else:
             centre = resample(padded, self.mesh.rings)
-        self.mesh.surface(centre, self.points, self.normals)
+            self.mesh.surface(centre, self.points, self.normals)
         if self.hidden.any():  # same topology, zero area: hiding costs no new actor
             grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
             grid[:, self.hidden] = centre[self.hidden, :1][None].astype(np.float32)
@@ -163,6 +170,18 @@ class MuscleTubes:
         for poly in self.polys:
             poly.GetPoints().Modified()
             poly.Modified()
+
+    def _keep_sheet_volume(self, centre: np.ndarray) -> None:
+        """A flattened belly that bends folds a little into itself on the inside of the bend:
+        measure what is drawn and scale its rings about their centres to give the volume back."""
+        sheet, belly = self._sheets.strands, self.rings.belly_rings
+        grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
+        rings = grid[:, sheet, belly]
+        drawn = enclosed_volume(rings)
+        want = self._volume[sheet] * self._factor[sheet] ** 2
+        scale = np.sqrt(np.divide(want, drawn, out=np.ones_like(drawn), where=drawn > 0))
+        c = centre[sheet][:, belly].astype(np.float32)[None]
+        grid[:, sheet, belly] = c + (rings - c) * scale[None, :, None, None].astype(np.float32)
 
     def _profile(self, frames) -> tuple[np.ndarray, np.ndarray]:
         """Ring places and radii of every frame of a batch, solved once per batch (playback
@@ -332,6 +351,50 @@ class Scene:
     def set_bone_opacity(self, opacity: float) -> None:
         for actor in self.bone_actors:
             actor.GetProperty().SetOpacity(opacity)
+
+
+SHEET_REACH = 0.65  # a fascicle of a sheet reaches this share of the way to its neighbours
+SHEET_ASPECT = (1.0, 6.0)  # how flat a sheet's fascicle may get
+
+
+class _SheetNeighbours:
+    """Fascicles of one flat muscle spread sideways until they meet their neighbours, so the
+    muscle reads as one sheet. Neighbours: the two nearest fascicles of the same sheet."""
+
+    def __init__(self, sheet: np.ndarray, first_paths: np.ndarray):
+        self.strands = np.flatnonzero(sheet >= 0)
+        self.any = self.strands.size > 0
+        if not self.any:
+            return
+        mid = resample(first_paths[self.strands], 9).mean(axis=1)  # each fascicle's middle
+        dist = np.linalg.norm(mid[:, None] - mid[None], axis=-1)
+        same = sheet[self.strands][:, None] == sheet[self.strands][None]
+        dist[~same | np.eye(len(self.strands), dtype=bool)] = np.inf
+        order = np.argsort(dist, axis=1)[:, :2]
+        alone = ~np.isfinite(dist[np.arange(len(order)), order[:, 1]])  # a sheet of two
+        order[alone, 1] = order[alone, 0]
+        self.near = self.strands[order]  # (n, 2) strand indices
+
+    def widths(self, centre: np.ndarray, radius: np.ndarray):
+        """(wide direction, aspect) per strand and ring; None when the tubes hold no sheet."""
+        if not self.any:
+            return None, None
+        wide = np.zeros(centre.shape, np.float32)
+        aspect = np.ones(radius.shape, np.float32)
+        own = centre[self.strands]
+        to_a = centre[self.near[:, 0]] - own
+        to_b = centre[self.near[:, 1]] - own
+        reach = SHEET_REACH * np.maximum(_norm(to_a), _norm(to_b))
+        r = radius[self.strands]
+        # One direction per fascicle: rings that turned to follow each ring's neighbour would
+        # twist the belly and lose volume between them.
+        wide[self.strands] = to_a.mean(axis=1, keepdims=True)
+        aspect[self.strands] = np.clip(np.divide(reach, r, out=np.ones_like(r), where=r > 1e-6), *SHEET_ASPECT)
+        return wide, aspect
+
+
+def _norm(v: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.einsum("...k,...k->...", v, v))
 
 
 def _smooth(centre: np.ndarray, passes: int = 4) -> np.ndarray:

@@ -153,8 +153,14 @@ class TubeMesh:
     def size(self) -> int:
         return self.sides * self.strands * self.rings
 
-    def surface(self, centre: np.ndarray, out_points: np.ndarray, out_normals: np.ndarray) -> None:
-        """Write tube points and normals for centre lines (S, rings, 3) into (size, 3) float32 arrays."""
+    def surface(self, centre: np.ndarray, out_points: np.ndarray, out_normals: np.ndarray,
+                wide: np.ndarray | None = None, aspect: np.ndarray | None = None) -> None:
+        """Write tube points and normals for centre lines (S, rings, 3) into (size, 3) float32 arrays.
+
+        wide (S, rings, 3) and aspect (S, rings): flatten rings into ellipses `aspect` times
+        wider along `wide` and as much thinner across it (same area: same volume); a zero
+        `wide` keeps the round ring's own frame.
+        """
         c = centre.astype(np.float32, copy=False)
         tangent = np.empty_like(c)
         np.subtract(c[:, 2:], c[:, :-2], out=tangent[:, 1:-1])
@@ -174,13 +180,44 @@ class TubeMesh:
         np.multiply(tangent, np.einsum("sk,srk->sr", ref, tangent)[..., None], out=normal)
         np.subtract(ref[:, None, :], normal, out=normal)
         normal /= np.maximum(_norm(normal), 1e-9)[..., None]
+        if wide is not None:  # sheets: the ring's long axis toward the neighbouring fascicle
+            w = wide - tangent * np.einsum("srk,srk->sr", wide, tangent)[..., None]
+            length = _norm(w)
+            use = length > 1e-9
+            normal[use] = w[use] / length[use][:, None]
         self._frame[1] = np.cross(tangent, normal)
         K = self.sides
+        if aspect is not None:
+            scaled = np.empty_like(self._frame)
+            np.multiply(self._frame[0], (self.radius * aspect)[..., None], out=scaled[0])
+            np.multiply(self._frame[1], (self.radius / aspect)[..., None], out=scaled[1])
+            np.matmul(self._around, scaled.reshape(2, -1), out=out_points.reshape(K, -1))
+            out_points.reshape(K, *c.shape)[:] += c[None]
+            np.multiply(self._frame[0], (1.0 / aspect)[..., None], out=scaled[0])
+            np.multiply(self._frame[1], aspect[..., None], out=scaled[1])
+            np.matmul(self._around, scaled.reshape(2, -1), out=out_normals.reshape(K, -1))
+            out_normals /= np.maximum(_norm(out_normals), 1e-9)[:, None]
+            return
         radial = out_normals.reshape(K, -1)
         np.matmul(self._around, self._frame.reshape(2, -1), out=radial)
         points = out_points.reshape(K, *c.shape)
         np.multiply(out_normals.reshape(K, *c.shape), self.radius[None, :, :, None], out=points)
         points += c[None]
+
+
+def enclosed_volume(rings: np.ndarray) -> np.ndarray:
+    """Volume inside consecutive rings (sides, S, n, 3) with flat end caps, per strand (S,).
+
+    Signed tetrahedra from the first ring's centre over the side quads and the last cap (the
+    first cap's triangles contain that centre and add nothing).
+    """
+    a = rings - rings[:, :, :1].mean(axis=0, keepdims=True)
+    b = np.roll(a, -1, axis=0)  # the next point around each ring
+    side = np.einsum("ksnj,ksnj->ks", a[:, :, :-1], np.cross(b[:, :, :-1], b[:, :, 1:]) + np.cross(b[:, :, 1:], a[:, :, 1:]))
+    last, after = a[:, :, -1], b[:, :, -1]
+    cap = np.einsum("ksj,ksj->ks", np.broadcast_to(last.mean(axis=0, keepdims=True), last.shape),
+                    np.cross(last, after))
+    return np.abs(side.sum(axis=0) + cap.sum(axis=0)) / 6.0
 
 
 def _norm(v: np.ndarray) -> np.ndarray:
