@@ -114,3 +114,37 @@ def summarize(kin: Kinematics, top: int = 8) -> list[PhaseSummary]:
                                 sorted(lengthening, key=lambda m: -m.change)[:top],
                                 _compact(model, unchanged)))
     return out
+
+
+OUTLIER_RATIO = 2.5  # a curve moving this much more than the typical other curve squashes the rest
+
+
+def plot_muscles(model, focus: list[str], percent_change: np.ndarray, count: int = 6) -> tuple[list[int], list[int]]:
+    """Default curves of the length plot: (shown, outliers), model muscle indices.
+
+    The focus groups' muscles that change most (one side: right or unsided), or without a
+    focus every muscle's. A muscle that changes OUTLIER_RATIO times more than the median of
+    the curves after it (Anconeus +108 % in the curl, against 14–32 % for the rest) is left
+    out of the default so it does not squash the others, and handed back as an outlier.
+    """
+    pool = [m for g in focus for m in model.muscles_in(g)] if focus else list(model.muscles)
+    pool = [m.index for m in pool if m.side != "left"]
+    spread = np.ptp(percent_change, axis=0)
+    ranked = sorted(pool, key=lambda i: -spread[i])
+    outliers = []
+    while len(ranked) > 1:
+        rest = spread[ranked[1:count + 1]]
+        rest = rest[rest >= UNCHANGED_PERCENT]  # muscles that hold their length squash nothing
+        if not rest.size or spread[ranked[0]] <= OUTLIER_RATIO * np.median(rest):
+            break
+        outliers.append(ranked.pop(0))
+    return [i for i in ranked[:count] if spread[i] > 0], outliers
+
+
+def top_changes(model, lengths: np.ndarray, start: int, now: int, candidates=None, count: int = 3) -> list[tuple[int, float]]:
+    """The muscles that changed most from frame `start` to frame `now`: (index, % change),
+    one side only (right or unsided), largest |change| first."""
+    change = (lengths[now] / lengths[start] - 1.0) * 100.0
+    pool = [m.index for m in model.muscles if m.side != "left"] if candidates is None else list(candidates)
+    ranked = sorted(pool, key=lambda i: -abs(change[i]))
+    return [(i, float(change[i])) for i in ranked[:count] if abs(change[i]) >= UNCHANGED_PERCENT]
