@@ -44,7 +44,7 @@ def test_without_focus_the_plot_shows_the_top_movers(sessions):
 def test_top_changes_name_the_iliacus_first_in_the_raise(sessions):
     s = sessions["leg_raise"]
     end = int(np.searchsorted(s.frames.times, 2.5))
-    top = top_changes(s.model, s.frames.lengths, 0, end,
+    top = top_changes(s.model, s.frames.lengths[0], s.frames.lengths[end],
                       [m.index for g in s.scenario.focus for m in s.model.muscles_in(g)])
     assert s.model.muscles[top[0][0]].name == "iliacus_r" and top[0][1] == pytest.approx(-30, abs=1.5)
     assert len(top) == 3 and all(change < 0 for _, change in top)
@@ -72,3 +72,39 @@ def test_plot_legend_sits_beside_the_curves_and_outliers_are_one_click_away(qtbo
     assert "ANC" in panel.curves and "Anconeus" in panel.legend.text()
     panel.show_session(sessions["leg_raise"])
     assert not panel.outliers.isVisible() and "iliacus_r" in panel.curves
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("name, t, first", [("leg_raise", 1.25, "Iliacus — shortening"),
+                                            ("crunch", 1.0, "External oblique — shortening")])
+def test_labels_name_the_top_movers_beside_the_body_never_on_it_or_each_other(founding, name, t, first):
+    from viewer.core.colour import Colouring
+    from viewer.render.export import ExportOptions, Stage
+
+    _, model, kin, _ = founding[name]
+    colouring = Colouring(kin)
+    stage = Stage(kin, colouring, ExportOptions(size=(1280, 720), anti_aliasing="none"))
+    try:
+        frames = kin.sample([t])
+        stage.show(frames, 0, stage.scene.paint(*colouring.paint(frames))[0])
+        labels = stage.overlays.labels
+        texts = [a.GetInput() for a in labels.texts if a.GetVisibility()]
+        assert texts[0].startswith(first) and any(" cm" in x for x in texts)  # the measure joins them
+        assert 3 <= len(labels.boxes) == len(texts)
+        project = labels._projector()
+        bones = project(frames.geom_pos[0])
+        for k, box in enumerate(labels.boxes):
+            assert 0 <= box[0] and box[2] <= 1280 and 0 <= box[1] and box[3] <= 720
+            assert not any(_overlap(box, other) for other in labels.boxes[k + 1:]), texts
+            inside = (bones[:, 0] > box[0]) & (bones[:, 0] < box[2]) & (bones[:, 1] > box[1]) & (bones[:, 1] < box[3])
+            assert not inside.any(), f"'{texts[k]}' covers the body"
+        for m, box in zip(labels.shown, labels.boxes):  # nor the muscle it names
+            a, n = int(frames.wrap_adr[0, m]), int(frames.wrap_num[0, m])
+            path = project(frames.wrap_xpos[0, a:a + n])
+            assert not ((path[:, 0] > box[0]) & (path[:, 0] < box[2]) & (path[:, 1] > box[1])
+                        & (path[:, 1] < box[3])).any()
+    finally:
+        stage.close()

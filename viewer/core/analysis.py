@@ -141,10 +141,48 @@ def plot_muscles(model, focus: list[str], percent_change: np.ndarray, count: int
     return [i for i in ranked[:count] if spread[i] > 0], outliers
 
 
-def top_changes(model, lengths: np.ndarray, start: int, now: int, candidates=None, count: int = 3) -> list[tuple[int, float]]:
-    """The muscles that changed most from frame `start` to frame `now`: (index, % change),
-    one side only (right or unsided), largest |change| first."""
-    change = (lengths[now] / lengths[start] - 1.0) * 100.0
-    pool = [m.index for m in model.muscles if m.side != "left"] if candidates is None else list(candidates)
-    ranked = sorted(pool, key=lambda i: -abs(change[i]))
-    return [(i, float(change[i])) for i in ranked[:count] if abs(change[i]) >= UNCHANGED_PERCENT]
+LABEL_MIN_PERCENT = 3.0  # a muscle is worth a label once it has changed this much in the phase
+
+
+def top_changes(model, start_lengths: np.ndarray, lengths: np.ndarray, candidates=None,
+                count: int = 3) -> list[tuple[int, float]]:
+    """The muscles that changed most from `start_lengths` to `lengths` (M,): (index, % change),
+    largest |change| first, one side only (right or unsided), one per muscle name (the
+    fascicles of one muscle count once)."""
+    change = (np.asarray(lengths) / start_lengths - 1.0) * 100.0
+    pool = range(len(model.muscles)) if candidates is None else candidates
+    pool = [i for i in pool if model.muscles[i].side != "left"]
+    out, seen = [], set()
+    for i in sorted(pool, key=lambda i: -abs(change[i])):
+        base = model.muscles[i].lay_name.split(",")[0]
+        if base in seen or abs(change[i]) < UNCHANGED_PERCENT:
+            continue
+        seen.add(base)
+        out.append((i, float(change[i])))
+        if len(out) == count:
+            break
+    return out
+
+
+class PhaseMovers:
+    """Who changes most since the start of the current phase, at any time: the 3D labels."""
+
+    def __init__(self, kin, count: int = 3):
+        scenario, model = kin.scenario, kin.model
+        self.scenario, self.model, self.count = scenario, model, count
+        self.candidates = sorted({m.index for g in scenario.focus for m in model.muscles_in(g)}) or None
+        self.starts = np.array(sorted({0.0} | {p.start for p in scenario.phases}))
+        self.start_lengths = kin.sample(self.starts).lengths
+
+    def at(self, t: float, lengths: np.ndarray) -> list[tuple[int, float]]:
+        phase = self.scenario.phase_at(t)
+        start = phase.start if phase is not None else 0.0
+        row = int(np.argmin(np.abs(self.starts - start)))
+        movers = top_changes(self.model, self.start_lengths[row], lengths, self.candidates, self.count)
+        return [(i, c) for i, c in movers if abs(c) >= LABEL_MIN_PERCENT]
+
+
+def mover_text(model, index: int, change: float) -> str:
+    """'Iliacus — shortening 30 %'."""
+    name = model.muscles[index].lay_name.split(",")[0]
+    return f"{name} — {'shortening' if change < 0 else 'lengthening'} {abs(change):.0f} %"
