@@ -7,6 +7,7 @@ A close-up keeps the scenario's view direction and moves the camera toward one b
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,11 +15,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# (scenario, time, close-up on these bodies, how much closer)
+# (scenario, time, close-up view, close-up on these bodies, how much closer)
 STILLS = [
-    ("leg_raise", 1.25, ["pelvis", "femur_r"], 2.6),
-    ("crunch", 1.0, ["lumbar3", "torso"], 2.6),
-    ("bicep_curl", 2.0, ["humerus_r", "radius_r"], 3.2),
+    ("leg_raise", 1.25, None, ["pelvis", "femur_r"], 2.4),
+    ("crunch", 1.0, "three-quarter", ["pelvis", "torso"], 2.2),
+    ("bicep_curl", 1.5, "left", ["humerus_l", "radius_l"], 2.6),
 ]
 
 
@@ -27,26 +28,30 @@ def main(out: Path) -> None:
     from viewer.core.colour import Colouring
     from viewer.render.export import STILL, Stage
 
-    for name, t, bodies, closer in STILLS:
+    for name, t, view, bodies, closer in STILLS:
         scenario, model, kin = load(str(ROOT / "scenarios" / f"{name}.yaml"))
         colouring = Colouring(kin)
-        stage = Stage(kin, colouring, STILL)
-        try:
-            frames = kin.sample([t])
-            stage.show(frames, 0, stage.scene.paint(*colouring.paint(frames))[0])
-            stage.plotter.render()
-            stage.plotter.screenshot(str(out / f"shapes_{name}.png"))
-            camera = stage.plotter.renderer.GetActiveCamera()
-            target = np.mean([frames.body_pos[0, model.body_id(b)] for b in bodies], axis=0)
-            position, focal = np.array(camera.GetPosition()), np.array(camera.GetFocalPoint())
-            camera.SetFocalPoint(*target)
-            camera.SetPosition(*(target + (position - focal) / closer))
-            stage.plotter.renderer.ResetCameraClippingRange()
-            stage.plotter.render()
-            stage.plotter.screenshot(str(out / f"shapes_{name}_close.png"))
-        finally:
-            stage.close()
+        frames = kin.sample([t])
+        for close in (False, True):
+            stage = Stage(kin, colouring, replace(STILL, view=view) if close else STILL)
+            try:
+                stage.show(frames, 0, stage.scene.paint(*colouring.paint(frames))[0])
+                if close:
+                    _closer(stage, np.mean([frames.body_pos[0, model.body_id(b)] for b in bodies], axis=0), closer)
+                stage.show(frames, 0, stage.scene.paint(*colouring.paint(frames))[0])  # labels for this camera
+                stage.plotter.render()
+                stage.plotter.screenshot(str(out / f"shapes_{name}{'_close' if close else ''}.png"))
+            finally:
+                stage.close()
         print(f"wrote {out}/shapes_{name}.png and shapes_{name}_close.png")
+
+
+def _closer(stage, target, closer: float) -> None:
+    camera = stage.plotter.renderer.GetActiveCamera()
+    position, focal = np.array(camera.GetPosition()), np.array(camera.GetFocalPoint())
+    camera.SetFocalPoint(*target)
+    camera.SetPosition(*(target + (position - focal) / closer))
+    stage.plotter.renderer.ResetCameraClippingRange()
 
 
 if __name__ == "__main__":

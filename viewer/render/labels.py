@@ -74,9 +74,9 @@ class MuscleLabels:
     # --- per frame --------------------------------------------------------------------------
     def update(self, frames, i: int, t: float, given: list[tuple[str, np.ndarray]] = ()) -> None:
         """Label frame i's top movers, and `given` (text, world point) pairs after them."""
-        movers = self.movers.at(t, frames.lengths[i])
-        items = [(mover_text(self.model, m, c), _path_middle(frames, i, self.model.muscles[m].index))
-                 for m, c in movers] + list(given)
+        camera_at = np.array(self.plotter.renderer.GetActiveCamera().GetPosition())
+        movers = [(self._facing(frames, i, m, camera_at), c) for m, c in self.movers.at(t, frames.lengths[i])]
+        items = [(mover_text(self.model, m, c), _path_middle(frames, i, m)) for m, c in movers] + list(given)
         items = items[:self.slots]
         self.shown = [m for m, _ in movers]
         project = self._projector()
@@ -142,6 +142,15 @@ class MuscleLabels:
         self._vtk_points.Modified()
         self._cells.Modified()
         self._leader.Modified()
+
+    def _facing(self, frames, i: int, muscle: int, camera_at: np.ndarray) -> int:
+        """The muscle or its other-side twin, whichever is nearer the camera (the one in view)."""
+        m = self.model.muscles[muscle]
+        twin = self.model.muscle_index.get(m.name[:-2] + "_l" if m.name.endswith("_r") else m.name + "_l")
+        if m.side != "right" or twin is None:
+            return muscle
+        near = [np.linalg.norm(_path_middle(frames, i, k) - camera_at) for k in (muscle, twin)]
+        return twin if near[1] < near[0] else muscle
 
     def _projector(self):
         """World points (N, 3) → display pixels (N, 2) with the renderer's current camera."""

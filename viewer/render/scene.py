@@ -47,7 +47,8 @@ def tube_radius(max_force: np.ndarray) -> np.ndarray:
 class SceneStyle:
     bone_opacity: float = 1.0
     tube_rings: int = 16
-    tube_sides: int = 8
+    tube_sides: int = 8  # lines of action
+    shape_sides: int = 12  # bellies and sheets: rounder, they are what the eye reads
     muscle_style: str = "shapes"  # one of MUSCLE_STYLES
     show_faded: bool = True  # draw the muscles outside the scenario's focus (faded)
     muscles: tuple[int, ...] | None = None  # draw only these muscles (None: all)
@@ -76,7 +77,7 @@ class MuscleTubes:
         if self.shaped:
             self.rings = RingLayout(belly=max(style.tube_rings - 2 * TENDON_RINGS, 4))
             self.shapes = muscle_shapes(model).subset(self.muscles)
-            self.mesh = TubeMesh(np.zeros((S, self.rings.count)), self.rings.count, style.tube_sides)
+            self.mesh = TubeMesh(np.zeros((S, self.rings.count)), self.rings.count, style.shape_sides)
             # A muscle split by pulleys into branches shares its volume between them.
             self._factor = np.sqrt(1.0 / self.layout.branches[self.layout.strand_muscle]) * np.ones(S)
             self._base_factor = self._factor.copy()
@@ -151,7 +152,7 @@ class MuscleTubes:
             wide, aspect = self._sheets.widths(centre, self.mesh.radius)
             self.mesh.surface(centre, self.points, self.normals, wide, aspect)
             if self._sheets.any:
-                self._keep_sheet_volume(centre)
+                self._keep_sheet_volume(centre, i)
         else:
             centre = resample(padded, self.mesh.rings)
             self.mesh.surface(centre, self.points, self.normals)
@@ -171,15 +172,18 @@ class MuscleTubes:
             poly.GetPoints().Modified()
             poly.Modified()
 
-    def _keep_sheet_volume(self, centre: np.ndarray) -> None:
+    def _keep_sheet_volume(self, centre: np.ndarray, i: int) -> None:
         """A flattened belly that bends folds a little into itself on the inside of the bend:
-        measure what is drawn and scale its rings about their centres to give the volume back."""
+        measure what is drawn and scale its rings about their centres to give the volume back.
+        The scale does not depend on highlighting, so each frame of a batch measures once."""
         sheet, belly = self._sheets.strands, self.rings.belly_rings
         grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
         rings = grid[:, sheet, belly]
-        drawn = enclosed_volume(rings)
-        want = self._volume[sheet] * self._factor[sheet] ** 2
-        scale = np.sqrt(np.divide(want, drawn, out=np.ones_like(drawn), where=drawn > 0))
+        scale = self._sheet_scale[i]
+        if np.isnan(scale[0]):
+            drawn = enclosed_volume(rings)
+            want = self._volume[sheet] * self._factor[sheet] ** 2
+            scale[:] = np.sqrt(np.divide(want, drawn, out=np.ones_like(drawn), where=drawn > 0))
         c = centre[sheet][:, belly].astype(np.float32)[None]
         grid[:, sheet, belly] = c + (rings - c) * scale[None, :, None, None].astype(np.float32)
 
@@ -189,6 +193,7 @@ class MuscleTubes:
         if getattr(self, "_profiled", None) is not frames:
             u, r = tube_profile(self.shapes, frames.lengths[:, self.muscles], self.rings, self.mesh.sides)
             self._profile_u, self._profile_r = u.astype(np.float32), r.astype(np.float32)
+            self._sheet_scale = np.full((len(frames), self._sheets.strands.size or 1), np.nan)
             self._profiled = frames
         return self._profile_u, self._profile_r
 
