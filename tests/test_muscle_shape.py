@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import ROOT, SCENARIOS
 from tests.test_cli import read_csv
 from viewer.cli import main
-from viewer.core.muscle_shape import RingLayout, muscle_shapes, tube_profile
+from viewer.core.muscle_shape import RingLayout, tube_profile
 
 
 def test_muscles_json_numbers_follow_mujocos_muscle_model(full_body, capsys):
@@ -39,7 +39,7 @@ def test_fibre_lengths_are_muscle_tendon_lengths_less_the_tendon(tmp_path, full_
     header, mt = read_csv(tmp_path / "mt.csv")
     header_f, fibre = read_csv(tmp_path / "f.csv")
     assert header == header_f
-    slack = muscle_shapes(full_body).tendon_slack_length
+    slack = full_body.shapes.tendon_slack_length
     assert np.allclose(fibre[:, 1:], mt[:, 1:] - slack, atol=2e-6)
     k = header.index("psoas_r")
     # the psoas fibres shorten far more, relatively, than the whole muscle–tendon unit
@@ -51,7 +51,7 @@ def test_native_model_gives_its_own_fibre_and_tendon_lengths():
     from viewer.core.model import load_model
 
     model = load_model(ROOT / "meshes" / "examples" / "arm" / "arm.yaml")
-    shapes = muscle_shapes(model)
+    shapes = model.shapes
     k = model.muscle_index["biceps"]
     assert shapes.optimal_fibre_length[k] == pytest.approx(0.116)  # 116 mm in the file
     assert shapes.tendon_slack_length[k] == pytest.approx(0.200)
@@ -64,7 +64,7 @@ def test_native_model_gives_its_own_fibre_and_tendon_lengths():
 
 
 def test_belly_keeps_its_volume_and_thickens_when_it_shortens(full_body):
-    shapes = muscle_shapes(full_body)
+    shapes = full_body.shapes
     layout = RingLayout()
     k = full_body.muscle_index["BIClong"]
     lengths = np.outer([1.0, 0.85], shapes.rest_length)  # rest, then 15 % shorter

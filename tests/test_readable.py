@@ -1,9 +1,11 @@
 """What the plot and the 3D labels pick to show: the movers that matter, no squashed curves."""
+import os
+
 import numpy as np
 import pytest
 
 from tests.conftest import SCENARIOS
-from viewer.core.analysis import plot_muscles, top_changes
+from viewer.core.movers import plot_muscles, top_changes
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +52,8 @@ def test_top_changes_name_the_iliacus_first_in_the_raise(sessions):
     assert len(top) == 3 and all(change < 0 for _, change in top)
 
 
+@pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")
 def test_plot_legend_sits_beside_the_curves_and_outliers_are_one_click_away(qtbot, sessions):
-    import os
-
-    if not os.environ.get("DISPLAY"):
-        pytest.skip("needs a display (run under xvfb-run)")
     from viewer.app.plot import PlotPanel
 
     panel = PlotPanel()

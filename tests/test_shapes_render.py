@@ -5,7 +5,6 @@ import pytest
 pv = pytest.importorskip("pyvista")
 
 from tests.conftest import SCENARIOS  # noqa: E402
-from viewer.core.muscle_shape import muscle_shapes  # noqa: E402
 from viewer.render.scene import Scene, SceneStyle  # noqa: E402
 
 
@@ -55,7 +54,7 @@ def _per_muscle(tubes, values):
 def test_drawn_belly_volume_stays_within_two_percent_over_the_curl(curl):
     model, frames, scene = curl
     (tubes,) = scene.tubes
-    shapes = muscle_shapes(model)
+    shapes = model.shapes
     target = shapes.drawn_volume[tubes.muscles]
     assert np.allclose(target[~shapes.capped[tubes.muscles]], shapes.volume[tubes.muscles][~shapes.capped[tubes.muscles]])
     colours = scene.paint(np.full((len(frames), len(model.muscles), 3), 0.5))

@@ -1,6 +1,6 @@
 """Plot panel: % length change over time for the focus and picked muscles, with a playhead.
 
-The legend sits beside the curves, never on them; the curves are core/analysis.plot_muscles.
+The legend sits beside the curves, never on them; the curves are core/movers.plot_muscles.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from viewer.core.analysis import plot_muscles
+from viewer.core.movers import plot_muscles
 
 MAX_CURVES = 6  # focus curves shown: the biggest movers, so the plot stays readable
 PICKED_PEN = pg.mkPen("#111111", width=3)

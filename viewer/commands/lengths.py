@@ -38,9 +38,7 @@ def run(args) -> int:
     frames = kin.sample(kin.times(args.fps))
     values = frames.lengths
     if args.quantity == "fibre":
-        from viewer.core.muscle_shape import muscle_shapes
-
-        values = muscle_shapes(model).fibre_length(values)
+        values = model.shapes.fibre_length(values)
     buf = io.StringIO()
     buf.write(",".join(["time_s"] + [m.name for m in model.muscles]) + "\n")
     for t, row in zip(frames.times, values):

@@ -67,9 +67,7 @@ def run(args) -> int:
 def _muscles_json(model, group: str | None) -> str:
     import json
 
-    from viewer.core.muscle_shape import muscle_shapes
-
-    shapes = muscle_shapes(model)
+    shapes = model.shapes
     rows = [{"name": m.name, "lay_name": m.lay_name, "side": m.side, "group": m.group,
              "optimal_fibre_length_m": round(float(shapes.optimal_fibre_length[m.index]), 6),
              "tendon_slack_length_m": round(float(shapes.tendon_slack_length[m.index]), 6),

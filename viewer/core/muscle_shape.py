@@ -5,13 +5,13 @@ PCSA = F_max / σ and volume V = PCSA · L0. Per frame the belly spans the fibre
 (clamped to a share of the path), the tendons the rest, and the belly's radius keeps V
 constant: a shortening muscle thickens, a stretched one thins.
 
-Everything here is plain numpy on (model, lengths): the 3D scene and the take-home page
-both draw from `tube_profile`.
+Everything here is plain numpy on (parameters, lengths): the 3D scene and the take-home page
+both draw from `tube_profile`. The parameters come from the model: core/muscle_params.py
+reads them, `Model.shapes` holds them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -20,7 +20,6 @@ import numpy as np
 # max isometric forces, F = σ · V / L0. Dividing by it again gives back those volumes.
 SPECIFIC_TENSION = 60.0e4  # N/m² (= 60 N/cm²)
 BELLY_SHARE = (0.25, 0.92)  # the belly's share of the path: never a blob, never without tendon ends
-ESTIMATED_FIBRE_SHARE = 0.6  # models without fibre parameters: L0 = this share of the rest length
 # Tendon cross-section as a share of PCSA (the Achilles tendon, ~0.7 cm², carries a calf of
 # ~30 cm² per head), and the drawn tendon radius kept readable but thin.
 TENDON_AREA_SHARE = 1.0 / 40.0
@@ -71,56 +70,6 @@ class MuscleShapes:
     def fibre_length(self, lengths: np.ndarray) -> np.ndarray:
         """Fibre length L − LT for muscle–tendon lengths (..., M): what `lengths --quantity fibre` writes."""
         return np.asarray(lengths) - self.tendon_slack_length
-
-
-@lru_cache(maxsize=8)
-def muscle_shapes(model) -> MuscleShapes:
-    """L0, LT and F_max of every muscle, from the model's own parameters where it has them.
-
-    Cached per model object: the scene and the page read it without touching MuJoCo again."""
-    force = np.array([m.max_force for m in model.muscles], float)
-    osim = getattr(model, "osim_muscles", None)
-    if osim is not None:  # OpenSim: its own optimal fibre and tendon slack lengths
-        L0 = np.array([m.getOptimalFiberLength() for m in osim], float)
-        LT = np.array([m.getTendonSlackLength() for m in osim], float)
-        return MuscleShapes(L0, LT, force, ("model",) * len(L0), np.full(len(L0), np.inf))
-    L0, LT, known = _mujoco_parameters(model)
-    rest = _rest_lengths(model)
-    if not known.all():  # no muscle parameters (plain motor actuators, bare tendons): estimate
-        L0 = np.where(known, L0, ESTIMATED_FIBRE_SHARE * rest)
-        LT = np.where(known, LT, (1.0 - ESTIMATED_FIBRE_SHARE) * rest)
-    return MuscleShapes(L0, LT, force, tuple("model" if k else "estimated" for k in known), rest)
-
-
-def _mujoco_parameters(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """MuJoCo's muscle model: lengthrange = LT + range · L0, so two equations give L0 and LT."""
-    import mujoco
-
-    mj = model.mj
-    act = np.array([mujoco.mj_name2id(mj, mujoco.mjtObj.mjOBJ_ACTUATOR, m.name) for m in model.muscles], int)
-    M = act.size
-    L0, LT, known = np.zeros(M), np.zeros(M), np.zeros(M, bool)
-    has = act >= 0
-    if has.any():
-        lo, hi = mj.actuator_gainprm[act[has], 0], mj.actuator_gainprm[act[has], 1]
-        lr = mj.actuator_lengthrange[act[has]]
-        ok = (hi > lo) & (lr[:, 1] > lr[:, 0]) & (lo > 0)
-        l0 = np.divide(lr[:, 1] - lr[:, 0], hi - lo, out=np.zeros_like(lo), where=ok)
-        L0[has] = l0
-        LT[has] = np.maximum(lr[:, 0] - lo * l0, 0.0)
-        known[has] = ok
-    return L0, LT, known
-
-
-def _rest_lengths(model) -> np.ndarray:
-    """Muscle–tendon lengths in the model's rest pose (qpos0)."""
-    import mujoco
-
-    d = mujoco.MjData(model.mj)
-    mujoco.mj_kinematics(model.mj, d)
-    mujoco.mj_comPos(model.mj, d)
-    mujoco.mj_tendon(model.mj, d)
-    return d.ten_length[model.tendon_ids].copy()
 
 
 def sheet_ids(model) -> np.ndarray:

@@ -3,7 +3,7 @@
 "Iliacus — shortening 30 %", with a leader line to the muscle. Labels go in a column left or
 right of the body's outline on screen (the side the muscle is on), pushed apart so they never
 overlap each other or cover the body; the measuring line's label joins them. The movers are
-core/analysis.PhaseMovers; this module only places text. Actors are made once.
+core/movers.PhaseMovers; this module only places text. Actors are made once.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pyvista as pv
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor2D, vtkCoordinate, vtkPolyDataMapper2D, vtkTextActor
 
-from viewer.core.analysis import PhaseMovers, mover_text
+from viewer.core.movers import PhaseMovers, mover_text
 
 LABEL_SIZE = 16  # font pixels at 720 lines
 CHAR_WIDTH = 0.55  # average glyph width / font size

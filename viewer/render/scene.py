@@ -13,7 +13,7 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
-from viewer.core.muscle_shape import TENDON_RINGS, RingLayout, belly_radii, muscle_shapes, sheet_ids, tube_profile
+from viewer.core.muscle_shape import TENDON_RINGS, RingLayout, belly_radii, sheet_ids, tube_profile
 from viewer.core.props import Props
 
 from .camera import body_points
@@ -76,7 +76,7 @@ class MuscleTubes:
         S = self.layout.count
         if self.shaped:
             self.rings = RingLayout(belly=max(style.tube_rings - 2 * TENDON_RINGS, 4))
-            self.shapes = muscle_shapes(model).subset(self.muscles)
+            self.shapes = model.shapes.subset(self.muscles)
             self.mesh = TubeMesh(np.zeros((S, self.rings.count)), self.rings.count, style.shape_sides)
             # A muscle split by pulleys into branches shares its volume between them.
             self._factor = np.sqrt(1.0 / self.layout.branches[self.layout.strand_muscle]) * np.ones(S)
