@@ -77,7 +77,10 @@ class MuscleTubes:
         if self.shaped:
             self.rings = RingLayout(belly=max(style.tube_rings - 2 * TENDON_RINGS, 4))
             self.shapes = model.shapes.subset(self.muscles)
-            self.mesh = TubeMesh(np.zeros((S, self.rings.count)), self.rings.count, style.shape_sides)
+            # The faded muscles behind the focus are see-through: their facets do not show, so they
+            # keep the cheaper ring of the lines; the focus gets the rounder one.
+            sides = style.tube_sides if see_through else style.shape_sides
+            self.mesh = TubeMesh(np.zeros((S, self.rings.count)), self.rings.count, sides)
             # A muscle split by pulleys into branches shares its volume between them.
             self._factor = np.sqrt(1.0 / self.layout.branches[self.layout.strand_muscle]) * np.ones(S)
             self._base_factor = self._factor.copy()
@@ -139,9 +142,9 @@ class MuscleTubes:
         padded = self.layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
         strand_muscle = self.layout.strand_muscle
         if self.shaped:
-            u, r = self._profile(frames)
-            centre = _smooth(resample(padded, u[i][strand_muscle]))
-            radius = r[i][strand_muscle]
+            u, r = self._profile(frames, i)
+            centre = _smooth(resample(padded, u[strand_muscle]))
+            radius = r[strand_muscle]
             # Solve the belly again over the distances its rings really have along the bent path
             # (chords, not arc), so the drawn volume stays the muscle's volume.
             belly = centre[:, self.rings.belly_rings]
@@ -187,15 +190,21 @@ class MuscleTubes:
         c = centre[sheet][:, belly].astype(np.float32)[None]
         grid[:, sheet, belly] = c + (rings - c) * scale[None, :, None, None].astype(np.float32)
 
-    def _profile(self, frames) -> tuple[np.ndarray, np.ndarray]:
-        """Ring places and radii of every frame of a batch, solved once per batch (playback
-        shows one batch frame by frame)."""
+    def _profile(self, frames, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ring places and radii of frame i, solved once per frame of a batch (playback shows
+        one batch over and over; solving all frames up front would delay the first one)."""
         if getattr(self, "_profiled", None) is not frames:
-            u, r = tube_profile(self.shapes, frames.lengths[:, self.muscles], self.rings, self.mesh.sides)
-            self._profile_u, self._profile_r = u.astype(np.float32), r.astype(np.float32)
-            self._sheet_scale = np.full((len(frames), self._sheets.strands.size or 1), np.nan)
+            F, M, R = len(frames), self.muscles.size, self.rings.count
+            self._profile_u = np.empty((F, M, R), np.float32)
+            self._profile_r = np.empty((F, M, R), np.float32)
+            self._profile_done = np.zeros(F, bool)
+            self._sheet_scale = np.full((F, self._sheets.strands.size or 1), np.nan)
             self._profiled = frames
-        return self._profile_u, self._profile_r
+        if not self._profile_done[i]:
+            u, r = tube_profile(self.shapes, frames.lengths[i, self.muscles], self.rings, self.mesh.sides)
+            self._profile_u[i], self._profile_r[i] = u, r
+            self._profile_done[i] = True
+        return self._profile_u[i], self._profile_r[i]
 
     def set_hidden(self, hidden_muscles: np.ndarray) -> None:
         """hidden_muscles: bool per model muscle."""
