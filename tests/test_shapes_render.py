@@ -161,3 +161,32 @@ def test_the_abdominal_wall_at_the_crunch_is_one_connected_sheet_per_side(foundi
     assert sheet[0] >= 0.98 * sheet.sum(), f"the wall falls apart into {len(sheet)} regions: {sheet[:5]}"
     lines = regions("lines")  # the same fascicles as thin lines of action: separate strands
     assert lines[0] < 0.9 * lines.sum()
+
+
+def test_snapshot_draws_shapes_by_default_and_lines_when_asked(tmp_path, founding):
+    import imageio.v3 as iio
+
+    from viewer.cli import main
+    from viewer.core.colour import Colouring
+    from viewer.core.kinematics import Kinematics
+    from viewer.core.scenario import load_checked
+    from viewer.render.export import ExportOptions, render_still
+
+    images = {}
+    for style in ("shapes", "lines"):
+        out = tmp_path / f"{style}.png"
+        assert main(["snapshot", str(SCENARIOS / "bicep_curl.yaml"), "--time", "1.5", "--size", "320x180",
+                     "--muscles", style, "-o", str(out)]) == 0
+        images[style] = iio.imread(out)
+    assert np.abs(images["shapes"].astype(int) - images["lines"]).sum() > 1000
+    # the elbow flexors alone: thick bellies and thin tendons cover more than the thin lines
+    scenario, model = load_checked(SCENARIOS / "bicep_curl.yaml")
+    kin = Kinematics(model, scenario)
+    flexors = tuple(m.index for m in model.muscles_in("arm flexors"))
+    covered = {}
+    for style in ("shapes", "lines"):
+        options = ExportOptions(size=(320, 180), text=False, anti_aliasing="none", bones=False, floor=False,
+                                muscles=flexors, view="left", muscle_style=style)
+        image = render_still(kin, Colouring(kin), 1.5, options)[..., :3].astype(float) / 255
+        covered[style] = int((np.abs(image - image[:, :1]).sum(axis=2) > 0.12).sum())
+    assert covered["shapes"] > 1.15 * covered["lines"] > 0, covered

@@ -36,6 +36,8 @@ def add_parser(sub) -> None:
     p.add_argument("--loops", type=positive(int), default=1, metavar="N", help="play the exercise N times")
     p.add_argument("--colour", choices=("rate", "change", "group", "plain"), default=None,
                    help="what the colours show (default: the scenario's, else rate of length change)")
+    p.add_argument("--muscles", choices=("shapes", "lines"), default="shapes",
+                   help="shapes: bellies and tendons from each muscle's volume (default); lines: thin lines of action")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -48,7 +50,7 @@ def run(args) -> int:
 
     target = output_path(args.output, (".mp4", ".gif"))
     options = ExportOptions(size=parse_size(args.size), fps=args.fps, speed=args.speed, view=args.view,
-                            orbit=args.orbit, loops=args.loops)
+                            orbit=args.orbit, loops=args.loops, muscle_style=args.muscles)
     check_video_options(target, options)
     scenario, model, kin = load(args.scenario)
     colouring = Colouring(kin, source=args.colour)

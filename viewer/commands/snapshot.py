@@ -38,6 +38,8 @@ def add_parser(sub) -> None:
     p.add_argument("--transparent", action="store_true", help="transparent background instead of the dark one")
     p.add_argument("--colour", choices=("rate", "change", "group", "plain"), default=None,
                    help="what the colours show (default: the scenario's, else rate of length change)")
+    p.add_argument("--muscles", choices=("shapes", "lines"), default="shapes",
+                   help="shapes: bellies and tendons from each muscle's volume (default); lines: thin lines of action")
     p.set_defaults(run=run)
 
 
@@ -49,7 +51,7 @@ def run(args) -> int:
 
     target = output_path(args.output, (".png",))
     options = ExportOptions(size=parse_size(args.size), view=args.view, transparent=args.transparent,
-                            anti_aliasing="msaa")
+                            anti_aliasing="msaa", muscle_style=args.muscles)
     scenario, model, kin = load(args.scenario)
     colouring = Colouring(kin, source=args.colour)
     save_still(kin, colouring, args.time, target, options)
