@@ -119,6 +119,7 @@ def test_clicking_a_muscle_picks_it_and_shows_its_numbers(window, qtbot):
     tubes = scene.focus
     grid = tubes.points.reshape(tubes.mesh.sides, tubes.layout.count, tubes.mesh.rings, 3)
     strand = int(np.flatnonzero(tubes.muscles[tubes.layout.strand_muscle] == iliacus)[0])
+    before = float(tubes.mesh.radius[strand].max())
     x, y = window.view.display_point(grid[:, strand, tubes.mesh.rings // 2].mean(axis=0))  # mid-muscle
     widget = window.view.widget
     ratio = widget.devicePixelRatioF()
@@ -127,7 +128,7 @@ def test_clicking_a_muscle_picks_it_and_shows_its_numbers(window, qtbot):
     qtbot.waitUntil(lambda: window.picked == iliacus, timeout=3000)
     assert "Iliacus, right" in window.muscles.info.text()
     assert "shortening" in window.muscles.info.text()
-    assert scene.focus.mesh.radius.max() > scene.focus._base_radius.max()  # highlighted: thicker
+    assert tubes.mesh.radius[strand].max() > 1.5 * before  # highlighted: thicker
     assert "iliacus_r" in window.plot.curves
 
 

@@ -38,6 +38,8 @@ def add_parser(sub) -> None:
     p.add_argument("--loops", type=positive(int), default=1, metavar="N", help="play the exercise N times")
     p.add_argument("--colour", choices=tuple(SOURCES), default=None,
                    help="what the colours show (default: the scenario's, else rate of length change)")
+    p.add_argument("--muscles", choices=("shapes", "lines"), default="shapes",
+                   help="shapes: bellies and tendons from each muscle's volume (default); lines: thin lines of action")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -49,7 +51,7 @@ def run(args) -> int:
 
     target = output_path(args.output, (".mp4", ".gif"))
     feed, options = view_output(args.scenario, args.view, args.colour, args.speed, size=parse_size(args.size),
-                                fps=args.fps, orbit=args.orbit, loops=args.loops)
+                                fps=args.fps, orbit=args.orbit, loops=args.loops, muscle_style=args.muscles)
     check_video_options(target, options)
     bar = None if args.quiet else ProgressBar(f"export {target.name}")
     try:

@@ -8,10 +8,12 @@ from .common import load, output_path, positive, sample_times, scenario_arg
 
 SAMPLE_BATCH = 1000
 
-HELP = "write muscle-tendon lengths over time to a CSV file"
+HELP = "write muscle-tendon (or fibre) lengths over time to a CSV file"
 DESCRIPTION = """\
 Sample the scenario at a fixed frame rate and write one row per time:
 time_s, then one column per muscle (the model's muscle name), lengths in metres.
+--quantity fibre writes fibre lengths L - LT (muscle-tendon length minus the
+tendon slack length, docs/models.md) instead of muscle-tendon lengths.
 The file is written only when the whole scenario is valid and sampled.
 
 example:  muscle-viewer lengths scenarios/leg_raise.yaml -o leg_raise.csv --fps 60
@@ -24,6 +26,8 @@ def add_parser(sub) -> None:
     scenario_arg(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV file to write ('-' for the terminal)")
     p.add_argument("--fps", type=positive(float), default=60.0, help="samples per second (default 60)")
+    p.add_argument("--quantity", choices=("muscle-tendon", "fibre"), default="muscle-tendon",
+                   help="muscle-tendon length L (default) or fibre length L - LT")
 
     p.set_defaults(run=run)
 
@@ -38,7 +42,8 @@ def run(args) -> int:
     buf.write(",".join(["time_s"] + [m.name for m in model.muscles]) + "\n")
     for start in range(0, len(times), SAMPLE_BATCH):  # batches: memory stays flat for long scenarios
         frames = kin.sample(times[start:start + SAMPLE_BATCH])
-        for t, row in zip(frames.times, frames.lengths):
+        values = model.shapes.fibre_length(frames.lengths) if args.quantity == "fibre" else frames.lengths
+        for t, row in zip(frames.times, values):
             buf.write(f"{t:.6f}," + ",".join(f"{v:.6f}" for v in row) + "\n")
     if target is None:
         sys.stdout.write(buf.getvalue())

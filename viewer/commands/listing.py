@@ -16,6 +16,9 @@ def add_parser(sub) -> None:
     p = sub.add_parser("muscles", help=MUSCLES_HELP, description=MUSCLES_HELP + ".")
     _model_arg(p)
     p.add_argument("--group", default=None, help="only this group, e.g. 'hip flexors'")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON list: name, lay name, side, group and the shape parameters "
+                        "(optimal fibre and tendon slack length in m, PCSA in cm², volume in cm³)")
     p.set_defaults(listing="muscles", run=run)
     p = sub.add_parser("joints", help=JOINTS_HELP, description=JOINTS_HELP + ". Angles in degrees, "
                        "slides in metres. Aliases are flexion-positive and need no sign convention.")
@@ -32,6 +35,9 @@ def run(args) -> int:
         if args.group and args.group not in model.groups:
             raise ViewerError(f"unknown group '{args.group}'{suggest(args.group, model.groups)}; "
                               f"groups: {', '.join(model.groups)}")
+        if args.json:
+            say(_muscles_json(model, args.group))
+            return 0
         say(f"{model.title}: {len(model.muscles)} muscles")
         for group, info in model.groups.items():
             if args.group and group != args.group:
@@ -56,3 +62,20 @@ def run(args) -> int:
         for j in followers:
             say(f"  {j.name:<28} follows {j.driver}")
     return 0
+
+
+def _muscles_json(model, group: str | None) -> str:
+    import json
+
+    shapes = model.shapes
+    rows = [{"name": m.name, "lay_name": m.lay_name, "side": m.side, "group": m.group,
+             "optimal_fibre_length_m": round(float(shapes.optimal_fibre_length[m.index]), 6),
+             "tendon_slack_length_m": round(float(shapes.tendon_slack_length[m.index]), 6),
+             "max_force_n": round(float(shapes.max_force[m.index]), 3),
+             "pcsa_cm2": round(float(shapes.pcsa[m.index]) * 1e4, 4),
+             "volume_cm3": round(float(shapes.volume[m.index]) * 1e6, 4),
+             "drawn_volume_cm3": round(float(shapes.drawn_volume[m.index]) * 1e6, 4),
+             "parameters": shapes.source[m.index] + (", L0 longer than the muscle at rest: drawn capped"
+                                                     if shapes.capped[m.index] else "")}
+            for m in model.muscles if group is None or m.group == group]
+    return json.dumps(rows, ensure_ascii=False, indent=1)

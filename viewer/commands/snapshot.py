@@ -42,6 +42,8 @@ def add_parser(sub) -> None:
                    help="words in dark (light halo; for slides) or light; default dark with --transparent")
     p.add_argument("--colour", choices=tuple(SOURCES), default=None,
                    help="what the colours show (default: the scenario's, else rate of length change)")
+    p.add_argument("--muscles", choices=("shapes", "lines"), default="shapes",
+                   help="shapes: bellies and tendons from each muscle's volume (default); lines: thin lines of action")
     p.set_defaults(run=run)
 
 
@@ -53,7 +55,8 @@ def run(args) -> int:
     target = output_path(args.output, (".png",))
     style = args.text or ("dark" if args.transparent else "light")
     feed, options = view_output(args.scenario, args.view, args.colour, size=parse_size(args.size),
-                                transparent=args.transparent, anti_aliasing="msaa", text_style=style)
+                                transparent=args.transparent, anti_aliasing="msaa", text_style=style,
+                                muscle_style=args.muscles)
     save_still(feed, args.time, target, options)
     w, h = options.size
     print(f"wrote {target}: {w}x{h} at {args.time:g} s", file=sys.stderr)

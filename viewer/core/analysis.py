@@ -8,7 +8,7 @@ import numpy as np
 from .kinematics import Frames, Kinematics
 from .scenario import Phase
 
-UNCHANGED_PERCENT = 0.5  # |change| below this over a phase counts as "keeps its length"
+from .movers import UNCHANGED_PERCENT  # noqa: F401  (the summary command reads it here)
 SIDES_AGREE_PERCENT = 0.05  # left and right are reported together when they differ less
 
 
@@ -114,3 +114,4 @@ def summarize(kin: Kinematics, top: int = 8) -> list[PhaseSummary]:
                                 sorted(lengthening, key=lambda m: -m.change)[:top],
                                 _compact(model, unchanged)))
     return out
+

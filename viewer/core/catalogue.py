@@ -55,6 +55,7 @@ class Catalogue:
     groups: dict
     aliases: dict
     landmarks: dict
+    sheets: dict = field(default_factory=dict)  # flat muscle → its fascicles, right side (drawn as one sheet)
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the muscle list loads 10× faster
@@ -88,4 +89,5 @@ def load_catalogue(folder: Path = MESHES_DIR) -> Catalogue:
         name: LandmarkSpec(name, lm["body"], tuple(float(v) for v in lm["pos"]), lm.get("about", ""))
         for name, lm in raw["landmarks"].items()
     }
-    return Catalogue(raw.get("default", next(iter(models))), models, groups, aliases, landmarks)
+    sheets = {name: tuple(members) for name, members in (raw.get("sheets") or {}).items()}
+    return Catalogue(raw.get("default", next(iter(models))), models, groups, aliases, landmarks, sheets)

@@ -49,6 +49,15 @@ class FrameFeed:
     def readout(self) -> "AngleReadout":
         return AngleReadout(self._kin)
 
+    def phase_movers(self, count: int = 3):
+        """The muscles that change most in each phase (the 3D labels), measured here in core."""
+        from .movers import PhaseMovers
+
+        cache = self.__dict__.setdefault("_movers", {})
+        if count not in cache:
+            cache[count] = PhaseMovers(self._kin, count)
+        return cache[count]
+
     @cached_property
     def overview(self) -> "Frames":
         """The whole exercise at a few frames per second: what the camera keeps in view."""

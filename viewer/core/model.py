@@ -220,6 +220,13 @@ class Model:
         return {m.name: m.index for m in self.muscles}
 
     @cached_property
+    def shapes(self):
+        """Fibre, tendon and force parameters of every muscle (core/muscle_shape.MuscleShapes)."""
+        from .muscle_params import muscle_shapes
+
+        return muscle_shapes(self)
+
+    @cached_property
     def tendon_ids(self) -> np.ndarray:
         return np.array([m.tendon for m in self.muscles], dtype=int)
 

@@ -25,7 +25,9 @@ TOP_KEYS = ("format", "title", "units", "root", "bodies", "muscles", "groups", "
 BODY_KEYS = ("name", "parent", "pos", "euler", "joint", "joints", "mesh", "meshes")
 JOINT_KEYS = ("name", "type", "axis", "range", "pos")
 MESH_KEYS = ("file", "scale", "pos", "euler")
-MUSCLE_KEYS = ("name", "lay_name", "side", "group", "max_force", "path")
+MUSCLE_KEYS = ("name", "lay_name", "side", "group", "max_force", "optimal_fibre_length", "tendon_slack_length",
+               "path")
+FIBRE_RANGE = (0.75, 1.05)  # MuJoCo's default muscle range, in optimal fibre lengths
 POINT_KEYS = ("body", "pos")
 WORLD = "world"
 
@@ -300,6 +302,13 @@ def _read_muscles(r: _Reader, data: dict, bodies: list, scale: float, spec) -> d
         actuator = spec.add_actuator(name=name, trntype=mujoco.mjtTrn.mjTRN_TENDON, target=f"{name}_tendon")
         force = r.number(m.get("max_force"), path + ("max_force",), 300.0, positive=True)
         actuator.gainprm = [1.0, 0, force] + [0] * 7  # gainprm[2] is where muscle-viewer reads strength
+        fibre = r.number(m.get("optimal_fibre_length"), path + ("optimal_fibre_length",), 0.0, positive=True) * scale
+        slack = r.number(m.get("tendon_slack_length"), path + ("tendon_slack_length",), 0.0) * scale
+        if slack < 0:
+            r.add(path + ("tendon_slack_length",), "'tendon_slack_length' must be 0 or more")
+        if fibre > 0:  # stored as MuJoCo stores a muscle's: lengthrange = LT + range · L0 (core/muscle_shape)
+            actuator.gainprm = [*FIBRE_RANGE, force] + [0] * 7
+            actuator.lengthrange = [slack + FIBRE_RANGE[0] * fibre, slack + FIBRE_RANGE[1] * fibre]
         side = m.get("side", "")
         out[name] = {"name": m.get("lay_name", name), "side": side if side in ("right", "left") else "",
                      "group": m.get("group", "other")}

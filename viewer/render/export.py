@@ -52,6 +52,7 @@ class ExportOptions:
     bone_opacity: float = 1.0
     bones: bool = True
     floor: bool = True
+    muscle_style: str = "shapes"  # "shapes" (bellies and tendons) | "lines" (lines of action)
     camera: CameraState | None = None  # None: the scenario's camera (with `view` if given)
     hidden: tuple[bool, ...] | None = None  # per muscle: not drawn (the window's hidden muscles)
     text_unit: float | None = None  # overlay text scale; None: frame height / 720
@@ -124,7 +125,7 @@ class Stage:
         self.plotter = make_plotter(self.size, options.anti_aliasing, options.transparent,
                                     light=options.text_style == "dark")
         style = SceneStyle(bone_opacity=options.bone_opacity, muscles=options.muscles, bones=options.bones,
-                           floor=options.floor)
+                           floor=options.floor, muscle_style=options.muscle_style)
         focus = list(options.focus) if options.focus is not None else None
         self.scene = Scene(self.plotter, feed, overview, style, focus_groups=focus, extent=extent)
         hidden = np.asarray(options.hidden, bool) if options.hidden is not None else None

@@ -81,6 +81,14 @@ class Overlays:
         count = len(self.scenario.measure) if text else 0
         self._measures = [_MeasureLine(plotter, kin, i, self.unit, self._style) for i in range(count)]
         self._last_phase = None
+        self.labels = None  # the top movers and the measures' labels, beside the body (labels.py)
+        if text:
+            from .labels import MuscleLabels
+
+            for line in self._measures:
+                line.text.SetVisibility(False)
+            self.labels = MuscleLabels(plotter, kin, size, self.unit, extra=count, free=(self.bottom_px, self.top_px),
+                                       colours=[None] * 3 + [MEASURE_COLOUR] * count)
 
     # --- building ---------------------------------------------------------------------------
     def _text(self, content: str, size: float, at, horizontal: str, vertical: str, bold: bool = False,
@@ -155,6 +163,8 @@ class Overlays:
             line.update(frames, i)
         if not self.text:
             return
+        self.labels.update(frames, i, t, [(line.text.GetInput(), np.mean(line.line.points, axis=0))
+                                          for line in self._measures])
         phase = self.scenario.phase_at(t)
         readout = f"{t:4.2f} s"
         angle = self._angles.text(frames.qpos[i], phase)
@@ -186,6 +196,8 @@ class Overlays:
             self.plotter.renderer.RemoveViewProp(actor)
         for line in self._measures:
             line.remove()
+        if self.labels is not None:
+            self.labels.remove()
 
 
 class _MeasureLine:

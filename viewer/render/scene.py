@@ -13,10 +13,11 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
+from viewer.core.muscle_shape import TENDON_RINGS, RingLayout, belly_radii, sheet_ids, tube_profile
 
 from .camera import body_points
 from .props import PropActors
-from .tubes import StrandLayout, TubeMesh, resample
+from .tubes import StrandLayout, TubeMesh, enclosed_volume, resample
 
 BONE_COLOUR = (0.91, 0.87, 0.78)  # ivory
 FLOOR_COLOUR = (0.36, 0.45, 0.52)  # a muted blue-grey exercise mat
@@ -28,6 +29,10 @@ FADED_ALPHA = (0.14, 0.80)  # opacity at strength 0 and 1
 FADED_MIX = (0.60, 0.20)  # share of grey in the colour at strength 0 and 1
 FOCUS_THICKER = 1.4  # focus muscles are drawn this much thicker than their strength alone gives
 FADE_GREY = np.array([0.62, 0.60, 0.58])
+# Tendons: the muscle's colour washed out toward a pearly white, and shinier than the belly.
+TENDON_WHITE = np.array([0.95, 0.94, 0.90])
+TENDON_MIX = 0.72
+MUSCLE_STYLES = ("shapes", "lines")  # physiological bellies and tendons | thin lines of action
 LYING = ("supine", "prone")
 MAT_THICKNESS = 0.03
 
@@ -41,7 +46,9 @@ def tube_radius(max_force: np.ndarray) -> np.ndarray:
 class SceneStyle:
     bone_opacity: float = 1.0
     tube_rings: int = 16
-    tube_sides: int = 8
+    tube_sides: int = 8  # lines of action
+    shape_sides: int = 12  # bellies and sheets: rounder, they are what the eye reads
+    muscle_style: str = "shapes"  # one of MUSCLE_STYLES
     show_faded: bool = True  # draw the muscles outside the scenario's focus (faded)
     muscles: tuple[int, ...] | None = None  # draw only these muscles (None: all)
     floor: bool = True
@@ -49,60 +56,154 @@ class SceneStyle:
 
 
 class MuscleTubes:
-    """One actor holding the tubes of a set of muscles; points, normals and colours updated in place."""
+    """The tubes of a set of muscles; points, normals and colours updated in place.
+
+    "shapes": each tube has a belly (from volume conservation, core/muscle_shape) and thin
+    tendons, drawn as two actors over one shared set of points: only the tendons are glossy.
+    "lines": a fixed thin spindle per muscle, the lines of action.
+    """
 
     def __init__(self, plotter: pv.Plotter, model, muscles: np.ndarray, frames, style: SceneStyle,
                  see_through: bool = False, thicker: float = 1.0):
         self.muscles = np.asarray(muscles, dtype=int)
         self.actor = None
+        self.actors = []
         if not self.muscles.size:
             return
         self.layout = StrandLayout(self.muscles, frames.wrap_obj[0], frames.wrap_adr[0], frames.wrap_num[0])
-        forces = np.array([model.muscles[m].max_force for m in self.muscles])
-        radius = tube_radius(forces) * thicker
-        self.mesh = TubeMesh(radius[self.layout.strand_muscle], style.tube_rings, style.tube_sides)
+        self.shaped = style.muscle_style == "shapes"
+        S = self.layout.count
+        if self.shaped:
+            self.rings = RingLayout(belly=max(style.tube_rings - 2 * TENDON_RINGS, 4))
+            self.shapes = model.shapes.subset(self.muscles)
+            # The faded muscles behind the focus are see-through: their facets do not show, so they
+            # keep the cheaper ring of the lines; the focus gets the rounder one.
+            sides = style.tube_sides if see_through else style.shape_sides
+            self.mesh = TubeMesh(np.zeros((S, self.rings.count)), self.rings.count, sides)
+            # A muscle split by pulleys into branches shares its volume between them.
+            self._factor = np.sqrt(1.0 / self.layout.branches[self.layout.strand_muscle]) * np.ones(S)
+            self._base_factor = self._factor.copy()
+            self._volume = self.shapes.drawn_volume[self.layout.strand_muscle]
+            self._sheets = _SheetNeighbours(sheet_ids(model)[self.muscles][self.layout.strand_muscle],
+                                            self.layout.padded(frames.wrap_xpos[0], frames.wrap_obj[0],
+                                                               frames.wrap_adr[0], frames.wrap_num[0]))
+            tendon_rings = self.rings.is_tendon
+        else:
+            forces = np.array([model.muscles[m].max_force for m in self.muscles])
+            radius = tube_radius(forces) * thicker
+            self.mesh = TubeMesh(radius[self.layout.strand_muscle], style.tube_rings, style.tube_sides)
+            tendon_rings = np.zeros(style.tube_rings, bool)
         self._base_radius = self.mesh.radius.copy()
-        self.hidden = np.zeros(self.layout.count, bool)  # per strand: collapsed to a point, not drawn
+        self._tendon_rings = tendon_rings
+        self.hidden = np.zeros(S, bool)  # per strand: collapsed to a point, not drawn
         n = self.mesh.size
         self.points = np.zeros((n, 3), np.float32)
         self.normals = np.zeros((n, 3), np.float32)
         self.channels = 4 if see_through else 3  # RGBA: per-muscle opacity
         self.rgb = np.zeros((n, self.channels), np.uint8)
-        poly = pv.PolyData(self.points, faces=self.mesh.faces)
         # Keep VTK arrays that share memory with the numpy buffers: updates are in-place writes.
         self._vtk_points = numpy_to_vtk(self.points, deep=False)
-        poly.GetPoints().SetData(self._vtk_points)
         self._vtk_normals = numpy_to_vtk(self.normals, deep=False)
         self._vtk_normals.SetName("Normals")
-        poly.GetPointData().SetNormals(self._vtk_normals)
         self._vtk_rgb = numpy_to_vtk(self.rgb, deep=False)
         self._vtk_rgb.SetName("rgb")
-        poly.GetPointData().SetScalars(self._vtk_rgb)
-        self.poly = poly
-        self.actor = plotter.add_mesh(poly, scalars="rgb", rgb=True, smooth_shading=False,
-                                      specular=0.25, specular_power=18, diffuse=0.85, ambient=0.18,
-                                      show_scalar_bar=False, reset_camera=False, render=False, name=None)
-        self.actor.mapper.SetScalarModeToUsePointData()
-        self.actor.mapper.SetColorModeToDirectScalars()
+        # A ring gap is tendon when it leaves an origin tendon ring or reaches an insertion one.
+        gap_tendon = np.zeros(self.mesh.rings - 1, bool)
+        if self.shaped:
+            gap_tendon[:self.rings.tendon] = True
+            gap_tendon[self.rings.tendon + self.rings.belly - 1:] = True
+        self._gaps = {}
+        self.polys = []
+        for part, segments in (("belly", ~gap_tendon), ("tendon", gap_tendon)):
+            if not segments.any():
+                continue
+            faces, gaps = self.mesh.faces_of(segments)
+            poly = pv.PolyData(self.points, faces=faces)
+            poly.GetPoints().SetData(self._vtk_points)
+            poly.GetPointData().SetNormals(self._vtk_normals)
+            poly.GetPointData().SetScalars(self._vtk_rgb)
+            glossy = part == "tendon"
+            actor = plotter.add_mesh(poly, scalars="rgb", rgb=True, smooth_shading=False,
+                                     specular=0.7 if glossy else 0.25, specular_power=40 if glossy else 18,
+                                     diffuse=0.8 if glossy else 0.85, ambient=0.2 if glossy else 0.18,
+                                     show_scalar_bar=False, reset_camera=False, render=False, name=None)
+            actor.mapper.SetScalarModeToUsePointData()
+            actor.mapper.SetColorModeToDirectScalars()
+            self._gaps[id(actor)] = gaps
+            self.actors.append(actor)
+            self.polys.append(poly)
+        self.actor = self.actors[0]  # the bellies (or the lines): what picking looks at first
+        self.poly = self.polys[0]
 
     def update(self, frames, i: int, colours: np.ndarray) -> None:
         if not self.muscles.size:
             return
         padded = self.layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
-        centre = resample(padded, self.mesh.rings)
-        self.mesh.surface(centre, self.points, self.normals)
+        strand_muscle = self.layout.strand_muscle
+        if self.shaped:
+            u, r = self._profile(frames, i)
+            centre = _smooth(resample(padded, u[strand_muscle]))
+            radius = r[strand_muscle]
+            # Solve the belly again over the distances its rings really have along the bent path
+            # (chords, not arc), so the drawn volume stays the muscle's volume.
+            belly = centre[:, self.rings.belly_rings]
+            gaps = np.sqrt(np.einsum("srk,srk->sr", np.diff(belly, axis=1), np.diff(belly, axis=1)))
+            radius[:, self.rings.belly_rings] = belly_radii(
+                self._volume, radius[:, self.rings.tendon], gaps, self.rings, self.mesh.sides)
+            np.multiply(radius, self._factor[:, None], out=self.mesh.radius, casting="unsafe")
+            wide, aspect = self._sheets.widths(centre, self.mesh.radius)
+            self.mesh.surface(centre, self.points, self.normals, wide, aspect)
+            if self._sheets.any:
+                self._keep_sheet_volume(centre, i)
+        else:
+            centre = resample(padded, self.mesh.rings)
+            self.mesh.surface(centre, self.points, self.normals)
         if self.hidden.any():  # same topology, zero area: hiding costs no new actor
             grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
             grid[:, self.hidden] = centre[self.hidden, :1][None].astype(np.float32)
-        per_strand = colours[self.muscles[self.layout.strand_muscle], :self.channels]
-        rings = np.tile(per_strand, self.mesh.rings)  # (S, rings·3): one strand's colour along it
-        self.rgb.reshape(self.mesh.sides, self.layout.count, -1)[:] = rings[None]
+        per_strand = colours[self.muscles[strand_muscle], :self.channels]
+        rings = np.repeat(per_strand[:, None, :], self.mesh.rings, axis=1)  # (S, rings, ch)
+        if self._tendon_rings.any():
+            pale = per_strand[:, :3] * (1.0 - TENDON_MIX) + TENDON_WHITE * 255.0 * TENDON_MIX
+            rings[:, self._tendon_rings, :3] = pale[:, None, :].astype(np.uint8)
+        self.rgb.reshape(self.mesh.sides, self.layout.count, -1)[:] = rings.reshape(self.layout.count, -1)[None]
         self._vtk_points.Modified()
         self._vtk_normals.Modified()
         self._vtk_rgb.Modified()
-        self.poly.GetPoints().Modified()
-        self.poly.Modified()
+        for poly in self.polys:
+            poly.GetPoints().Modified()
+            poly.Modified()
 
+    def _keep_sheet_volume(self, centre: np.ndarray, i: int) -> None:
+        """A flattened belly that bends folds a little into itself on the inside of the bend:
+        measure what is drawn and scale its rings about their centres to give the volume back.
+        The scale does not depend on highlighting, so each frame of a batch measures once."""
+        sheet, belly = self._sheets.strands, self.rings.belly_rings
+        grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
+        rings = grid[:, sheet, belly]
+        scale = self._sheet_scale[i]
+        if np.isnan(scale[0]):
+            drawn = enclosed_volume(rings)
+            want = self._volume[sheet] * self._factor[sheet] ** 2
+            scale[:] = np.sqrt(np.divide(want, drawn, out=np.ones_like(drawn), where=drawn > 0))
+        c = centre[sheet][:, belly].astype(np.float32)[None]
+        grid[:, sheet, belly] = c + (rings - c) * scale[None, :, None, None].astype(np.float32)
+
+    def _profile(self, frames, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ring places and radii of frame i, solved once per frame of a batch (playback shows
+        one batch over and over; solving all frames up front would delay the first one)."""
+        if getattr(self, "_profiled", None) is not frames:
+            F, M, R = len(frames), self.muscles.size, self.rings.count
+            self._profile_u = np.empty((F, M, R), np.float32)
+            self._profile_r = np.empty((F, M, R), np.float32)
+            self._profile_done = np.zeros(F, bool)
+            self._sheet_scale = np.full((F, self._sheets.strands.size or 1), np.nan)
+            self._profiled = frames
+        if not self._profile_done[i]:
+            u, r = tube_profile(self.shapes, frames.lengths[i, self.muscles], self.rings, self.mesh.sides)
+            self._profile_u[i], self._profile_r[i] = u, r
+            self._profile_done[i] = True
+        return self._profile_u[i], self._profile_r[i]
 
     def set_hidden(self, hidden_muscles: np.ndarray) -> None:
         """hidden_muscles: bool per model muscle."""
@@ -113,14 +214,22 @@ class MuscleTubes:
         """Draw one model muscle `factor` times thicker (None: all at their own thickness)."""
         if not self.muscles.size:
             return
+        strands = self.muscles[self.layout.strand_muscle] == muscle
+        if self.shaped:  # the radius is solved per frame: scale what it gives
+            self._factor[:] = self._base_factor
+            self._factor[strands] *= factor
+            return
         self.mesh.radius[:] = self._base_radius
         if muscle is not None:
-            strands = self.muscles[self.layout.strand_muscle] == muscle
             self.mesh.radius[strands] *= factor
 
-    def muscle_of_cell(self, cell: int) -> int:
+    def owns(self, actor) -> bool:
+        return any(actor is a for a in self.actors)
+
+    def muscle_of_cell(self, cell: int, actor=None) -> int:
         """The model muscle a picked tube cell belongs to (cells are quads, side-major)."""
-        strand = (cell // (self.mesh.rings - 1)) % self.layout.count
+        gaps = self._gaps[id(actor if actor is not None else self.actor)]
+        strand = (cell // gaps) % self.layout.count
         return int(self.muscles[self.layout.strand_muscle[strand]])
 
 
@@ -262,13 +371,66 @@ class Scene:
     def muscle_at(self, actor, cell: int) -> int | None:
         """The muscle under a picked (actor, cell), or None when the pick hit no muscle."""
         for tubes in self.tubes:
-            if actor is tubes.actor and cell >= 0:
-                return tubes.muscle_of_cell(cell)
+            if tubes.owns(actor) and cell >= 0:
+                return tubes.muscle_of_cell(cell, actor)
         return None
 
     def set_bone_opacity(self, opacity: float) -> None:
         for actor in self.bone_actors:
             actor.GetProperty().SetOpacity(opacity)
+
+
+SHEET_REACH = 0.65  # a fascicle of a sheet reaches this share of the way to its neighbours
+SHEET_ASPECT = (1.0, 6.0)  # how flat a sheet's fascicle may get
+
+
+class _SheetNeighbours:
+    """Fascicles of one flat muscle spread sideways until they meet their neighbours, so the
+    muscle reads as one sheet. Neighbours: the two nearest fascicles of the same sheet."""
+
+    def __init__(self, sheet: np.ndarray, first_paths: np.ndarray):
+        self.strands = np.flatnonzero(sheet >= 0)
+        self.any = self.strands.size > 0
+        if not self.any:
+            return
+        mid = resample(first_paths[self.strands], 9).mean(axis=1)  # each fascicle's middle
+        dist = np.linalg.norm(mid[:, None] - mid[None], axis=-1)
+        same = sheet[self.strands][:, None] == sheet[self.strands][None]
+        dist[~same | np.eye(len(self.strands), dtype=bool)] = np.inf
+        order = np.argsort(dist, axis=1)[:, :2]
+        alone = ~np.isfinite(dist[np.arange(len(order)), order[:, 1]])  # a sheet of two
+        order[alone, 1] = order[alone, 0]
+        self.near = self.strands[order]  # (n, 2) strand indices
+
+    def widths(self, centre: np.ndarray, radius: np.ndarray):
+        """(wide direction, aspect) per strand and ring; None when the tubes hold no sheet."""
+        if not self.any:
+            return None, None
+        wide = np.zeros(centre.shape, np.float32)
+        aspect = np.ones(radius.shape, np.float32)
+        own = centre[self.strands]
+        to_a = centre[self.near[:, 0]] - own
+        to_b = centre[self.near[:, 1]] - own
+        reach = SHEET_REACH * np.maximum(_norm(to_a), _norm(to_b))
+        r = radius[self.strands]
+        # One direction per fascicle: rings that turned to follow each ring's neighbour would
+        # twist the belly and lose volume between them.
+        wide[self.strands] = to_a.mean(axis=1, keepdims=True)
+        aspect[self.strands] = np.clip(np.divide(reach, r, out=np.ones_like(r), where=r > 1e-6), *SHEET_ASPECT)
+        return wide, aspect
+
+
+def _norm(v: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.einsum("...k,...k->...", v, v))
+
+
+def _smooth(centre: np.ndarray, passes: int = 4) -> np.ndarray:
+    """Round off the kinks a wrap point leaves in a centre line (ends fixed): a fat belly
+    folds into itself at a sharp corner, a real muscle bends smoothly."""
+    for _ in range(passes):
+        inner = 0.5 * centre[:, 1:-1] + 0.25 * (centre[:, :-2] + centre[:, 2:])
+        centre[:, 1:-1] = inner
+    return centre
 
 
 def _footprint(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

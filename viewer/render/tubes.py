@@ -63,8 +63,12 @@ def _rows_of(muscles: np.ndarray, wrap_adr: np.ndarray, wrap_num: np.ndarray) ->
     return wrap_adr[muscles].astype(int)[owner] + offset, owner
 
 
-def resample(points: np.ndarray, n: int) -> np.ndarray:
-    """(S, P, 3) padded polylines → (S, n, 3) points evenly spaced along each by arc length."""
+def resample(points: np.ndarray, n: int | np.ndarray) -> np.ndarray:
+    """(S, P, 3) padded polylines → (S, n, 3) points along each by arc length.
+
+    n: a count (evenly spaced from end to end) or (S, n) shares of each strand's length,
+    non-decreasing along each row (a tube whose belly and tendons move along the path).
+    """
     S, P, _ = points.shape
     step = np.diff(points, axis=1)
     seg = np.sqrt(np.einsum("spk,spk->sp", step, step))
@@ -73,18 +77,26 @@ def resample(points: np.ndarray, n: int) -> np.ndarray:
     total = cum[:, -1:]
     u = np.divide(cum, total, out=np.zeros_like(cum), where=total > 0)
     u[:, -1] = 1.0
-    # Segment of target j = (points with u ≤ j/(n-1)) − 1: a cumulative histogram of the
-    # first target each point precedes, O(S·P) instead of comparing every pair.
-    first_target = np.minimum(np.ceil(u * (n - 1) - 1e-9), n).astype(np.int64)
-    hist = np.bincount((np.arange(S)[:, None] * (n + 1) + first_target).ravel(), minlength=S * (n + 1))
-    idx = np.cumsum(hist.reshape(S, n + 1)[:, :n], axis=1) - 1
+    if np.ndim(n) == 0:
+        n = int(n)
+        target = np.broadcast_to(np.linspace(0.0, 1.0, n), (S, n))
+        # Segment of target j = (points with u ≤ j/(n-1)) − 1: a cumulative histogram of the
+        # first target each point precedes, O(S·P) instead of comparing every pair.
+        first_target = np.minimum(np.ceil(u * (n - 1) - 1e-9), n).astype(np.int64)
+        hist = np.bincount((np.arange(S)[:, None] * (n + 1) + first_target).ravel(), minlength=S * (n + 1))
+        idx = np.cumsum(hist.reshape(S, n + 1)[:, :n], axis=1) - 1
+    else:  # any targets: one sorted search over all strands, each shifted into its own interval
+        target = np.asarray(n, float)
+        n = target.shape[1]
+        shift = 2.0 * np.arange(S)[:, None]
+        idx = np.searchsorted((u + shift).ravel(), (target + shift).ravel(), side="right").reshape(S, n) - 1
+        idx -= (np.arange(S) * P)[:, None]
     np.clip(idx, 0, P - 2, out=idx)
     flat = idx + (np.arange(S) * P)[:, None]
     u_flat, p_flat = u.ravel(), points.reshape(-1, 3)
     u0, u1 = u_flat[flat], u_flat[flat + 1]
     du = u1 - u0
-    target = np.linspace(0.0, 1.0, n)
-    frac = np.divide(target[None, :] - u0, du, out=np.zeros_like(u0), where=du > 1e-12)
+    frac = np.divide(target - u0, du, out=np.zeros_like(u0), where=du > 1e-12)
     np.clip(frac, 0.0, 1.0, out=frac)
     a = np.take(p_flat, flat, axis=0)
     b = np.take(p_flat, flat + 1, axis=0)
@@ -102,32 +114,53 @@ class TubeMesh:
     """
 
     def __init__(self, radius: np.ndarray, rings: int = 16, sides: int = 8):
+        """radius: per strand (a fixed spindle, "lines of action"), or (S, rings) to be
+        rewritten per frame (physiological shapes)."""
         self.rings, self.sides = rings, sides
-        self.strands = int(np.size(radius))
-        u = np.linspace(0.0, 1.0, rings)
-        # A belly in the middle that narrows to a point at each end, like a muscle into its tendons.
-        profile = np.sin(np.pi * u) ** 0.6
-        self.radius = (np.asarray(radius, float)[:, None] * profile[None, :]).astype(np.float32)  # (S, rings)
+        radius = np.asarray(radius, float)
+        self.strands = int(radius.shape[0]) if radius.ndim else 1
+        if radius.ndim == 2:
+            self.radius = radius.astype(np.float32)
+        else:
+            # A belly in the middle that narrows to a point at each end, like a muscle into its tendons.
+            profile = np.sin(np.pi * np.linspace(0.0, 1.0, rings)) ** 0.6
+            self.radius = (np.atleast_1d(radius)[:, None] * profile[None, :]).astype(np.float32)  # (S, rings)
         angle = np.linspace(0.0, 2 * np.pi, sides, endpoint=False)
         self._around = np.stack([np.cos(angle), np.sin(angle)], axis=1).astype(np.float32)  # (sides, 2)
         self._frame = np.empty((2, self.strands, rings, 3), np.float32)  # normal, binormal
         self.faces = self._faces()
 
-    def _faces(self) -> np.ndarray:
-        """VTK cell array of quads [4, a, b, c, d], fixed for the life of the scene."""
+    def _faces(self, segments: np.ndarray | None = None) -> np.ndarray:
+        """VTK cell array of quads [4, a, b, c, d], fixed for the life of the scene.
+
+        segments: bool per ring gap (rings − 1) to keep (None: all), e.g. only the tendons.
+        """
         S, R, K = self.strands, self.rings, self.sides
         index = np.arange(K * S * R).reshape(K, S, R)
         nxt = np.roll(index, -1, axis=0)  # the next side around the tube
         a, b = index[:, :, :-1], nxt[:, :, :-1]
-        quads = np.stack([a, b, nxt[:, :, 1:], index[:, :, 1:]], axis=-1).reshape(-1, 4)
+        quads = np.stack([a, b, nxt[:, :, 1:], index[:, :, 1:]], axis=-1)
+        if segments is not None:
+            quads = quads[:, :, np.asarray(segments, bool)]
+        quads = quads.reshape(-1, 4)
         return np.hstack([np.full((quads.shape[0], 1), 4), quads]).ravel()
+
+    def faces_of(self, segments: np.ndarray) -> tuple[np.ndarray, int]:
+        """Quads of the kept ring gaps, and how many gaps each strand has in them (for picking)."""
+        return self._faces(segments), int(np.count_nonzero(segments))
 
     @property
     def size(self) -> int:
         return self.sides * self.strands * self.rings
 
-    def surface(self, centre: np.ndarray, out_points: np.ndarray, out_normals: np.ndarray) -> None:
-        """Write tube points and normals for centre lines (S, rings, 3) into (size, 3) float32 arrays."""
+    def surface(self, centre: np.ndarray, out_points: np.ndarray, out_normals: np.ndarray,
+                wide: np.ndarray | None = None, aspect: np.ndarray | None = None) -> None:
+        """Write tube points and normals for centre lines (S, rings, 3) into (size, 3) float32 arrays.
+
+        wide (S, rings, 3) and aspect (S, rings): flatten rings into ellipses `aspect` times
+        wider along `wide` and as much thinner across it (same area: same volume); a zero
+        `wide` keeps the round ring's own frame.
+        """
         c = centre.astype(np.float32, copy=False)
         tangent = np.empty_like(c)
         np.subtract(c[:, 2:], c[:, :-2], out=tangent[:, 1:-1])
@@ -147,13 +180,44 @@ class TubeMesh:
         np.multiply(tangent, np.einsum("sk,srk->sr", ref, tangent)[..., None], out=normal)
         np.subtract(ref[:, None, :], normal, out=normal)
         normal /= np.maximum(_norm(normal), 1e-9)[..., None]
+        if wide is not None:  # sheets: the ring's long axis toward the neighbouring fascicle
+            w = wide - tangent * np.einsum("srk,srk->sr", wide, tangent)[..., None]
+            length = _norm(w)
+            use = length > 1e-9
+            normal[use] = w[use] / length[use][:, None]
         self._frame[1] = np.cross(tangent, normal)
         K = self.sides
+        if aspect is not None:
+            scaled = np.empty_like(self._frame)
+            np.multiply(self._frame[0], (self.radius * aspect)[..., None], out=scaled[0])
+            np.multiply(self._frame[1], (self.radius / aspect)[..., None], out=scaled[1])
+            np.matmul(self._around, scaled.reshape(2, -1), out=out_points.reshape(K, -1))
+            out_points.reshape(K, *c.shape)[:] += c[None]
+            np.multiply(self._frame[0], (1.0 / aspect)[..., None], out=scaled[0])
+            np.multiply(self._frame[1], aspect[..., None], out=scaled[1])
+            np.matmul(self._around, scaled.reshape(2, -1), out=out_normals.reshape(K, -1))
+            out_normals /= np.maximum(_norm(out_normals), 1e-9)[:, None]
+            return
         radial = out_normals.reshape(K, -1)
         np.matmul(self._around, self._frame.reshape(2, -1), out=radial)
         points = out_points.reshape(K, *c.shape)
         np.multiply(out_normals.reshape(K, *c.shape), self.radius[None, :, :, None], out=points)
         points += c[None]
+
+
+def enclosed_volume(rings: np.ndarray) -> np.ndarray:
+    """Volume inside consecutive rings (sides, S, n, 3) with flat end caps, per strand (S,).
+
+    Signed tetrahedra from the first ring's centre over the side quads and the last cap (the
+    first cap's triangles contain that centre and add nothing).
+    """
+    a = rings - rings[:, :, :1].mean(axis=0, keepdims=True)
+    b = np.roll(a, -1, axis=0)  # the next point around each ring
+    side = np.einsum("ksnj,ksnj->ks", a[:, :, :-1], np.cross(b[:, :, :-1], b[:, :, 1:]) + np.cross(b[:, :, 1:], a[:, :, 1:]))
+    last, after = a[:, :, -1], b[:, :, -1]
+    cap = np.einsum("ksj,ksj->ks", np.broadcast_to(last.mean(axis=0, keepdims=True), last.shape),
+                    np.cross(last, after))
+    return np.abs(side.sum(axis=0) + cap.sum(axis=0)) / 6.0
 
 
 def _norm(v: np.ndarray) -> np.ndarray:

@@ -1,0 +1,193 @@
+"""The drawn muscle shapes, measured on the tube surfaces the scene hands to VTK."""
+import numpy as np
+import pytest
+
+pv = pytest.importorskip("pyvista")
+
+from tests.conftest import SCENARIOS  # noqa: E402
+from viewer.core.feed import FrameFeed  # noqa: E402
+from viewer.render.scene import Scene, SceneStyle  # noqa: E402
+
+
+def _scene(name, fps=8.0, style="shapes"):
+    from viewer.core.kinematics import Kinematics
+    from viewer.core.binding import load_checked
+
+    scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
+    kin = model.kinematics(scenario)
+    frames = kin.sample(kin.times(fps))
+    plotter = pv.Plotter(off_screen=True, window_size=(64, 64))
+    scene = Scene(plotter, kin, frames, SceneStyle(bones=False, floor=False, muscle_style=style), focus_groups=[])
+    return model, frames, scene, plotter
+
+
+@pytest.fixture(scope="module")
+def curl():
+    model, frames, scene, plotter = _scene("bicep_curl")
+    yield model, frames, scene
+    plotter.close()
+
+
+def _grid(tubes):
+    """Drawn points as (sides, strands, rings, 3)."""
+    return tubes.points.reshape(tubes.mesh.sides, tubes.layout.count, tubes.mesh.rings, 3).astype(float)
+
+
+def _closed_volume(rings):
+    """Volume of the solid bounded by consecutive rings (sides, S, n, 3), capped at both ends."""
+    a, b = rings, np.roll(rings, -1, axis=0)  # a side and the next one around
+    tri = [(a[:, :, :-1], b[:, :, :-1], b[:, :, 1:]), (a[:, :, :-1], b[:, :, 1:], a[:, :, 1:])]
+    for end in (0, -1):  # fan caps from each end ring's centre
+        c = rings[:, :, end].mean(axis=0, keepdims=True)
+        tri.append((np.broadcast_to(c, a[:, :, end].shape), b[:, :, end], a[:, :, end]) if end == 0
+                   else (np.broadcast_to(c, a[:, :, end].shape), a[:, :, end], b[:, :, end]))
+    total = 0.0
+    for p, q, r in tri:  # divergence theorem: Σ p · (q × r) / 6 over outward triangles
+        s = np.einsum("...k,...k->...", p, np.cross(q, r)) / 6.0
+        total = total + s.reshape(s.shape[0], s.shape[1], -1).sum(axis=(0, 2))
+    return np.abs(total)
+
+
+def _per_muscle(tubes, values):
+    return np.bincount(tubes.layout.strand_muscle, weights=values, minlength=tubes.muscles.size)
+
+
+def test_drawn_belly_volume_stays_within_two_percent_over_the_curl(curl):
+    model, frames, scene = curl
+    (tubes,) = scene.tubes
+    shapes = model.shapes
+    target = shapes.drawn_volume[tubes.muscles]
+    assert np.allclose(target[~shapes.capped[tubes.muscles]], shapes.volume[tubes.muscles][~shapes.capped[tubes.muscles]])
+    colours = scene.paint(np.full((len(frames), len(model.muscles), 3), 0.5))
+    worst = 0.0
+    for i in range(len(frames)):
+        scene.update(frames, i, colours[i])
+        belly = _grid(tubes)[:, :, tubes.rings.belly_rings]
+        drawn = _per_muscle(tubes, _closed_volume(belly))
+        worst = max(worst, float(np.max(np.abs(drawn / target - 1))))
+    assert worst < 0.02, f"a belly's drawn volume is {100 * worst:.1f} % off its volume"
+
+
+def _belly_width(tubes, muscle):
+    """Widest ring of a muscle's belly: twice the largest distance of a ring point from its centre."""
+    grid = _grid(tubes)[:, tubes.muscles[tubes.layout.strand_muscle] == muscle]
+    centre = grid.mean(axis=0, keepdims=True)
+    return 2 * np.linalg.norm(grid - centre, axis=-1).max()
+
+
+def test_biceps_belly_is_wider_at_the_top_of_the_curl(curl):
+    model, frames, scene = curl
+    (tubes,) = scene.tubes
+    colours = scene.paint(np.full((len(frames), len(model.muscles), 3), 0.5))
+    biceps = model.muscle_index["BIClong"]
+    top = int(np.argmin(frames.lengths[:, biceps]))
+    scene.update(frames, 0, colours[0])  # arm straight
+    straight = _belly_width(tubes, biceps)
+    scene.update(frames, top, colours[top])
+    assert frames.times[top] == pytest.approx(2.0, abs=0.5)
+    assert _belly_width(tubes, biceps) >= 1.12 * straight
+
+
+def _arc(points):
+    return float(np.linalg.norm(np.diff(points, axis=0), axis=1).sum())
+
+
+@pytest.mark.parametrize("name", ["gasmed_r", "gaslat_r", "soleus_r"])
+def test_the_calf_has_a_tendon_at_least_as_long_as_its_belly(curl, name):
+    model, frames, scene = curl
+    (tubes,) = scene.tubes
+    scene.update(frames, 0, scene.paint(np.full((len(model.muscles), 3), 0.5)))
+    strand = int(np.flatnonzero(tubes.muscles[tubes.layout.strand_muscle] == model.muscle_index[name])[0])
+    centre = _grid(tubes)[:, strand].mean(axis=0)  # (rings, 3) ring centres along the path
+    T, B = tubes.rings.tendon, tubes.rings.belly
+    belly = _arc(centre[T:T + B])
+    tendons = _arc(centre[:T + 1]) + _arc(centre[T + B - 1:])
+    assert tendons >= belly > 0.02
+    # tendons are drawn thin and pale: their rings are a fraction of the belly's width
+    radius = np.linalg.norm(_grid(tubes)[:, strand] - centre[None], axis=-1).max(axis=0)
+    assert radius[1:T].max() < 0.25 * radius[T:T + B].max()
+    pale = tubes.rgb.reshape(tubes.mesh.sides, tubes.layout.count, tubes.mesh.rings, -1)[0, strand, :, :3].astype(int)
+    assert pale[1].sum() > pale[T + B // 2].sum() + 150
+
+
+def test_lines_of_action_stay_available_as_thin_constant_tubes():
+    model, frames, scene, plotter = _scene("bicep_curl", fps=2.0, style="lines")
+    try:
+        (tubes,) = scene.tubes
+        colours = scene.paint(np.full((len(model.muscles), 3), 0.5))
+        biceps = model.muscle_index["BIClong"]
+        widths = []
+        for i in range(len(frames)):
+            scene.update(frames, i, colours)
+            widths.append(_belly_width(tubes, biceps))
+        assert max(widths) < 0.02 and np.ptp(widths) < 1e-4  # ≤ 2 cm and the same at every pose
+        assert len(tubes.actors) == 1
+    finally:
+        plotter.close()
+
+
+def _regions(mask):
+    """Sizes of the 4-connected regions of a boolean image, largest first."""
+    label = np.where(mask, np.arange(mask.size).reshape(mask.shape), -1)
+    big = mask.size + 1
+    while True:  # every pixel takes the smallest label among itself and its neighbours
+        padded = np.pad(np.where(mask, label, big), 1, constant_values=big)
+        low = np.minimum.reduce([padded[1:-1, 1:-1], padded[:-2, 1:-1], padded[2:, 1:-1],
+                                 padded[1:-1, :-2], padded[1:-1, 2:]])
+        low = np.where(mask, low, -1)
+        if np.array_equal(low, label):
+            break
+        label = low
+    return np.sort(np.bincount(label[mask]))[::-1]
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_the_abdominal_wall_at_the_crunch_is_one_connected_sheet_per_side(founding, side):
+    from viewer.core.colour import Colouring
+    from viewer.render.export import ExportOptions, render_still
+
+    _, model, kin, _ = founding["crunch"]
+    colouring = Colouring(kin, source="group")
+    wall = tuple(m.index for m in model.muscles_in("abdominals") if m.side == side)
+
+    def regions(style):
+        options = ExportOptions(size=(360, 270), text=False, anti_aliasing="none", bones=False, floor=False,
+                                muscles=wall, view="front", focus=("abdominals",), muscle_style=style)
+        image = render_still(FrameFeed(kin, colouring), 1.0, options)[..., :3].astype(float) / 255
+        covered = np.abs(image - image[:, :1]).sum(axis=2) > 0.12
+        return _regions(covered)
+
+    sheet = regions("shapes")
+    assert sheet.sum() > 400
+    assert sheet[0] >= 0.98 * sheet.sum(), f"the wall falls apart into {len(sheet)} regions: {sheet[:5]}"
+    lines = regions("lines")  # the same fascicles as thin lines of action: separate strands
+    assert lines[0] < 0.9 * lines.sum()
+
+
+def test_snapshot_draws_shapes_by_default_and_lines_when_asked(tmp_path, founding):
+    import imageio.v3 as iio
+
+    from viewer.cli import main
+    from viewer.core.colour import Colouring
+    from viewer.core.kinematics import Kinematics
+    from viewer.core.binding import load_checked
+    from viewer.render.export import ExportOptions, render_still
+
+    images = {}
+    for style in ("shapes", "lines"):
+        out = tmp_path / f"{style}.png"
+        assert main(["snapshot", str(SCENARIOS / "bicep_curl.yaml"), "--time", "1.5", "--size", "320x180",
+                     "--muscles", style, "-o", str(out)]) == 0
+        images[style] = iio.imread(out)
+    assert np.abs(images["shapes"].astype(int) - images["lines"]).sum() > 1000
+    # the elbow flexors alone: thick bellies and thin tendons cover more than the thin lines
+    scenario, model = load_checked(SCENARIOS / "bicep_curl.yaml")
+    kin = model.kinematics(scenario)
+    flexors = tuple(m.index for m in model.muscles_in("arm flexors"))
+    covered = {}
+    for style in ("shapes", "lines"):
+        options = ExportOptions(size=(320, 180), text=False, anti_aliasing="none", bones=False, floor=False,
+                                muscles=flexors, view="left", muscle_style=style)
+        image = render_still(FrameFeed(kin, Colouring(kin)), 1.5, options)[..., :3].astype(float) / 255
+        covered[style] = int((np.abs(image - image[:, :1]).sum(axis=2) > 0.12).sum())
+    assert covered["shapes"] > 1.15 * covered["lines"] > 0, covered

@@ -1,0 +1,193 @@
+"""Physiological muscle shapes from the model's own parameters (DESIGN §6b).
+
+Per muscle: optimal fibre length L0, tendon slack length LT, physiological cross-section
+PCSA = F_max / σ and volume V = PCSA · L0. Per frame the belly spans the fibre length L − LT
+(clamped to a share of the path), the tendons the rest, and the belly's radius keeps V
+constant: a shortening muscle thickens, a stretched one thins.
+
+Everything here is plain numpy on (parameters, lengths): the 3D scene and the take-home page
+both draw from `tube_profile`. The parameters come from the model: core/muscle_params.py
+reads them, `Model.shapes` holds them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Specific tension σ in N/cm²: the value Rajagopal et al. 2016 (IEEE TBME 63:2068, the
+# full-body model MyoSuite's legs come from) used to turn Handsfield 2014's MRI volumes into
+# max isometric forces, F = σ · V / L0. Dividing by it again gives back those volumes.
+SPECIFIC_TENSION = 60.0e4  # N/m² (= 60 N/cm²)
+BELLY_SHARE = (0.25, 0.92)  # the belly's share of the path: never a blob, never without tendon ends
+# Tendon cross-section as a share of PCSA (the Achilles tendon, ~0.7 cm², carries a calf of
+# ~30 cm² per head), and the drawn tendon radius kept readable but thin.
+TENDON_AREA_SHARE = 1.0 / 40.0
+TENDON_RADIUS = (0.0008, 0.0025)  # metres
+TENDON_RINGS = 2  # rings along each tendon; the belly gets the rest
+BELLY_EXPONENT = 0.8  # spindle profile sin(πv)^k across the belly: full in the middle, tapering
+
+
+@dataclass(frozen=True)
+class MuscleShapes:
+    """Per-muscle parameters, arrays in Model.muscles order (SI units)."""
+
+    optimal_fibre_length: np.ndarray  # L0, m
+    tendon_slack_length: np.ndarray  # LT, m
+    max_force: np.ndarray  # F_max, N
+    source: tuple  # per muscle: "model" (its own parameters) or "estimated"
+    rest_length: np.ndarray  # muscle–tendon length in the model's rest pose, m (inf: unknown)
+
+    @property
+    def pcsa(self) -> np.ndarray:  # m²
+        return self.max_force / SPECIFIC_TENSION
+
+    @property
+    def volume(self) -> np.ndarray:  # m³
+        return self.pcsa * self.optimal_fibre_length
+
+    @property
+    def capped(self) -> np.ndarray:
+        """Muscles whose L0 is longer than the whole muscle–tendon unit at rest: not physical
+        (MyoBack's lengthranges give this for many back fascicles), so they are drawn with L0
+        capped at the rest length."""
+        return self.optimal_fibre_length > self.rest_length
+
+    @property
+    def drawn_volume(self) -> np.ndarray:  # m³: V, or PCSA · rest length where L0 is capped
+        return self.pcsa * np.minimum(self.optimal_fibre_length, self.rest_length)
+
+    @property
+    def tendon_radius(self) -> np.ndarray:  # m
+        return np.clip(np.sqrt(self.pcsa * TENDON_AREA_SHARE / np.pi), *TENDON_RADIUS)
+
+    def subset(self, muscles: np.ndarray) -> "MuscleShapes":
+        """The same parameters for some muscles only (indices into Model.muscles)."""
+        m = np.asarray(muscles, int)
+        return MuscleShapes(self.optimal_fibre_length[m], self.tendon_slack_length[m], self.max_force[m],
+                            tuple(self.source[i] for i in m), self.rest_length[m])
+
+    def fibre_length(self, lengths: np.ndarray) -> np.ndarray:
+        """Fibre length L − LT for muscle–tendon lengths (..., M): what `lengths --quantity fibre` writes."""
+        return np.asarray(lengths) - self.tendon_slack_length
+
+
+def sheet_ids(model) -> np.ndarray:
+    """Per muscle: which flat-muscle sheet it is a fascicle of (catalogue `sheets:`, one
+    sheet per side), or −1."""
+    from .catalogue import load_catalogue
+
+    out = np.full(len(model.muscles), -1, int)
+    index = model.muscle_index
+    sheet = 0
+    for members in load_catalogue().sheets.values():
+        for side in (members, [m[:-2] + "_l" if m.endswith("_r") else m + "_l" for m in members]):
+            found = [index[m] for m in side if m in index]
+            if len(found) > 1:
+                out[found] = sheet
+                sheet += 1
+    return out
+
+
+# --- the drawn shape of one frame ---------------------------------------------------------------
+@dataclass(frozen=True)
+class RingLayout:
+    """Rings along each tube: TENDON_RINGS per tendon, `belly` across the belly (ends included)."""
+
+    belly: int = 12
+    tendon: int = TENDON_RINGS
+
+    @property
+    def count(self) -> int:
+        return self.belly + 2 * self.tendon
+
+    @property
+    def belly_rings(self) -> slice:
+        return slice(self.tendon, self.tendon + self.belly)
+
+    @property
+    def is_tendon(self) -> np.ndarray:  # (rings,) bool
+        out = np.ones(self.count, bool)
+        out[self.belly_rings] = False
+        return out
+
+    @property
+    def profile(self) -> np.ndarray:  # (belly,) spindle 0 … 1 … 0
+        return np.sin(np.pi * np.linspace(0.0, 1.0, self.belly)) ** BELLY_EXPONENT
+
+
+def belly_share(shapes: MuscleShapes, lengths: np.ndarray) -> np.ndarray:
+    """Share of the path the belly spans: (L − LT)/L, clamped to BELLY_SHARE. (..., M)."""
+    L = np.asarray(lengths, float)
+    share = np.divide(L - shapes.tendon_slack_length, L, out=np.ones_like(L), where=L > 0)
+    return np.clip(share, *BELLY_SHARE)
+
+
+def polygon_area_factor(sides: int | None) -> float:
+    """Area of a ring of radius 1: a regular polygon of `sides` (None: a true circle)."""
+    return np.pi if not sides else 0.5 * sides * np.sin(2 * np.pi / sides)
+
+
+def tube_profile(shapes: MuscleShapes, lengths: np.ndarray, layout: RingLayout = RingLayout(),
+                 sides: int | None = None, volume_scale: float | np.ndarray = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Ring positions and radii for muscle–tendon lengths (..., M).
+
+    Returns u (..., M, rings): each ring's place as a share of the path's arc length from the
+    origin (0) to the insertion (1), and r (..., M, rings) its radius in metres. Tendons take
+    equal shares at both ends; the belly's rings are spaced evenly and their radii solved so
+    the belly drawn with `sides`-gons (frusta between rings) holds volume_scale · drawn_volume
+    exactly (drawn_volume is V except where L0 is capped).
+    """
+    L = np.asarray(lengths, float)
+    share = belly_share(shapes, L)
+    start = 0.5 * (1.0 - share)
+    T, B = layout.tendon, layout.belly
+    k = np.arange(T) / T
+    u = np.concatenate([
+        start[..., None] * k,  # origin tendon: 0 … just before the belly
+        start[..., None] + share[..., None] * np.linspace(0.0, 1.0, B),
+        (start + share)[..., None] + start[..., None] * (k + 1.0 / T),  # … insertion at 1
+    ], axis=-1)
+    belly_len = share * L
+    volume = shapes.drawn_volume * volume_scale
+    c = polygon_area_factor(sides)
+    # A tendon never thicker than the belly it leaves (long thin muscles with little volume).
+    mean_radius = np.sqrt(np.divide(volume, c * belly_len, out=np.zeros_like(belly_len), where=belly_len > 0))
+    r_t = np.minimum(shapes.tendon_radius, 0.7 * mean_radius)
+    gaps = np.repeat((belly_len / (B - 1))[..., None], B - 1, axis=-1)
+    belly = belly_radii(volume, r_t, gaps, layout, sides)
+    r = np.empty(u.shape)
+    r[..., :T] = r_t[..., None]
+    r[..., layout.belly_rings] = belly
+    r[..., T + B:] = r_t[..., None]
+    r[..., 0] = r[..., -1] = 0.0  # the tube closes at origin and insertion
+    return u, r
+
+
+def belly_radii(volume: np.ndarray, r_t: np.ndarray, gaps: np.ndarray, layout: RingLayout = RingLayout(),
+                sides: int | None = None) -> np.ndarray:
+    """Radii of the belly rings (..., belly) so the frusta between them hold `volume` (...).
+
+    gaps (..., belly − 1): distances between consecutive belly rings (even in `tube_profile`;
+    a renderer passes the distances its resampled centre line really has). Radius
+    r_j = r_t + x·f_j; Σ c·h_j/3·(r_j² + r_j r_j+1 + r_j+1²) = V is a quadratic a·x² + b·x + c0 = V
+    in the bulge x.
+    """
+    f = layout.profile
+    c = polygon_area_factor(sides)
+    a = c / 3 * np.einsum("...j,j->...", gaps, f[:-1] ** 2 + f[:-1] * f[1:] + f[1:] ** 2)
+    b = c * r_t * np.einsum("...j,j->...", gaps, f[:-1] + f[1:])
+    c0 = c * r_t ** 2 * np.sum(gaps, axis=-1)
+    disc = np.maximum(b * b + 4 * a * (volume - c0), 0.0)
+    x = np.divide(-b + np.sqrt(disc), 2 * a, out=np.zeros_like(a), where=a > 0)
+    return r_t[..., None] + x[..., None] * f
+
+
+def drawn_belly_volume(u: np.ndarray, r: np.ndarray, lengths: np.ndarray, layout: RingLayout = RingLayout(),
+                       sides: int | None = None) -> np.ndarray:
+    """Volume of the belly as `tube_profile` lays it out, for checks (..., M) m³."""
+    s = u[..., layout.belly_rings] * np.asarray(lengths)[..., None]
+    rb = r[..., layout.belly_rings]
+    h = np.diff(s, axis=-1)
+    return polygon_area_factor(sides) * np.sum(h / 3 * (rb[..., :-1] ** 2 + rb[..., :-1] * rb[..., 1:]
+                                                         + rb[..., 1:] ** 2), axis=-1)

@@ -1,0 +1,178 @@
+"""Labels beside the body for the muscles that change most in the current phase.
+
+"Iliacus — shortening 30 %", with a leader line to the muscle. Labels go in a column left or
+right of the body's outline on screen (the side the muscle is on), pushed apart so they never
+overlap each other or cover the body; the measuring line's label joins them. The movers are
+core/movers.PhaseMovers; this module only places text. Actors are made once.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyvista as pv
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
+from vtkmodules.vtkRenderingCore import vtkActor2D, vtkCoordinate, vtkPolyDataMapper2D, vtkTextActor
+
+from viewer.core.movers import mover_text
+
+LABEL_SIZE = 16  # font pixels at 720 lines
+CHAR_WIDTH = 0.55  # average glyph width / font size
+GAP = 18  # design pixels between the body's outline and a label column
+FLESH = 0.09  # metres: bones' origins lie inside the body; its outline is this much further out
+LEADER = (0.85, 0.86, 0.88)
+TEXT_COLOUR = (0.97, 0.97, 0.97)
+PANEL = (0.08, 0.09, 0.11)
+
+
+class MuscleLabels:
+    def __init__(self, plotter: pv.Plotter, kin, size: tuple[int, int], unit: float, count: int = 3,
+                 extra: int = 0, free: tuple[float, float] = (0.0, 0.0), colours: list | None = None):
+        """count muscle labels plus `extra` given ones (measuring lines); free: the window's
+        (bottom, top) bands in pixels that other text uses."""
+        self.plotter, self.model = plotter, kin.model
+        self.width, self.height = size
+        self.unit = unit
+        self.movers = kin.phase_movers(count)  # kin: the scenario's FrameFeed
+        self.free = free
+        self.font = max(8, int(round(LABEL_SIZE * unit)))
+        self.slots = count + extra
+        self.texts = []
+        for k in range(self.slots):
+            actor = vtkTextActor()
+            prop = actor.GetTextProperty()
+            prop.SetFontSize(self.font)
+            prop.SetColor(*(colours[k] if colours and k < len(colours) and colours[k] else TEXT_COLOUR))
+            prop.SetBackgroundColor(*PANEL)
+            prop.SetBackgroundOpacity(0.65)
+            prop.SetVerticalJustificationToCentered()
+            actor.SetVisibility(False)
+            plotter.renderer.AddViewProp(actor)
+            self.texts.append(actor)
+        self._leader = vtkPolyData()
+        self._leader_points = np.zeros((2 * self.slots, 3), np.float32)
+        self._vtk_points = pv.vtk_points(self._leader_points, deep=False)
+        self._leader.SetPoints(self._vtk_points)
+        self._cells = vtkCellArray()
+        self._leader.SetLines(self._cells)
+        mapper = vtkPolyDataMapper2D()
+        mapper.SetInputData(self._leader)
+        coordinate = vtkCoordinate()
+        coordinate.SetCoordinateSystemToDisplay()
+        mapper.SetTransformCoordinate(coordinate)
+        self.leader = vtkActor2D()
+        self.leader.SetMapper(mapper)
+        self.leader.GetProperty().SetColor(*LEADER)
+        self.leader.GetProperty().SetLineWidth(max(1.0, 1.5 * unit))
+        plotter.renderer.AddViewProp(self.leader)
+        self.boxes: list[tuple[float, float, float, float]] = []  # (x0, y0, x1, y1) display px, as drawn
+        self.anchors: list[np.ndarray] = []
+        self.shown: list[int] = []  # muscles labelled now
+
+    def remove(self) -> None:
+        for actor in self.texts + [self.leader]:
+            self.plotter.renderer.RemoveViewProp(actor)
+
+    # --- per frame --------------------------------------------------------------------------
+    def update(self, frames, i: int, t: float, given: list[tuple[str, np.ndarray]] = ()) -> None:
+        """Label frame i's top movers, and `given` (text, world point) pairs after them."""
+        camera_at = np.array(self.plotter.renderer.GetActiveCamera().GetPosition())
+        movers = [(self._facing(frames, i, m, camera_at), c) for m, c in self.movers.at(t, frames.lengths[i])]
+        items = [(mover_text(self.model, m, c), _path_middle(frames, i, m)) for m, c in movers] + list(given)
+        items = items[:self.slots]
+        self.shown = [m for m, _ in movers]
+        project = self._projector()
+        bones = frames.geom_pos[i]
+        body = project(np.vstack([bones, *[p[None] for _, p in items]]))
+        centre = bones.mean(axis=0)
+        camera = self.plotter.renderer.GetActiveCamera()
+        up, forward = np.array(camera.GetViewUp()), np.array(camera.GetDirectionOfProjection())
+        right = np.cross(forward, up)
+        right /= max(np.linalg.norm(right), 1e-9)
+        flesh = np.abs(np.diff(project(np.array([centre, centre + FLESH * right])), axis=0)[0, 0])
+        lo, hi = body.min(axis=0) - flesh, body.max(axis=0) + flesh
+        centre_x = 0.5 * (lo[0] + hi[0])
+        gap = GAP * self.unit
+        height = self.font * 1.35
+        bottom, top = self.free[0] + height, self.height - self.free[1] - height
+        placed = []
+        for text, point in items:
+            anchor = project(point[None])[0]
+            width = CHAR_WIDTH * self.font * len(text) + 6
+            room = {True: lo[0] - gap - width >= 4, False: hi[0] + gap + width <= self.width - 4}
+            prefer = bool(anchor[0] < centre_x)
+            side = prefer if room[prefer] else (not prefer if room[not prefer] else None)
+            x0 = {True: lo[0] - gap - width, False: hi[0] + gap, None: anchor[0] - width / 2}[side]
+            x0 = float(np.clip(x0, 4, self.width - width - 4))
+            placed.append([text, anchor, x0, width, side, float(anchor[1])])
+        for side in (True, False):  # push labels of one column apart, top to bottom
+            column = sorted((p for p in placed if p[4] == side), key=lambda p: -p[5])
+            y = top + height
+            for p in column:
+                p[5] = y = min(p[5], y - height - 4 * self.unit)
+            low = min((p[5] for p in column), default=bottom)
+            if low < bottom:  # ran off the bottom: shift the column up
+                for p in column:
+                    p[5] = min(p[5] + bottom - low, top)
+        # No room beside the body (it fills the width): a row above the body, side by side.
+        row = sorted((p for p in placed if p[4] is None), key=lambda p: p[1][0])
+        if row:
+            spread = sum(p[3] for p in row) + 10 * self.unit * (len(row) - 1)
+            span = (min(p[1][0] for p in row) - spread / 2, max(p[1][0] for p in row) + spread / 2)
+            under = (body[:, 0] >= span[0] - flesh) & (body[:, 0] <= span[1] + flesh)
+            y = min((body[under, 1].max() if under.any() else hi[1]) + flesh + gap + height / 2, top)
+            x = max(4.0, min(0.5 * (span[0] + span[1]) - spread / 2, self.width - spread - 4))
+            for p in row:
+                p[2], p[5] = x, y
+                x += p[3] + 10 * self.unit
+        self.boxes, self.anchors = [], []
+        self._cells.Reset()
+        for k, actor in enumerate(self.texts):
+            if k >= len(placed):
+                actor.SetVisibility(False)
+                continue
+            text, anchor, x0, width, left, y = placed[k]
+            actor.SetInput(text)
+            actor.SetDisplayPosition(int(x0), int(y))
+            actor.SetVisibility(True)
+            self.boxes.append((x0, y - height / 2, x0 + width, y + height / 2))
+            self.anchors.append(anchor)
+            end = (x0 + width, y) if left else (x0, y) if left is False else (x0 + width / 2, y - height / 2)
+            self._leader_points[2 * k] = (*end, 0)
+            self._leader_points[2 * k + 1] = (anchor[0], anchor[1], 0)
+            self._cells.InsertNextCell(2, [2 * k, 2 * k + 1])
+        self._vtk_points.Modified()
+        self._cells.Modified()
+        self._leader.Modified()
+
+    def _facing(self, frames, i: int, muscle: int, camera_at: np.ndarray) -> int:
+        """The muscle or its other-side twin, whichever is nearer the camera (the one in view)."""
+        m = self.model.muscles[muscle]
+        twin = self.model.muscle_index.get(m.name[:-2] + "_l" if m.name.endswith("_r") else m.name + "_l")
+        if m.side != "right" or twin is None:
+            return muscle
+        near = [np.linalg.norm(_path_middle(frames, i, k) - camera_at) for k in (muscle, twin)]
+        return twin if near[1] < near[0] else muscle
+
+    def _projector(self):
+        """World points (N, 3) → display pixels (N, 2) with the renderer's current camera."""
+        camera = self.plotter.renderer.GetActiveCamera()
+        matrix = camera.GetCompositeProjectionTransformMatrix(self.width / self.height, -1, 1)
+        m = np.array([[matrix.GetElement(r, c) for c in range(4)] for r in range(4)])
+
+        def project(points: np.ndarray) -> np.ndarray:
+            h = np.c_[points, np.ones(len(points))] @ m.T
+            ndc = h[:, :2] / np.where(np.abs(h[:, 3:]) > 1e-12, h[:, 3:], 1e-12)
+            return np.c_[(ndc[:, 0] + 1) * 0.5 * self.width, (ndc[:, 1] + 1) * 0.5 * self.height]
+
+        return project
+
+
+def _path_middle(frames, i: int, muscle: int) -> np.ndarray:
+    """The point halfway along a muscle's path in frame i: where its belly is."""
+    start, count = int(frames.wrap_adr[i, muscle]), int(frames.wrap_num[i, muscle])
+    points = frames.wrap_xpos[i, start:start + count][frames.wrap_obj[i, start:start + count] != -2]
+    if len(points) < 2:
+        return points.mean(axis=0) if len(points) else np.zeros(3)
+    seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    arc = np.r_[0, np.cumsum(seg)]
+    return np.array([np.interp(arc[-1] / 2, arc, points[:, k]) for k in range(3)])
+
