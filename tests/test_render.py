@@ -168,3 +168,27 @@ def test_still_outside_the_scenario_is_an_error(leg_raise):
     kin, _, colouring = leg_raise
     with pytest.raises(ViewerError, match="outside the scenario"):
         render_still(kin, colouring, 60.0)
+
+
+def test_fast_quality_draws_decimated_bones_and_full_quality_comes_back_exactly(leg_raise):
+    kin, model, colouring = leg_raise
+    stage = Stage(kin, colouring, ExportOptions(size=(320, 240), anti_aliasing="none", text=False))
+    try:
+        frames = kin.sample([1.25])
+        colours = stage.scene.paint(*colouring.paint(frames))
+        stage.show(frames, 0, colours[0])
+        full = stage.pixels().copy()
+        stage.scene.set_quality("fast")
+        drawn = sum(a.GetMapper().GetInput().GetNumberOfCells() for a in stage.scene.bone_actors)
+        fast = stage.pixels().copy()
+        stage.scene.set_quality("full")
+        again = stage.pixels().copy()
+        total = sum(len(model.bone_mesh(g)[1]) for g in model.bone_geoms)
+        assert drawn < 0.3 * total
+        changed = np.abs(fast.astype(int) - full).max(axis=-1) > 40
+        assert 0 < changed.mean() < 0.02  # the same skeleton, a few edge pixels differ
+        assert np.array_equal(again, full)
+        with pytest.raises(ValueError, match="fast"):
+            stage.scene.set_quality("draft")
+    finally:
+        stage.close()

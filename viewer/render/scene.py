@@ -12,7 +12,9 @@ import numpy as np
 import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
+from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 
+from viewer.core.decimate import Surface, bone_surfaces
 from viewer.core.props import Props
 
 from .camera import body_points
@@ -139,6 +141,8 @@ class Scene:
         self.model = kin.model
         self.style = style or SceneStyle()
         model = self.model
+        self.quality = "full"
+        self._bone_mappers: list = []
         self.bone_actors = self._add_bones(plotter) if self.style.bones else []
         focus_groups = kin.scenario.focus if focus_groups is None else focus_groups
         drawn = np.arange(len(model.muscles)) if self.style.muscles is None else np.asarray(self.style.muscles, int)
@@ -163,19 +167,39 @@ class Scene:
         self.floor = self._add_floor(plotter) if self.style.floor and kin.free_root else None
 
     def _add_bones(self, plotter: pv.Plotter) -> list:
-        """One actor per bone: a frame only sets each actor's matrix, no vertex is touched."""
+        """One actor per bone: a frame only sets each actor's matrix, no vertex is touched.
+
+        Each actor owns two mappers, the full mesh and a decimated one (cached per model with
+        their normals), so switching quality swaps a mapper and uploads nothing again.
+        """
         actors = []
-        for geom in self.model.bone_geoms:
-            verts, faces = self.model.bone_mesh(geom)
-            cells = np.hstack([np.full((faces.shape[0], 1), 3), faces]).ravel()
-            mesh = pv.PolyData(verts.astype(np.float32), faces=cells).compute_normals(
-                cell_normals=False, split_vertices=False, auto_orient_normals=False)
-            actor = plotter.add_mesh(mesh, color=BONE_COLOUR, smooth_shading=True, specular=0.35,
-                                     specular_power=25, diffuse=0.9, ambient=0.15, opacity=self.style.bone_opacity,
-                                     reset_camera=False, render=False, show_scalar_bar=False)
+        self._bone_mappers = []  # (full, fast) per actor
+        for full, fast in zip(*bone_surfaces(self.model)):
+            mappers = (_surface_mapper(full), _surface_mapper(fast))
+            actor = pv.Actor(mapper=mappers[0])
+            prop = actor.GetProperty()
+            prop.SetColor(BONE_COLOUR)
+            prop.SetInterpolationToPhong()
+            prop.SetSpecular(0.35)
+            prop.SetSpecularPower(25)
+            prop.SetDiffuse(0.9)
+            prop.SetAmbient(0.15)
+            prop.SetOpacity(self.style.bone_opacity)
             actor.SetUserMatrix(vtkMatrix4x4())
+            plotter.add_actor(actor, reset_camera=False, render=False)
             actors.append(actor)
+            self._bone_mappers.append(mappers)
         return actors
+
+    def set_quality(self, quality: str) -> None:
+        """'fast' (decimated bones: playing, rotating) or 'full' (still frames, exports)."""
+        if quality not in ("fast", "full"):
+            raise ValueError(f"quality must be 'fast' or 'full', not {quality!r}")
+        self.quality = quality
+        for actor, mappers in zip(self.bone_actors, self._bone_mappers):
+            mapper = mappers[quality == "fast"]
+            if actor.GetMapper() is not mapper:
+                actor.SetMapper(mapper)
 
     def _add_floor(self, plotter: pv.Plotter) -> pv.Actor | None:
         """A mat under a lying body (or a floor disc under a standing one) so it does not float.
@@ -256,6 +280,21 @@ class Scene:
     def set_bone_opacity(self, opacity: float) -> None:
         for actor in self.bone_actors:
             actor.GetProperty().SetOpacity(opacity)
+
+
+def _surface_mapper(surface: Surface) -> vtkPolyDataMapper:
+    """A mapper drawing one triangle mesh with its own normals in the actor's colour."""
+    cells = np.empty((len(surface.faces), 4), np.int64)
+    cells[:, 0] = 3
+    cells[:, 1:] = surface.faces
+    poly = pv.PolyData(surface.verts, faces=cells.ravel())
+    normals = numpy_to_vtk(surface.normals, deep=True)
+    normals.SetName("Normals")
+    poly.GetPointData().SetNormals(normals)
+    mapper = vtkPolyDataMapper()
+    mapper.SetInputData(poly)
+    mapper.ScalarVisibilityOff()
+    return mapper
 
 
 def _footprint(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
