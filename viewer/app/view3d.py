@@ -16,6 +16,8 @@ from viewer.render.export import BACKGROUND
 from viewer.render.overlays import Overlays
 from viewer.render.scene import Scene, SceneStyle
 
+from .redraw import Redraw
+
 # key → (view name, menu text); number keys pick the named views
 VIEW_KEYS = {"1": ("left", "&Left side"), "2": ("right", "&Right side"), "3": ("front", "F&ront"),
              "4": ("back", "&Back"), "5": ("top", "&Top (from the head)"), "6": ("three-quarter", "Three-&quarter")}
@@ -33,6 +35,7 @@ class View3D(QObject):
         self.widget = self.plotter
         self.plotter.set_background(BACKGROUND[0], top=BACKGROUND[1])
         self.plotter.enable_anti_aliasing("fxaa")
+        self.redraw = Redraw(self.plotter, lambda: self.scene, self)  # one render per screen update
         self.session = None
         self.scene: Scene | None = None
         self.overlays: Overlays | None = None
@@ -127,7 +130,7 @@ class View3D(QObject):
         self.render()
 
     def render(self) -> None:
-        self.plotter.render()
+        self.redraw.request()
 
     # --- controls -----------------------------------------------------------------------------------
     def set_view(self, name: str) -> None:
@@ -198,8 +201,9 @@ class View3D(QObject):
 
     # --- images --------------------------------------------------------------------------------------
     def pixels(self) -> np.ndarray:
-        """The 3D view as RGB rows, top first."""
-        self.render()
+        """The 3D view as RGB rows, top first, in full quality."""
+        self.redraw.finish()
+        self.plotter.render()
         return np.asarray(self.plotter.screenshot(return_img=True))[..., :3]
 
     def save_screenshot(self, path: str) -> None:
