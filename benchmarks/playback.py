@@ -15,6 +15,7 @@ prints one `name=value` line per figure (DESIGN §8 and issue 14 give the goals)
   bare_start_s        the same for a bare Qt + VTK window (benchmarks/app_start.py)
   hot_reload_s        the scenario file changes on disk → the new version is drawn
   full_render_ms      one full-quality render of the same scene in the window (median)
+  still_full_quality_s  playback stops → the full-quality picture is on screen
 
 "Drawn" counts the renders made inside the widget's paint (pyvistaqt's paintGL), i.e. the
 frames that reach the screen, not renders that are thrown away. gl_renderer says which
@@ -118,9 +119,17 @@ def measure_playback(window, seconds: float) -> dict:
         window.toggle_play()
         wait(seconds)
         window.toggle_play()
+        stopped = time.perf_counter()
         steps = scenario_steps(counter.shown, window.playhead.duration, window.playhead.loop)
-        return {"playback_fps": counter.rate(), "frame_step_s": statistics.mean(steps) if steps else float("nan"),
-                "renders_per_drawn_update": counter.all_renders / max(len(counter.stamps), 1)}
+        out = {"playback_fps": counter.rate(), "frame_step_s": statistics.mean(steps) if steps else float("nan"),
+               "renders_per_drawn_update": counter.all_renders / max(len(counter.stamps), 1)}
+        # How long after the motion stops the full-quality picture is on screen.
+        scene = window.view.scene
+        counter.probe = lambda: getattr(scene, "quality", "full") == "full" and window.view.plotter.renderer.GetUseFXAA()
+        counter.reset()
+        if wait_until(lambda: any(counter.shown), 3.0):
+            out["still_full_quality_s"] = counter.stamps[counter.shown.index(True)] - stopped
+        return out
     finally:
         counter.close()
 

@@ -29,46 +29,63 @@ class Redraw(QObject):
         self.scene = scene
         self.moving = False
         self.paints = 0  # renders drawn to the screen, for tests and benchmarks
-        self._last_request = -1.0
+        self._last_busy = -1.0  # when the last change was asked for or the last paint ended
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle.timeout.connect(self.finish)
         iren = plotter.iren.interactor
         # VTK's own interaction renders through the interactor: make that a request too.
         iren.SetEnableRender(False)
         iren.AddObserver("RenderEvent", self._interactor_render)
-        iren.AddObserver("StartInteractionEvent", lambda *_: self._set_moving(True))
-        iren.AddObserver("EndInteractionEvent", lambda *_: self._settle.start())
+        iren.AddObserver("StartInteractionEvent", lambda *_: self._interaction(True))
+        iren.AddObserver("EndInteractionEvent", lambda *_: self._interaction(False))
+        self._interacting = False  # a mouse button is held on the view (rotating, zooming)
 
     def request(self) -> None:
         """Something on screen changed: draw it with the next screen update."""
         now = time.monotonic()
-        if now - self._last_request < SETTLE_MS / 1000.0:
-            self._set_moving(True)  # a second change soon after the first: it is moving
-        self._last_request = now
-        if self.moving:
+        self.moving |= now - self._last_busy < SETTLE_MS / 1000.0  # another change soon after the last
+        self._apply_quality()
+        self._last_busy = now
+        if self.moving and not self._interacting:
             self._settle.start()
         self.plotter.update()  # QWidget.update: one paint, however many requests come before it
 
     def finish(self) -> None:
         """Motion stopped: switch back to full quality and draw once more."""
         self._settle.stop()
+        self._interacting = False
         if self.moving:
             self._set_moving(False)
             self.plotter.update()
 
+    def _interaction(self, started: bool) -> None:
+        self._interacting = started
+        if started:
+            self._settle.stop()
+            self._set_moving(True)
+        else:
+            self._settle.start()
+
     def _set_moving(self, moving: bool) -> None:
-        if moving == self.moving:
-            return
         self.moving = moving
+        self._apply_quality()
+
+    def _apply_quality(self) -> None:
+        """Fast or full quality on the scene shown now (a scene built while moving starts full)."""
         scene = self.scene()
-        if scene is not None and hasattr(scene, "set_quality"):
-            scene.set_quality("fast" if moving else "full")
-        self.plotter.renderer.SetUseFXAA(not moving)
+        quality = "fast" if self.moving else "full"
+        if scene is not None and getattr(scene, "quality", quality) != quality:
+            scene.set_quality(quality)
+        if self.plotter.renderer.GetUseFXAA() == self.moving:
+            self.plotter.renderer.SetUseFXAA(not self.moving)
 
     def _interactor_render(self, *_args) -> None:
         if getattr(self.plotter, "_in_paint", False):  # the paint itself asks: render now, once
             self.plotter.ren_win.Render()
             self.paints += 1
+            self._last_busy = time.monotonic()  # a render slower than SETTLE_MS still counts as moving
+            if self.moving and not self._interacting:
+                self._settle.start()  # full quality SETTLE_MS after the last moving frame is on screen
             self.drawn.emit()
         else:  # the interactor style moved the camera: ask for a paint
             self.request()
