@@ -180,16 +180,9 @@ class View3D(QObject):
 
     def muscle_at(self, x: int, y: int) -> int | None:
         """The visible muscle under display pixel (x, y), origin bottom-left, or None."""
-        from vtkmodules.vtkRenderingCore import vtkCellPicker
+        from viewer.render.picking import camera_ray  # a ray against the drawn centre lines: no render
 
-        picker = vtkCellPicker()
-        picker.SetTolerance(0.002)
-        for tubes in self.scene.tubes:
-            picker.AddPickList(tubes.actor)
-        picker.PickFromListOn()
-        if not picker.Pick(x, y, 0, self.plotter.renderer):
-            return None
-        return self.scene.muscle_at(picker.GetActor(), picker.GetCellId())
+        return self.scene.muscle_on_ray(camera_ray(self.plotter.renderer, x, y))
 
     def display_point(self, world: np.ndarray) -> tuple[int, int]:
         """Display pixel (origin bottom-left) of a world point, for tests and tooltips."""

@@ -17,6 +17,7 @@ from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 from viewer.core.decimate import Surface, bone_surfaces
 from viewer.core.props import Props
 
+from . import picking
 from .camera import body_points
 from .props import PropActors
 from .tubes import StrandLayout, TubeMesh, resample
@@ -93,6 +94,7 @@ class MuscleTubes:
             return
         padded = self.layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
         centre = resample(padded, self.mesh.rings)
+        self.centre = centre  # what picking tests a click against
         self.mesh.surface(centre, self.points, self.normals)
         if self.hidden.any():  # same topology, zero area: hiding costs no new actor
             grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
@@ -121,10 +123,15 @@ class MuscleTubes:
             strands = self.muscles[self.layout.strand_muscle] == muscle
             self.mesh.radius[strands] *= factor
 
-    def muscle_of_cell(self, cell: int) -> int:
-        """The model muscle a picked tube cell belongs to (cells are quads, side-major)."""
-        strand = (cell // (self.mesh.rings - 1)) % self.layout.count
-        return int(self.muscles[self.layout.strand_muscle[strand]])
+    def strand_at(self, ray) -> tuple[int, float] | None:
+        """(model muscle, depth) of the drawn strand nearest along a picking.Ray, or None."""
+        if not self.muscles.size or getattr(self, "centre", None) is None:
+            return None
+        found = picking.hit(ray, self.centre, self.mesh.radius, self.hidden)
+        if found is None:
+            return None
+        strand, depth = found
+        return int(self.muscles[self.layout.strand_muscle[strand]]), depth
 
 
 class Scene:
@@ -270,12 +277,10 @@ class Scene:
         for tubes in self.tubes:
             tubes.set_thicker(muscle, factor)
 
-    def muscle_at(self, actor, cell: int) -> int | None:
-        """The muscle under a picked (actor, cell), or None when the pick hit no muscle."""
-        for tubes in self.tubes:
-            if actor is tubes.actor and cell >= 0:
-                return tubes.muscle_of_cell(cell)
-        return None
+    def muscle_on_ray(self, ray) -> int | None:
+        """The visible muscle a picking.Ray meets first (bones do not hide muscles), or None."""
+        hits = [h for h in (tubes.strand_at(ray) for tubes in self.tubes) if h is not None]
+        return min(hits, key=lambda h: h[1])[0] if hits else None
 
     def set_bone_opacity(self, opacity: float) -> None:
         for actor in self.bone_actors:
