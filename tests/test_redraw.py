@@ -101,3 +101,21 @@ def test_one_change_after_a_quiet_time_is_drawn_in_full_quality(window, qtbot):
     qtbot.waitUntil(lambda: time.monotonic() - view.redraw._last_busy > 2 * SETTLE_MS / 1000, timeout=5000)
     window.seek(1.25)
     assert view.scene.quality == "full" and not view.redraw.moving
+
+
+def test_reloading_the_same_model_keeps_the_bone_actors(window, tmp_path):
+    path = tmp_path / "leg_raise.yaml"
+    path.write_text((SCENARIOS / "leg_raise.yaml").read_text())
+    assert window.open_path(str(path))
+    bones = list(window.view.scene.bone_actors)
+    path.write_text(path.read_text().replace("hip_flexion: 90,", "hip_flexion: 80,"))
+    assert window.reload_current()
+    scene = window.view.scene
+    assert [id(a) for a in scene.bone_actors] == [id(a) for a in bones]
+    drawn = window.view.plotter.renderer.GetActors()
+    assert all(drawn.IsItemPresent(a) for a in bones)
+    assert drawn.IsItemPresent(scene.focus.actor) and drawn.IsItemPresent(scene.floor)
+    assert window.open_path(str(SCENARIOS / "teaching_arm_curl.yaml"))  # another model: its own bones
+    arm = window.view.scene.bone_actors
+    assert len(arm) == len(window.session.model.bone_geoms) and not {id(a) for a in arm} & {id(b) for b in bones}
+    assert not any(drawn.IsItemPresent(b) for b in bones)

@@ -192,3 +192,26 @@ def test_fast_quality_draws_decimated_bones_and_full_quality_comes_back_exactly(
             stage.scene.set_quality("draft")
     finally:
         stage.close()
+
+
+def test_a_scene_of_the_same_model_takes_over_the_bones_and_draws_the_same(leg_raise):
+    from viewer.render.scene import Scene
+
+    kin, model, colouring = leg_raise
+    stage = Stage(kin, colouring, ExportOptions(size=(240, 180), anti_aliasing="none", text=False))
+    try:
+        frames = kin.sample([1.25])
+        colours = stage.scene.paint(*colouring.paint(frames))
+        stage.show(frames, 0, colours[0])
+        before = stage.pixels().copy()
+        old = stage.scene
+        actors = stage.plotter.renderer.GetActors().GetNumberOfItems()
+        old.clear(keep_bones=True)
+        assert stage.plotter.renderer.GetActors().GetNumberOfItems() == len(old.bone_actors)
+        stage.scene = Scene(stage.plotter, kin, kin.sample(kin.times(6)), bones_from=old, extent=old.body_extent)
+        assert stage.scene.bone_actors is old.bone_actors
+        assert stage.plotter.renderer.GetActors().GetNumberOfItems() == actors
+        stage.show(frames, 0, colours[0])
+        assert np.array_equal(stage.pixels(), before)
+    finally:
+        stage.close()

@@ -64,9 +64,15 @@ class View3D(QObject):
         self._painted.clear()
         if self.overlays is not None:
             self.overlays.remove()
-        self.plotter.clear()
-        self.plotter.enable_lightkit()  # clear() removed the lights; the export uses the same kit
-        self.scene = Scene(self.plotter, session.kin, session.frames, SceneStyle(bone_opacity=bone_opacity))
+        # The same model again (a reload, an edit): keep its bone actors, whose meshes are on the GPU.
+        same_model = self.scene if self.scene is not None and self.scene.model is session.model else None
+        if same_model is not None:
+            same_model.clear(keep_bones=True)
+        else:
+            self.plotter.clear()
+            self.plotter.enable_lightkit()  # clear() removed the lights; the export uses the same kit
+        self.scene = Scene(self.plotter, session.kin, session.frames, SceneStyle(bone_opacity=bone_opacity),
+                           bones_from=same_model)
         self.hidden = np.zeros(len(session.model.muscles), bool)
         self.highlighted = None
         if aim:

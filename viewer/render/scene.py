@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyvista as pv
-from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+from vtkmodules.vtkCommonCore import vtkPoints
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
-from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
+from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from viewer.core.decimate import Surface, bone_surfaces
 from viewer.core.props import Props
@@ -142,7 +144,10 @@ class Scene:
     """
 
     def __init__(self, plotter: pv.Plotter, kin, frames, style: SceneStyle | None = None,
-                 focus_groups: list[str] | None = None, extent: np.ndarray | None = None):
+                 focus_groups: list[str] | None = None, extent: np.ndarray | None = None,
+                 bones_from: "Scene | None" = None):
+        """bones_from: a scene of the same model, cleared with keep_bones=True, whose bone actors
+        (and their meshes already on the GPU) this one takes over: a reload rebuilds no bone."""
         self.plotter = plotter
         self.kin = kin
         self.model = kin.model
@@ -150,7 +155,12 @@ class Scene:
         model = self.model
         self.quality = "full"
         self._bone_mappers: list = []
-        self.bone_actors = self._add_bones(plotter) if self.style.bones else []
+        if bones_from is not None and bones_from.model is self.model and self.style.bones and bones_from.bone_actors:
+            self.bone_actors, self._bone_mappers = bones_from.bone_actors, bones_from._bone_mappers
+            self.quality = bones_from.quality
+            self.set_bone_opacity(self.style.bone_opacity)
+        else:
+            self.bone_actors = self._add_bones(plotter) if self.style.bones else []
         focus_groups = kin.scenario.focus if focus_groups is None else focus_groups
         drawn = np.arange(len(model.muscles)) if self.style.muscles is None else np.asarray(self.style.muscles, int)
         in_focus = np.array([model.muscles[m].group in focus_groups for m in drawn], bool)
@@ -183,7 +193,8 @@ class Scene:
         self._bone_mappers = []  # (full, fast) per actor
         for full, fast in zip(*bone_surfaces(self.model)):
             mappers = (_surface_mapper(full), _surface_mapper(fast))
-            actor = pv.Actor(mapper=mappers[0])
+            actor = vtkActor()  # plain VTK: a pyvista Actor wrapper per bone is a start cost
+            actor.SetMapper(mappers[0])
             prop = actor.GetProperty()
             prop.SetColor(BONE_COLOUR)
             prop.SetInterpolationToPhong()
@@ -282,6 +293,13 @@ class Scene:
         hits = [h for h in (tubes.strand_at(ray) for tubes in self.tubes) if h is not None]
         return min(hits, key=lambda h: h[1])[0] if hits else None
 
+    def clear(self, keep_bones: bool = False) -> None:
+        """Take this scene's actors out of the plotter; keep_bones leaves the bones for the next Scene."""
+        keep = {id(a) for a in self.bone_actors} if keep_bones else set()
+        for actor in list(self.plotter.renderer.actors.values()):
+            if id(actor) not in keep:
+                self.plotter.remove_actor(actor, reset_camera=False, render=False)
+
     def set_bone_opacity(self, opacity: float) -> None:
         for actor in self.bone_actors:
             actor.GetProperty().SetOpacity(opacity)
@@ -289,10 +307,15 @@ class Scene:
 
 def _surface_mapper(surface: Surface) -> vtkPolyDataMapper:
     """A mapper drawing one triangle mesh with its own normals in the actor's colour."""
-    cells = np.empty((len(surface.faces), 4), np.int64)
-    cells[:, 0] = 3
-    cells[:, 1:] = surface.faces
-    poly = pv.PolyData(surface.verts, faces=cells.ravel())
+    points = vtkPoints()
+    points.SetData(numpy_to_vtk(surface.verts, deep=True))
+    triangles = vtkCellArray()
+    offsets = np.arange(0, 3 * len(surface.faces) + 1, 3, dtype=np.int64)
+    triangles.SetData(numpy_to_vtkIdTypeArray(offsets, deep=True),
+                      numpy_to_vtkIdTypeArray(surface.faces.astype(np.int64).ravel(), deep=True))
+    poly = vtkPolyData()
+    poly.SetPoints(points)
+    poly.SetPolys(triangles)
     normals = numpy_to_vtk(surface.normals, deep=True)
     normals.SetName("Normals")
     poly.GetPointData().SetNormals(normals)
