@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 MAX_CURVES = 6  # focus curves shown: the biggest movers, so the plot stays readable
-BUILD_DELAY_MS = 100  # pyqtgraph loads this long after the first scenario opens: the 3D view draws first
+PICKED_PEN = pg.mkPen("#111111", width=3)
 
 
 class PlotPanel(QWidget):
@@ -17,57 +18,31 @@ class PlotPanel(QWidget):
         self.quantity = QComboBox(objectName="plot_quantity")
         self.quantity.addItem("% change since start", "change")
         self.quantity.addItem("length (cm)", "length")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.addLegend(offset=(8, 8), labelTextSize="8pt")
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMenuEnabled(False)
+        self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#444444", width=1.5))
+        self.plot.addItem(self.playhead)
         top = QHBoxLayout()
         top.addWidget(QLabel("Show"))
         top.addWidget(self.quantity)
         top.addStretch(1)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(4, 2, 4, 2)
-        self._layout.addLayout(top)
-        self._plot = None  # the pyqtgraph widget, made on first use (its import is a start cost)
-        self._playhead = None
-        self._time = 0.0
-        self._later = QTimer(self, singleShot=True, interval=BUILD_DELAY_MS)
-        self._later.timeout.connect(self.redraw)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
         self.session = None
         self.picked: int | None = None
         self.curves: dict[str, object] = {}
         self.quantity.currentIndexChanged.connect(lambda _: self.redraw())
-
-    def _build(self) -> None:
-        import pyqtgraph as pg
-
-        plot = pg.PlotWidget(background="w")
-        plot.showGrid(x=True, y=True, alpha=0.25)
-        plot.setLabel("bottom", "time", units="s")
-        plot.addLegend(offset=(8, 8), labelTextSize="8pt")
-        plot.setMouseEnabled(x=False, y=False)
-        plot.setMenuEnabled(False)
-        self._playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#444444", width=1.5))
-        self._playhead.setValue(self._time)
-        plot.addItem(self._playhead)
-        self._layout.addWidget(plot, 1)
-        plot.scene().sigMouseClicked.connect(self._clicked)
-        self._plot = plot
-
-    @property
-    def plot(self):
-        if self._plot is None:
-            self._build()
-        return self._plot
-
-    @property
-    def playhead(self):
-        if self._plot is None:
-            self._build()
-        return self._playhead
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
 
     def show_session(self, session) -> None:
         self.session, self.picked = session, None
-        if self._plot is None:  # the first scenario: draw the plot once the window is up
-            self._later.start()
-        else:
-            self.redraw()
+        self.redraw()
 
     def set_picked(self, muscle: int | None) -> None:
         self.picked = muscle
@@ -86,9 +61,6 @@ class PlotPanel(QWidget):
         return out
 
     def redraw(self) -> None:
-        import pyqtgraph as pg
-
-        self._later.stop()
         plot = self.plot
         for item in list(self.curves.values()):
             plot.removeItem(item)
@@ -105,14 +77,12 @@ class PlotPanel(QWidget):
         for k, index in enumerate(self.chosen_muscles()):
             m = model.muscles[index]
             colour = pg.intColor(k, hues=MAX_CURVES + 1, values=1, maxValue=200)
-            pen = pg.mkPen("#111111", width=3) if index == self.picked else pg.mkPen(colour, width=2)
+            pen = PICKED_PEN if index == self.picked else pg.mkPen(colour, width=2)
             self.curves[m.name] = plot.plot(times, data[:, index], pen=pen, name=m.label)
         plot.setXRange(0, s.duration, padding=0.02)
 
     def show_time(self, t: float) -> None:
-        self._time = t
-        if self._playhead is not None:
-            self._playhead.setValue(t)
+        self.playhead.setValue(t)
 
     def _clicked(self, event) -> None:
         if self.session is None:
