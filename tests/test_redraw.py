@@ -119,3 +119,14 @@ def test_reloading_the_same_model_keeps_the_bone_actors(window, tmp_path):
     arm = window.view.scene.bone_actors
     assert len(arm) == len(window.session.model.bone_geoms) and not {id(a) for a in arm} & {id(b) for b in bones}
     assert not any(drawn.IsItemPresent(b) for b in bones)
+
+
+def test_the_plot_playhead_follows_playback_at_a_calm_rate_and_ends_where_playback_ends(window, qtbot):
+    plot = window.plot
+    moves = []
+    plot.playhead.sigPositionChanged.connect(lambda line: moves.append(line.value()))
+    for k in range(1, 31):  # 30 updates in quick succession, as playback sends them
+        plot.show_time(k * 0.05)
+    assert moves == [pytest.approx(0.05)]  # the first at once, the rest wait
+    qtbot.waitUntil(lambda: plot.playhead.value() == pytest.approx(1.5), timeout=1000)
+    assert len(moves) == 2

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 MAX_CURVES = 6  # focus curves shown: the biggest movers, so the plot stays readable
 PICKED_PEN = pg.mkPen("#111111", width=3)
+PLAYHEAD_MS = 100  # while playing the plot's playhead moves at most this often: each move repaints the plot
 
 
 class PlotPanel(QWidget):
@@ -26,6 +27,9 @@ class PlotPanel(QWidget):
         self.plot.setMenuEnabled(False)
         self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#444444", width=1.5))
         self.plot.addItem(self.playhead)
+        self._time = 0.0
+        self._playhead_due = QTimer(self, singleShot=True, interval=PLAYHEAD_MS)
+        self._playhead_due.timeout.connect(self._move_playhead)
         top = QHBoxLayout()
         top.addWidget(QLabel("Show"))
         top.addWidget(self.quantity)
@@ -82,7 +86,15 @@ class PlotPanel(QWidget):
         plot.setXRange(0, s.duration, padding=0.02)
 
     def show_time(self, t: float) -> None:
-        self.playhead.setValue(t)
+        """Move the playhead now, or within PLAYHEAD_MS when it moved a moment ago (playing)."""
+        self._time = t
+        if not self._playhead_due.isActive():
+            self._move_playhead()
+
+    def _move_playhead(self) -> None:
+        if self.playhead.value() != self._time:
+            self.playhead.setValue(self._time)
+            self._playhead_due.start()  # the next move waits a little; the last one is never lost
 
     def _clicked(self, event) -> None:
         if self.session is None:
