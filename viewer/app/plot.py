@@ -1,6 +1,8 @@
 """Plot panel: % length change over time for the focus and picked muscles, with a playhead."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
@@ -28,6 +30,7 @@ class PlotPanel(QWidget):
         self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#444444", width=1.5))
         self.plot.addItem(self.playhead)
         self._time = 0.0
+        self._moved_at = -1.0
         self._playhead_due = QTimer(self, singleShot=True, interval=PLAYHEAD_MS)
         self._playhead_due.timeout.connect(self._move_playhead)
         top = QHBoxLayout()
@@ -86,15 +89,22 @@ class PlotPanel(QWidget):
         plot.setXRange(0, s.duration, padding=0.02)
 
     def show_time(self, t: float) -> None:
-        """Move the playhead now, or within PLAYHEAD_MS when it moved a moment ago (playing)."""
+        """Move the playhead, at most every PLAYHEAD_MS while times keep coming (playing).
+
+        The move happens inside this call, so it reaches the screen with the 3D frame of the
+        same update (one window composition); the last time always shows, PLAYHEAD_MS later.
+        """
         self._time = t
-        if not self._playhead_due.isActive():
+        if time.monotonic() - self._moved_at >= PLAYHEAD_MS / 1000.0:
             self._move_playhead()
+        else:
+            self._playhead_due.start()
 
     def _move_playhead(self) -> None:
+        self._playhead_due.stop()
+        self._moved_at = time.monotonic()
         if self.playhead.value() != self._time:
             self.playhead.setValue(self._time)
-            self._playhead_due.start()  # the next move waits a little; the last one is never lost
 
     def _clicked(self, event) -> None:
         if self.session is None:
