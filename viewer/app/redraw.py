@@ -16,7 +16,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-SETTLE_MS = 120  # quiet time after which the moving picture is redrawn in full quality (goal: ≤ 0.3 s with the render)
+SETTLE_MS = 100  # quiet time after which the moving picture is redrawn in full quality (goal: ≤ 0.3 s with the render)
 
 
 class Redraw(QObject):
