@@ -53,6 +53,7 @@ def test_playing_renders_once_per_screen_update_in_fast_quality(window, qtbot):
     qtbot.wait(800)
     assert view.redraw.moving and view.scene.quality == "fast"
     assert not view.plotter.renderer.GetUseFXAA()  # no anti-aliasing while moving
+    assert not view.plotter.renderer.GetUseOIT()
     window.toggle_play()
     painted = view.redraw.paints - start
     view.plotter.ren_win.RemoveObserver(tag)
@@ -69,7 +70,7 @@ def test_full_quality_returns_after_the_motion_stops_and_the_still_frame_is_the_
     painted = []
     view.redraw.drawn.connect(lambda: painted.append(view.scene.quality))
     qtbot.waitUntil(lambda: "full" in painted, timeout=3000)  # the settle delay, then one full render
-    assert not view.redraw.moving and view.plotter.renderer.GetUseFXAA()
+    assert not view.redraw.moving and view.plotter.renderer.GetUseFXAA() and view.plotter.renderer.GetUseOIT()
     still = on_screen(view)
     again = view.pixels()[::-1]  # pixels() renders now, in full quality (top row first)
     assert np.array_equal(still, again)

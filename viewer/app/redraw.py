@@ -7,8 +7,9 @@ one render happens inside that paint: renders are never queued, a slow frame jus
 newest state.
 
 While requests keep coming (playing, dragging a slider, rotating) the scene draws in fast
-quality: decimated bones, no anti-aliasing. SETTLE_MS after the last one it draws once more
-in full quality, so a still frame is always the full-quality picture.
+quality: decimated bones, no anti-aliasing, plain blending of the see-through muscles.
+SETTLE_MS after the last one it draws once more in full quality, so a still frame is always
+the full-quality picture.
 """
 from __future__ import annotations
 
@@ -76,8 +77,12 @@ class Redraw(QObject):
         quality = "fast" if self.moving else "full"
         if scene is not None and getattr(scene, "quality", quality) != quality:
             scene.set_quality(quality)
-        if self.plotter.renderer.GetUseFXAA() == self.moving:
-            self.plotter.renderer.SetUseFXAA(not self.moving)
+        renderer = self.plotter.renderer
+        if renderer.GetUseFXAA() == self.moving:
+            renderer.SetUseFXAA(not self.moving)
+            # Order-independent transparency costs ~15 % of a fast frame; the faded muscles look
+            # nearly the same blended in drawing order while they move.
+            renderer.SetUseOIT(not self.moving)
 
     def _interactor_render(self, *_args) -> None:
         if getattr(self.plotter, "_in_paint", False):  # the paint itself asks: render now, once
