@@ -38,16 +38,21 @@ def first_frame(args: list[str], env: dict) -> float:
     return float(found.group(1))
 
 
-def main() -> None:
+def start_times(runs: int = RUNS) -> tuple[float, float]:
+    """Median seconds to first frame: (muscle-viewer on the default scenario, bare Qt + VTK window)."""
     if not os.environ.get("DISPLAY"):
         raise SystemExit("needs a display: run under xvfb-run -a")
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, MUSCLE_VIEWER_TIMING="1", XDG_CONFIG_HOME=home)
         app = [sys.executable, "-m", "viewer", "gui", "--screenshot", os.path.join(home, "shot.png")]
         first_frame(app, env)  # warm the compiled-model cache and the OS file cache
-        ours = [first_frame(app, env) for _ in range(RUNS)]
-        reference = [first_frame([sys.executable, "-c", REFERENCE], env) for _ in range(RUNS)]
-    o, r = statistics.median(ours), statistics.median(reference)
+        ours = [first_frame(app, env) for _ in range(runs)]
+        reference = [first_frame([sys.executable, "-c", REFERENCE], env) for _ in range(runs)]
+    return statistics.median(ours), statistics.median(reference)
+
+
+def main() -> None:
+    o, r = start_times()
     print(f"muscle-viewer, default scenario : {o:.2f} s to first frame (median of {RUNS})")
     print(f"bare Qt + VTK window, one sphere: {r:.2f} s")
     print(f"ratio {o / r:.1f}; goal: first frame within 3 s ({'met' if o <= 3 else 'not met'})")

@@ -169,3 +169,51 @@ def test_still_outside_the_scenario_is_an_error(leg_raise):
     kin, _, colouring = leg_raise
     with pytest.raises(ViewerError, match="outside the scenario"):
         render_still(FrameFeed(kin, colouring), 60.0)
+
+
+def test_fast_quality_draws_decimated_bones_and_full_quality_comes_back_exactly(leg_raise):
+    kin, model, colouring = leg_raise
+    stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(320, 240), anti_aliasing="none", text=False))
+    try:
+        frames = kin.sample([1.25])
+        colours = stage.scene.paint(*colouring.paint(frames))
+        stage.show(frames, 0, colours[0])
+        full = stage.pixels().copy()
+        stage.scene.set_quality("fast")
+        drawn = sum(a.GetMapper().GetInput().GetNumberOfCells() for a in stage.scene.bone_actors)
+        fast = stage.pixels().copy()
+        stage.scene.set_quality("full")
+        again = stage.pixels().copy()
+        total = sum(len(model.bone_mesh(g)[1]) for g in model.bone_geoms)
+        assert drawn < 0.3 * total
+        changed = np.abs(fast.astype(int) - full).max(axis=-1) > 40
+        assert 0 < changed.mean() < 0.02  # the same skeleton, a few edge pixels differ
+        assert np.array_equal(again, full)
+        with pytest.raises(ValueError, match="fast"):
+            stage.scene.set_quality("draft")
+    finally:
+        stage.close()
+
+
+def test_a_scene_of_the_same_model_takes_over_the_bones_and_draws_the_same(leg_raise):
+    from viewer.render.scene import Scene
+
+    kin, model, colouring = leg_raise
+    stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(240, 180), anti_aliasing="none", text=False))
+    try:
+        frames = kin.sample([1.25])
+        colours = stage.scene.paint(*colouring.paint(frames))
+        stage.show(frames, 0, colours[0])
+        before = stage.pixels().copy()
+        old = stage.scene
+        actors = stage.plotter.renderer.GetActors().GetNumberOfItems()
+        old.clear(keep_bones=True)
+        assert stage.plotter.renderer.GetActors().GetNumberOfItems() == len(old.bone_actors)
+        stage.scene = Scene(stage.plotter, FrameFeed(kin, colouring), kin.sample(kin.times(6)), bones_from=old,
+                            extent=old.body_extent)
+        assert stage.scene.bone_actors is old.bone_actors
+        assert stage.plotter.renderer.GetActors().GetNumberOfItems() == actors
+        stage.show(frames, 0, colours[0])
+        assert np.array_equal(stage.pixels(), before)
+    finally:
+        stage.close()

@@ -5,16 +5,18 @@ The legend sits beside the curves, never on them; the curves are core/movers.plo
 from __future__ import annotations
 
 import html
+import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from viewer.core.movers import plot_muscles
 
 MAX_CURVES = 6  # focus curves shown: the biggest movers, so the plot stays readable
 PICKED_PEN = pg.mkPen("#111111", width=3)
+PLAYHEAD_MS = 100  # while playing the plot's playhead moves at most this often: each move repaints the plot
 
 
 class PlotPanel(QWidget):
@@ -38,6 +40,10 @@ class PlotPanel(QWidget):
         self.legend.setTextFormat(Qt.RichText)
         self.legend.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.legend.setMinimumWidth(170)
+        self._time = 0.0
+        self._moved_at = -1.0
+        self._playhead_due = QTimer(self, singleShot=True, interval=PLAYHEAD_MS)
+        self._playhead_due.timeout.connect(self._move_playhead)
         top = QHBoxLayout()
         top.addWidget(QLabel("Show"))
         top.addWidget(self.quantity)
@@ -106,7 +112,22 @@ class PlotPanel(QWidget):
         plot.setXRange(0, s.duration, padding=0.02)
 
     def show_time(self, t: float) -> None:
-        self.playhead.setValue(t)
+        """Move the playhead, at most every PLAYHEAD_MS while times keep coming (playing).
+
+        The move happens inside this call, so it reaches the screen with the 3D frame of the
+        same update (one window composition); the last time always shows, PLAYHEAD_MS later.
+        """
+        self._time = t
+        if time.monotonic() - self._moved_at >= PLAYHEAD_MS / 1000.0:
+            self._move_playhead()
+        else:
+            self._playhead_due.start()
+
+    def _move_playhead(self) -> None:
+        self._playhead_due.stop()
+        self._moved_at = time.monotonic()
+        if self.playhead.value() != self._time:
+            self.playhead.setValue(self._time)
 
     def _clicked(self, event) -> None:
         if self.session is None:

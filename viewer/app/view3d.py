@@ -19,6 +19,8 @@ from viewer.render.export import BACKGROUND
 from viewer.render.overlays import Overlays, text_unit
 from viewer.render.scene import Scene, SceneStyle
 
+from .redraw import Redraw
+
 # key → (view name, menu text); number keys pick the named views
 VIEW_KEYS = {"1": ("left", "&Left side"), "2": ("right", "&Right side"), "3": ("front", "F&ront"),
              "4": ("back", "&Back"), "5": ("top", "&Top (from the head)"), "6": ("three-quarter", "Three-&quarter")}
@@ -36,6 +38,8 @@ class View3D(QObject):
         self.widget = self.plotter
         self.plotter.set_background(BACKGROUND[0], top=BACKGROUND[1])
         self.anti_aliasing = "none"
+        self.redraw = Redraw(self.plotter, lambda: self.scene, self,  # one render per screen update
+                             smooth_when_still=lambda: self.anti_aliasing == "fxaa")
         self.set_anti_aliasing("fxaa")
         self.session = None
         self.scene: Scene | None = None
@@ -72,9 +76,15 @@ class View3D(QObject):
         self._painted.clear()
         if self.overlays is not None:
             self.overlays.remove()
-        self.plotter.clear()
-        self.plotter.enable_lightkit()  # clear() removed the lights; the export uses the same kit
-        self.scene = Scene(self.plotter, session.feed, session.frames, SceneStyle(bone_opacity=state.bone_opacity))
+        # The same model again (a reload, an edit): keep its bone actors, whose meshes are on the GPU.
+        same_model = self.scene if self.scene is not None and self.scene.model is session.model else None
+        if same_model is not None:
+            same_model.clear(keep_bones=True)
+        else:
+            self.plotter.clear()
+            self.plotter.enable_lightkit()  # clear() removed the lights; the export uses the same kit
+        self.scene = Scene(self.plotter, session.feed, session.frames, SceneStyle(bone_opacity=state.bone_opacity),
+                           bones_from=same_model)
         self.hidden = state.hidden_mask(session.model)
         self.scene.set_hidden(self.hidden)
         self.highlighted = None
@@ -169,7 +179,7 @@ class View3D(QObject):
         self.render()
 
     def render(self) -> None:
-        self.plotter.render()
+        self.redraw.request()
 
     def set_anti_aliasing(self, mode: str) -> None:
         """'fxaa' (smooth edges) or 'none' (exact pixels); exports from this window use the same."""
@@ -222,16 +232,9 @@ class View3D(QObject):
 
     def muscle_at(self, x: int, y: int) -> int | None:
         """The visible muscle under display pixel (x, y), origin bottom-left, or None."""
-        from vtkmodules.vtkRenderingCore import vtkCellPicker
+        from viewer.render.picking import camera_ray  # a ray against the drawn centre lines: no render
 
-        picker = vtkCellPicker()
-        picker.SetTolerance(0.002)
-        for tubes in self.scene.tubes:
-            picker.AddPickList(tubes.actor)
-        picker.PickFromListOn()
-        if not picker.Pick(x, y, 0, self.plotter.renderer):
-            return None
-        return self.scene.muscle_at(picker.GetActor(), picker.GetCellId())
+        return self.scene.muscle_on_ray(camera_ray(self.plotter.renderer, x, y))
 
     def display_point(self, world: np.ndarray) -> tuple[int, int]:
         """Display pixel (origin bottom-left) of a world point, for tests and tooltips."""
@@ -243,8 +246,9 @@ class View3D(QObject):
 
     # --- images --------------------------------------------------------------------------------------
     def pixels(self) -> np.ndarray:
-        """The 3D view as RGB rows, top first."""
-        self.render()
+        """The 3D view as RGB rows, top first, in full quality."""
+        self.redraw.finish()
+        self.plotter.render()
         return np.asarray(self.plotter.screenshot(return_img=True))[..., :3]
 
     def save_screenshot(self, path: str) -> None:

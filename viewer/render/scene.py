@@ -10,11 +10,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyvista as pv
-from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+from vtkmodules.vtkCommonCore import vtkPoints
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
+from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from viewer.core.muscle_shape import TENDON_RINGS, RingLayout, belly_radii, sheet_ids, tube_profile
+from viewer.core.decimate import Surface, bone_surfaces
 
+from . import picking
 from .camera import body_points
 from .props import PropActors
 from .tubes import StrandLayout, TubeMesh, enclosed_volume, resample
@@ -158,6 +163,7 @@ class MuscleTubes:
         else:
             centre = resample(padded, self.mesh.rings)
             self.mesh.surface(centre, self.points, self.normals)
+        self.centre = centre  # what picking tests a click against
         if self.hidden.any():  # same topology, zero area: hiding costs no new actor
             grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
             grid[:, self.hidden] = centre[self.hidden, :1][None].astype(np.float32)
@@ -223,14 +229,15 @@ class MuscleTubes:
         if muscle is not None:
             self.mesh.radius[strands] *= factor
 
-    def owns(self, actor) -> bool:
-        return any(actor is a for a in self.actors)
-
-    def muscle_of_cell(self, cell: int, actor=None) -> int:
-        """The model muscle a picked tube cell belongs to (cells are quads, side-major)."""
-        gaps = self._gaps[id(actor if actor is not None else self.actor)]
-        strand = (cell // gaps) % self.layout.count
-        return int(self.muscles[self.layout.strand_muscle[strand]])
+    def strand_at(self, ray) -> tuple[int, float] | None:
+        """(model muscle, depth) of the drawn strand nearest along a picking.Ray, or None."""
+        if not self.muscles.size or getattr(self, "centre", None) is None:
+            return None
+        found = picking.hit(ray, self.centre, self.mesh.radius, self.hidden)
+        if found is None:
+            return None
+        strand, depth = found
+        return int(self.muscles[self.layout.strand_muscle[strand]]), depth
 
 
 class Scene:
@@ -242,13 +249,23 @@ class Scene:
     """
 
     def __init__(self, plotter: pv.Plotter, kin, frames, style: SceneStyle | None = None,
-                 focus_groups: list[str] | None = None, extent: np.ndarray | None = None):
+                 focus_groups: list[str] | None = None, extent: np.ndarray | None = None,
+                 bones_from: "Scene | None" = None):
+        """bones_from: a scene of the same model, cleared with keep_bones=True, whose bone actors
+        (and their meshes already on the GPU) this one takes over: a reload rebuilds no bone."""
         self.plotter = plotter
         self.kin = kin
         self.model = kin.model
         self.style = style or SceneStyle()
         model = self.model
-        self.bone_actors = self._add_bones(plotter) if self.style.bones else []
+        self.quality = "full"
+        self._bone_mappers: list = []
+        if bones_from is not None and bones_from.model is self.model and self.style.bones and bones_from.bone_actors:
+            self.bone_actors, self._bone_mappers = bones_from.bone_actors, bones_from._bone_mappers
+            self.quality = bones_from.quality
+            self.set_bone_opacity(self.style.bone_opacity)
+        else:
+            self.bone_actors = self._add_bones(plotter) if self.style.bones else []
         focus_groups = kin.scenario.focus if focus_groups is None else focus_groups
         drawn = np.arange(len(model.muscles)) if self.style.muscles is None else np.asarray(self.style.muscles, int)
         in_focus = np.array([model.muscles[m].group in focus_groups for m in drawn], bool)
@@ -272,19 +289,40 @@ class Scene:
         self.floor = self._add_floor(plotter) if self.style.floor and kin.free_root else None
 
     def _add_bones(self, plotter: pv.Plotter) -> list:
-        """One actor per bone: a frame only sets each actor's matrix, no vertex is touched."""
+        """One actor per bone: a frame only sets each actor's matrix, no vertex is touched.
+
+        Each actor owns two mappers, the full mesh and a decimated one (cached per model with
+        their normals), so switching quality swaps a mapper and uploads nothing again.
+        """
         actors = []
-        for geom in self.model.bone_geoms:
-            verts, faces = self.model.bone_mesh(geom)
-            cells = np.hstack([np.full((faces.shape[0], 1), 3), faces]).ravel()
-            mesh = pv.PolyData(verts.astype(np.float32), faces=cells).compute_normals(
-                cell_normals=False, split_vertices=False, auto_orient_normals=False)
-            actor = plotter.add_mesh(mesh, color=BONE_COLOUR, smooth_shading=True, specular=0.35,
-                                     specular_power=25, diffuse=0.9, ambient=0.15, opacity=self.style.bone_opacity,
-                                     reset_camera=False, render=False, show_scalar_bar=False)
+        self._bone_mappers = []  # (full, fast) per actor
+        for full, fast in zip(*bone_surfaces(self.model)):
+            mappers = (_surface_mapper(full), _surface_mapper(fast))
+            actor = vtkActor()  # plain VTK: a pyvista Actor wrapper per bone is a start cost
+            actor.SetMapper(mappers[0])
+            prop = actor.GetProperty()
+            prop.SetColor(BONE_COLOUR)
+            prop.SetInterpolationToPhong()
+            prop.SetSpecular(0.35)
+            prop.SetSpecularPower(25)
+            prop.SetDiffuse(0.9)
+            prop.SetAmbient(0.15)
+            prop.SetOpacity(self.style.bone_opacity)
             actor.SetUserMatrix(vtkMatrix4x4())
+            plotter.add_actor(actor, reset_camera=False, render=False)
             actors.append(actor)
+            self._bone_mappers.append(mappers)
         return actors
+
+    def set_quality(self, quality: str) -> None:
+        """'fast' (decimated bones: playing, rotating) or 'full' (still frames, exports)."""
+        if quality not in ("fast", "full"):
+            raise ValueError(f"quality must be 'fast' or 'full', not {quality!r}")
+        self.quality = quality
+        for actor, mappers in zip(self.bone_actors, self._bone_mappers):
+            mapper = mappers[quality == "fast"]
+            if actor.GetMapper() is not mapper:
+                actor.SetMapper(mapper)
 
     def _add_floor(self, plotter: pv.Plotter) -> pv.Actor | None:
         """A mat under a lying body (or a floor disc under a standing one) so it does not float.
@@ -368,12 +406,17 @@ class Scene:
         for tubes in self.tubes:
             tubes.set_thicker(muscle, factor)
 
-    def muscle_at(self, actor, cell: int) -> int | None:
-        """The muscle under a picked (actor, cell), or None when the pick hit no muscle."""
-        for tubes in self.tubes:
-            if tubes.owns(actor) and cell >= 0:
-                return tubes.muscle_of_cell(cell, actor)
-        return None
+    def muscle_on_ray(self, ray) -> int | None:
+        """The visible muscle a picking.Ray meets first (bones do not hide muscles), or None."""
+        hits = [h for h in (tubes.strand_at(ray) for tubes in self.tubes) if h is not None]
+        return min(hits, key=lambda h: h[1])[0] if hits else None
+
+    def clear(self, keep_bones: bool = False) -> None:
+        """Take this scene's actors out of the plotter; keep_bones leaves the bones for the next Scene."""
+        keep = {id(a) for a in self.bone_actors} if keep_bones else set()
+        for actor in list(self.plotter.renderer.actors.values()):
+            if id(actor) not in keep:
+                self.plotter.remove_actor(actor, reset_camera=False, render=False)
 
     def set_bone_opacity(self, opacity: float) -> None:
         for actor in self.bone_actors:
@@ -431,6 +474,26 @@ def _smooth(centre: np.ndarray, passes: int = 4) -> np.ndarray:
         inner = 0.5 * centre[:, 1:-1] + 0.25 * (centre[:, :-2] + centre[:, 2:])
         centre[:, 1:-1] = inner
     return centre
+
+
+def _surface_mapper(surface: Surface) -> vtkPolyDataMapper:
+    """A mapper drawing one triangle mesh with its own normals in the actor's colour."""
+    points = vtkPoints()
+    points.SetData(numpy_to_vtk(surface.verts, deep=True))
+    triangles = vtkCellArray()
+    offsets = np.arange(0, 3 * len(surface.faces) + 1, 3, dtype=np.int64)
+    triangles.SetData(numpy_to_vtkIdTypeArray(offsets, deep=True),
+                      numpy_to_vtkIdTypeArray(surface.faces.astype(np.int64).ravel(), deep=True))
+    poly = vtkPolyData()
+    poly.SetPoints(points)
+    poly.SetPolys(triangles)
+    normals = numpy_to_vtk(surface.normals, deep=True)
+    normals.SetName("Normals")
+    poly.GetPointData().SetNormals(normals)
+    mapper = vtkPolyDataMapper()
+    mapper.SetInputData(poly)
+    mapper.ScalarVisibilityOff()
+    return mapper
 
 
 def _footprint(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -23,7 +23,7 @@ from typing import Callable
 import numpy as np
 
 from viewer.core.colour import Colouring
-from viewer.core.decimate import decimated
+from viewer.core.decimate import decimate
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
 from viewer.core.props import Props
@@ -258,7 +258,7 @@ def _paint(rgb: np.ndarray, strength: np.ndarray, faded: np.ndarray) -> np.ndarr
 
 def _piece(vertices: np.ndarray, faces: np.ndarray, colour, opacity: float) -> dict:
     """One rigid mesh (a bone or a prop) in its own frame, decimated and quantised."""
-    v, f = decimated(vertices, faces, BONE_FRACTION)
+    v, f = decimate(vertices, faces, BONE_FRACTION)
     lo, hi = v.min(axis=0), v.max(axis=0)
     index_type = np.uint16 if len(v) < 65536 else np.uint32
     return {"lo": lo.tolist(), "hi": hi.tolist(), "vertices": _b64(_quantise(v, lo, hi)),

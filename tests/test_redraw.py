@@ -1,0 +1,133 @@
+"""Rendering on demand in the window: one render per screen update, fast while moving, full when still.
+
+Needs a display: `scripts/test.sh` runs the suite under xvfb-run.
+"""
+import os
+
+import numpy as np
+import pytest
+
+from tests.conftest import SCENARIOS
+
+pytestmark = [pytest.mark.gui,
+              pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")]
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from viewer.app.window import MainWindow
+
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.restore(str(SCENARIOS / "leg_raise.yaml"))
+    qtbot.wait(300)
+    yield win
+    win.timer.stop()
+
+
+def on_screen(view) -> np.ndarray:
+    """What the last render left in the window, read back without rendering again."""
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+    from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
+
+    grab = vtkWindowToImageFilter()
+    grab.SetInput(view.plotter.ren_win)
+    grab.ShouldRerenderOff()
+    grab.ReadFrontBufferOff()
+    grab.Update()
+    image = grab.GetOutput()
+    w, h, _ = image.GetDimensions()
+    return vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)[..., :3].copy()
+
+
+def test_playing_renders_once_per_screen_update_in_fast_quality(window, qtbot):
+    view = window.view
+    renders = []
+    tag = view.plotter.ren_win.AddObserver("EndEvent", lambda *_: renders.append(1))
+    start = view.redraw.paints
+    window.toggle_play()
+    qtbot.wait(800)
+    assert view.redraw.moving and view.scene.quality == "fast"
+    assert not view.plotter.renderer.GetUseFXAA()  # no anti-aliasing while moving
+    assert not view.plotter.renderer.GetUseOIT()
+    window.toggle_play()
+    painted = view.redraw.paints - start
+    view.plotter.ren_win.RemoveObserver(tag)
+    assert painted >= 2
+    assert len(renders) <= painted + 1  # no render is thrown away (at most the one in flight)
+
+
+def test_full_quality_returns_after_the_motion_stops_and_the_still_frame_is_the_full_render(window, qtbot):
+    view = window.view
+    window.toggle_play()
+    qtbot.wait(500)
+    window.toggle_play()
+    assert view.scene.quality == "fast"
+    painted = []
+    view.redraw.drawn.connect(lambda: painted.append(view.scene.quality))
+    qtbot.waitUntil(lambda: "full" in painted, timeout=3000)  # the settle delay, then one full render
+    assert not view.redraw.moving and view.plotter.renderer.GetUseFXAA() and view.plotter.renderer.GetUseOIT()
+    still = on_screen(view)
+    again = view.pixels()[::-1]  # pixels() renders now, in full quality (top row first)
+    assert np.array_equal(still, again)
+
+
+def test_rotating_with_the_mouse_draws_fast_then_full(window, qtbot):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    view = window.view
+    widget = view.widget
+    centre = QPoint(widget.width() // 2, widget.height() // 2)
+    QTest.mousePress(widget, Qt.LeftButton, Qt.NoModifier, centre)
+    for k in range(1, 6):
+        QTest.mouseMove(widget, centre + QPoint(12 * k, 0))
+        qtbot.wait(20)
+    assert view.redraw.moving and view.scene.quality == "fast"
+    QTest.mouseRelease(widget, Qt.LeftButton, Qt.NoModifier, centre + QPoint(60, 0))
+    qtbot.waitUntil(lambda: view.scene.quality == "full", timeout=1000)
+    assert window.picked is None  # a drag is a rotation, not a click
+
+
+def test_one_change_after_a_quiet_time_is_drawn_in_full_quality(window, qtbot):
+    import time
+
+    from viewer.app.redraw import SETTLE_MS
+
+    view = window.view
+    qtbot.waitUntil(lambda: time.monotonic() - view.redraw._last_busy > 2 * SETTLE_MS / 1000, timeout=5000)
+    window.seek(1.25)
+    assert view.scene.quality == "full" and not view.redraw.moving
+
+
+def test_reloading_the_same_model_keeps_the_bone_actors(window, tmp_path):
+    path = tmp_path / "leg_raise.yaml"
+    path.write_text((SCENARIOS / "leg_raise.yaml").read_text())
+    assert window.open_path(str(path))
+    bones = list(window.view.scene.bone_actors)
+    path.write_text(path.read_text().replace("hip_flexion: 90,", "hip_flexion: 80,"))
+    assert window.reload_current()
+    scene = window.view.scene
+    assert [id(a) for a in scene.bone_actors] == [id(a) for a in bones]
+    drawn = window.view.plotter.renderer.GetActors()
+    assert all(drawn.IsItemPresent(a) for a in bones)
+    assert drawn.IsItemPresent(scene.focus.actor) and drawn.IsItemPresent(scene.floor)
+    assert window.open_path(str(SCENARIOS / "teaching_arm_curl.yaml"))  # another model: its own bones
+    arm = window.view.scene.bone_actors
+    assert len(arm) == len(window.session.model.bone_geoms) and not {id(a) for a in arm} & {id(b) for b in bones}
+    assert not any(drawn.IsItemPresent(b) for b in bones)
+
+
+def test_the_plot_playhead_follows_playback_at_a_calm_rate_and_ends_where_playback_ends(window, qtbot):
+    plot = window.plot
+    moves = []
+    plot.playhead.sigPositionChanged.connect(lambda line: moves.append(line.value()))
+    for k in range(1, 31):  # 30 updates in quick succession, as playback sends them
+        plot.show_time(k * 0.05)
+    assert moves == [pytest.approx(0.05)]  # the first at once, the rest wait
+    qtbot.waitUntil(lambda: plot.playhead.value() == pytest.approx(1.5), timeout=1000)
+    assert len(moves) == 2

@@ -1,0 +1,100 @@
+"""Render on demand, once per screen update, in fast quality while things move.
+
+pyvistaqt's widget renders inside every paint, so a render asked for directly (by the app or
+by VTK's mouse interaction) is drawn twice: once at once and again by the paint it schedules.
+Here every request only schedules a paint (Qt merges requests that arrive before it), and the
+one render happens inside that paint: renders are never queued, a slow frame just shows the
+newest state.
+
+While requests keep coming (playing, dragging a slider, rotating) the scene draws in fast
+quality: decimated bones, no anti-aliasing, plain blending of the see-through muscles.
+SETTLE_MS after the last one it draws once more in full quality, so a still frame is always
+the full-quality picture.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+SETTLE_MS = 100  # quiet time after which the moving picture is redrawn in full quality (goal: ≤ 0.3 s with the render)
+
+
+class Redraw(QObject):
+    drawn = Signal()  # a render reached the screen
+
+    def __init__(self, plotter, scene=lambda: None, parent=None, smooth_when_still=lambda: True):
+        """plotter: the pyvistaqt QtInteractor; scene(): the Scene shown now (or None);
+        smooth_when_still(): whether a still picture gets FXAA (the view's anti-aliasing choice)."""
+        super().__init__(parent)
+        self.plotter = plotter
+        self.scene = scene
+        self.smooth_when_still = smooth_when_still
+        self.moving = False
+        self.paints = 0  # renders drawn to the screen, for tests and benchmarks
+        self._last_busy = -1.0  # when the last change was asked for or the last paint ended
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self.finish)
+        iren = plotter.iren.interactor
+        # VTK's own interaction renders through the interactor: make that a request too.
+        iren.SetEnableRender(False)
+        iren.AddObserver("RenderEvent", self._interactor_render)
+        iren.AddObserver("StartInteractionEvent", lambda *_: self._interaction(True))
+        iren.AddObserver("EndInteractionEvent", lambda *_: self._interaction(False))
+        self._interacting = False  # a mouse button is held on the view (rotating, zooming)
+
+    def request(self) -> None:
+        """Something on screen changed: draw it with the next screen update."""
+        now = time.monotonic()
+        self.moving |= now - self._last_busy < SETTLE_MS / 1000.0  # another change soon after the last
+        self._apply_quality()
+        self._last_busy = now
+        if self.moving and not self._interacting:
+            self._settle.start()
+        self.plotter.update()  # QWidget.update: one paint, however many requests come before it
+
+    def finish(self) -> None:
+        """Motion stopped: switch back to full quality and draw once more."""
+        self._settle.stop()
+        self._interacting = False
+        if self.moving:
+            self._set_moving(False)
+            self.plotter.update()
+
+    def _interaction(self, started: bool) -> None:
+        self._interacting = started
+        if started:
+            self._settle.stop()
+            self._set_moving(True)
+        else:
+            self._settle.start()
+
+    def _set_moving(self, moving: bool) -> None:
+        self.moving = moving
+        self._apply_quality()
+
+    def _apply_quality(self) -> None:
+        """Fast or full quality on the scene shown now (a scene built while moving starts full)."""
+        scene = self.scene()
+        quality = "fast" if self.moving else "full"
+        if scene is not None and getattr(scene, "quality", quality) != quality:
+            scene.set_quality(quality)
+        renderer = self.plotter.renderer
+        smooth = not self.moving and self.smooth_when_still()
+        if bool(renderer.GetUseFXAA()) != smooth:
+            renderer.SetUseFXAA(smooth)
+        if bool(renderer.GetUseOIT()) == self.moving:
+            # Order-independent transparency costs ~15 % of a fast frame; the faded muscles look
+            # nearly the same blended in drawing order while they move.
+            renderer.SetUseOIT(not self.moving)
+
+    def _interactor_render(self, *_args) -> None:
+        if getattr(self.plotter, "_in_paint", False):  # the paint itself asks: render now, once
+            self.plotter.ren_win.Render()
+            self.paints += 1
+            self._last_busy = time.monotonic()  # a render slower than SETTLE_MS still counts as moving
+            if self.moving and not self._interacting:
+                self._settle.start()  # full quality SETTLE_MS after the last moving frame is on screen
+            self.drawn.emit()
+        else:  # the interactor style moved the camera: ask for a paint
+            self.request()
