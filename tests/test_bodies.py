@@ -15,7 +15,8 @@ from viewer.core.contacts import CLEARANCE, HAND_CLEARANCE, clearance
 from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Kinematics
 from viewer.core.props import Props
-from viewer.core.scenario import check_against_model, load_checked, scenario_from_text
+from viewer.core.binding import load_checked
+from viewer.core.scenario import check_against_model, scenario_from_text
 
 SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.yaml") if not p.stem.endswith("arm_curl"))
 LEGS = ("femur_r", "femur_l", "tibia_r", "tibia_l", "patella_r", "patella_l", "pelvis")
