@@ -85,10 +85,8 @@ def prepare_a_view(win, qtbot):
     win.view._on_camera_moved()  # what a mouse drag ends with
     qtbot.waitUntil(lambda: win.state.camera.exact, timeout=3000)
     win.set_editing(True)
-    edit = win.editor.edit
-    pose = dict(edit.scenario.keyframes[1].pose, hip_flexion=60)
-    edit.update_keyframe(1, pose)
-    win.editor.apply()
+    pose = dict(win.editor.edit.scenario.keyframes[1].pose, hip_flexion=60)
+    win.editor.run(lambda edit: edit.update_keyframe(1, pose), now=True)
     qtbot.waitUntil(lambda: win.session.scenario.keyframes[1].pose["hip_flexion"] == 60, timeout=10_000)
     assert win.isWindowModified()  # not saved
     assert win.state.colour_source == "group" and win.state.bone_opacity == pytest.approx(0.3)
