@@ -81,6 +81,7 @@ def unprintable_words(scenario) -> list:
 
 def _implausible(scenario, model, strict: bool) -> bool:
     """Print the motion's plausibility warnings; True when --strict turns them into a failure."""
+    from viewer.core.errors import printable
     from viewer.core.plausibility import as_problems, check_motion
 
     problems = as_problems(scenario, check_motion(model.kinematics(scenario)), strict)
