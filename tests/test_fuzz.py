@@ -207,7 +207,7 @@ def model_folder(tmp_path_factory):
 
 
 def _model_loads_or_refuses(path):
-    from viewer.core import model as model_module
+    from viewer.core import binding as model_module
 
     model_module._loaded.clear()  # read the file again each time, whatever its modification time
     try:

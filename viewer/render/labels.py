@@ -81,6 +81,8 @@ class MuscleLabels:
         self.shown = [m for m, _ in movers]
         project = self._projector()
         bones = frames.geom_pos[i]
+        if not len(bones):  # drawn without bones: the muscles' own paths outline the body
+            bones = np.vstack([_path_middle(frames, i, m)[None] for m in range(len(self.model.muscles))])
         body = project(np.vstack([bones, *[p[None] for _, p in items]]))
         centre = bones.mean(axis=0)
         camera = self.plotter.renderer.GetActiveCamera()

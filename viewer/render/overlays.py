@@ -95,9 +95,12 @@ class Overlays:
               colour=TEXT, panel: bool = False, plain: bool = False):
         """A text actor for any script (shaped, right-to-left aware); plain=True: VTK's own
         faster text, for the clock's digits that change every frame."""
+        text, dim, panel_colour, panel_opacity, _, halo = self._style
+        colour = {TEXT: text, DIM_TEXT: dim}.get(colour, colour)  # the words' style: light, or dark on a slide
         if not plain:
-            style = TextStyle(self._px(size), rgb=colour, bold=bold, shadow=not panel,
-                              panel=(PANEL, PANEL_OPACITY) if panel else None)
+            # Dark words get a light haze behind them, so they read on any slide and over the body.
+            box = (panel_colour, panel_opacity) if panel else ((panel_colour, 0.65) if halo else None)
+            style = TextStyle(self._px(size), rgb=colour, bold=bold, shadow=not panel and not halo, panel=box)
             actor = TextActor(style, at, horizontal, vertical)
             actor.SetInput(content)
             self._actors2d.append(actor)
@@ -106,8 +109,7 @@ class Overlays:
         actor.SetInput(content)
         prop = actor.GetTextProperty()
         prop.SetFontSize(self._px(size))
-        text, dim, panel_colour, panel_opacity, _, halo = self._style
-        prop.SetColor(*{TEXT: text, DIM_TEXT: dim}.get(colour, colour))
+        prop.SetColor(*colour)
         prop.SetBold(bold)
         prop.SetShadow(not panel and not halo)
         if halo and not panel:  # dark words on a light haze read on any slide and over the body
