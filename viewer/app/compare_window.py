@@ -147,11 +147,9 @@ class CompareWindow(PlaybackClock, QWidget):
     def export(self, path: str | Path, size: tuple[int, int] | None = None, fps: float = 30.0, progress=None,
                cancel=None) -> str:
         """Write the comparison as the window shows it; returns the message for the user."""
-        from viewer.core.errors import ViewerError
         from viewer.render.compare import export_comparison, panel_sizes
-        from viewer.render.export import ExportCancelled
 
-        from .export_dialog import window_options
+        from .export_dialog import report, window_options
 
         size = size or self.export_size()
         left, right, _ = panel_sizes(size)
@@ -159,16 +157,8 @@ class CompareWindow(PlaybackClock, QWidget):
                   for state, view, session, panel in zip(self.panel_states, self.views, self.sessions, (left, right))]
         options = replace(panels[0], size=size, camera=None, hidden=None, speed=self.state.playhead.speed)
         path = Path(path)
-        try:
-            count = export_comparison([s.feed for s in self.sessions], path, options, sync=self.sync,
-                                      progress=progress, cancel=cancel, panel_options=panels)
-        except ExportCancelled:
-            return "Cancelled; nothing was written."
-        except ViewerError as exc:
-            return "\n".join(str(p) for p in exc.problems)
-        except OSError as exc:
-            return f"{path}: could not write ({exc.strerror or exc}); nothing was written."
-        return f"Saved {path}: {count} frames"
+        return report(path, lambda: export_comparison([s.feed for s in self.sessions], path, options, sync=self.sync,
+                                                      progress=progress, cancel=cancel, panel_options=panels))
 
     def export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export comparison", str(Path.cwd() / "compare.mp4"),

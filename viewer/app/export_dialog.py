@@ -42,18 +42,23 @@ def window_options(state, view, model, size: tuple[int, int], camera: str = AS_S
 
 def run_export(feed, path: Path, options, time: float = 0.0, direction: int = 1, progress=None, cancel=None) -> str:
     """Write a still or video; returns the message for the user (never raises for the user's mistakes)."""
+    if path.suffix.lower() == ".png":
+        return report(path, lambda: save_still(feed, time, path, options, direction) or 0, still=True)
+    return report(path, lambda: export_video(feed, path, options, progress=progress, cancel=cancel))
+
+
+def report(path: Path, write, still: bool = False) -> str:
+    """Run an export (write() → frames written) and say in one line how it went: every export of
+    the app (the main window's, the compare window's) answers in these words."""
     try:
-        if path.suffix.lower() == ".png":
-            save_still(feed, time, path, options, direction)
-            return f"Saved {path}"
-        count = export_video(feed, path, options, progress=progress, cancel=cancel)
-        return f"Saved {path}: {count} frames"
+        count = write()
     except ExportCancelled:
         return "Cancelled; nothing was written."
     except ViewerError as exc:
         return "\n".join(str(p) for p in exc.problems)
     except OSError as exc:
         return f"{path}: could not write ({exc.strerror or exc}); nothing was written."
+    return f"Saved {path}" if still else f"Saved {path}: {count} frames"
 
 
 class ExportDialog(QDialog):
