@@ -54,8 +54,12 @@ def _ffmpeg_frame(path, index: int) -> np.ndarray:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(qtbot, tmp_path, monkeypatch):
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    # The test leaves an edit unsaved on purpose: closing must not wait for an answer.
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Discard))
 
     from viewer.app.window import MainWindow
 
@@ -69,7 +73,6 @@ def window(qtbot, tmp_path):
     win.view.set_anti_aliasing("none")
     yield win
     win.timer.stop()
-    win._editing_may_leave = lambda doing: True  # closing after the test: no "save changes?" question
 
 
 def prepare_a_view(win, qtbot):

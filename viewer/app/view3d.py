@@ -140,7 +140,7 @@ class View3D(QObject):
 
     def _on_camera_moved(self, *args) -> None:
         if self.session is not None:
-            QTimer.singleShot(0, lambda: self.camera_moved.emit(self.exact_camera()))
+            QTimer.singleShot(0, lambda: self.session is not None and self.camera_moved.emit(self.exact_camera()))
 
     def recolour(self) -> None:
         """The colour source changed: new colours and a new legend, same camera."""
@@ -265,4 +265,6 @@ class View3D(QObject):
 
     def close(self) -> None:
         self._settle.stop()
+        self.redraw._settle.stop()  # no late full-quality redraw of a closed view
+        self.session = self.scene = None  # queued slots (a resize, a camera note) find nothing to do
         self.plotter.close()

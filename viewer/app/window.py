@@ -372,6 +372,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
 
         try:
             path = save_view(self.session.path, self.state, self.session.model, self.view.exact_camera())
+            self.hot_reload.remember()  # our own write: nothing to reload
         except ViewerError as exc:
             self.banner.show_error("\n".join(str(p) for p in exc.problems))
             return
@@ -452,5 +453,6 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
             self.state.events.clear()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
+        self.hot_reload.watch(None)  # a change on disk after closing has no window to show it
         self.view.close()
         super().closeEvent(event)

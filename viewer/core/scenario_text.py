@@ -68,14 +68,20 @@ def plain_data(s: Scenario) -> dict:
                           **({"caption": p.caption} if p.caption else {})} for p in s.phases]
     if s.focus:
         out["focus"] = list(s.focus)
+    if s.hide:
+        out["hide"] = list(s.hide)
+    if s.bones is not None:
+        out["bones"] = _num(s.bones)
     if s.camera:
-        out["camera"] = {k: _num(v) for k, v in s.camera.items()}
+        out["camera"] = {k: [_num(x) for x in v] if isinstance(v, list) else _num(v) for k, v in s.camera.items()}
     if s.measure:
         out["measure"] = [{"label": m.label, "from": m.start, "to": m.end} for m in s.measure]
     if s.colour:
         out["colour"] = {k: _num(v) for k, v in s.colour.items()}
     if s.props:
         out["props"] = [p.as_dict() for p in s.props]
+    if s.contacts:
+        out["contacts"] = [c.as_dict() for c in s.contacts]
     return out
 
 
