@@ -230,14 +230,7 @@ class ContactSolver:
         model, mj = self.model, self.mj
         trunk = model.trunk_bodies
 
-        def up(b):
-            out = []
-            while b > 0:
-                out.append(b)
-                b = int(mj.body_parentid[b])
-            return out
-
-        a_path, b_path = up(anchor), up(body)
+        a_path, b_path = _ancestors(mj, anchor), _ancestors(mj, body)
         common = set(a_path) & set(b_path)
         if body in trunk:
             path = [b for b in a_path + b_path if b not in common and b in trunk]
@@ -254,15 +247,7 @@ class ContactSolver:
     def _path_dofs_of(self, body: int, anchor: int) -> set[int]:
         """Every degree of freedom between the anchor and the body: what can move the contact."""
         mj = self.mj
-
-        def up(b):
-            out = []
-            while b > 0:
-                out.append(b)
-                b = int(mj.body_parentid[b])
-            return out
-
-        a_path, b_path = up(anchor), up(body)
+        a_path, b_path = _ancestors(mj, anchor), _ancestors(mj, body)
         path = set(a_path) ^ set(b_path)
         return {int(mj.body_dofadr[b]) + k for b in path for k in range(int(mj.body_dofnum[b]))}
 
@@ -476,4 +461,13 @@ def _horner(coef: tuple, x: float) -> float:
     out = 0.0
     for c in coef:
         out = out * x + c
+    return out
+
+
+def _ancestors(mj, body: int) -> list[int]:
+    """The body and its parents up to (not including) the world."""
+    out = []
+    while body > 0:
+        out.append(body)
+        body = int(mj.body_parentid[body])
     return out

@@ -215,15 +215,6 @@ class ViewState:
         """bool per model muscle: True where hidden."""
         return np.array([m.name in self.hidden for m in model.muscles], bool)
 
-    def view_settings(self) -> dict:
-        """The scenario keys that hold this view: camera, colour source, hide, bones."""
-        out: dict[str, Any] = {"camera": self.camera.settings()}
-        if self.colour_source:
-            out["colour"] = {**(self.scenario.colour or {}), "source": self.colour_source}
-        out["hide"] = sorted(self.hidden)
-        out["bones"] = round(self.bone_opacity, 2)
-        return out
-
 
 def hidden_names(scenario, model) -> list[str]:
     """Muscle names a scenario's `hide:` list names (groups expand to their muscles)."""
