@@ -68,21 +68,24 @@ def wait_until(condition, timeout: float) -> bool:
 
 
 class DrawCounter:
-    """Counts the renders of one View3D that reach the screen, with what was shown at each."""
+    """Counts the pictures of one View3D that reach the screen (renders inside the widget's paint,
+    and stored playback frames painted over it), with what was shown at each."""
 
     def __init__(self, view, probe=lambda: None):
-        self.widget = view.plotter
+        self.view = view
         self.probe = probe
         self.stamps: list[float] = []
         self.shown: list = []
         self.all_renders = 0
-        self._tag = view.plotter.ren_win.AddObserver("EndEvent", self._ended)
+        self._tag = view.plotter.ren_win.AddObserver("EndEvent", self._rendered)
+        view.frame_shown.connect(self._shown)
 
-    def _ended(self, *_args) -> None:
+    def _rendered(self, *_args) -> None:
         self.all_renders += 1
-        if getattr(self.widget, "_in_paint", True):  # rendered inside paintGL: blitted to the screen
-            self.stamps.append(time.perf_counter())
-            self.shown.append(self.probe())
+
+    def _shown(self) -> None:
+        self.stamps.append(time.perf_counter())
+        self.shown.append(self.probe())
 
     def reset(self) -> None:
         self.stamps.clear()
@@ -94,7 +97,8 @@ class DrawCounter:
         return (len(s) - 1) / (s[-1] - s[0]) if len(s) > 1 else 0.0
 
     def close(self) -> None:
-        self.widget.ren_win.RemoveObserver(self._tag)
+        self.view.plotter.ren_win.RemoveObserver(self._tag)
+        self.view.frame_shown.disconnect(self._shown)
 
 
 def scenario_steps(shown: list[tuple[float, int]], duration: float, loop: str) -> list[float]:
@@ -112,26 +116,55 @@ def scenario_steps(shown: list[tuple[float, int]], duration: float, loop: str) -
     return out
 
 
-def measure_playback(window, seconds: float) -> dict:
+def play(window, seconds: float, probe=None) -> "DrawCounter":
+    """Play for `seconds` of wall time; the counter holds each picture shown with its (time, direction)."""
+    view = window.view
+    counter = DrawCounter(view, probe or (lambda: (view._shown[2], view._shown[1])))
+    window.toggle_play()
+    wait(seconds)
+    window.toggle_play()
+    return counter
+
+
+def playing_figures(window, counter) -> dict:
+    steps = scenario_steps(counter.shown, window.playhead.duration, window.playhead.loop)
+    return {"fps": counter.rate(), "step": statistics.mean(steps) if steps else float("nan"),
+            "renders": counter.all_renders / max(len(counter.stamps), 1)}
+
+
+def measure_playback(window, seconds: float, fill_limit: float = 60.0) -> dict:
+    """Live playback (no stored frames), the time to store one loop, then playback from memory."""
+    view = window.view
+    out = {}
+    view.cache.enabled = False
     window.seek(0.0)
-    counter = DrawCounter(window.view, lambda: (window.playhead.time, window.playhead.direction))
-    try:
-        window.toggle_play()
-        wait(seconds)
-        window.toggle_play()
-        stopped = time.perf_counter()
-        steps = scenario_steps(counter.shown, window.playhead.duration, window.playhead.loop)
-        out = {"playback_fps": counter.rate(), "frame_step_s": statistics.mean(steps) if steps else float("nan"),
-               "renders_per_drawn_update": counter.all_renders / max(len(counter.stamps), 1)}
-        # How long after the motion stops the full-quality picture is on screen.
-        scene = window.view.scene
-        counter.probe = lambda: getattr(scene, "quality", "full") == "full" and window.view.plotter.renderer.GetUseFXAA()
-        counter.reset()
-        if wait_until(lambda: any(counter.shown), 3.0):
-            out["still_full_quality_s"] = counter.stamps[counter.shown.index(True)] - stopped
-        return out
-    finally:
-        counter.close()
+    counter = play(window, seconds)
+    live = playing_figures(window, counter)
+    counter.close()
+    out.update(live_playback_fps=live["fps"], live_frame_step_s=live["step"])
+    view.cache.enabled = True
+    window.seek(0.0)
+    start = time.perf_counter()
+    window.toggle_play()
+    wait_until(lambda: view.stored()[1] > 0 and view.stored()[0] >= view.stored()[1], fill_limit)
+    out["cache_fill_s"] = time.perf_counter() - start
+    stored, total = view.stored()
+    out["cache_frames"] = f"{stored}/{total}"
+    out["cache_mb"] = view.cache.nbytes / 2 ** 20
+    counter = DrawCounter(view, lambda: (view._shown[2], view._shown[1]))
+    wait(seconds)
+    window.toggle_play()
+    stopped = time.perf_counter()
+    cached = playing_figures(window, counter)
+    out.update(playback_fps=cached["fps"], frame_step_s=cached["step"], renders_per_drawn_update=cached["renders"])
+    # How long after the motion stops the full-quality picture is on screen.
+    scene = view.scene
+    counter.probe = lambda: getattr(scene, "quality", "full") == "full" and view.plotter.renderer.GetUseFXAA()
+    counter.reset()
+    if wait_until(lambda: any(counter.shown), 3.0):
+        out["still_full_quality_s"] = counter.stamps[counter.shown.index(True)] - stopped
+    counter.close()
+    return out
 
 
 def full_render_ms(window, repeats: int = 5) -> float:
@@ -208,8 +241,11 @@ def measure_compare(window, seconds: float) -> dict:
     try:
         wait(0.3)
         last = compare.views[-1]  # each update draws both panels, this one last
-        counter = DrawCounter(last)
         compare.toggle_play()
+        start = time.perf_counter()
+        wait_until(lambda: all(v.stored()[1] and v.stored()[0] >= v.stored()[1] for v in compare.views), 60.0)
+        fill = time.perf_counter() - start
+        counter = DrawCounter(last)
         wait(seconds)
         compare.toggle_play()
         rate = counter.rate()
@@ -217,7 +253,7 @@ def measure_compare(window, seconds: float) -> dict:
     finally:
         compare.close()
         wait(0.2)
-    return {"compare_fps": rate}
+    return {"compare_fps": rate, "compare_cache_fill_s": fill}
 
 
 def measure_editor(window, seconds: float) -> dict:

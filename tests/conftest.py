@@ -10,6 +10,25 @@ SCENARIOS = ROOT / "scenarios"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """The app's main window at its default size, showing the lying leg raise, with its own settings."""
+    from PySide6.QtCore import QSettings
+
+    from viewer.app.window import MainWindow
+
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.restore(str(SCENARIOS / "leg_raise.yaml"))
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=3000)
+    qtbot.wait(300)
+    yield win
+    win.timer.stop()
+
+
 @pytest.fixture(scope="session")
 def full_body():
     from viewer.core.binding import load_model

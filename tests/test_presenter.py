@@ -4,27 +4,8 @@ import os
 
 import pytest
 
-from tests.conftest import SCENARIOS
-
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")]
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
-
-    from viewer.app.window import MainWindow
-
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.restore(str(SCENARIOS / "leg_raise.yaml"))
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=3000)
-    yield win
-    win.timer.stop()
 
 
 def _docks(win):
@@ -72,7 +53,7 @@ def test_present_fills_the_screen_and_esc_brings_the_window_back(window, qtbot):
 
 
 def _small_text_shown(win) -> bool:
-    from viewer.app.presenter import screen_text
+    from viewer.app.view3d import screen_text
 
     shown = [p.GetVisibility() for p in screen_text(win.view.plotter.renderer)]
     assert shown  # the window does draw overlay text

@@ -114,8 +114,9 @@ class CompareWindow(PlaybackClock, QWidget):
     def show_time(self) -> None:
         t = self.playhead.time
         self.playbar.show_time(t, self.playhead.playing)
+        playing_at = self.playhead.speed if self.playhead.playing else None
         for view, session, (local, direction) in zip(self.views, self.sessions, self.times(t)):
-            view.show_frame(session.index_at(local), direction, local)
+            view.show_frame(session.index_at(local), direction, local, playing_at)
 
     def set_sync(self, sync: str) -> None:
         self.sync = sync

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QVB
 
 from viewer.render.camera import CameraRig, ScreenArea
 
-from .view3d import RESIZE_SETTLE_MS
 
 PRESENT_SPEED = 0.5
 REFRESH_MS = 100  # how often the bands follow the playhead (the view itself follows every tick)
@@ -134,14 +133,6 @@ class PresenterBands(QWidget):
         self.setMask(_bands_region(self))
 
 
-def screen_text(renderer) -> list:
-    """The renderer's 2D props (overlay text and legend swatches), not the 3D scene."""
-    props = renderer.GetViewProps()
-    props.InitTraversal()
-    found = [props.GetNextProp() for _ in range(props.GetNumberOfItems())]
-    return [p for p in found if p.IsA("vtkActor2D")]
-
-
 def _bands_region(bands: PresenterBands) -> QRegion:
     return QRegion(bands.top.geometry()).united(QRegion(bands.bottom.geometry()))
 
@@ -241,9 +232,7 @@ class Presenter(QObject):
 
     def _small_text(self, visible: bool) -> None:
         """Show or hide the window's own small overlay text (title, caption, legend): the bands say it larger."""
-        for prop in screen_text(self.window.view.plotter.renderer):
-            prop.SetVisibility(visible)
-        self.window.view.render()
+        self.window.view.show_small_text(visible)
 
     def _aim_between_bands(self, width: int, height: int) -> None:
         """Fit the body into the screen between the two bands (the window's own fit leaves room
@@ -263,8 +252,6 @@ class Presenter(QObject):
     def eventFilter(self, obj, event) -> bool:
         if event.type() in (QEvent.Resize, QEvent.LayoutRequest):
             QTimer.singleShot(0, self._place)
-            # the view rebuilds its overlay text once a resize settles: hide the new text too
-            QTimer.singleShot(RESIZE_SETTLE_MS + 60, lambda: self.active and self._small_text(False))
         return False
 
 

@@ -43,15 +43,22 @@ class Redraw(QObject):
         iren.AddObserver("EndInteractionEvent", lambda *_: self._interaction(False))
         self._interacting = False  # a mouse button is held on the view (rotating, zooming)
 
-    def request(self) -> None:
-        """Something on screen changed: draw it with the next screen update."""
+    def request(self, moving: bool = False) -> None:
+        """Something on screen changed: draw it with the next screen update.
+
+        moving: more changes follow (playback), so draw in fast quality from the first one."""
+        self.hold(moving)
+        self.plotter.update()  # QWidget.update: one paint, however many requests come before it
+
+    def hold(self, moving: bool = True) -> None:
+        """The picture changes without a render here (playback shows a stored frame): stay in the
+        quality of a moving picture and settle into full quality only once it stops."""
         now = time.monotonic()
-        self.moving |= now - self._last_busy < SETTLE_MS / 1000.0  # another change soon after the last
+        self.moving |= moving or now - self._last_busy < SETTLE_MS / 1000.0  # or another change soon after the last
         self._apply_quality()
         self._last_busy = now
         if self.moving and not self._interacting:
             self._settle.start()
-        self.plotter.update()  # QWidget.update: one paint, however many requests come before it
 
     def finish(self) -> None:
         """Motion stopped: switch back to full quality and draw once more."""

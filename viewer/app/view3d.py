@@ -19,6 +19,7 @@ from viewer.render.export import BACKGROUND
 from viewer.render.overlays import Overlays, text_unit
 from viewer.render.scene import Scene, SceneStyle
 
+from .frame_cache import PACKED_SHARE, PLAY_RATE, FrameCache, FramePicture
 from .redraw import Redraw
 
 # key → (view name, menu text); number keys pick the named views
@@ -31,6 +32,7 @@ RESIZE_SETTLE_MS = 150
 class View3D(QObject):
     picked = Signal(object)  # muscle index, or None for a click on empty space
     camera_moved = Signal(object)  # CameraState: the user turned or zoomed the camera
+    frame_shown = Signal()  # a picture of the scene reached the screen (drawn live or from the store)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -47,15 +49,26 @@ class View3D(QObject):
         self.rig: CameraRig | None = None
         self.camera = CameraState()
         self.hidden: np.ndarray | None = None
+        self.small_text = True  # overlay text and legend drawn (presenter mode hides them)
         self.highlighted: int | None = None
         self._painted: dict[int, np.ndarray] = {}
         self._shown = (0, 1, 0.0)  # frame index, direction, time
         self._press = None
+        self._closed = False
+        # Playback from memory (frame_cache): pictures of the loop for this look of the view.
+        self.cache = FrameCache()
+        self.picture = FramePicture(self.widget)
+        self.picture.on_paint = self.frame_shown.emit
+        self._look = 0  # bumped by anything but time that changes what the view draws
+        self._recording = None  # ((frame, direction), look key) the scene holds now, to store once drawn
+        self.redraw.drawn.connect(self._drawn)
         self._settle = QTimer(self, singleShot=True, interval=RESIZE_SETTLE_MS)
         self._settle.timeout.connect(lambda: self._rebuild_overlays(aim=False))
         self.widget.installEventFilter(self)
         self.plotter.iren.add_observer("LeftButtonPressEvent", self._on_press)
         self.plotter.iren.add_observer("LeftButtonReleaseEvent", self._on_release)
+        for event in ("RightButtonPressEvent", "MiddleButtonPressEvent", "StartInteractionEvent"):
+            self.plotter.iren.add_observer(event, lambda *_: self._go_live())
         # The camera the user leaves is the view state's (what an export of this window uses).
         for event in ("RightButtonReleaseEvent", "MiddleButtonReleaseEvent", "MouseWheelForwardEvent",
                       "MouseWheelBackwardEvent"):
@@ -73,6 +86,7 @@ class View3D(QObject):
         aim=False keeps the camera where the user left it (the editor rebuilding after an edit)."""
         self.session = session
         self.state = state
+        self._changed()
         self._painted.clear()
         if self.overlays is not None:
             self.overlays.remove()
@@ -108,13 +122,29 @@ class View3D(QObject):
             return
         if self.overlays is not None:
             self.overlays.remove()
+        self._changed()
         self.overlays = Overlays(self.plotter, self.session.feed, self.session.colouring, self.size, unit=self.unit,
                                  legend=legend, hidden=self.hidden)
         self.rig = CameraRig(self.session.feed, self.scene.extent, self.size, area=self.overlays.free_area(),
                              camera=self.camera)
+        if not self.small_text:
+            self._hide_small_text()
         if aim:
             self._aim()
         self.show_frame(*self._shown)
+
+    def show_small_text(self, visible: bool) -> None:
+        """Show or hide the overlay text and legend (presenter mode says them larger, elsewhere);
+        the choice holds for overlays rebuilt later (a resize, a new scenario)."""
+        self.small_text = visible
+        for prop in screen_text(self.plotter.renderer):
+            prop.SetVisibility(visible)
+        self.render()
+
+    def _hide_small_text(self) -> None:
+        for prop in screen_text(self.plotter.renderer):
+            if prop.GetVisibility():
+                prop.SetVisibility(False)
 
     def _aim(self) -> None:
         self.rig.shot().apply(self.plotter.renderer.GetActiveCamera())
@@ -144,6 +174,7 @@ class View3D(QObject):
 
     def recolour(self) -> None:
         """The colour source changed: new colours and a new legend, same camera."""
+        self._changed()
         self._painted.clear()
         if self.session is not None:
             self._rebuild_overlays(aim=False)
@@ -157,32 +188,158 @@ class View3D(QObject):
             self._painted[direction] = self.scene.paint(*s.colouring.paint(s.frames, signs))
         return self._painted[direction]
 
-    def show_frame(self, i: int, direction: int = 1, t: float | None = None) -> None:
+    def show_frame(self, i: int, direction: int = 1, t: float | None = None, playing_at: float | None = None) -> None:
+        """Show frame i of the session; playing_at: the playback speed while playing (None: a still).
+
+        While playing, frames on the playback grid are shown from the store when they are in it,
+        and otherwise drawn and stored; a still is always drawn, in full quality once settled."""
         if self.session is None:
             return
         direction = 1 if direction >= 0 else -1
+        frames = self.session.frames
+        if playing_at is not None and self.cache.enabled:
+            stride = self._stride(playing_at)
+            i = self._on_grid(i, stride)
+            t = float(frames.times[i])
+            self.cache.use(self._look_key(stride))
+            if self.picture.isVisible() and self.picture.frame == (i, direction):
+                self.redraw.hold()  # the clock ticks faster than the grid: this picture is on screen
+                self._store_next(i, direction, stride)
+                return
+            image = self.cache.image((i, direction))
+            if image is not None:
+                self._shown = (i, direction, t)
+                self.picture.show_image(image, (i, direction))
+                self.redraw.hold()  # still "moving": no settle into a full-quality render meanwhile
+                self._store_next(i, direction, stride)
+                return
+        self._hide_picture()
         self._shown = (i, direction, t)
+        stored = playing_at is not None and self.cache.enabled
+        self._draw(i, direction, t, stride if stored else None, moving=playing_at is not None)
+
+    def _draw(self, i: int, direction: int, t: float | None, stride: int | None, moving: bool = True) -> None:
+        """Pose the scene at frame i and ask for a paint; stride: store the picture (playing)."""
         frames = self.session.frames
         self.scene.update(frames, i, self.painted(direction)[i])
         self.overlays.update(frames, i, t)
+        if not self.small_text:
+            self._hide_small_text()  # labels that change with the phase are new text props
         self.plotter.renderer.ResetCameraClippingRange()
-        self.render()
+        self._recording = ((i, direction), self._look_key(stride)) if stride is not None else None
+        self.redraw.request(moving=moving)
+
+    # --- playback from memory ---------------------------------------------------------------------
+    def _stride(self, speed: float) -> int:
+        """Session frames between two stored ones: PLAY_RATE pictures per second of screen time,
+        or fewer where the whole cycle would not fit in the store (a steady rate beats a stutter)."""
+        stride = max(1, int(round(self.session.fps * abs(speed) / PLAY_RATE)))
+        w, h = self.plotter.ren_win.GetSize()
+        per_frame = w * h * 3 * PACKED_SHARE
+        while len(self._play_order(0, 1, stride)) * per_frame > self.cache.budget and stride < len(self.session.frames):
+            stride += 1
+        return stride
+
+    def _on_grid(self, i: int, stride: int) -> int:
+        return min(stride * int(round(i / stride)), len(self.session.frames) - 1)
+
+    def _look_key(self, stride: int | None) -> tuple:
+        cam = self.plotter.renderer.GetActiveCamera()
+        return (self._look, stride, tuple(self.plotter.ren_win.GetSize()), cam.GetPosition(), cam.GetFocalPoint(),
+                cam.GetViewUp(), cam.GetViewAngle(), cam.GetParallelProjection(), cam.GetParallelScale())
+
+    def _changed(self) -> None:
+        """Something other than time changed the picture: stored frames are of another look."""
+        self._look += 1
+        self._recording = None
+        self.cache.clear()
+
+    def _store_next(self, i: int, direction: int, stride: int) -> None:
+        """While a stored picture is on screen, draw the next frame not yet stored beneath it."""
+        if not self.cache.has_room(*self.plotter.ren_win.GetSize()):
+            return
+        for frame in self._play_order(i, direction, stride):
+            if frame not in self.cache:
+                self._draw(frame[0], frame[1], float(self.session.frames.times[frame[0]]), stride)
+                return
+
+    def _play_order(self, i: int, direction: int, stride: int):
+        """(frame, direction) of the grid in the order playback reaches them, one cycle from i."""
+        last = len(self.session.frames) - 1
+        grid = sorted(set(range(0, last + 1, stride)) | {last})
+        pingpong = self.state.playhead.loop == "pingpong"
+        ahead = [g for g in grid if g > i] if direction > 0 else [g for g in reversed(grid) if g < i]
+        order = [(g, direction) for g in ahead]
+        if pingpong:
+            back = list(reversed(grid)) if direction > 0 else grid
+            order += [(g, -direction) for g in back]
+            order += [(g, direction) for g in (grid if direction > 0 else list(reversed(grid))) if (g - i) * direction <= 0]
+        else:
+            order += [(g, direction) for g in grid if g <= i]
+        return order
+
+    def stored(self) -> tuple[int, int]:
+        """(frames in the store, frames in one playback cycle) for the look being played."""
+        if self.session is None or self.cache.key is None or self.cache.key[1] is None:
+            return 0, 0
+        return len(self.cache), len(self._play_order(0, 1, self.cache.key[1]))
+
+    def _drawn(self) -> None:
+        """A paint finished: store the picture if it is of a playback frame in this look."""
+        recording, self._recording = self._recording, None
+        if recording is not None and self.scene is not None and self.scene.quality == "fast":
+            frame, key = recording
+            if key == self._look_key(key[1]) and key == self.cache.key:
+                self.cache.put(frame, self._read_pixels())
+        if not self.picture.isVisible():
+            self.frame_shown.emit()
+
+    def _read_pixels(self) -> np.ndarray:
+        """What the last render drew, RGB rows top first (read inside the paint, context current)."""
+        import vtk
+
+        w, h = self.plotter.ren_win.GetSize()
+        data = vtk.vtkUnsignedCharArray()
+        self.plotter.ren_win.GetPixelData(0, 0, w - 1, h - 1, 0, data, 0)
+        return np.frombuffer(memoryview(data), np.uint8).reshape(h, w, 3)[::-1]
+
+    def _hide_picture(self) -> None:
+        if self.picture.isVisible():
+            self.picture.hide()
+
+    def _go_live(self) -> None:
+        """The user reaches into the view (turn, zoom, click): show the scene itself, posed as on screen."""
+        if self.picture.isVisible() and self.session is not None:
+            self.picture.hide()
+            i, direction, t = self._shown
+            self._draw(i, direction, t, None, moving=False)
 
     def show_pose(self, frames, t: float) -> None:
         """Frame 0 of a one-off batch (the editor's sliders), coloured like the frame shown before."""
         if self.session is None:
             return
+        self._changed()  # the session's stored frames may be about to change with the edit
+        self._hide_picture()
         i, direction, _ = self._shown
         self.scene.update(frames, 0, self.painted(direction)[i])
         self.overlays.update(frames, 0, t)
+        if not self.small_text:
+            self._hide_small_text()
         self.plotter.renderer.ResetCameraClippingRange()
-        self.render()
+        self.redraw.request()
 
     def render(self) -> None:
+        """Draw what changed (outside code changed the scene or camera: stored frames are stale)."""
+        if self._closed:  # a late timer of a closed window
+            return
+        self._changed()
+        self._hide_picture()
         self.redraw.request()
 
     def set_anti_aliasing(self, mode: str) -> None:
         """'fxaa' (smooth edges) or 'none' (exact pixels); exports from this window use the same."""
+        if hasattr(self, "cache"):
+            self._changed()
         if mode == "fxaa":
             self.plotter.enable_anti_aliasing("fxaa")
         else:
@@ -194,6 +351,7 @@ class View3D(QObject):
         if self.scene is None:
             return
         self.hidden = ~np.asarray(visible, bool)
+        self._changed()
         self.scene.set_hidden(self.hidden)
         if self.session.colouring.key == "group":
             self._rebuild_overlays(aim=False)  # the legend lists the groups still drawn
@@ -207,6 +365,7 @@ class View3D(QObject):
         if self.scene is None:
             return
         self.highlighted = muscle
+        self._changed()
         self.scene.set_highlight(muscle)
         self.show_frame(*self._shown)
 
@@ -217,6 +376,7 @@ class View3D(QObject):
 
     # --- picking -----------------------------------------------------------------------------------
     def _on_press(self, interactor, event) -> None:
+        self._go_live()  # a pick must see the scene posed as on screen
         self._press = self.plotter.iren.get_event_position()
 
     def _on_release(self, interactor, event) -> None:
@@ -247,6 +407,7 @@ class View3D(QObject):
     # --- images --------------------------------------------------------------------------------------
     def pixels(self) -> np.ndarray:
         """The 3D view as RGB rows, top first, in full quality."""
+        self._go_live()
         self.redraw.finish()
         self.plotter.render()
         return np.asarray(self.plotter.screenshot(return_img=True))[..., :3]
@@ -264,7 +425,17 @@ class View3D(QObject):
         return False
 
     def close(self) -> None:
+        self._closed = True
         self._settle.stop()
         self.redraw._settle.stop()  # no late full-quality redraw of a closed view
+        self.cache.close()
         self.session = self.scene = None  # queued slots (a resize, a camera note) find nothing to do
         self.plotter.close()
+
+
+def screen_text(renderer) -> list:
+    """The renderer's 2D props (overlay text and legend swatches), not the 3D scene."""
+    props = renderer.GetViewProps()
+    props.InitTraversal()
+    found = [props.GetNextProp() for _ in range(props.GetNumberOfItems())]
+    return [p for p in found if p.IsA("vtkActor2D")]

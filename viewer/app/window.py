@@ -320,7 +320,8 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         if s is None:
             return
         i = s.index_at(t)
-        self.view.show_frame(i, self.playhead.direction, t)
+        playing_at = self.playhead.speed if self.playhead.playing else None
+        self.view.show_frame(i, self.playhead.direction, t, playing_at)
         self.plot.show_time(t)
         if self.picked is not None:
             m = self.picked
