@@ -364,6 +364,24 @@ def test_mujoco_messages_are_whole_with_their_line(tmp_path, capsys):
     assert line.endswith("dup.xml:4: cannot load this MuJoCo model: repeated name 'a' in body (element 'body')"), line
 
 
+def test_lengths_of_a_model_without_muscles_is_one_line_and_no_csv(tmp_path, capsys):
+    from viewer.cli import main
+
+    (tmp_path / "bare.xml").write_text('<mujoco>\n  <worldbody>\n    <body name="arm">\n'
+                                       '      <joint name="elbow" type="hinge" range="0 140"/>\n'
+                                       '      <geom size="0.03"/>\n    </body>\n  </worldbody>\n</mujoco>\n')
+    (tmp_path / "bare.yaml").write_text("format: 1\ntitle: t\nmodel: bare.xml\nkeyframes:\n"
+                                        "  - {time: 0, pose: {elbow: 0}}\n  - {time: 1, pose: {elbow: 90}}\n")
+    out = tmp_path / "lengths.csv"
+    assert main(["lengths", str(tmp_path / "bare.yaml"), "-o", str(out)]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"{tmp_path / 'bare.xml'}: ") and "has no muscles" in line, line
+    assert not out.exists()
+    assert main(["lengths", str(tmp_path / "bare.yaml"), "-o", "-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "has no muscles" in one_line(captured.err)
+
+
 def test_a_symlink_loop_as_input_is_one_line(tmp_path, capsys):
     from viewer.cli import main
 
