@@ -263,6 +263,24 @@ def test_huge_numbers_and_counts_in_a_scenario_are_refused(tmp_path, text, messa
     _refused_quickly(path, message)
 
 
+@pytest.mark.parametrize("zoom, message", [
+    ("1.0e+12", "'camera.zoom' is 1e+12: numbers beyond"),
+    ("1000", "'camera.zoom' must be at most 10, not 1000"),
+    ("0.01", "'camera.zoom' must be at least 0.1, not 0.01"),
+])
+def test_a_degenerate_camera_zoom_is_refused_with_its_line(tmp_path, capsys, zoom, message):
+    """A zoom beyond what fits a picture draws blank frames: refused, naming the file, line and key."""
+    from viewer.cli import main
+
+    path = tmp_path / "zoom.yaml"
+    path.write_text(f"format: 1\ntitle: t\nkeyframes:\n  - {{time: 0, pose: {{}}}}\ncamera:\n  view: left\n"
+                    f"  zoom: {zoom}\n")
+    assert main(["validate", str(path)]) == 1
+    assert one_line(capsys.readouterr().err).startswith(f"{path}:7: {message}")
+    path.write_text(path.read_text().replace(f"zoom: {zoom}", "zoom: 10"))
+    assert main(["validate", str(path)]) == 0
+
+
 # --- huge command-line values are refused before any work ------------------------------------------
 @pytest.mark.parametrize("argv, message", [
     (["export", "LEG", "-o", "OUT.mp4", "--fps", "1e9"], "too high"),
