@@ -263,6 +263,24 @@ def test_huge_numbers_and_counts_in_a_scenario_are_refused(tmp_path, text, messa
     _refused_quickly(path, message)
 
 
+@pytest.mark.parametrize("zoom, message", [
+    ("1.0e+12", "'camera.zoom' is 1e+12: numbers beyond"),
+    ("1000", "'camera.zoom' must be at most 10, not 1000"),
+    ("0.01", "'camera.zoom' must be at least 0.1, not 0.01"),
+])
+def test_a_degenerate_camera_zoom_is_refused_with_its_line(tmp_path, capsys, zoom, message):
+    """A zoom beyond what fits a picture draws blank frames: refused, naming the file, line and key."""
+    from viewer.cli import main
+
+    path = tmp_path / "zoom.yaml"
+    path.write_text(f"format: 1\ntitle: t\nkeyframes:\n  - {{time: 0, pose: {{}}}}\ncamera:\n  view: left\n"
+                    f"  zoom: {zoom}\n")
+    assert main(["validate", str(path)]) == 1
+    assert one_line(capsys.readouterr().err).startswith(f"{path}:7: {message}")
+    path.write_text(path.read_text().replace(f"zoom: {zoom}", "zoom: 10"))
+    assert main(["validate", str(path)]) == 0
+
+
 # --- huge command-line values are refused before any work ------------------------------------------
 @pytest.mark.parametrize("argv, message", [
     (["export", "LEG", "-o", "OUT.mp4", "--fps", "1e9"], "too high"),
@@ -362,6 +380,24 @@ def test_mujoco_messages_are_whole_with_their_line(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "dup.yaml")]) == 1
     line = one_line(capsys.readouterr().err)
     assert line.endswith("dup.xml:4: cannot load this MuJoCo model: repeated name 'a' in body (element 'body')"), line
+
+
+def test_lengths_of_a_model_without_muscles_is_one_line_and_no_csv(tmp_path, capsys):
+    from viewer.cli import main
+
+    (tmp_path / "bare.xml").write_text('<mujoco>\n  <worldbody>\n    <body name="arm">\n'
+                                       '      <joint name="elbow" type="hinge" range="0 140"/>\n'
+                                       '      <geom size="0.03"/>\n    </body>\n  </worldbody>\n</mujoco>\n')
+    (tmp_path / "bare.yaml").write_text("format: 1\ntitle: t\nmodel: bare.xml\nkeyframes:\n"
+                                        "  - {time: 0, pose: {elbow: 0}}\n  - {time: 1, pose: {elbow: 90}}\n")
+    out = tmp_path / "lengths.csv"
+    assert main(["lengths", str(tmp_path / "bare.yaml"), "-o", str(out)]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"{tmp_path / 'bare.xml'}: ") and "has no muscles" in line, line
+    assert not out.exists()
+    assert main(["lengths", str(tmp_path / "bare.yaml"), "-o", "-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "has no muscles" in one_line(captured.err)
 
 
 def test_a_symlink_loop_as_input_is_one_line(tmp_path, capsys):

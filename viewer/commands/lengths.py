@@ -37,6 +37,11 @@ def run(args) -> int:
 
     target = None if args.output == "-" else output_path(args.output, (".csv",))
     scenario, model, kin = load(args.scenario)
+    if not model.muscles:  # a CSV of times alone would look like a result
+        from viewer.core.errors import ModelError, Problem
+
+        raise ModelError([Problem(model.name, None, "the model has no muscles (MuJoCo <muscle> actuators on "
+                                                    "tendons, or OpenSim muscles): there are no lengths to write")])
     times = sample_times(kin, args.fps)
     buf = io.StringIO()
     buf.write(",".join(["time_s"] + [m.name for m in model.muscles]) + "\n")

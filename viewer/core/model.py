@@ -264,6 +264,10 @@ class Model:
         f0, nf = int(mj.mesh_faceadr[mesh]), int(mj.mesh_facenum[mesh])
         return np.array(mj.mesh_vert[v0:v0 + nv]), np.array(mj.mesh_face[f0:f0 + nf])
 
+    def bone_body(self, geom: int) -> int:
+        """The body a bone geom is fixed to."""
+        return int(self.mj.geom_bodyid[geom])
+
     def bone_geom_name(self, geom: int) -> str:
         return mujoco.mj_id2name(self.mj, OBJ.mjOBJ_GEOM, geom) or self.body_name(int(self.mj.geom_bodyid[geom]))
 

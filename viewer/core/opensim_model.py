@@ -15,7 +15,8 @@ import numpy as np
 
 from .catalogue import load_catalogue
 from .errors import ModelError, Problem, display_path
-from .kinematics import POSTURE_ROTATION, Attachments, Frames, Kinematics, Motion, _pose
+from .kinematics import (FEET, LYING, MAX_SETTLE, POSTURE_ROTATION, Attachments, Frames, Kinematics, Motion,
+                         _pose, _rot_x, _settle)
 from .model import OTHER_GROUP, Joint, Model, Muscle
 
 # OpenSim frames: x forward, y up, z right. Ours (and MyoFullBody's): x left, y back, z up.
@@ -63,31 +64,40 @@ class OpenSimModel(Model):
         self.shown = shown
         catalogue = load_catalogue()
         self.coordinates = [osim_model.getCoordinateSet().get(i) for i in range(osim_model.getCoordinateSet().getSize())]
+        self.followers = _couplers(osim, osim_model, [c.getName() for c in self.coordinates])
+        drivers = {dep: ", ".join(self.coordinates[k].getName() for k in indep) for dep, indep, _, _ in self.followers}
         self.joints = {}
         for i, c in enumerate(self.coordinates):
-            hinge = c.getMotionType() == osim.Coordinate.Rotational
+            # A Coupled coordinate (the patella's knee angle) is an angle too, in radians.
+            hinge = c.getMotionType() in (osim.Coordinate.Rotational, osim.Coordinate.Coupled)
             lo, hi = c.getRangeMin(), c.getRangeMax()
             scale = 180.0 / np.pi if hinge else 1.0
+            driver = drivers.get(i, "(coupled)") if c.isDependent(state) or i in drivers else None
             self.joints[c.getName()] = Joint(c.getName(), "hinge" if hinge else "slide", i, i, lo * scale, hi * scale,
                                              bool(lo < hi),  # OpenSim ranges hold even unclamped
-                                             "(coupled)" if c.isDependent(state) else None, c.getDefaultValue())
-        self.couplings = []
+                                             driver, c.getDefaultValue())
+        self.couplings = []  # MuJoCo polynomials; OpenSim's couplers are self.followers
         muscles = osim_model.getMuscles()
         self.osim_muscles = [muscles.get(i) for i in range(muscles.getSize())]
         info = catalogue.models[catalogue.default].muscles  # gait-model names match MyoLegs' (psoas_r, …)
-        self.muscles = [Muscle(i, m.getName(), info.get(m.getName(), {}).get("name", m.getName()),
-                               info.get(m.getName(), {}).get("side", ""),
-                               info.get(m.getName(), {}).get("group", OTHER_GROUP), i, m.getMaxIsometricForce())
+        lay = [info.get(m.getName()) or info.get(_myo_name(m.getName())) or {} for m in self.osim_muscles]
+        self.muscles = [Muscle(i, m.getName(), lay[i].get("name", m.getName()), lay[i].get("side", ""),
+                               lay[i].get("group", OTHER_GROUP), i, m.getMaxIsometricForce())
                         for i, m in enumerate(self.osim_muscles)]
         self.groups = self._read_groups(catalogue.groups)
         known = set(self.joints)
-        self.aliases = {n: a for n, a in catalogue.aliases.items() if set(a.joints) | set(a.with_) <= known}
+        self.aliases = {n: _signed_for(a, self.joints) for n, a in catalogue.aliases.items()
+                        if set(a.joints) | set(a.with_) <= known}
         self.landmarks = {}  # the catalogue's landmarks are placed in MyoFullBody's bone frames
         self.root_body = None
-        self.trunk_bodies = set()
         bodies = osim_model.getBodySet()
         self.osim_bodies = [bodies.get(i) for i in range(bodies.getSize())]
         self._body_names = ["ground"] + [b.getName() for b in self.osim_bodies]
+        # A body joined to the ground with a translation (gait models' pelvis) is a whole body
+        # that lies, stands or sits on the floor; an arm fixed to the ground stays where it is built.
+        floating = _floating_bodies(osim, osim_model)
+        self.floating = bool(floating)
+        self.trunk_bodies = {self._body_names.index(b) for b in floating if b in self._body_names}
         self._bones = self._read_bones(osim)
         self.bone_geoms = np.arange(len(self._bones))
 
@@ -142,6 +152,9 @@ class OpenSimModel(Model):
     def bone_geom_name(self, geom: int) -> str:
         return self._bones[geom]["name"]
 
+    def bone_body(self, geom: int) -> int:
+        return self._bones[geom]["body"]
+
     def attachments(self) -> Attachments:
         return Attachments(
             geom_body=np.array([b["body"] for b in self._bones], dtype=int),
@@ -160,9 +173,52 @@ class OpenSimKinematics(Kinematics):
         self.anchor = 0
         self.posture_rotation = POSTURE_ROTATION[scenario.posture]  # supine lies down, as MuJoCo models do
         self._root_adr = None  # OpenSim's ground stays where the model builds it
+        self.contacts = None  # contacts are solved with MuJoCo Jacobians: not for OpenSim models
         self._fixed = model.attachments()
         self._root = np.eye(4)
         self._root[:3, :3] = self.posture_rotation @ OSIM_TO_WORLD
+        if model.floating:  # a whole body rests on the floor in its posture, centred over the origin
+            self._root = self._on_floor(self.sample([0.0]))
+
+    @property
+    def free_root(self) -> bool:
+        """A model joined to the ground with a translation is placed on the floor (and gets one)."""
+        return self.model.floating
+
+    def _on_floor(self, first: Frames) -> np.ndarray:
+        """The posture's rotation and a shift that rests the lowest bone, on its skin, on the floor.
+
+        Lying, the body rests on its trunk and feet (a raised hand does not carry it); standing,
+        on whatever is lowest. The horizontal centre of the bones goes over the origin.
+        """
+        from .contacts import clearance
+
+        model = self.model
+        lying = self.scenario.posture in LYING
+        points, rests = [], []
+        for g, geom in enumerate(model.bone_geoms):
+            verts, _ = model.bone_mesh(geom)
+            world = verts[::4] @ first.geom_mat[0, g].T + first.geom_pos[0, g]
+            points.append(world)
+            name = model.body_name(int(self._fixed.geom_body[g]))
+            skin = world - [0.0, 0.0, clearance(name)]
+            if not lying or self._fixed.geom_body[g] in model.trunk_bodies or name.startswith(FEET):
+                rests.append(skin)
+        if not points:  # no mesh found: the muscle paths show where the body is
+            points = [first.wrap_xpos[0, :int(first.wrap_num[0].sum())], first.body_pos[0]]
+        pts, rest = np.concatenate(points), np.concatenate(rests or points)
+        place = np.eye(4)
+        if lying and rests:  # settle within a few degrees onto back and heels, as MuJoCo models do
+            mass = np.array([0.0] + [b.getMass() for b in model.osim_bodies])
+            com = (mass[:, None] * first.body_pos[0]).sum(axis=0) / max(mass.sum(), 1e-9)
+            tilt = _settle(rest, com[1])
+            if abs(tilt) <= MAX_SETTLE:
+                place[:3, :3] = _rot_x(np.degrees(tilt))
+                pts, rest = pts @ place[:3, :3].T, rest @ place[:3, :3].T
+                self.posture_rotation = place[:3, :3] @ self.posture_rotation
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        place[:3, 3] = [-(lo[0] + hi[0]) / 2, -(lo[1] + hi[1]) / 2, -rest[:, 2].min()]
+        return place @ self._root
 
     @property
     def neutral_lengths(self) -> np.ndarray:
@@ -183,6 +239,9 @@ class OpenSimKinematics(Kinematics):
         F, M, B = values.shape[0], len(model.muscles), len(model.osim_bodies) + 1
         qpos = np.array([[c.getDefaultValue() for c in coords]] * F).reshape(F, len(coords))
         qpos[:, channels] = values if not neutral else qpos[:, channels]
+        for dep, indep, function, scale in model.followers:  # the patella follows the knee
+            for f in range(F):
+                qpos[f, dep] = scale * function.calcValue(_vector(model, qpos[f, indep]))
         out = {"qpos": qpos, "lengths": np.empty((F, M)), "velocities": np.empty((F, M)),
                "body_pos": np.zeros((F, B, 3)), "body_mat": np.tile(np.eye(3), (F, B, 1, 1))}
         paths = []
@@ -222,6 +281,13 @@ def _pack_paths(paths: list, M: int) -> dict:
             "wrap_num": counts.astype(np.int32)}
 
 
+def _vector(model, values: np.ndarray):
+    vector = _opensim().Vector(len(values), 0.0)
+    for k, v in enumerate(values):
+        vector.set(k, float(v))
+    return vector
+
+
 def _path_points(muscle, state) -> np.ndarray:
     current = muscle.getGeometryPath().getCurrentPath(state)
     return np.array([[current.get(k).getLocationInGround(state).get(i) for i in range(3)]
@@ -231,6 +297,24 @@ def _path_points(muscle, state) -> np.ndarray:
 def _transform(T) -> np.ndarray:
     R, p = T.R(), T.p()
     return _pose(np.array([p.get(i) for i in range(3)]), np.array([[R.get(i, j) for j in range(3)] for i in range(3)]))
+
+
+# Older OpenSim gait models (gait2354, gait2392, Leg6Dof9Musc) spell some muscles differently from
+# Rajagopal 2016 and MyoLegs, whose names the catalogue knows: rect_fem_r is recfem_r.
+GAIT2392_NAMES = {
+    "rect_fem": "recfem", "vas_int": "vasint", "vas_med": "vasmed", "vas_lat": "vaslat",
+    "bifemlh": "bflh", "bifemsh": "bfsh", "glut_max1": "glmax1", "glut_max2": "glmax2", "glut_max3": "glmax3",
+    "glut_med1": "glmed1", "glut_med2": "glmed2", "glut_med3": "glmed3", "glut_min1": "glmin1",
+    "glut_min2": "glmin2", "glut_min3": "glmin3", "med_gas": "gasmed", "lat_gas": "gaslat", "tib_ant": "tibant",
+    "tib_post": "tibpost", "sar": "sart", "add_long": "addlong", "add_brev": "addbrev", "peri": "piri",
+    "flex_dig": "fdl", "flex_hal": "fhl", "ext_dig": "edl", "ext_hal": "ehl", "per_brev": "perbrev",
+    "per_long": "perlong",
+}
+
+
+def _myo_name(name: str) -> str:
+    stem, side = (name[:-2], name[-2:]) if name[-2:] in ("_r", "_l") else (name, "")
+    return GAIT2392_NAMES.get(stem, stem) + side
 
 
 GEOMETRY_ENV = "MUSCLE_VIEWER_GEOMETRY"  # folders (os.pathsep between) to look in for meshes
@@ -253,6 +337,55 @@ def geometry_folders(model_path: Path) -> list[Path]:
         if folder.is_dir() and folder not in out:
             out.append(folder)
     return out
+
+
+def _couplers(osim, model, names: list[str]) -> list[tuple[int, list[int], object, float]]:
+    """CoordinateCouplerConstraints as (dependent, independents, function, scale factor), by coordinate index."""
+    out = []
+    constraints = model.getConstraintSet()
+    for i in range(constraints.getSize()):
+        c = osim.CoordinateCouplerConstraint.safeDownCast(constraints.get(i))
+        if c is None or c.getDependentCoordinateName() not in names:
+            continue
+        indep = c.getIndependentCoordinateNames()
+        indep = [indep.get(k) for k in range(indep.size())]
+        if not indep or any(n not in names for n in indep):
+            continue
+        try:
+            scale = float(c.getPropertyByName("scale_factor").toString())
+        except (RuntimeError, ValueError):
+            scale = 1.0
+        out.append((names.index(c.getDependentCoordinateName()), [names.index(n) for n in indep],
+                    c.getFunction(), scale))
+    return out
+
+
+def _floating_bodies(osim, model) -> list[str]:
+    """Bodies joined to the ground by a joint with a translational coordinate."""
+    out = []
+    joints = model.getJointSet()
+    for i in range(joints.getSize()):
+        joint = joints.get(i)
+        if joint.getParentFrame().findBaseFrame().getAbsolutePathString() != "/ground":
+            continue
+        if any(joint.get_coordinates(k).getMotionType() == osim.Coordinate.Translational
+               for k in range(joint.numCoordinates())):
+            out.append(joint.getChildFrame().findBaseFrame().getName())
+    return out
+
+
+def _signed_for(alias, joints: dict):
+    """The catalogue's aliases are flexion-positive in MyoFullBody's conventions; an OpenSim model
+    whose range runs the other way (gait2354's knee_angle_r: -120…10°, flexion negative) gets the
+    alias with its sign flipped, so knee_flexion_r: 90 bends that knee too."""
+    from dataclasses import replace
+
+    signs = {}
+    for name, sign in alias.joints.items():
+        joint = joints[name]
+        lo, hi = sorted((sign * joint.lower, sign * joint.upper))
+        signs[name] = -sign if joint.kind == "hinge" and hi < 0.25 * -lo else sign
+    return alias if signs == dict(alias.joints) else replace(alias, joints=signs)
 
 
 def _offset_frames_on(osim, model, body) -> list:

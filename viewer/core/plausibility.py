@@ -36,7 +36,7 @@ def bone_heights(kin, frames, stride: int = 4) -> tuple[np.ndarray, list[np.ndar
         v, _ = model.bone_mesh(geom)
         v = v[::stride]
         verts.append(np.einsum("fij,nj->fni", frames.geom_mat[:, g], v) + frames.geom_pos[:, g][:, None])
-        bodies.append(int(model.mj.geom_bodyid[geom]))
+        bodies.append(model.bone_body(geom))
     return np.array(bodies), verts
 
 

@@ -34,6 +34,7 @@ TOP_KEYS = ("format", "title", "summary", "model", "posture", "anchor", "loop", 
 KEYFRAME_KEYS = ("time", "pose", "ease")
 PHASE_KEYS = ("name", "from", "to", "caption")
 CAMERA_KEYS = ("view", "azimuth", "elevation", "zoom", "position", "focal_point", "up", "view_angle")
+MAX_ZOOM = 10.0  # camera zoom: 1 fits the body; the editor offers 0.1 … 10
 EXACT_CAMERA_KEYS = ("position", "focal_point", "up")  # all three or none: a camera saved from the app
 MEASURE_KEYS = ("label", "from", "to")
 COLOUR_KEYS = ("source", "limit", "neutral")
@@ -124,7 +125,7 @@ class _Checker(ProblemCollector):
             return ""
         return value
 
-    def number(self, value, path: tuple, minimum: float | None = None) -> float | None:
+    def number(self, value, path: tuple, minimum: float | None = None, maximum: float | None = None) -> float | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(path, f"'{_dotted(path)}' must be a number, not {_kind(value)}")
             return None
@@ -137,6 +138,9 @@ class _Checker(ProblemCollector):
             return None
         if minimum is not None and value < minimum:
             self.add(path, f"'{_dotted(path)}' must be at least {minimum:g}, not {value:g}")
+            return None
+        if maximum is not None and value > maximum:
+            self.add(path, f"'{_dotted(path)}' must be at most {maximum:g}, not {value:g}")
             return None
         return float(value)
 
@@ -330,7 +334,9 @@ def _read_camera(c: _Checker, raw) -> dict:
     for key in ("azimuth", "elevation"):
         if key in raw and (value := c.number(raw[key], ("camera", key))) is not None:
             out[key] = value
-    if "zoom" in raw and (value := c.number(raw["zoom"], ("camera", "zoom"), minimum=0.1)) is not None:
+    # Beyond 10× (the editor's range) the body overflows the picture and frames come out blank.
+    if "zoom" in raw and (value := c.number(raw["zoom"], ("camera", "zoom"), minimum=0.1,
+                                            maximum=MAX_ZOOM)) is not None:
         out["zoom"] = value
     if "view_angle" in raw and (value := c.number(raw["view_angle"], ("camera", "view_angle"), minimum=1)) is not None:
         out["view_angle"] = min(value, 120.0)
