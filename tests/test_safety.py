@@ -288,12 +288,13 @@ def test_a_degenerate_camera_zoom_is_refused_with_its_line(tmp_path, capsys, zoo
     (["export", "LEG", "-o", "OUT.mp4", "--fps", "240", "--loops", "1000"], "frames; at most"),
     (["snapshot", "LEG", "-o", "OUT.png", "--size", "7680x7680"], "megapixels"),
     (["lengths", "LEG", "-o", "OUT.csv", "--fps", "1e9"], "too high"),
+    (["compare", "LEG", "CRUNCH", "-o", "OUT.mp4", "--speed", "0.00001"], "frames; at most"),
 ])
 def test_huge_fps_loops_and_sizes_are_refused_before_any_work(tmp_path, capsys, argv, message):
     from viewer.cli import main
 
-    argv = [str(SCENARIOS / "leg_raise.yaml") if a == "LEG" else str(tmp_path / a) if a.startswith("OUT") else a
-            for a in argv]
+    named = {"LEG": SCENARIOS / "leg_raise.yaml", "CRUNCH": SCENARIOS / "crunch.yaml"}
+    argv = [str(named[a]) if a in named else str(tmp_path / a) if a.startswith("OUT") else a for a in argv]
     start = time.monotonic()
     assert main(argv) == 1
     assert time.monotonic() - start < 10  # nothing was rendered or sampled: these would take hours or GBs

@@ -146,3 +146,38 @@ def test_validate_warns_about_characters_no_font_can_draw(tmp_path, capsys):
     assert len(err) == 1 and err[0].endswith(
         "glyph.yaml:2: warning: no installed font has \U00010000 in title; frames would leave them out "
         "(install fonts-noto-core, fonts-noto-cjk: scripts/setup.sh)")
+
+
+@needs_fonts
+@pytest.mark.parametrize("label", [f"{ARABIC} {CHINESE}", EMOJI])
+def test_a_measure_label_in_any_script_is_drawn_beside_the_body(tmp_path, label):
+    """The measuring line's label joins the muscle labels: its words must reach the frame too."""
+    from viewer.core.binding import load_checked
+    from viewer.core.colour import Colouring
+    from viewer.render.export import ExportOptions, Stage
+    from tests.conftest import SCENARIOS
+
+    def measure_box(text: str):
+        path = tmp_path / "crunch.yaml"
+        path.write_text((SCENARIOS / "crunch.yaml").read_text(encoding="utf-8")
+                        .replace("label: Ribs to pubis", f"label: '{text}'"), encoding="utf-8")
+        scenario, model = load_checked(path)
+        kin = model.kinematics(scenario)
+        colouring = Colouring(kin)
+        stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(960, 540), anti_aliasing="none"))
+        frames = kin.sample([1.5])
+        stage.show(frames, 0, stage.scene.paint(*colouring.paint(frames))[0])
+        stage.plotter.render()
+        labels = stage.overlays.labels
+        k = next(k for k, actor in enumerate(labels.texts) if actor.GetVisibility() and text in actor.GetInput())
+        x0, y0, x1, y1 = (int(round(v)) for v in labels.boxes[k])
+        image = stage.image()[..., :3].astype(int)
+        stage.close()
+        return image[540 - y1:540 - y0, x0:x1]  # display rows count from the bottom
+
+    def bright(box) -> int:  # yellow words, or a colour emoji, on the dark panel
+        return int((box.max(axis=2) > 150).sum())
+
+    words, number_only = measure_box(label), measure_box(".")  # "." leaves just the distance, "32.2 cm"
+    assert words.shape[1] > number_only.shape[1] + 10  # laid out by its drawn width
+    assert bright(words) - bright(number_only) > 30, (bright(words), bright(number_only))  # the words are drawn

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .limits import VIDEO_FRAMES, frame_count
+
 LOOP_MODES = ("none", "repeat", "pingpong")
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
 BATCH = 24  # frames sampled per kinematics call in exports: vectorised, yet small in memory
@@ -72,8 +74,10 @@ def export_times(duration: float, fps: float, speed: float = 1.0, loops: int = 1
 
     A video of L loops lasts L·duration/speed seconds and holds round(that·fps) frames, so a
     GIF loops without a doubled frame. 'pingpong' scenarios play every second loop backward.
+    More frames than a video may hold are refused before any is made (limits.VIDEO_FRAMES).
     """
     total = loops * duration / speed
+    frame_count(total * fps, "this video", VIDEO_FRAMES)
     n = max(1, int(round(total * fps)))
     clock = np.arange(n) * speed / fps  # scenario seconds played so far
     if duration <= 0:

@@ -443,6 +443,10 @@ def _read_bodies(c: _Checker, raw, path: tuple) -> tuple[str, ...] | None:
     if not isinstance(names, list) or not 1 <= len(names) <= 2 or not all(isinstance(n, str) and n for n in names):
         c.add(path, f"'{_dotted(path)}' must be a body name or a list of two body names, not {_kind(raw)}")
         return None
+    if len(names) == 2 and names[0] == names[1]:  # no line between a body and itself to lay the prop along
+        c.add(path, f"'{_dotted(path)}' names {names[0]} twice: give two different bodies, or one body "
+                    f"(write '{path[-1]}: {names[0]}')")
+        return None
     return tuple(names)
 
 

@@ -78,9 +78,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def playback(duration: float, options: ExportOptions, loop: str) -> tuple[np.ndarray, np.ndarray]:
-    """Scenario times and directions of the exported frames (the loop rules are core's), refused
-    before any work when there would be more frames than a video may hold."""
-    limits.frame_count(options.loops * duration / options.speed * options.fps, "this video", limits.VIDEO_FRAMES)
+    """Scenario times and directions of the exported frames (the loop and frame-count rules are core's)."""
     return export_times(duration, options.fps, options.speed, options.loops, options.loop or loop)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pyvista as pv
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
-from vtkmodules.vtkRenderingCore import vtkActor2D, vtkCoordinate, vtkPolyDataMapper2D, vtkTextActor
+from vtkmodules.vtkRenderingCore import vtkActor2D, vtkCoordinate, vtkPolyDataMapper2D
 
 from viewer.core.movers import mover_text
 
+from .text import TextActor, TextStyle, block_height
+
 LABEL_SIZE = 16  # font pixels at 720 lines
-CHAR_WIDTH = 0.55  # average glyph width / font size
 GAP = 18  # design pixels between the body's outline and a label column
 FLESH = 0.09  # metres: bones' origins lie inside the body; its outline is this much further out
 LEADER = (0.85, 0.86, 0.88)
@@ -36,14 +37,10 @@ class MuscleLabels:
         self.font = max(8, int(round(LABEL_SIZE * unit)))
         self.slots = count + extra
         self.texts = []
-        for k in range(self.slots):
-            actor = vtkTextActor()
-            prop = actor.GetTextProperty()
-            prop.SetFontSize(self.font)
-            prop.SetColor(*(colours[k] if colours and k < len(colours) and colours[k] else TEXT_COLOUR))
-            prop.SetBackgroundColor(*PANEL)
-            prop.SetBackgroundOpacity(0.65)
-            prop.SetVerticalJustificationToCentered()
+        for k in range(self.slots):  # shaped text: a measure's label may be in any script
+            colour = colours[k] if colours and k < len(colours) and colours[k] else TEXT_COLOUR
+            actor = TextActor(TextStyle(self.font, tuple(colour), shadow=False, panel=(PANEL, 0.65)), (0, 0),
+                              "left", "centre")
             actor.SetVisibility(False)
             plotter.renderer.AddViewProp(actor)
             self.texts.append(actor)
@@ -93,12 +90,13 @@ class MuscleLabels:
         lo, hi = body.min(axis=0) - flesh, body.max(axis=0) + flesh
         centre_x = 0.5 * (lo[0] + hi[0])
         gap = GAP * self.unit
-        height = self.font * 1.35
+        height = block_height(1, self.texts[0].style) if self.texts else self.font * 1.35
         bottom, top = self.free[0] + height, self.height - self.free[1] - height
         placed = []
-        for text, point in items:
+        for actor, (text, point) in zip(self.texts, items):
             anchor = project(point[None])[0]
-            width = CHAR_WIDTH * self.font * len(text) + 6
+            actor.SetInput(text)  # drawn now: its real width places it
+            width = actor.size_px[0]
             room = {True: lo[0] - gap - width >= 4, False: hi[0] + gap + width <= self.width - 4}
             prefer = bool(anchor[0] < centre_x)
             side = prefer if room[prefer] else (not prefer if room[not prefer] else None)
@@ -132,8 +130,7 @@ class MuscleLabels:
                 actor.SetVisibility(False)
                 continue
             text, anchor, x0, width, left, y = placed[k]
-            actor.SetInput(text)
-            actor.SetDisplayPosition(int(x0), int(y))
+            actor.place(int(x0), int(y))
             actor.SetVisibility(True)
             self.boxes.append((x0, y - height / 2, x0 + width, y + height / 2))
             self.anchors.append(anchor)

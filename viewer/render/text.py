@@ -290,11 +290,16 @@ class TextActor(vtkActor2D):
         self._image.GetPointData().SetScalars(array)
         self._image.Modified()
         self.size_px = (w, h)
-        x, y = self.at
-        x -= {"left": 0, "right": w, "centre": w / 2}[self.horizontal]
-        y -= {"bottom": 0, "top": h}[self.vertical]
-        self.SetPosition(x, y)
+        self.place(*self.at)
         super().SetVisibility(self._shown)
+
+    def place(self, x: float, y: float) -> None:
+        """Move the text's anchor point (display pixels) as its justification says."""
+        self.at = (x, y)
+        w, h = self.size_px
+        x -= {"left": 0, "right": w, "centre": w / 2}[self.horizontal]
+        y -= {"bottom": 0, "top": h, "centre": h / 2}[self.vertical]
+        self.SetPosition(x, y)
 
     _shown = True
 
