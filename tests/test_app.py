@@ -50,6 +50,22 @@ def test_opens_on_the_scenario_with_model_legend_and_panels(window):
     assert any("not effort" in t for t in texts)
 
 
+def test_the_plot_comes_after_the_first_frame(qtbot, settings):
+    """The start draws the 3D scene first; the plot panel (pyqtgraph) is built right after it."""
+    from viewer.app.window import MainWindow
+
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.restore(str(SCENARIOS / "leg_raise.yaml"))
+    assert not win.plot.built
+    drawn = []
+    win.view.redraw.drawn.connect(lambda: drawn.append(win.plot.built))
+    qtbot.waitUntil(lambda: win.plot.built, timeout=5000)
+    assert drawn[0] is False and "iliacus_r" in win.plot.curves  # the scene was on screen before the plot
+    assert win.plot.playhead.value() == pytest.approx(win.playhead.time)
+
+
 def test_space_plays_and_pauses(window, qtbot):
     from PySide6.QtCore import Qt
 

@@ -171,3 +171,29 @@ def test_unsaved_changes_ask_before_closing(window, qtbot, monkeypatch):
     assert window.close() is False and window.isVisible() and asked
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Discard)
     assert window.close() is True
+
+
+def test_a_fast_drag_draws_only_the_newest_pose(window, qtbot, monkeypatch):
+    """Moves that come faster than frames render collapse into one preview of the last value."""
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(window.editor.strip.duplicate_button, Qt.LeftButton)
+    window.seek(0.5)
+    shown = []
+    show_pose = window.view.show_pose
+    monkeypatch.setattr(window.view, "show_pose", lambda frames, t: (shown.append(frames), show_pose(frames, t)))
+    editor, slider = window.editor, window.editor.panel.pose.rows["hip_flexion"].slider
+    slider.setSliderDown(True)
+    for degrees in range(10, 71, 5):  # 13 moves within one turn of the event loop
+        set_slider(editor, "hip_flexion", degrees)
+    qtbot.waitUntil(lambda: len(shown) >= 1 and not editor._preview.pending, timeout=3000)
+    set_slider(editor, "hip_flexion", 80)  # while that frame is drawn or awaited: wait for it
+    set_slider(editor, "hip_flexion", 85)
+    qtbot.waitUntil(lambda: len(shown) >= 2 and not editor._preview.pending, timeout=3000)
+    qtbot.wait(50)
+    slider.setSliderDown(False)
+    hip = editor.edit.model.joints["hip_flexion_r"]
+    assert len(shown) == 2  # one preview per drawn frame, never one per move
+    assert shown[0].qpos[0, hip.qposadr] == pytest.approx(hip.to_model(70))
+    assert shown[-1].qpos[0, hip.qposadr] == pytest.approx(hip.to_model(85))
+    assert editor.pose_preview.builds == 1  # the start pose did not change: nothing rebuilt

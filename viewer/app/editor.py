@@ -8,7 +8,6 @@ only lays out widgets and keeps the window showing the edited scenario:
 """
 from __future__ import annotations
 
-import copy
 import traceback
 from pathlib import Path
 
@@ -17,18 +16,17 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QPushButton, QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from viewer.core.easing import EASES
-from viewer.core.binding import bind
 from viewer.core.errors import ViewerError, plain_words
-from viewer.core.scenario import Keyframe
+from viewer.core.pose_preview import PosePreview
 from viewer.core.scenario_edit import EditError, ScenarioEdit
 from viewer.core.session import Session
 
 from .editor_fields import PhasesPage, SetupPage
 from .editor_pose import PoseSliders
 from .editor_timeline import KeyframeTimeline
+from .latest import LatestOnly
 
 REBUILD_MS = 250  # after the last edit, rebuild the scene (≈0.7 s of work) once
-PREVIEW_MS = 15  # coalesce slider moves into one preview per event-loop turn
 EASE_TEXT = {"smooth": "Smooth", "min_jerk": "Natural (minimum jerk)", "linear": "Constant speed",
              "step": "Jump at the key"}
 OK_STYLE = "color: #2d6a3e;"
@@ -121,8 +119,9 @@ class Editor(QObject):
         self.strip.hide()
         self._rebuild = QTimer(self, singleShot=True, interval=REBUILD_MS)
         self._rebuild.timeout.connect(self.apply)
-        self._preview = QTimer(self, singleShot=True, interval=PREVIEW_MS)
-        self._preview.timeout.connect(self._show_preview)
+        self.pose_preview: PosePreview | None = None
+        # A drag reports moves faster than a frame renders: preview the newest pose once per draw.
+        self._preview = LatestOnly(self._show_preview, window.view.redraw.drawn, self)
         self._connect()
 
     def _connect(self) -> None:
@@ -155,6 +154,7 @@ class Editor(QObject):
             except (OSError, UnicodeDecodeError):
                 pass
         self.edit = ScenarioEdit(session.scenario, session.model, original)
+        self.pose_preview = PosePreview(self.edit)
         self.panel.pose.set_keys(self.edit.keys)
         used = self.edit.exercise_keys()
         if used:
@@ -172,8 +172,8 @@ class Editor(QObject):
 
     def stop(self) -> None:
         self._rebuild.stop()
-        self._preview.stop()
-        self.edit = None
+        self._preview.cancel()
+        self.edit = self.pose_preview = None
         self.dock.hide()
         self.strip.hide()
         self.window.setWindowModified(False)
@@ -283,29 +283,26 @@ class Editor(QObject):
             self.touched.remove(name)
         self.touched.append(name)
         self._show_sliders()
-        self._preview.start()
+        self._preview.request()
 
-    def _preview_scenario(self):
-        """The scenario with the sliders' pose as a keyframe at the current time."""
-        s = copy.copy(self.edit.scenario)
+    def _show_preview(self) -> bool:
+        """Draw the sliders' pose now; True if a draw was asked for."""
+        if not self.active:
+            return False
         t = self._t()
-        keys = [k for k in s.keyframes if abs(k.time - t) > 1e-6]
-        pose = self.edit.pose_for(self.values, self.touched, None)
-        ease = next((k.ease for k in s.keyframes if abs(k.time - t) <= 1e-6), "smooth")
-        s.keyframes = sorted(keys + [Keyframe(t, pose, ease)], key=lambda k: k.time)
-        return s
-
-    def _show_preview(self) -> None:
         try:
-            kin = bind(self.edit.model, self._preview_scenario())
-            self.window.view.show_pose(kin.sample([self._t()]), self._t())
+            frames = self.pose_preview.frames(self.values, self.touched, t)
         except ViewerError as exc:
             self.status(str(exc))
+            return False
+        self.window.view.show_pose(frames, t)
+        return True
 
     def on_time(self, t: float) -> None:
         """The playhead moved: the sliders show the scenario's pose there (pending changes drop)."""
         if not self.active:
             return
+        self._preview.cancel()
         self.touched = []
         self.values = self.edit.joint_values(t)
         self._show_sliders()

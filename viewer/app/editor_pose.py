@@ -46,6 +46,10 @@ class _Row:
         self.spin.valueChanged.connect(lambda v: changed(self.target(), v, False))
         self.differ = False
         self.visible = True
+        # What show() reads: skipping a row whose joints did not change keeps a drag cheap (~100 rows).
+        self._reads = list(dict.fromkeys([*key.joints, *(j for one in self.sides.values() for j in one.joints)]))
+        self._shown = None
+        self._values: dict[str, float] = {}
         if self.sides:
             self.side_text = QLabel(objectName=f"sides_{key.name}", styleSheet=SIDE_STYLE)
             self.mode = QComboBox(objectName=f"mode_{key.name}")
@@ -55,7 +59,6 @@ class _Row:
             self.mode.currentIndexChanged.connect(lambda _: self._show_value())
             grid.addWidget(self.side_text, 2 * row + 1, 0, 1, 2, Qt.AlignRight)
             grid.addWidget(self.mode, 2 * row + 1, 2)
-            self._values: dict[str, float] = {}
 
     def target(self) -> str:
         """The key the slider writes: this one, or one side of it."""
@@ -64,10 +67,14 @@ class _Row:
         return self.key.name
 
     def show(self, values: dict[str, float], used: bool) -> None:
+        self._values = values
+        shown = (tuple(values.get(j, 0.0) for j in self._reads), used)
+        if shown == self._shown:
+            return
+        self._shown = shown
         if self.sides:
             was = self.differ
             self.differ = sides_differ(self.key, self.keys, values)
-            self._values = values
             if self.differ and not was:  # newly different: the slider moves the side that moved
                 self.mode.blockSignals(True)
                 self.mode.setCurrentIndex(self.mode.findData(moving_side(self.key, self.keys, values)))

@@ -38,13 +38,15 @@ class KeyframeTimeline(QWidget):
         self._dragged = False
 
     def show_scenario(self, scenario, current: int | None, time: float) -> None:
+        before = (self.times, self.phases, self.current, self.time, self.span)
         self.times = [k.time for k in scenario.keyframes]
         self.phases = [(p.name, p.start, p.end) for p in scenario.phases]
         self.current, self.time = current, time
         end = max(self.times + [time, 0.5])
         if self._drag is None:  # keep the scale still under a dragging mouse
             self.span = end + max(1.0, 0.15 * end)  # room to drag a key past the end
-        self.update()
+        if (self.times, self.phases, self.current, self.time, self.span) != before:
+            self.update()  # a slider drag shows the same strip ~60 times a second: no repaint for that
 
     # --- geometry -----------------------------------------------------------------------------
     def x_of(self, t: float) -> float:

@@ -1,6 +1,7 @@
 """Start the app: one window, the named (or last, or default) scenario, optional screenshot."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time as time_module
@@ -11,6 +12,7 @@ from viewer.core.errors import ViewerError, plain_words
 from viewer.core.files import atomic_write
 
 SCREENSHOT_DELAY_MS = 400  # let the window lay out and VTK draw before grabbing it
+GC_RESUME_MS = 10_000  # collection resumes after the first frame, or after this long at the latest
 
 
 def ensure_display() -> None:
@@ -22,6 +24,10 @@ def ensure_display() -> None:
 def run(scenario: str | None = None, screenshot: str | None = None, settings=None, time: float | None = None,
         edit: bool = False) -> int:
     ensure_display()
+    # Start-up makes ~10⁶ objects (Qt, VTK, pyvista, the model) that all stay alive: full
+    # collections of them cost ~0.1–0.3 s before the first frame and later on. Collect none
+    # until the first frame, then freeze them out of every later collection.
+    gc.disable()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -31,6 +37,7 @@ def run(scenario: str | None = None, screenshot: str | None = None, settings=Non
     app.setApplicationName("muscle-viewer")
     app.setOrganizationName("muscle-viewer")
     window = MainWindow(settings)
+    _resume_gc_after_first_frame(window)
     sys.excepthook = _report_in(window)
     window.show()
     window.restore(scenario)
@@ -62,6 +69,24 @@ def run(scenario: str | None = None, screenshot: str | None = None, settings=Non
         app.exec()
         return result.get("code", 1)
     return app.exec()
+
+
+def _resume_gc_after_first_frame(window) -> None:
+    from PySide6.QtCore import QTimer
+
+    def resume() -> None:
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
+    def drawn() -> None:
+        if window.session is None:
+            return  # the empty view painted on show()
+        window.view.redraw.drawn.disconnect(drawn)
+        QTimer.singleShot(0, resume)  # after this paint: the frame reaches the screen first
+
+    window.view.redraw.drawn.connect(drawn)
+    QTimer.singleShot(GC_RESUME_MS, resume)
 
 
 def _report_in(window):

@@ -1,6 +1,8 @@
 """Plot panel: % length change over time for the focus and picked muscles, with a playhead.
 
 The legend sits beside the curves, never on them; the curves are core/movers.plot_muscles.
+In the main window pyqtgraph and the plot are made after the first frame (build_soon) or on
+first use: the 3D scene is what the user waits for at start.
 """
 from __future__ import annotations
 
@@ -8,32 +10,27 @@ import html
 import time
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from viewer.core.movers import plot_muscles
 
 MAX_CURVES = 6  # focus curves shown: the biggest movers, so the plot stays readable
-PICKED_PEN = pg.mkPen("#111111", width=3)
+PICKED_COLOUR, PICKED_WIDTH = "#111111", 3
 PLAYHEAD_MS = 100  # while playing the plot's playhead moves at most this often: each move repaints the plot
 
 
 class PlotPanel(QWidget):
     seek = Signal(float)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, later: bool = False):
+        """later: build the plot on build_soon() or first use, not now (the main window's start)."""
         super().__init__(parent)
         self.quantity = QComboBox(objectName="plot_quantity")
         self.quantity.addItem("% change since start", "change")
         self.quantity.addItem("length (cm)", "length")
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.setLabel("bottom", "time", units="s")
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setMenuEnabled(False)
-        self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#444444", width=1.5))
-        self.plot.addItem(self.playhead)
+        self._plot = None  # the pyqtgraph PlotWidget, made by _build
+        self._playhead = None
         self.outliers = QCheckBox(objectName="plot_outliers")
         self.outliers.setVisible(False)
         self.legend = QLabel(objectName="plot_legend")
@@ -49,8 +46,8 @@ class PlotPanel(QWidget):
         top.addWidget(self.quantity)
         top.addWidget(self.outliers)
         top.addStretch(1)
-        body = QHBoxLayout()
-        body.addWidget(self.plot, 1)
+        body = self._body = QHBoxLayout()
+        body.addStretch(1)  # the plot's place until it is built
         body.addWidget(self.legend)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
@@ -61,15 +58,54 @@ class PlotPanel(QWidget):
         self.curves: dict[str, object] = {}
         self.quantity.currentIndexChanged.connect(lambda _: self.redraw())
         self.outliers.toggled.connect(lambda _: self.redraw())
-        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        if not later:
+            self._build()
+
+    @property
+    def plot(self):
+        if self._plot is None:
+            self._build()
+        return self._plot
+
+    @property
+    def playhead(self):
+        self.plot  # noqa: B018 (built on first use)
+        return self._playhead
+
+    def build_soon(self) -> None:
+        """Build the plot on the next event-loop turn (the window calls this after its first frame)."""
+        QTimer.singleShot(0, self, lambda: self.plot)  # not after the panel is gone
+
+    def _build(self) -> None:
+        import pyqtgraph as pg
+
+        plot = self._plot = pg.PlotWidget(background="w")
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        plot.setLabel("bottom", "time", units="s")
+        plot.setMouseEnabled(x=False, y=False)
+        plot.setMenuEnabled(False)
+        self._playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#444444", width=1.5))
+        plot.addItem(self._playhead)
+        plot.scene().sigMouseClicked.connect(self._clicked)
+        stretch = self._body.itemAt(0)
+        self._body.removeItem(stretch)
+        self._body.insertWidget(0, plot, 1)
+        self.redraw()
+        self._move_playhead()
+
+    @property
+    def built(self) -> bool:
+        return self._plot is not None
 
     def show_session(self, session) -> None:
         self.session, self.picked = session, None
-        self.redraw()
+        if self.built:
+            self.redraw()
 
     def set_picked(self, muscle: int | None) -> None:
         self.picked = muscle
-        self.redraw()
+        if self.built:
+            self.redraw()
 
     def chosen_muscles(self) -> list[int]:
         """Right-side (or only-side) focus muscles that move most (top movers without a
@@ -86,6 +122,10 @@ class PlotPanel(QWidget):
         return out
 
     def redraw(self) -> None:
+        if not self.built:
+            return  # _build draws what is set by then
+        import pyqtgraph as pg
+
         plot = self.plot
         for item in list(self.curves.values()):
             plot.removeItem(item)
@@ -104,7 +144,7 @@ class PlotPanel(QWidget):
         for k, index in enumerate(chosen):
             m = model.muscles[index]
             colour = pg.intColor(k, hues=len(chosen) + 1, values=1, maxValue=200)
-            pen = PICKED_PEN if index == self.picked else pg.mkPen(colour, width=2)
+            pen = pg.mkPen(PICKED_COLOUR, width=PICKED_WIDTH) if index == self.picked else pg.mkPen(colour, width=2)
             self.curves[m.name] = plot.plot(times, data[:, index], pen=pen)
             hex_colour = pen.color().name()
             rows.append(f'<span style="color:{hex_colour}">&#9632;</span> {html.escape(m.label)}')
@@ -118,6 +158,8 @@ class PlotPanel(QWidget):
         same update (one window composition); the last time always shows, PLAYHEAD_MS later.
         """
         self._time = t
+        if not self.built:
+            return
         if time.monotonic() - self._moved_at >= PLAYHEAD_MS / 1000.0:
             self._move_playhead()
         else:

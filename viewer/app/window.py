@@ -19,10 +19,8 @@ from viewer.core.viewstate import CameraState, ViewState
 
 from .clock import PlaybackClock
 from .editing import EditingMixin
-from .compare_window import open_comparison
 from .library import Library
 from .muscles import MusclePanel
-from .new_exercise import open_new_exercise
 from .playbar import PlayBar
 from .plot import PlotPanel
 from .view3d import VIEW_KEYS, View3D
@@ -90,7 +88,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
 
         self.library = Library(self)
         self.muscles = MusclePanel(self)
-        self.plot = PlotPanel(self)
+        self.plot = PlotPanel(self, later=True)  # built after the first frame (_first_frame)
         left = self._dock("Exercises", self.library, Qt.LeftDockWidgetArea)
         right = self._dock("Muscles", self.muscles, Qt.RightDockWidgetArea)
         bottom = self._dock("Length over time", self.plot, Qt.BottomDockWidgetArea)
@@ -142,7 +140,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
-        self.new_action = self._action(file, "&New exercise…", lambda: open_new_exercise(self), QKeySequence.New,
+        self.new_action = self._action(file, "&New exercise…", self.new_exercise, QKeySequence.New,
                                        "A working scenario from a few choices, opened in the editor")
         self._action(file, "&Open scenario…", self.open_dialog, QKeySequence.Open)
         self.recent_menu = file.addMenu("Open &recent")
@@ -150,7 +148,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         file.addSeparator()
         self._action(file, "&Export video or image…", self.export_dialog, "Ctrl+E")
         self._action(file, "Save &screenshot of the 3D view…", self.screenshot_dialog, "Ctrl+Shift+S")
-        self._action(file, "&Compare with…", lambda: open_comparison(self),
+        self._action(file, "&Compare with…", self.compare_dialog,
                      tip="Play another scenario side by side with this one")
         self._action(file, "S&hare…", self.share_dialog,
                      tip="Write one offline web page for the patient to take home")
@@ -193,8 +191,16 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         m.bone_opacity_changed.connect(lambda opacity: self.state and self.state.set_bone_opacity(opacity))
         m.muscle_chosen.connect(self.pick)
         self.plot.seek.connect(self.seek)
+        self.view.redraw.drawn.connect(self._first_frame)
         self.view.picked.connect(self.pick)
         self.view.camera_moved.connect(lambda camera: self.state and self.state.set_camera(camera))
+
+    def _first_frame(self) -> None:
+        """What the first frame does not need comes after it (the plot panel's pyqtgraph)."""
+        if self.session is None:
+            return  # the empty view painted on show(): the scene is still to come
+        self.view.redraw.drawn.disconnect(self._first_frame)
+        self.plot.build_soon()
 
     @property
     def playhead(self) -> Playhead:
@@ -379,7 +385,17 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
             return
         self.statusBar().showMessage(f"Saved this view into {Path(path).name}", 5000)
 
-    # --- dialogs --------------------------------------------------------------------------------------
+    # --- dialogs (imported when first used: the start shows the scene sooner) ----------------------------
+    def new_exercise(self) -> None:
+        from .new_exercise import open_new_exercise
+
+        open_new_exercise(self)
+
+    def compare_dialog(self) -> None:
+        from .compare_window import open_comparison
+
+        open_comparison(self)
+
     def export_dialog(self) -> None:
         if self.session is None:
             return

@@ -93,13 +93,23 @@ def symmetric_limit(values: np.ndarray, neutral: float) -> float:
     return max(float(np.percentile(moving, LIMIT_PERCENTILE)), neutral * 1.5, 1e-6)
 
 
+def _rows_at(frames, times: np.ndarray) -> np.ndarray | None:
+    """Rows of `frames` sampled at exactly `times`, or None if some time is not among them."""
+    if frames is None or len(frames.times) == 0:
+        return None
+    rows = np.minimum(np.searchsorted(frames.times, times - 1e-9), len(frames.times) - 1)
+    return rows if np.allclose(frames.times[rows], times, rtol=0, atol=1e-9) else None
+
+
 class Colouring:
     """How one scenario's muscles are coloured: a source, its neutral band and its limit.
 
     Arguments left as None come from the scenario's `colour:` section, then the source's defaults.
     """
 
-    def __init__(self, kin, source: str | None = None, limit: float | None = None, neutral: float | None = None):
+    def __init__(self, kin, source: str | None = None, limit: float | None = None, neutral: float | None = None,
+                 frames=None):
+        """frames: the scenario already sampled (a Session's); its rows at the limit's times are used."""
         settings = kin.scenario.colour or {}
         key = source or settings.get("source") or DEFAULT_SOURCE
         if key not in SOURCES:
@@ -115,11 +125,15 @@ class Colouring:
         self.limit = 0.0
         if self.source.values is not None:
             given = limit if limit is not None else settings.get("limit")
-            self.limit = float(given) if given is not None else self._scenario_limit()
+            self.limit = float(given) if given is not None else self._scenario_limit(frames)
 
-    def _scenario_limit(self) -> float:
+    def _scenario_limit(self, frames=None) -> float:
         times = self.kin.times(LIMIT_SAMPLE_FPS)
-        return symmetric_limit(self.source.values(self.kin, self.kin.sample(times)), self.neutral)
+        rows = _rows_at(frames, times)
+        if rows is None:
+            return symmetric_limit(self.source.values(self.kin, self.kin.sample(times)), self.neutral)
+        # Every value is per frame: the rows of a 60 fps batch are the 20 fps samples (no second MuJoCo pass).
+        return symmetric_limit(self.source.values(self.kin, frames)[rows], self.neutral)
 
     @property
     def key(self) -> str:

@@ -224,6 +224,10 @@ class ContactSolver:
         self._set_targets(first)
         self.contacts = self._solving
 
+    def restart(self) -> None:
+        """Forget the last solved pose: the next batch starts from its own first pose."""
+        self._last = None
+
     # --- setup -------------------------------------------------------------------------------
     def _chain_joints(self, body: int, anchor: int) -> list[str]:
         """Poseable joints that move `body` relative to the anchor: its limb's, or the spine's for the trunk."""

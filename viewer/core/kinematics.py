@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import mujoco
@@ -270,6 +270,22 @@ class Kinematics:
 
     def at(self, t: float) -> Frame:
         return self.sample([t]).frame(0)
+
+    def adopt(self, scenario: Scenario) -> bool:
+        """Take `scenario`'s keyframes without building again, where that gives the same frames:
+        only keyframes differ, the same joints are keyed, and the pose at t = 0 (placement,
+        contact targets) is unchanged. False: build a new Kinematics for it."""
+        if replace(scenario, keyframes=[]) != replace(self.scenario, keyframes=[]):
+            return False
+        motion = Motion(scenario, self.model)
+        if [j.name for j in motion.joints] != [j.name for j in self.motion.joints]:
+            return False
+        if not np.array_equal(motion.evaluate([0.0])[0], self.motion.evaluate([0.0])[0]):
+            return False
+        self.scenario, self.motion = scenario, motion
+        if self.contacts is not None:
+            self.contacts.restart()  # no warm start from the last pose: as a fresh build solves
+        return True
 
     # --- internals -----------------------------------------------------------------------------
     def _jacobian_layout(self):

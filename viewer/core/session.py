@@ -35,7 +35,7 @@ class Session:
         scenario, model = load_checked(path)
         kin = bind(model, scenario)
         frames = kin.sample(kin.times(fps))
-        return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source), fps)
+        return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source, frames=frames), fps)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, model=None, fps: float = PLAY_FPS,
@@ -47,7 +47,7 @@ class Session:
         kin = bind(model, scenario)
         frames = kin.sample(kin.times(fps))
         path = scenario.path or scenario.base_dir / "untitled.yaml"
-        return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source), fps)
+        return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source, frames=frames), fps)
 
     @property
     def model(self):
@@ -61,7 +61,7 @@ class Session:
         return int(np.clip(round(t * self.fps), 0, len(self.frames) - 1))
 
     def recolour(self, source: str) -> None:
-        self.colouring = Colouring(self.kin, source)
+        self.colouring = Colouring(self.kin, source, frames=self.frames)
         self.__dict__.pop("feed", None)
 
     @cached_property
