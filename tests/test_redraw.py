@@ -48,12 +48,13 @@ def test_playing_renders_once_per_screen_update_in_fast_quality(window, qtbot):
 def test_full_quality_returns_after_the_motion_stops_and_the_still_frame_is_the_full_render(window, qtbot):
     view = window.view
     window.toggle_play()
-    qtbot.wait(500)
-    window.toggle_play()
-    assert view.scene.quality == "fast"
+    qtbot.waitUntil(lambda: view.scene.quality == "fast", timeout=5000)
+    qtbot.wait(300)
     painted = []
     view.redraw.drawn.connect(lambda: painted.append(view.scene.quality))
-    qtbot.waitUntil(lambda: "full" in painted, timeout=3000)  # the settle delay, then one full render
+    window.toggle_play()
+    qtbot.waitUntil(lambda: "full" in painted, timeout=3000)
+    assert painted[0] == "full"  # stopping draws the still in full quality at once, no fast frame first
     assert not view.redraw.moving and view.plotter.renderer.GetUseFXAA() and view.plotter.renderer.GetUseOIT()
     still = on_screen(view)
     again = view.pixels()[::-1]  # pixels() renders now, in full quality (top row first)

@@ -8,11 +8,12 @@ background thread) and from then on shows the stored picture in a plain Qt widge
 per update, so the whole loop is in memory after a pass or two.
 
 Anything that changes the look (camera, size, colours, hidden muscles, bones, highlight, a new
-scenario or edit) gives a new key and empties the store. Memory is bounded by BUDGET_MB; frames
-beyond it are drawn live, as before.
+scenario or edit) gives a new key and empties the store. Memory is bounded by BUDGET_MB: where a
+whole cycle would not fit, fewer frames per second are stored (a steady rate beats a stutter).
 """
 from __future__ import annotations
 
+import os
 import threading
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,7 +23,17 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
-BUDGET_MB = 512  # at the default window (988×611 view) a frame packs to ~0.4 MB: ~1,200 frames
+
+def _budget_mb() -> int:
+    """An eighth of the machine's memory, between 128 MB and 1 GB (8 GB of RAM: 1 GB)."""
+    try:
+        ram_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2 ** 20
+    except (ValueError, OSError, AttributeError):  # no sysconf (Windows): assume a small machine
+        ram_mb = 4096
+    return int(min(1024, max(128, ram_mb // 8)))
+
+
+BUDGET_MB = _budget_mb()  # at the default window (988×611 view) a frame packs to ~0.4 MB
 PLAY_RATE = 30.0  # stored frames per second of screen time; the grid of scenario frames follows the speed
 LEVEL = 1  # zlib: ~4× smaller at ~20 ms a frame in the background; unpacking takes ~4 ms
 PACKED_SHARE = 0.25  # packed size / raw size to plan with (measured 0.23 on the leg raise)

@@ -59,6 +59,7 @@ class View3D(QObject):
         self.cache = FrameCache()
         self.picture = FramePicture(self.widget)
         self.picture.on_paint = self.frame_shown.emit
+        self._playing = False  # the last frame shown was a playing one
         self._look = 0  # bumped by anything but time that changes what the view draws
         self._recording = None  # ((frame, direction), look key) the scene holds now, to store once drawn
         self.redraw.drawn.connect(self._drawn)
@@ -197,6 +198,7 @@ class View3D(QObject):
             return
         direction = 1 if direction >= 0 else -1
         frames = self.session.frames
+        was_playing, self._playing = self._playing, playing_at is not None
         if playing_at is not None and self.cache.enabled:
             stride = self._stride(playing_at)
             i = self._on_grid(i, stride)
@@ -217,6 +219,8 @@ class View3D(QObject):
         self._shown = (i, direction, t)
         stored = playing_at is not None and self.cache.enabled
         self._draw(i, direction, t, stride if stored else None, moving=playing_at is not None)
+        if was_playing and playing_at is None:
+            self.redraw.finish()  # playback just stopped: the still is drawn in full quality at once
 
     def _draw(self, i: int, direction: int, t: float | None, stride: int | None, moving: bool = True) -> None:
         """Pose the scene at frame i and ask for a paint; stride: store the picture (playing)."""
