@@ -54,13 +54,19 @@ def test_a_stored_frame_is_the_picture_the_live_view_draws(window, qtbot):
     # Draw the same frame live, in the quality of a moving picture, and read what the paint drew.
     view.cache.enabled = False
     drawn = []
-    view.redraw.drawn.connect(lambda: drawn.append(view._read_pixels().copy()))
+    view.redraw.drawn.connect(lambda: drawn.append((view.scene.quality, view._read_pixels().copy())))
     i, direction = frame
-    view.show_frame(i, direction, float(window.session.frames.times[i]), playing_at=1.0)
-    qtbot.waitUntil(lambda: bool(drawn), timeout=5000)
-    assert view.scene.quality == "fast"
-    assert stored.shape == drawn[-1].shape == (*view.size[::-1], 3)
-    assert np.abs(stored.astype(int) - drawn[-1]).mean() < 0.5 / 255 * 255  # the same pixels
+    t = float(window.session.frames.times[i])
+    for _ in range(5):  # on a loaded machine the settle into full quality may come before the paint
+        view.show_frame(i, direction, t, playing_at=1.0)
+        qtbot.waitUntil(lambda: bool(drawn), timeout=5000)
+        if drawn[-1][0] == "fast":
+            break
+        drawn.clear()
+    quality, live = drawn[-1]
+    assert quality == "fast"
+    assert stored.shape == live.shape == (*view.size[::-1], 3)
+    assert np.abs(stored.astype(int) - live).mean() < 0.5  # the same pixels
     assert stored.std() > 10  # a real picture: bones and muscles on the background, not one colour
 
 

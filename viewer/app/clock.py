@@ -26,6 +26,8 @@ class PlaybackClock:
         self.state.toggle_play()
         if self.state.playhead.playing:
             self.timer.start()
+        else:
+            self.timer.stop()  # a tick after the pause would redraw the still once more
 
     def step(self, frames: int) -> None:
         if self.state is not None:
@@ -37,7 +39,7 @@ class PlaybackClock:
 
     def _tick(self) -> None:
         now = time.monotonic()
-        if self.state is None:
+        if self.state is None or not self.state.playhead.playing:  # closed, or paused elsewhere
             self.timer.stop()
             return
         elapsed, self._last_tick = now - self._last_tick, now
