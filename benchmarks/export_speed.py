@@ -85,9 +85,9 @@ def run_ours(size, fps: float) -> dict:
     os.environ.setdefault("MUJOCO_GL", "disable")
     import numpy as np
 
-    from viewer.core.colour import Colouring
-    from viewer.core.kinematics import Kinematics
     from viewer.core.binding import load_checked
+    from viewer.core.colour import Colouring
+    from viewer.core.feed import FrameFeed
     from viewer.render.export import ExportOptions, Stage, export_video
 
     scenario, model = load_checked(SCENARIO)

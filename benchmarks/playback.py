@@ -6,7 +6,11 @@ Drives viewer.app.window.MainWindow at its default size on the default scenario,
 would (play, click a muscle, drag an editor slider, save the file in another editor) and
 prints one `name=value` line per figure (DESIGN §8 and issue 14 give the goals):
 
-  playback_fps        updates drawn on screen per second while playing
+  live_playback_fps   updates drawn on screen per second while playing, every frame rendered
+  fill_while_playing_s  play pressed at once: time until the whole cycle is stored
+  fill_while_still_s  the view left still: time until the whole cycle is stored (1.5 s idle first)
+  cache_frames, cache_mb  frames in one cycle and the memory they take
+  playback_fps        updates drawn on screen per second while playing, from stored frames
   frame_step_s        mean scenario time skipped between two drawn updates
   pick_ms             mouse click on a muscle → the info panel names it, on screen (median of several)
   compare_fps         updates per second of the side-by-side compare window while playing
@@ -17,8 +21,8 @@ prints one `name=value` line per figure (DESIGN §8 and issue 14 give the goals)
   full_render_ms      one full-quality render of the same scene in the window (median)
   still_full_quality_s  playback stops → the full-quality picture is on screen
 
-"Drawn" counts the renders made inside the widget's paint (pyvistaqt's paintGL), i.e. the
-frames that reach the screen, not renders that are thrown away. gl_renderer says which
+"Drawn" counts the pictures that reach the screen: renders made inside the widget's paint
+(pyvistaqt's paintGL) and stored frames painted over the view, not renders beneath it. gl_renderer says which
 OpenGL did the work (llvmpipe: software; anything else: a GPU).
 """
 from __future__ import annotations
@@ -132,8 +136,14 @@ def playing_figures(window, counter) -> dict:
             "renders": counter.all_renders / max(len(counter.stamps), 1)}
 
 
-def measure_playback(window, seconds: float, fill_limit: float = 60.0) -> dict:
-    """Live playback (no stored frames), the time to store one loop, then playback from memory."""
+def stored_all(view) -> bool:
+    stored, cycle = view.stored()
+    return cycle > 0 and stored >= cycle
+
+
+def measure_playback(window, seconds: float, fill_limit: float = 150.0) -> dict:
+    """Live playback (no stored frames); the time to store one cycle while playing, and while the
+    view stands still (paused); then playback from memory."""
     view = window.view
     out = {}
     view.cache.enabled = False
@@ -146,12 +156,19 @@ def measure_playback(window, seconds: float, fill_limit: float = 60.0) -> dict:
     window.seek(0.0)
     start = time.perf_counter()
     window.toggle_play()
-    wait_until(lambda: view.stored()[1] > 0 and view.stored()[0] >= view.stored()[1], fill_limit)
-    out["cache_fill_s"] = time.perf_counter() - start
+    wait_until(lambda: stored_all(view), fill_limit)
+    out["fill_while_playing_s"] = time.perf_counter() - start
+    window.toggle_play()
+    view.render()  # the same look drawn again: the store starts empty
+    window.seek(0.0)
+    start = time.perf_counter()
+    wait_until(lambda: stored_all(view), fill_limit)
+    out["fill_while_still_s"] = time.perf_counter() - start
     stored, total = view.stored()
     out["cache_frames"] = f"{stored}/{total}"
     out["cache_mb"] = view.cache.nbytes / 2 ** 20
     counter = DrawCounter(view, lambda: (view._shown[2], view._shown[1]))
+    window.toggle_play()
     wait(seconds)
     window.toggle_play()
     stopped = time.perf_counter()
@@ -243,7 +260,7 @@ def measure_compare(window, seconds: float) -> dict:
         last = compare.views[-1]  # each update draws both panels, this one last
         compare.toggle_play()
         start = time.perf_counter()
-        wait_until(lambda: all(v.stored()[1] and v.stored()[0] >= v.stored()[1] for v in compare.views), 60.0)
+        wait_until(lambda: all(stored_all(v) for v in compare.views), 150.0)
         fill = time.perf_counter() - start
         counter = DrawCounter(last)
         wait(seconds)

@@ -22,24 +22,37 @@ def as_array(image) -> np.ndarray:
     return np.frombuffer(image.constBits(), np.uint8).reshape(h, row)[:, :3 * w].reshape(h, w, 3).copy()
 
 
-def play_until_stored(window, qtbot, count: int) -> None:
-    window.toggle_play()
-    qtbot.waitUntil(lambda: len(window.view.cache) >= count and window.view.picture.isVisible(), timeout=60000)
+def play_until_stored(window, qtbot, count: int, while_playing: bool = False) -> None:
+    """Play once `count` frames are stored: left still, the view stores the frames ahead of the
+    playhead (quick); while_playing: store them during playback (a frame is seen again a cycle later)."""
+    view = window.view
+    if while_playing:
+        window.toggle_play()
+    qtbot.waitUntil(lambda: len(view.cache) >= count, timeout=60000)
+    if not while_playing:
+        window.toggle_play()
+    qtbot.waitUntil(lambda: view.picture.isVisible() and view.picture.frame is not None, timeout=60000)
 
 
 def test_the_store_keeps_pictures_exactly_and_within_its_budget(qapp):
-    from viewer.app.frame_cache import FrameCache
+    from viewer.app.frame_cache import PACKED_SHARE, FrameCache
 
     rng = np.random.default_rng(1)
-    picture = rng.integers(0, 255, (61, 97, 3), dtype=np.uint8)  # noise: packing saves nothing
-    cache = FrameCache(budget_bytes=int(3.5 * picture.nbytes))
+    rows = np.linspace(0, 200, 61).astype(np.uint8)[:, None, None]
+    picture = np.broadcast_to(rows, (61, 97, 3)).copy()  # a background gradient: packs small
+    picture[20:30, 40:60] = rng.integers(0, 255, (10, 20, 3))  # and a body of detail
+    cache = FrameCache(budget_bytes=int(4 * picture.nbytes * PACKED_SHARE))
     cache.use("look")
-    for k in range(5):
+    for k in range(6):
         cache.put((k, 1), picture)
-        cache.settle()
-    assert len(cache) == 3  # the budget holds three pictures: the rest are drawn live
-    assert cache.nbytes <= cache.budget
-    assert np.array_equal(as_array(cache.image((0, 1))), picture)
+    assert len(cache) == 4  # room for four once packed: the rest are drawn live
+    cache.settle()
+    assert cache.nbytes <= cache.budget  # unpacked pictures beyond the budget were packed at once
+    cache.pack_all()
+    cache.settle()
+    assert cache.nbytes < 4 * picture.nbytes * PACKED_SHARE / 2
+    for k in range(4):
+        assert np.array_equal(as_array(cache.image((k, 1))), picture)  # packing loses nothing
     cache.use("another look")
     assert len(cache) == 0 and cache.image((0, 1)) is None
     cache.close()
@@ -119,7 +132,7 @@ def test_a_click_while_playing_from_memory_picks_the_muscle_in_the_picture(windo
 
     view, frames = window.view, window.session.frames
     thigh = next(m for m in window.session.model.muscles if m.name == "recfem_r")
-    play_until_stored(window, qtbot, 12)
+    play_until_stored(window, qtbot, 12, while_playing=True)
     qtbot.waitUntil(lambda: view.picture.isVisible(), timeout=5000)
     i = view._shown[0]
 
@@ -136,3 +149,16 @@ def test_a_click_while_playing_from_memory_picks_the_muscle_in_the_picture(windo
     near = np.hypot(*(on_screen(window.picked, 40) - (x, y)).T).min()
     assert near < 20, (window.session.model.muscles[window.picked].label, near)
     window.toggle_play()
+
+
+def test_a_still_view_stores_the_loop_beneath_a_picture_of_itself(window, qtbot):
+    """Left alone, the view stores the loop's frames in the background: the patient still sees the
+    same full-quality still, and the next play starts from memory."""
+    view = window.view
+    qtbot.waitUntil(lambda: view._filling and len(view.cache) >= 4, timeout=30000)
+    assert not window.playhead.playing and view.picture.isVisible()
+    still = as_array(view.picture.image)
+    live = view.pixels()  # reaching into the view stops the fill and draws the still itself again
+    assert not view._filling and not view.picture.isVisible()
+    assert still.shape == live.shape and np.abs(still.astype(int) - live).mean() < 0.5
+    assert len(view.cache) >= 4  # what was stored stays for the next play

@@ -113,10 +113,11 @@ class CompareWindow(PlaybackClock, QWidget):
 
     def show_time(self) -> None:
         t = self.playhead.time
-        self.playbar.show_time(t, self.playhead.playing)
         playing_at = self.playhead.speed if self.playhead.playing else None
-        for view, session, (local, direction) in zip(self.views, self.sessions, self.times(t)):
-            view.show_frame(session.index_at(local), direction, local, playing_at)
+        new = [view.show_frame(session.index_at(local), direction, local, playing_at)
+               for view, session, (local, direction) in zip(self.views, self.sessions, self.times(t))]
+        if any(new):  # a tick with no new frame leaves the playbar too (each update recomposes the window)
+            self.playbar.show_time(t, self.playhead.playing)
 
     def set_sync(self, sync: str) -> None:
         self.sync = sync

@@ -25,6 +25,7 @@ from .redraw import Redraw
 # key → (view name, menu text); number keys pick the named views
 VIEW_KEYS = {"1": ("left", "&Left side"), "2": ("right", "&Right side"), "3": ("front", "F&ront"),
              "4": ("back", "&Back"), "5": ("top", "&Top (from the head)"), "6": ("three-quarter", "Three-&quarter")}
+IDLE_FILL_MS = 1500  # a still view untouched this long stores the loop's frames beneath its picture
 CLICK_TOLERANCE_PX = 4  # a press and release closer than this is a click, not a rotation
 RESIZE_SETTLE_MS = 150
 
@@ -63,6 +64,10 @@ class View3D(QObject):
         self._look = 0  # bumped by anything but time that changes what the view draws
         self._recording = None  # ((frame, direction), look key) the scene holds now, to store once drawn
         self.redraw.drawn.connect(self._drawn)
+        self._idle = QTimer(self, singleShot=True, interval=IDLE_FILL_MS)
+        self._idle.timeout.connect(self._start_idle_fill)
+        self._filling = False  # storing frames while the view stands still
+        self._capture_still = False  # the next paint is the still to show while filling
         self._settle = QTimer(self, singleShot=True, interval=RESIZE_SETTLE_MS)
         self._settle.timeout.connect(lambda: self._rebuild_overlays(aim=False))
         self.widget.installEventFilter(self)
@@ -87,7 +92,7 @@ class View3D(QObject):
         aim=False keeps the camera where the user left it (the editor rebuilding after an edit)."""
         self.session = session
         self.state = state
-        self._changed()
+        self._changed(repose=False)
         self._painted.clear()
         if self.overlays is not None:
             self.overlays.remove()
@@ -189,38 +194,43 @@ class View3D(QObject):
             self._painted[direction] = self.scene.paint(*s.colouring.paint(s.frames, signs))
         return self._painted[direction]
 
-    def show_frame(self, i: int, direction: int = 1, t: float | None = None, playing_at: float | None = None) -> None:
+    def show_frame(self, i: int, direction: int = 1, t: float | None = None, playing_at: float | None = None) -> bool:
         """Show frame i of the session; playing_at: the playback speed while playing (None: a still).
 
         While playing, frames on the playback grid are shown from the store when they are in it,
-        and otherwise drawn and stored; a still is always drawn, in full quality once settled."""
+        and otherwise drawn and stored; a still is always drawn, in full quality once settled.
+        Returns False when playing reaches no new frame (the clock ticks faster than the grid):
+        the window then leaves its other panels alone too."""
         if self.session is None:
-            return
+            return False
         direction = 1 if direction >= 0 else -1
         frames = self.session.frames
         was_playing, self._playing = self._playing, playing_at is not None
+        self._idle.stop()
+        if self._filling:  # play or seek: the stored frames stay, the still picture goes
+            self._filling = self._capture_still = False
         if playing_at is not None and self.cache.enabled:
             stride = self._stride(playing_at)
             i = self._on_grid(i, stride)
             t = float(frames.times[i])
             self.cache.use(self._look_key(stride))
-            if self.picture.isVisible() and self.picture.frame == (i, direction):
-                self.redraw.hold()  # the clock ticks faster than the grid: this picture is on screen
-                self._store_next(i, direction, stride)
-                return
+            if was_playing and self._shown[:2] == (i, direction):
+                self.redraw.hold()  # this frame is on screen, or drawn in the next paint
+                return False
             image = self.cache.image((i, direction))
             if image is not None:
                 self._shown = (i, direction, t)
                 self.picture.show_image(image, (i, direction))
                 self.redraw.hold()  # still "moving": no settle into a full-quality render meanwhile
                 self._store_next(i, direction, stride)
-                return
+                return True
         self._hide_picture()
         self._shown = (i, direction, t)
         stored = playing_at is not None and self.cache.enabled
         self._draw(i, direction, t, stride if stored else None, moving=playing_at is not None)
         if was_playing and playing_at is None:
             self.redraw.finish()  # playback just stopped: the still is drawn in full quality at once
+        return True
 
     def _draw(self, i: int, direction: int, t: float | None, stride: int | None, moving: bool = True) -> None:
         """Pose the scene at frame i and ask for a paint; stride: store the picture (playing)."""
@@ -252,11 +262,21 @@ class View3D(QObject):
         return (self._look, stride, tuple(self.plotter.ren_win.GetSize()), cam.GetPosition(), cam.GetFocalPoint(),
                 cam.GetViewUp(), cam.GetViewAngle(), cam.GetParallelProjection(), cam.GetParallelScale())
 
-    def _changed(self) -> None:
-        """Something other than time changed the picture: stored frames are of another look."""
+    def _changed(self, repose: bool = True) -> None:
+        """Something other than time changed the picture: stored frames are of another look.
+
+        repose=False: the caller rebuilds the scene and shows a frame itself (a new session)."""
         self._look += 1
         self._recording = None
         self.cache.clear()
+        if not hasattr(self, "_idle"):
+            return  # still being built
+        if repose:
+            self._stop_fill()
+        else:
+            self._idle.stop()
+            self._filling = self._capture_still = False
+            self._hide_picture()
 
     def _store_next(self, i: int, direction: int, stride: int) -> None:
         """While a stored picture is on screen, draw the next frame not yet stored beneath it."""
@@ -290,13 +310,67 @@ class View3D(QObject):
 
     def _drawn(self) -> None:
         """A paint finished: store the picture if it is of a playback frame in this look."""
+        if self._capture_still:  # the still, in full quality, covers the view while frames are stored
+            self._capture_still = False
+            if self._filling:
+                self.picture.show_image(self._qimage(self._read_pixels()), None)
+                QTimer.singleShot(0, self._fill_step)
+                return
         recording, self._recording = self._recording, None
         if recording is not None and self.scene is not None and self.scene.quality == "fast":
             frame, key = recording
             if key == self._look_key(key[1]) and key == self.cache.key:
                 self.cache.put(frame, self._read_pixels())
-        if not self.picture.isVisible():
+        if self._filling:
+            QTimer.singleShot(0, self._fill_step)
+        elif not self.picture.isVisible():
             self.frame_shown.emit()
+            if not self._playing:
+                self._idle.start()  # untouched from now on: store the loop in the background
+
+    # --- storing the loop while the view stands still ---------------------------------------------
+    def _start_idle_fill(self) -> None:
+        """The view has stood still for IDLE_FILL_MS: store the loop's frames for the next play."""
+        from PySide6.QtWidgets import QApplication
+
+        if (self._closed or self.session is None or self._playing or self._filling or not self.cache.enabled
+                or self.redraw.moving or self.scene.quality != "full" or not self.widget.isVisible()
+                or QApplication.activeModalWidget() is not None):
+            return
+        stride = self._stride(self.state.playhead.speed)
+        self.cache.use(self._look_key(stride))
+        stored, cycle = self.stored()
+        if stored >= cycle or not self.cache.has_room(*self.plotter.ren_win.GetSize()):
+            return
+        self._filling, self._fill_stride = True, stride
+        self._capture_still = True
+        self.redraw.request()  # one more full-quality paint, read back as the picture on top
+
+    def _fill_step(self) -> None:
+        if not self._filling or self.session is None:
+            return
+        i, direction, _ = self._shown
+        if self.cache.key is None or self.cache.key != self._look_key(self._fill_stride):
+            self._stop_fill()  # the look changed under the fill
+            return
+        for frame in self._play_order(i, direction, self._fill_stride):
+            if frame not in self.cache and self.cache.has_room(*self.plotter.ren_win.GetSize()):
+                self._draw(frame[0], frame[1], float(self.session.frames.times[frame[0]]), self._fill_stride)
+                return
+        self._filling = False  # the whole cycle is stored: the picture of the still stays on top
+
+    def _stop_fill(self) -> None:
+        """Something happens in the view: stop storing and show the scene itself again."""
+        self._idle.stop()
+        if self._filling:
+            self._filling = self._capture_still = False
+            self._go_live()
+
+    def _qimage(self, rgb: np.ndarray):
+        from PySide6.QtGui import QImage
+
+        h, w = rgb.shape[:2]
+        return QImage(np.ascontiguousarray(rgb).tobytes(), w, h, 3 * w, QImage.Format_RGB888).copy()
 
     def _read_pixels(self) -> np.ndarray:
         """What the last render drew, RGB rows top first (read inside the paint, context current)."""
@@ -313,6 +387,8 @@ class View3D(QObject):
 
     def _go_live(self) -> None:
         """The user reaches into the view (turn, zoom, click): show the scene itself, posed as on screen."""
+        self._idle.stop()
+        self._filling = self._capture_still = False
         if self.picture.isVisible() and self.session is not None:
             self.picture.hide()
             i, direction, t = self._shown
@@ -425,11 +501,14 @@ class View3D(QObject):
     # --- Qt -------------------------------------------------------------------------------------------
     def eventFilter(self, obj, event) -> bool:
         if obj is self.widget and event.type() == QEvent.Resize and self.session is not None:
+            self._go_live()  # a picture of the old size must not stay on top
             self._settle.start()  # overlays are laid out in pixels: rebuild once the size settles
         return False
 
     def close(self) -> None:
         self._closed = True
+        self._idle.stop()
+        self._filling = False
         self._settle.stop()
         self.redraw._settle.stop()  # no late full-quality redraw of a closed view
         self.cache.close()

@@ -322,12 +322,14 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
     def show_time(self) -> None:
         s = self.session
         t = self.playhead.time
-        self.playbar.show_time(t, self.playhead.playing)
         if s is None:
+            self.playbar.show_time(t, self.playhead.playing)
             return
         i = s.index_at(t)
         playing_at = self.playhead.speed if self.playhead.playing else None
-        self.view.show_frame(i, self.playhead.direction, t, playing_at)
+        if not self.view.show_frame(i, self.playhead.direction, t, playing_at):
+            return  # no new frame this tick: each widget update would recompose the whole window
+        self.playbar.show_time(t, self.playhead.playing)
         self.plot.show_time(t)
         if self.picked is not None:
             m = self.picked
