@@ -3,36 +3,24 @@ import os
 
 import pytest
 
-from tests.conftest import SCENARIOS
 from tests.test_safety import ALIAS_BOMB
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")]
 
 
-def test_the_app_keeps_running_with_a_banner_for_hostile_files(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
-
-    from viewer.app.window import MainWindow
-
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.restore(str(SCENARIOS / "leg_raise.yaml"))
+def test_the_app_keeps_running_with_a_banner_for_hostile_files(window, tmp_path):
+    win = window
     (tmp_path / "bomb.yaml").write_text(ALIAS_BOMB)
     (tmp_path / "loop.yaml").write_text("format: 1\ntitle: t\nkeyframes: &k\n  - *k\n")
     os.mkfifo(tmp_path / "pipe.yaml")
     (tmp_path / "huge.yaml").write_text("format: 1\ntitle: t\nkeyframes:\n  - {time: 0}\n  - {time: 1.0e+308}\n")
     cases = {"bomb.yaml": "alias bomb", "loop.yaml": "recursive alias", "pipe.yaml": "FIFO",
              "huge.yaml": "numbers beyond", "/dev/zero": "device"}
-    try:
-        for name, words in cases.items():
-            path = name if name.startswith("/") else str(tmp_path / name)
-            assert win.open_path(path) is False
-            text = win.banner.label.text()
-            assert words in text, text
-            assert "Error:" not in text and "Traceback" not in text
-            assert win.session.scenario.title == "Lying leg raise"  # the last good scenario stays loaded
-    finally:
-        win.timer.stop()
+    for name, words in cases.items():
+        path = name if name.startswith("/") else str(tmp_path / name)
+        assert win.open_path(path) is False
+        text = win.banner.label.text()
+        assert words in text, text
+        assert "Error:" not in text and "Traceback" not in text
+        assert win.session.scenario.title == "Lying leg raise"  # the last good scenario stays loaded
