@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from pyvistaqt import QtInteractor
 
 from viewer.core.files import atomic_write
+from viewer.core.playback import grid_frame, grid_stride, play_order
 from viewer.core.viewstate import CameraState
 from viewer.render.camera import CameraRig
 from viewer.render.export import BACKGROUND
@@ -247,7 +248,7 @@ class View3D(QObject):
     def _stride(self, speed: float) -> int:
         """Session frames between two stored ones: PLAY_RATE pictures per second of screen time,
         or fewer where the whole cycle would not fit in the store (a steady rate beats a stutter)."""
-        stride = max(1, int(round(self.session.fps * abs(speed) / PLAY_RATE)))
+        stride = grid_stride(self.session.fps, speed, PLAY_RATE)
         w, h = self.plotter.ren_win.GetSize()
         per_frame = w * h * 3 * PACKED_SHARE
         while len(self._play_order(0, 1, stride)) * per_frame > self.cache.budget and stride < len(self.session.frames):
@@ -255,7 +256,7 @@ class View3D(QObject):
         return stride
 
     def _on_grid(self, i: int, stride: int) -> int:
-        return min(stride * int(round(i / stride)), len(self.session.frames) - 1)
+        return grid_frame(i, stride, len(self.session.frames) - 1)
 
     def _look_key(self, stride: int | None) -> tuple:
         cam = self.plotter.renderer.GetActiveCamera()
@@ -287,20 +288,8 @@ class View3D(QObject):
                 self._draw(frame[0], frame[1], float(self.session.frames.times[frame[0]]), stride)
                 return
 
-    def _play_order(self, i: int, direction: int, stride: int):
-        """(frame, direction) of the grid in the order playback reaches them, one cycle from i."""
-        last = len(self.session.frames) - 1
-        grid = sorted(set(range(0, last + 1, stride)) | {last})
-        pingpong = self.state.playhead.loop == "pingpong"
-        ahead = [g for g in grid if g > i] if direction > 0 else [g for g in reversed(grid) if g < i]
-        order = [(g, direction) for g in ahead]
-        if pingpong:
-            back = list(reversed(grid)) if direction > 0 else grid
-            order += [(g, -direction) for g in back]
-            order += [(g, direction) for g in (grid if direction > 0 else list(reversed(grid))) if (g - i) * direction <= 0]
-        else:
-            order += [(g, direction) for g in grid if g <= i]
-        return order
+    def _play_order(self, i: int, direction: int, stride: int) -> list[tuple[int, int]]:
+        return play_order(i, direction, len(self.session.frames) - 1, stride, self.state.playhead.loop)
 
     def stored(self) -> tuple[int, int]:
         """(frames in the store, frames in one playback cycle) for the look being played."""

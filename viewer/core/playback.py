@@ -110,3 +110,33 @@ def sync_times(durations: list[float], fps: float, speed: float = 1.0, sync: str
     longest = max(durations)
     clock, _ = export_times(longest, fps, speed)
     return clock, [panel_time(clock, d, longest, sync) for d in durations]
+
+
+# --- the grid of frames that playback from memory stores (app/frame_cache) ---------------------
+def grid_stride(fps: float, speed: float, rate: float) -> int:
+    """Session frames (at fps) between two stored ones, for `rate` pictures per second of screen time."""
+    return max(1, int(round(fps * abs(speed) / rate)))
+
+
+def grid_frame(i: int, stride: int, last: int) -> int:
+    """The stored frame nearest session frame i: every stride-th frame, and the last one."""
+    below = stride * (i // stride)
+    above = min(below + stride, last)
+    return min(above if above - i <= i - below else below, last)  # ties go on: each frame held equally long
+
+
+def play_order(i: int, direction: int, last: int, stride: int, loop: str) -> list[tuple[int, int]]:
+    """(frame, direction) of the grid in the order playback reaches them, one cycle on from frame i.
+
+    A 'pingpong' cycle holds each frame twice, once each way (its colours differ: what shortens
+    going up lengthens coming down)."""
+    grid = sorted(set(range(0, last + 1, stride)) | {last})
+    up, down = grid, grid[::-1]
+    ahead = [g for g in up if g > i] if direction > 0 else [g for g in down if g < i]
+    order = [(g, direction) for g in ahead]
+    if loop == "pingpong":
+        order += [(g, -direction) for g in (down if direction > 0 else up)]
+        order += [(g, direction) for g in (up if direction > 0 else down) if (g - i) * direction <= 0]
+    else:
+        order += [(g, direction) for g in up if g <= i]
+    return order
