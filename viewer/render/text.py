@@ -32,12 +32,19 @@ _JOINS = re.compile(r"[\u0300-\u036f\u200c\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3
 def _runs(line: str, fonts: list[Path]) -> list[tuple[str, Path | None]]:
     """Split a line into pieces drawn by one font each, in reading (logical) order."""
     runs: list[list] = []
+    # Where a right-to-left letter is in the line, spaces are pieces of their own (their place
+    # depends on both neighbours); elsewhere they join the piece they are in: one drawing per
+    # font, not per word (a label is then one piece, ~4x faster to draw).
+    bidi = any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in line)
     for ch in line:
         if runs and _JOINS.match(ch):
             runs[-1][0] += ch  # marks and joiners stay with the character before them
             continue
-        space = ch.isspace()  # spaces are pieces of their own: their place depends on both neighbours
-        path = (fonts[0] if space else font_for(ch, fonts)) if fonts else None
+        space = ch.isspace() and bidi
+        if ch.isspace() and not bidi:
+            path = runs[-1][1] if runs else (fonts[0] if fonts else None)
+        else:
+            path = (fonts[0] if space else font_for(ch, fonts)) if fonts else None
         if runs and runs[-1][1] == path and runs[-1][2] == space:
             runs[-1][0] += ch
         else:
