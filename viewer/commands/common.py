@@ -12,6 +12,14 @@ def scenario_arg(parser, help_text: str = "scenario file (YAML), e.g. scenarios/
     parser.add_argument("scenario", metavar="SCENARIO", help=help_text)
 
 
+def colour_arg(parser, default: str = "the scenario's, else rate of length change") -> None:
+    """--colour: what the muscle colours show (the sources are core/colour's)."""
+    from viewer.core.colour import SOURCES
+
+    parser.add_argument("--colour", choices=tuple(SOURCES), default=None,
+                        help=f"what the colours show (default: {default})")
+
+
 def load(path: str):
     """(scenario, model, kinematics) for a scenario path, checked against its model."""
     from viewer.core.binding import bind, load_checked

@@ -4,10 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from viewer.core.colour import SOURCES
 from viewer.core.scenario import VIEWS
 
-from .common import output_path, positive
+from .common import colour_arg, output_path, positive
 
 HELP = "render two scenarios side by side, in sync, to one MP4 or GIF"
 DESCRIPTION = """\
@@ -37,8 +36,7 @@ def add_parser(sub) -> None:
     p.add_argument("--sync", choices=("hold", "stretch"), default="hold",
                    help="different durations: hold the shorter at its end (default) or stretch it to the longer")
     p.add_argument("--view", choices=VIEWS, default=None, help="camera view for both (default: each scenario's)")
-    p.add_argument("--colour", choices=tuple(SOURCES), default=None,
-                   help="what the colours show (default: rate of length change)")
+    colour_arg(p, "rate of length change")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 

@@ -6,10 +6,9 @@ import os
 import sys
 import time
 
-from viewer.core.colour import SOURCES
 from viewer.core.scenario import VIEWS
 
-from .common import output_path, positive, scenario_arg
+from .common import colour_arg, output_path, positive, scenario_arg
 
 HELP = "render the scenario to an MP4 or GIF video"
 DESCRIPTION = """\
@@ -36,8 +35,7 @@ def add_parser(sub) -> None:
     p.add_argument("--orbit", type=float, default=0.0, metavar="DEG",
                    help="turn the camera this many degrees around the body over the video")
     p.add_argument("--loops", type=positive(int), default=1, metavar="N", help="play the exercise N times")
-    p.add_argument("--colour", choices=tuple(SOURCES), default=None,
-                   help="what the colours show (default: the scenario's, else rate of length change)")
+    colour_arg(p)
     p.add_argument("--muscles", choices=("shapes", "lines"), default="shapes",
                    help="shapes: bellies and tendons from each muscle's volume (default); lines: thin lines of action")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -4,10 +4,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import output_path, scenario_arg
+from viewer.core.viewstate import VIEWS
+
+from .common import colour_arg, output_path, scenario_arg
 
 HELP = "write one self-contained HTML page that plays the exercise (offline, any phone)"
-VIEWS = ("front", "back", "left", "right", "top", "three-quarter")
 DESCRIPTION = """\
 Write a single HTML file that plays the exercise on the 3D skeleton in any current browser,
 phone or computer, with no network and nothing to install: drag to turn, pinch or scroll to
@@ -27,8 +28,7 @@ def add_parser(sub) -> None:
     p.add_argument("-o", "--output", required=True, metavar="PAGE.html", help="HTML file to write")
     p.add_argument("--note", default="", metavar="TEXT", help="a note shown on top of the page")
     p.add_argument("--view", choices=VIEWS, default=None, help="starting camera view (default: the scenario's)")
-    p.add_argument("--colour", choices=("rate", "change", "group", "plain"), default=None,
-                   help="what the colours show (default: the scenario's, else rate of length change)")
+    colour_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 

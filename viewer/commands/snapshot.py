@@ -4,10 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from viewer.core.colour import SOURCES
 from viewer.core.scenario import VIEWS
 
-from .common import output_path, scenario_arg
+from .common import colour_arg, output_path, scenario_arg
 
 HELP = "render the scenario at one time to a PNG image"
 DESCRIPTION = """\
@@ -40,8 +39,7 @@ def add_parser(sub) -> None:
     p.add_argument("--transparent", action="store_true", help="transparent background instead of the dark one")
     p.add_argument("--text", choices=("dark", "light"), default=None,
                    help="words in dark (light halo; for slides) or light; default dark with --transparent")
-    p.add_argument("--colour", choices=tuple(SOURCES), default=None,
-                   help="what the colours show (default: the scenario's, else rate of length change)")
+    colour_arg(p)
     p.add_argument("--muscles", choices=("shapes", "lines"), default="shapes",
                    help="shapes: bellies and tendons from each muscle's volume (default); lines: thin lines of action")
     p.set_defaults(run=run)
