@@ -3,6 +3,7 @@
 Each test does what a careless or hostile user would and checks what they would see: the old
 file still there, a one-line message, a non-zero exit, an answer within seconds.
 """
+import contextlib
 import os
 import signal
 import stat
@@ -93,21 +94,27 @@ def test_convert_refuses_to_overwrite_without_force(tmp_path):
 
 
 # --- a full disk and signals keep the old file --------------------------------------------------
+@contextlib.contextmanager
+def small_tmpfs(folder, options: str = "size=64k"):
+    """A 64 KB tmpfs mounted at `folder` for the block (root only: the test is skipped otherwise)."""
+    if not IS_ROOT:
+        pytest.skip("mounting a small tmpfs needs root")
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)]).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)])
+
+
 @pytest.fixture
 def full_disk(tmp_path):
     """A 64 KB tmpfs holding a 'good old video' and nearly full (root only)."""
-    if not IS_ROOT:
-        pytest.skip("mounting a small tmpfs needs root")
-    mount = tmp_path / "small"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)]).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    try:
+    with small_tmpfs(tmp_path / "small") as mount:
         (mount / "old.mp4").write_bytes(b"good old video " * 2000)  # 30 KB
         (mount / "filler").write_bytes(b"\0" * 30_000)
         yield mount
-    finally:
-        subprocess.run(["umount", str(mount)])
 
 
 def test_full_disk_export_fails_with_one_line_and_keeps_the_old_video(full_disk):
@@ -168,16 +175,8 @@ def test_a_swallowed_signal_still_stops_the_write(tmp_path):
 
 
 def test_an_unwritable_folder_is_one_line(tmp_path):
-    if not IS_ROOT:
-        pytest.skip("a read-only mount needs root")
-    mount = tmp_path / "ro"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,ro", "tmpfs", str(mount)]).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    try:
+    with small_tmpfs(tmp_path / "ro", "size=64k,ro") as mount:
         result = cli("lengths", SCENARIOS / "leg_raise.yaml", "-o", mount / "x.csv")
-    finally:
-        subprocess.run(["umount", str(mount)])
     assert result.returncode == 1
     assert "Read-only file system" in one_line(result.stderr)
 
