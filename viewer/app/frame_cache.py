@@ -115,10 +115,6 @@ class FrameCache:
         if over > 0:  # unpacked pictures fill the budget: pack the oldest
             self._pack([e for e in self._entries() if e.raw is not None and not e.packing], over)
 
-    def pack_all(self) -> None:
-        """Pack every picture not packed yet, in the background."""
-        self._pack([e for e in self._entries() if e.raw is not None and not e.packing], float("inf"))
-
     def _pack(self, entries: list[_Entry], enough: float) -> None:
         freed, key = 0.0, self.key
         for entry in entries:
@@ -142,8 +138,7 @@ class FrameCache:
         if entry is None:
             return None
         raw = entry.raw  # read once: the packer thread may swap it for the packed bytes
-        pixels = raw if raw is not None else zlib.decompress(entry.packed)
-        return QImage(pixels, entry.width, entry.height, 3 * entry.width, QImage.Format_RGB888).copy()
+        return to_qimage(raw if raw is not None else zlib.decompress(entry.packed), entry.width, entry.height)
 
     def settle(self) -> None:
         """Wait until the pictures sent for packing are packed (tests; the app never waits)."""
@@ -152,6 +147,14 @@ class FrameCache:
     def close(self) -> None:
         self.clear()
         self._packer.shutdown(wait=False, cancel_futures=True)
+
+
+def to_qimage(pixels, width: int | None = None, height: int | None = None) -> QImage:
+    """An RGB picture that owns its pixels: bytes of `width`×`height`, or an (H, W, 3) uint8 array."""
+    if isinstance(pixels, np.ndarray):
+        height, width = pixels.shape[:2]
+        pixels = np.ascontiguousarray(pixels).tobytes()
+    return QImage(pixels, width, height, 3 * width, QImage.Format_RGB888).copy()  # `pixels` may go away
 
 
 class FramePicture(QWidget):

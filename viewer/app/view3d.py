@@ -20,7 +20,7 @@ from viewer.render.export import BACKGROUND
 from viewer.render.overlays import Overlays, text_unit
 from viewer.render.scene import Scene, SceneStyle
 
-from .frame_cache import PACKED_SHARE, PLAY_RATE, FrameCache, FramePicture
+from .frame_cache import PACKED_SHARE, PLAY_RATE, FrameCache, FramePicture, to_qimage
 from .redraw import Redraw
 
 # key → (view name, menu text); number keys pick the named views
@@ -44,7 +44,6 @@ class View3D(QObject):
         self.anti_aliasing = "none"
         self.redraw = Redraw(self.plotter, lambda: self.scene, self,  # one render per screen update
                              smooth_when_still=lambda: self.anti_aliasing == "fxaa")
-        self.set_anti_aliasing("fxaa")
         self.session = None
         self.scene: Scene | None = None
         self.overlays: Overlays | None = None
@@ -71,6 +70,7 @@ class View3D(QObject):
         self._capture_still = False  # the next paint is the still to show while filling
         self._settle = QTimer(self, singleShot=True, interval=RESIZE_SETTLE_MS)
         self._settle.timeout.connect(lambda: self._rebuild_overlays(aim=False))
+        self.set_anti_aliasing("fxaa")
         self.widget.installEventFilter(self)
         self.plotter.iren.add_observer("LeftButtonPressEvent", self._on_press)
         self.plotter.iren.add_observer("LeftButtonReleaseEvent", self._on_release)
@@ -207,9 +207,7 @@ class View3D(QObject):
         direction = 1 if direction >= 0 else -1
         frames = self.session.frames
         was_playing, self._playing = self._playing, playing_at is not None
-        self._idle.stop()
-        if self._filling:  # play or seek: the stored frames stay, the still picture goes
-            self._filling = self._capture_still = False
+        self._cancel_fill()  # play or seek: what was stored stays, the still picture goes below
         if playing_at is not None and self.cache.enabled:
             stride = self._stride(playing_at)
             i = self._on_grid(i, stride)
@@ -223,7 +221,7 @@ class View3D(QObject):
                 self._shown = (i, direction, t)
                 self.picture.show_image(image, (i, direction))
                 self.redraw.hold()  # still "moving": no settle into a full-quality render meanwhile
-                self._store_next(i, direction, stride)
+                self._draw_next_missing(i, direction, stride)  # beneath the picture
                 return True
         self._hide_picture()
         self._shown = (i, direction, t)
@@ -270,23 +268,23 @@ class View3D(QObject):
         self._look += 1
         self._recording = None
         self.cache.clear()
-        if not hasattr(self, "_idle"):
-            return  # still being built
-        if repose:
-            self._stop_fill()
-        else:
-            self._idle.stop()
-            self._filling = self._capture_still = False
+        filling = self._filling
+        self._cancel_fill()
+        if not repose:
             self._hide_picture()
+        elif filling:
+            self._go_live()  # the picture on top is the old look's still
 
-    def _store_next(self, i: int, direction: int, stride: int) -> None:
-        """While a stored picture is on screen, draw the next frame not yet stored beneath it."""
+    def _draw_next_missing(self, i: int, direction: int, stride: int) -> bool:
+        """Draw (beneath the picture on top) the first frame after i in play order that is not
+        stored yet; False when the cycle is stored or the store is full."""
         if not self.cache.has_room(*self.plotter.ren_win.GetSize()):
-            return
-        for frame in self._play_order(i, direction, stride):
-            if frame not in self.cache:
-                self._draw(frame[0], frame[1], float(self.session.frames.times[frame[0]]), stride)
-                return
+            return False
+        frame = next((f for f in self._play_order(i, direction, stride) if f not in self.cache), None)
+        if frame is None:
+            return False
+        self._draw(frame[0], frame[1], float(self.session.frames.times[frame[0]]), stride)
+        return True
 
     def _play_order(self, i: int, direction: int, stride: int) -> list[tuple[int, int]]:
         return play_order(i, direction, len(self.session.frames) - 1, stride, self.state.playhead.loop)
@@ -302,7 +300,7 @@ class View3D(QObject):
         if self._capture_still:  # the still, in full quality, covers the view while frames are stored
             self._capture_still = False
             if self._filling:
-                self.picture.show_image(self._qimage(self._read_pixels()), None)
+                self.picture.show_image(to_qimage(self._read_pixels()), None)
                 QTimer.singleShot(0, self._fill_step)
                 return
         recording, self._recording = self._recording, None
@@ -340,26 +338,14 @@ class View3D(QObject):
             return
         i, direction, _ = self._shown
         if self.cache.key is None or self.cache.key != self._look_key(self._fill_stride):
-            self._stop_fill()  # the look changed under the fill
-            return
-        for frame in self._play_order(i, direction, self._fill_stride):
-            if frame not in self.cache and self.cache.has_room(*self.plotter.ren_win.GetSize()):
-                self._draw(frame[0], frame[1], float(self.session.frames.times[frame[0]]), self._fill_stride)
-                return
-        self._filling = False  # the whole cycle is stored: the picture of the still stays on top
+            self._go_live()  # the look changed under the fill
+        elif not self._draw_next_missing(i, direction, self._fill_stride):
+            self._filling = False  # the whole cycle is stored: the picture of the still stays on top
 
-    def _stop_fill(self) -> None:
-        """Something happens in the view: stop storing and show the scene itself again."""
+    def _cancel_fill(self) -> None:
+        """No storing while the view stands still (until it stands still again)."""
         self._idle.stop()
-        if self._filling:
-            self._filling = self._capture_still = False
-            self._go_live()
-
-    def _qimage(self, rgb: np.ndarray):
-        from PySide6.QtGui import QImage
-
-        h, w = rgb.shape[:2]
-        return QImage(np.ascontiguousarray(rgb).tobytes(), w, h, 3 * w, QImage.Format_RGB888).copy()
+        self._filling = self._capture_still = False
 
     def _read_pixels(self) -> np.ndarray:
         """What the last render drew, RGB rows top first (read inside the paint, context current)."""
@@ -376,8 +362,7 @@ class View3D(QObject):
 
     def _go_live(self) -> None:
         """The user reaches into the view (turn, zoom, click): show the scene itself, posed as on screen."""
-        self._idle.stop()
-        self._filling = self._capture_still = False
+        self._cancel_fill()
         if self.picture.isVisible() and self.session is not None:
             self.picture.hide()
             i, direction, t = self._shown
@@ -407,8 +392,7 @@ class View3D(QObject):
 
     def set_anti_aliasing(self, mode: str) -> None:
         """'fxaa' (smooth edges) or 'none' (exact pixels); exports from this window use the same."""
-        if hasattr(self, "cache"):
-            self._changed()
+        self._changed()
         if mode == "fxaa":
             self.plotter.enable_anti_aliasing("fxaa")
         else:
@@ -496,8 +480,7 @@ class View3D(QObject):
 
     def close(self) -> None:
         self._closed = True
-        self._idle.stop()
-        self._filling = False
+        self._cancel_fill()
         self._settle.stop()
         self.redraw._settle.stop()  # no late full-quality redraw of a closed view
         self.cache.close()

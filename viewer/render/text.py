@@ -40,9 +40,9 @@ def _runs(line: str, fonts: list[Path]) -> list[tuple[str, Path | None]]:
         if runs and _JOINS.match(ch):
             runs[-1][0] += ch  # marks and joiners stay with the character before them
             continue
-        space = ch.isspace() and bidi
-        if ch.isspace() and not bidi:
-            path = runs[-1][1] if runs else (fonts[0] if fonts else None)
+        space = ch.isspace()
+        if space and not bidi:  # joins the piece before it
+            space, path = False, runs[-1][1] if runs else (fonts[0] if fonts else None)
         else:
             path = (fonts[0] if space else font_for(ch, fonts)) if fonts else None
         if runs and runs[-1][1] == path and runs[-1][2] == space:
