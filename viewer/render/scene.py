@@ -7,6 +7,7 @@ Render never calls MuJoCo: it reads a sampled `Frames` batch and the model's mes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyvista as pv
@@ -101,6 +102,10 @@ class MuscleTubes:
         self._base_radius = self.mesh.radius.copy()
         self._tendon_rings = tendon_rings
         self.hidden = np.zeros(S, bool)  # per strand: collapsed to a point, not drawn
+        self.centre = np.zeros((S, self.mesh.rings, 3), np.float32)  # what picking tests a click against
+        self._stale = np.ones(S, bool)  # strands to solve again whatever their path does
+        self._last_path = None  # (padded path points, lengths) of the last update
+        self._last_colours = None
         n = self.mesh.size
         self.points = np.zeros((n, 3), np.float32)
         self.normals = np.zeros((n, 3), np.float32)
@@ -144,55 +149,98 @@ class MuscleTubes:
         if not self.muscles.size:
             return
         padded = self.layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
-        strand_muscle = self.layout.strand_muscle
+        moved = self._moved(padded, frames.lengths[i, self.muscles])
+        if moved.all():
+            self._reshape(frames, i, padded, None)
+        elif moved.any():
+            self._reshape(frames, i, padded, np.flatnonzero(moved))
+        if moved.any():
+            if self.hidden.any():  # same topology, zero area: hiding costs no new actor
+                grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
+                grid[:, self.hidden] = self.centre[self.hidden, :1][None]
+            self._vtk_points.Modified()
+            self._vtk_normals.Modified()
+            for poly in self.polys:
+                poly.GetPoints().Modified()
+                poly.Modified()
+        self._paint(colours)
+
+    def _moved(self, padded: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Strands whose surface must be solved again: their path or length changed since the
+        last update, they were re-styled (thicker, shown again), or a sheet neighbour moved.
+        Most of a body holds still in most exercises: those tubes keep the points they have."""
+        last = self._last_path
+        if last is None or last[0].shape != padded.shape:
+            moved = np.ones(self.layout.count, bool)
+        else:
+            moved = np.any(padded != last[0], axis=(1, 2))
+            moved |= (lengths != last[1])[self.layout.strand_muscle]
+        moved |= self._stale
+        if self.shaped and self._sheets.any:
+            moved[self._sheets.strands] |= moved[self._sheets.near].any(axis=1)
+        self._last_path = (padded.copy(), np.array(lengths, copy=True))
+        self._stale[:] = False
+        return moved
+
+    def _reshape(self, frames, i: int, padded: np.ndarray, strands: np.ndarray | None) -> None:
+        """Solve centre lines, radii and surfaces of some strands (None: all) in frame i."""
+        rows = slice(None) if strands is None else strands
         if self.shaped:
             u, r = self._profile(frames, i)
-            centre = _smooth(resample(padded, u[strand_muscle]))
-            radius = r[strand_muscle]
+            owner = self.layout.strand_muscle[rows]
+            centre = _smooth(resample(padded[rows], u[owner]))
+            radius = r[owner]
             # Solve the belly again over the distances its rings really have along the bent path
             # (chords, not arc), so the drawn volume stays the muscle's volume.
             belly = centre[:, self.rings.belly_rings]
-            gaps = np.sqrt(np.einsum("srk,srk->sr", np.diff(belly, axis=1), np.diff(belly, axis=1)))
+            step = np.diff(belly, axis=1)
+            gaps = np.sqrt(np.einsum("srk,srk->sr", step, step))
             radius[:, self.rings.belly_rings] = belly_radii(
-                self._volume, radius[:, self.rings.tendon], gaps, self.rings, self.mesh.sides)
-            np.multiply(radius, self._factor[:, None], out=self.mesh.radius, casting="unsafe")
-            wide, aspect = self._sheets.widths(centre, self.mesh.radius)
-            self.mesh.surface(centre, self.points, self.normals, wide, aspect)
+                self._volume[rows], radius[:, self.rings.tendon], gaps, self.rings, self.mesh.sides)
+            self.mesh.radius[rows] = radius * self._factor[rows, None]
+            self.centre[rows] = centre
+            wide, aspect = self._sheets.widths(self.centre, self.mesh.radius, strands)
+            self.mesh.surface(centre, self.points, self.normals, wide, aspect, strands)
             if self._sheets.any:
-                self._keep_sheet_volume(centre, i)
+                self._keep_sheet_volume(i, strands)
         else:
-            centre = resample(padded, self.mesh.rings)
-            self.mesh.surface(centre, self.points, self.normals)
-        self.centre = centre  # what picking tests a click against
-        if self.hidden.any():  # same topology, zero area: hiding costs no new actor
-            grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
-            grid[:, self.hidden] = centre[self.hidden, :1][None].astype(np.float32)
-        per_strand = colours[self.muscles[strand_muscle], :self.channels]
+            centre = resample(padded[rows], self.mesh.rings)
+            self.centre[rows] = centre
+            self.mesh.surface(centre, self.points, self.normals, strands=strands)
+
+    def _paint(self, colours: np.ndarray) -> None:
+        """Write the strands' colours, tendons washed pale; nothing when no colour changed."""
+        per_strand = colours[self.muscles[self.layout.strand_muscle], :self.channels]
+        if self._last_colours is not None and np.array_equal(per_strand, self._last_colours):
+            return
+        self._last_colours = per_strand.copy()
         rings = np.repeat(per_strand[:, None, :], self.mesh.rings, axis=1)  # (S, rings, ch)
         if self._tendon_rings.any():
             pale = per_strand[:, :3] * (1.0 - TENDON_MIX) + TENDON_WHITE * 255.0 * TENDON_MIX
             rings[:, self._tendon_rings, :3] = pale[:, None, :].astype(np.uint8)
         self.rgb.reshape(self.mesh.sides, self.layout.count, -1)[:] = rings.reshape(self.layout.count, -1)[None]
-        self._vtk_points.Modified()
-        self._vtk_normals.Modified()
         self._vtk_rgb.Modified()
-        for poly in self.polys:
-            poly.GetPoints().Modified()
-            poly.Modified()
 
-    def _keep_sheet_volume(self, centre: np.ndarray, i: int) -> None:
+    def _keep_sheet_volume(self, i: int, strands: np.ndarray | None) -> None:
         """A flattened belly that bends folds a little into itself on the inside of the bend:
         measure what is drawn and scale its rings about their centres to give the volume back.
         The scale does not depend on highlighting, so each frame of a batch measures once."""
-        sheet, belly = self._sheets.strands, self.rings.belly_rings
+        sheet = self._sheets.strands
+        keep = slice(None) if strands is None else np.isin(sheet, strands)
+        sheet = sheet[keep]
+        if not sheet.size:
+            return
+        belly = self.rings.belly_rings
         grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
         rings = grid[:, sheet, belly]
-        scale = self._sheet_scale[i]
-        if np.isnan(scale[0]):
-            drawn = enclosed_volume(rings)
-            want = self._volume[sheet] * self._factor[sheet] ** 2
-            scale[:] = np.sqrt(np.divide(want, drawn, out=np.ones_like(drawn), where=drawn > 0))
-        c = centre[sheet][:, belly].astype(np.float32)[None]
+        scale = self._sheet_scale[i][keep]
+        unknown = np.isnan(scale)
+        if unknown.any():
+            drawn = enclosed_volume(rings[:, unknown])
+            want = self._volume[sheet[unknown]] * self._factor[sheet[unknown]] ** 2
+            scale[unknown] = np.sqrt(np.divide(want, drawn, out=np.ones_like(drawn), where=drawn > 0))
+            self._sheet_scale[i][keep] = scale
+        c = self.centre[sheet][:, belly][None]
         grid[:, sheet, belly] = c + (rings - c) * scale[None, :, None, None].astype(np.float32)
 
     def _profile(self, frames, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -214,7 +262,9 @@ class MuscleTubes:
     def set_hidden(self, hidden_muscles: np.ndarray) -> None:
         """hidden_muscles: bool per model muscle."""
         if self.muscles.size:
-            self.hidden = np.asarray(hidden_muscles, bool)[self.muscles[self.layout.strand_muscle]]
+            hidden = np.asarray(hidden_muscles, bool)[self.muscles[self.layout.strand_muscle]]
+            self._stale |= hidden != self.hidden  # shown again: solve; hidden: collapse
+            self.hidden = hidden
 
     def set_thicker(self, muscle: int | None, factor: float) -> None:
         """Draw one model muscle `factor` times thicker (None: all at their own thickness)."""
@@ -222,16 +272,20 @@ class MuscleTubes:
             return
         strands = self.muscles[self.layout.strand_muscle] == muscle
         if self.shaped:  # the radius is solved per frame: scale what it gives
+            before = self._factor.copy()
             self._factor[:] = self._base_factor
             self._factor[strands] *= factor
+            self._stale |= self._factor != before
             return
+        before = self.mesh.radius.copy()
         self.mesh.radius[:] = self._base_radius
         if muscle is not None:
             self.mesh.radius[strands] *= factor
+        self._stale |= np.any(self.mesh.radius != before, axis=1)
 
     def strand_at(self, ray) -> tuple[int, float] | None:
         """(model muscle, depth) of the drawn strand nearest along a picking.Ray, or None."""
-        if not self.muscles.size or getattr(self, "centre", None) is None:
+        if not self.muscles.size or self._last_path is None:
             return None
         found = picking.hit(ray, self.centre, self.mesh.radius, self.hidden)
         if found is None:
@@ -266,6 +320,8 @@ class Scene:
             self.set_bone_opacity(self.style.bone_opacity)
         else:
             self.bone_actors = self._add_bones(plotter) if self.style.bones else []
+        self._bone_matrices = [actor.GetUserMatrix() for actor in self.bone_actors]
+        self._bone_last = None  # the matrices of the last update: a taken-over bone gets its own again
         focus_groups = kin.scenario.focus if focus_groups is None else focus_groups
         drawn = np.arange(len(model.muscles)) if self.style.muscles is None else np.asarray(self.style.muscles, int)
         in_focus = np.array([model.muscles[m].group in focus_groups for m in drawn], bool)
@@ -367,20 +423,27 @@ class Scene:
 
         colours: (M, 4) uint8 RGBA from `paint` (painting whole batches at once is cheaper).
         """
-        pos, mat = frames.geom_pos[i], frames.geom_mat[i]
-        matrices = np.zeros((pos.shape[0], 4, 4))
-        matrices[:, :3, :3] = mat
-        matrices[:, :3, 3] = pos
-        matrices[:, 3, 3] = 1.0
-        for actor, m in zip(self.bone_actors, matrices):
-            actor.GetUserMatrix().DeepCopy(m.ravel())
-            actor.Modified()
+        self._place_bones(frames.geom_pos[i], frames.geom_mat[i])
         self.faded.update(frames, i, colours)
         self.focus.update(frames, i, colours)
         self.prop_actors.update(frames, i)
         if len(self.props) and self.focus.muscles.size and self.kin.scenario.focus:
             self.prop_actors.fade_hiding(self.plotter.renderer.GetActiveCamera(), self._aspect(),
                                          self._focus_points(frames, i), frames, i)
+
+    def _place_bones(self, pos: np.ndarray, mat: np.ndarray) -> None:
+        """One 4×4 matrix per bone actor; only bones that moved get a new one (an actor's user
+        matrix counts in its modified time, so nothing else needs telling)."""
+        if not self._bone_matrices:
+            return
+        matrices = np.zeros((len(self._bone_matrices), 4, 4))
+        matrices[:, :3, :3] = mat[:len(matrices)]
+        matrices[:, :3, 3] = pos[:len(matrices)]
+        matrices[:, 3, 3] = 1.0
+        last, self._bone_last = self._bone_last, matrices
+        moved = range(len(matrices)) if last is None else np.flatnonzero(np.any(matrices != last, axis=(1, 2)))
+        for k in moved:
+            self._bone_matrices[k].DeepCopy(matrices[k].ravel())
 
     def _aspect(self) -> float:
         w, h = self.plotter.window_size
@@ -444,22 +507,31 @@ class _SheetNeighbours:
         alone = ~np.isfinite(dist[np.arange(len(order)), order[:, 1]])  # a sheet of two
         order[alone, 1] = order[alone, 0]
         self.near = self.strands[order]  # (n, 2) strand indices
+        self.row = np.full(sheet.size, -1)  # per strand: its place in `strands`, or −1
+        self.row[self.strands] = np.arange(self.strands.size)
 
-    def widths(self, centre: np.ndarray, radius: np.ndarray):
-        """(wide direction, aspect) per strand and ring; None when the tubes hold no sheet."""
+    def widths(self, centre: np.ndarray, radius: np.ndarray, strands: np.ndarray | None = None):
+        """(wide direction, aspect) per ring of the given strands (None: all); (None, None)
+        when the tubes hold no sheet. centre, radius: of every strand (neighbours included)."""
         if not self.any:
             return None, None
-        wide = np.zeros(centre.shape, np.float32)
-        aspect = np.ones(radius.shape, np.float32)
-        own = centre[self.strands]
-        to_a = centre[self.near[:, 0]] - own
-        to_b = centre[self.near[:, 1]] - own
+        rows = np.arange(radius.shape[0]) if strands is None else strands
+        wide = np.zeros((rows.size,) + centre.shape[1:], np.float32)
+        aspect = np.ones((rows.size, radius.shape[1]), np.float32)
+        at = self.row[rows]
+        mine = at >= 0
+        if not mine.any():
+            return wide, aspect
+        own = self.strands[at[mine]]
+        near = self.near[at[mine]]
+        to_a = centre[near[:, 0]] - centre[own]
+        to_b = centre[near[:, 1]] - centre[own]
         reach = SHEET_REACH * np.maximum(_norm(to_a), _norm(to_b))
-        r = radius[self.strands]
+        r = radius[own]
         # One direction per fascicle: rings that turned to follow each ring's neighbour would
         # twist the belly and lose volume between them.
-        wide[self.strands] = to_a.mean(axis=1, keepdims=True)
-        aspect[self.strands] = np.clip(np.divide(reach, r, out=np.ones_like(r), where=r > 1e-6), *SHEET_ASPECT)
+        wide[mine] = to_a.mean(axis=1, keepdims=True)
+        aspect[mine] = np.clip(np.divide(reach, r, out=np.ones_like(r), where=r > 1e-6), *SHEET_ASPECT)
         return wide, aspect
 
 
@@ -470,10 +542,16 @@ def _norm(v: np.ndarray) -> np.ndarray:
 def _smooth(centre: np.ndarray, passes: int = 4) -> np.ndarray:
     """Round off the kinks a wrap point leaves in a centre line (ends fixed): a fat belly
     folds into itself at a sharp corner, a real muscle bends smoothly."""
-    for _ in range(passes):
-        inner = 0.5 * centre[:, 1:-1] + 0.25 * (centre[:, :-2] + centre[:, 2:])
-        centre[:, 1:-1] = inner
-    return centre
+    return np.matmul(_smoothing(centre.shape[1], passes), centre)
+
+
+@lru_cache(maxsize=8)
+def _smoothing(rings: int, passes: int) -> np.ndarray:
+    """`passes` rounds of (¼, ½, ¼) averaging of the inner points as one (rings × rings) matrix."""
+    step = np.eye(rings)
+    for j in range(1, rings - 1):
+        step[j, j - 1:j + 2] = (0.25, 0.5, 0.25)
+    return np.linalg.matrix_power(step, passes)
 
 
 def _surface_mapper(surface: Surface) -> vtkPolyDataMapper:

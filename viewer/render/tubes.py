@@ -34,7 +34,7 @@ class StrandLayout:
         if key != self._key:  # the rows move only when a wrap geom adds or drops tangent points
             self._take = self._gather_rows(wrap_obj, wrap_adr, wrap_num)
             self._key = key
-        return wrap_xpos[self._take]
+        return np.take(wrap_xpos, self._take, axis=0)  # several times faster than wrap_xpos[take]
 
     def _gather_rows(self, wrap_obj, wrap_adr, wrap_num) -> np.ndarray:
         """(S, P) path rows that fill the padded strands."""
@@ -127,7 +127,6 @@ class TubeMesh:
             self.radius = (np.atleast_1d(radius)[:, None] * profile[None, :]).astype(np.float32)  # (S, rings)
         angle = np.linspace(0.0, 2 * np.pi, sides, endpoint=False)
         self._around = np.stack([np.cos(angle), np.sin(angle)], axis=1).astype(np.float32)  # (sides, 2)
-        self._frame = np.empty((2, self.strands, rings, 3), np.float32)  # normal, binormal
         self.faces = self._faces()
 
     def _faces(self, segments: np.ndarray | None = None) -> np.ndarray:
@@ -154,55 +153,66 @@ class TubeMesh:
         return self.sides * self.strands * self.rings
 
     def surface(self, centre: np.ndarray, out_points: np.ndarray, out_normals: np.ndarray,
-                wide: np.ndarray | None = None, aspect: np.ndarray | None = None) -> None:
-        """Write tube points and normals for centre lines (S, rings, 3) into (size, 3) float32 arrays.
+                wide: np.ndarray | None = None, aspect: np.ndarray | None = None,
+                strands: np.ndarray | None = None) -> None:
+        """Write tube points and unit normals for centre lines (n, rings, 3) into (size, 3) float32 arrays.
 
-        wide (S, rings, 3) and aspect (S, rings): flatten rings into ellipses `aspect` times
+        wide (n, rings, 3) and aspect (n, rings): flatten rings into ellipses `aspect` times
         wider along `wide` and as much thinner across it (same area: same volume); a zero
-        `wide` keeps the round ring's own frame.
+        `wide` keeps the round ring's own frame. strands: which strands the n rows are (None:
+        all, in order); the other strands keep the points they have.
         """
-        c = centre.astype(np.float32, copy=False)
+        K = self.sides
+        ci = centre.astype(np.float32, copy=False)
+        n, R = ci.shape[:2]
+        radius = self.radius if strands is None else self.radius[strands]
+        # The ring frames are worked out component by component (3, n, R): numpy is several
+        # times faster on three contiguous arrays than on a trailing axis of three.
+        c = np.moveaxis(ci, -1, 0).copy()
         tangent = np.empty_like(c)
-        np.subtract(c[:, 2:], c[:, :-2], out=tangent[:, 1:-1])
-        np.subtract(c[:, 1], c[:, 0], out=tangent[:, 0])
-        np.subtract(c[:, -1], c[:, -2], out=tangent[:, -1])
-        tangent /= np.maximum(_norm(tangent), 1e-9)[..., None]
+        np.subtract(c[:, :, 2:], c[:, :, :-2], out=tangent[:, :, 1:-1])
+        np.subtract(c[:, :, 1], c[:, :, 0], out=tangent[:, :, 0])
+        np.subtract(c[:, :, -1], c[:, :, -2], out=tangent[:, :, -1])
+        _unit3(tangent, 1e-9)
         # Normal of the plane the strand bends in: its tangents stay close to that plane, so
         # projecting it off each tangent never degenerates and the rings do not twist.
-        chord = c[:, -1] - c[:, 0]
-        ref = np.cross(chord, c[:, c.shape[1] // 2] - 0.5 * (c[:, 0] + c[:, -1]))
-        straight = _norm(ref) < 1e-4 * np.maximum(_norm(chord) ** 2, 1e-12)
+        chord = c[:, :, -1] - c[:, :, 0]
+        ref = _cross3(chord, c[:, :, R // 2] - 0.5 * (c[:, :, 0] + c[:, :, -1]))
+        straight = np.sqrt(_dot3(ref, ref)) < 1e-4 * np.maximum(_dot3(chord, chord), 1e-12)
         if straight.any():
-            axis = np.eye(3, dtype=np.float32)[np.argmin(np.abs(chord[straight]), axis=1)]
-            ref[straight] = np.cross(chord[straight], axis)
-        ref /= np.maximum(_norm(ref), 1e-12)[:, None]
-        normal = self._frame[0]
-        np.multiply(tangent, np.einsum("sk,srk->sr", ref, tangent)[..., None], out=normal)
-        np.subtract(ref[:, None, :], normal, out=normal)
-        normal /= np.maximum(_norm(normal), 1e-9)[..., None]
+            axis = np.eye(3, dtype=np.float32)[np.argmin(np.abs(chord[:, straight]), axis=0)].T
+            ref[:, straight] = _cross3(chord[:, straight], axis)
+        _unit3(ref, 1e-12)
+        ref = ref[:, :, None]
+        normal = _unit3(ref - tangent * _dot3(ref, tangent), 1e-9)
         if wide is not None:  # sheets: the ring's long axis toward the neighbouring fascicle
-            w = wide - tangent * np.einsum("srk,srk->sr", wide, tangent)[..., None]
-            length = _norm(w)
-            use = length > 1e-9
-            normal[use] = w[use] / length[use][:, None]
-        self._frame[1] = np.cross(tangent, normal)
-        K = self.sides
+            w = np.moveaxis(wide, -1, 0)
+            w = w - tangent * _dot3(w, tangent)
+            length = np.sqrt(_dot3(w, w))
+            np.copyto(normal, w / np.maximum(length, 1e-9), where=length > 1e-9)
+        binormal = _cross3(tangent, normal)
+        a = np.ones((n, R), np.float32) if aspect is None else aspect.astype(np.float32, copy=False)
+        whole = strands is None
+        points = out_points.reshape(K, -1) if whole else np.empty((K, n * R * 3), np.float32)
+        normals = out_normals.reshape(K, -1) if whole else np.empty((K, n * R * 3), np.float32)
+        # Ring point k = centre + cos θk · (r·a) n + sin θk · (r/a) b: one small matrix product.
+        frame = np.empty((2, n, R, 3), np.float32)
+        np.copyto(frame[0], np.moveaxis(normal * (radius * a), 0, -1))
+        np.copyto(frame[1], np.moveaxis(binormal * (radius / a), 0, -1))
+        np.matmul(self._around, frame.reshape(2, -1), out=points)
+        points.reshape(K, n, R, 3)[:] += ci[None]
+        np.copyto(frame[0], np.moveaxis(normal / a, 0, -1))
+        np.copyto(frame[1], np.moveaxis(binormal * a, 0, -1))
+        np.matmul(self._around, frame.reshape(2, -1), out=normals)
         if aspect is not None:
-            scaled = np.empty_like(self._frame)
-            np.multiply(self._frame[0], (self.radius * aspect)[..., None], out=scaled[0])
-            np.multiply(self._frame[1], (self.radius / aspect)[..., None], out=scaled[1])
-            np.matmul(self._around, scaled.reshape(2, -1), out=out_points.reshape(K, -1))
-            out_points.reshape(K, *c.shape)[:] += c[None]
-            np.multiply(self._frame[0], (1.0 / aspect)[..., None], out=scaled[0])
-            np.multiply(self._frame[1], aspect[..., None], out=scaled[1])
-            np.matmul(self._around, scaled.reshape(2, -1), out=out_normals.reshape(K, -1))
-            out_normals /= np.maximum(_norm(out_normals), 1e-9)[:, None]
-            return
-        radial = out_normals.reshape(K, -1)
-        np.matmul(self._around, self._frame.reshape(2, -1), out=radial)
-        points = out_points.reshape(K, *c.shape)
-        np.multiply(out_normals.reshape(K, *c.shape), self.radius[None, :, :, None], out=points)
-        points += c[None]
+            # |cos θ · n/a + sin θ · a·b| for orthonormal n, b: every normal's length, unmeasured.
+            cos2, sin2 = self._around[:, :1] ** 2, self._around[:, 1:] ** 2
+            a2 = (a * a).reshape(1, -1)
+            normals *= np.repeat(1.0 / np.sqrt(cos2 / a2 + sin2 * a2), 3, axis=1)
+        if not whole:
+            S = out_points.shape[0] // (K * R)
+            out_points.reshape(K, S, R, 3)[:, strands] = points.reshape(K, n, R, 3)
+            out_normals.reshape(K, S, R, 3)[:, strands] = normals.reshape(K, n, R, 3)
 
 
 def enclosed_volume(rings: np.ndarray) -> np.ndarray:
@@ -220,5 +230,15 @@ def enclosed_volume(rings: np.ndarray) -> np.ndarray:
     return np.abs(side.sum(axis=0) + cap.sum(axis=0)) / 6.0
 
 
-def _norm(v: np.ndarray) -> np.ndarray:
-    return np.sqrt(np.einsum("...k,...k->...", v, v))
+def _dot3(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dot products of component-major vectors (3, ...)."""
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def _cross3(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+
+
+def _unit3(v: np.ndarray, floor: float) -> np.ndarray:
+    v /= np.maximum(np.sqrt(_dot3(v, v)), floor)
+    return v
