@@ -192,3 +192,72 @@ def test_snapshot_draws_shapes_by_default_and_lines_when_asked(tmp_path, foundin
         image = render_still(FrameFeed(kin, Colouring(kin)), 1.5, options)[..., :3].astype(float) / 255
         covered[style] = int((np.abs(image - image[:, :1]).sum(axis=2) > 0.12).sum())
     assert covered["shapes"] > 1.15 * covered["lines"] > 0, covered
+
+
+def _drawn(scene):
+    return [(t.points.copy(), t.normals.copy(), t.rgb.copy()) for t in scene.tubes]
+
+
+@pytest.mark.parametrize("style", ["shapes", "lines"])
+def test_stepping_through_a_scenario_draws_what_a_fresh_scene_draws_at_each_frame(style):
+    """A frame solves only the strands that moved: what it draws must not depend on the frames before."""
+    model, frames, stepped, plotter = _scene("leg_raise", fps=4.0, style=style)
+    fresh_plotter = None
+    try:
+        colours = stepped.paint(np.full((len(frames), len(model.muscles), 3), 0.5))
+        partial = []
+        for i in range(len(frames)):
+            stepped.update(frames, i, colours[i])
+            partial.append(int((~stepped.strands.moved).sum()))
+            if i in (1, len(frames) // 2, len(frames) - 1):
+                fresh_model, _, fresh, fresh_plotter = _scene("leg_raise", fps=4.0, style=style)
+                fresh.update(frames, i, colours[i])
+                for (p, n, c), (q, m, d) in zip(_drawn(stepped), _drawn(fresh)):
+                    assert np.allclose(p, q, atol=1e-6) and np.allclose(n, m, atol=1e-5) and np.array_equal(c, d)
+                fresh_plotter.close()
+                fresh_plotter = None
+        assert max(partial) > 0.5 * stepped.strands.count  # the lying upper body holds still: most strands kept
+    finally:
+        plotter.close()
+        if fresh_plotter is not None:
+            fresh_plotter.close()
+
+
+def test_a_highlighted_or_hidden_muscle_is_redrawn_even_when_nothing_moves(curl):
+    model, frames, scene = curl
+    (tubes,) = scene.tubes
+    colours = scene.paint(np.full((len(model.muscles), 3), 0.5))
+    biceps = model.muscle_index["BIClong"]
+    scene.update(frames, 3, colours)
+    plain = _belly_width(tubes, biceps)
+    scene.set_highlight(biceps, 1.8)
+    scene.update(frames, 3, colours)  # the same pose again: only the restyled muscle is solved
+    assert _belly_width(tubes, biceps) == pytest.approx(1.8 * plain, rel=0.02)
+    scene.set_highlight(None)
+    hidden = np.zeros(len(model.muscles), bool)
+    hidden[biceps] = True
+    scene.set_hidden(hidden)
+    scene.update(frames, 3, colours)
+    assert _belly_width(tubes, biceps) < 1e-6  # collapsed to a point
+    scene.set_hidden(np.zeros(len(model.muscles), bool))
+    scene.update(frames, 3, colours)
+    assert _belly_width(tubes, biceps) == pytest.approx(plain, rel=1e-4)
+
+
+def test_the_solved_normals_shade_the_muscles():
+    """VTK's flat shading ignores point normals: a change to them must change the picture."""
+    model, frames, scene, plotter = _scene("bicep_curl", fps=2.0)
+    try:
+        (tubes,) = scene.tubes
+        scene.update(frames, 2, scene.paint(np.full((len(model.muscles), 3), 0.6)))
+        plotter.reset_camera()
+        shaded = np.asarray(plotter.screenshot(return_img=True)).astype(int)
+        tubes.normals[:] = (0.0, 0.0, 1.0)
+        tubes._vtk_normals.Modified()
+        for poly in tubes.polys:
+            poly.Modified()
+        plotter.render()
+        flat = np.asarray(plotter.screenshot(return_img=True)).astype(int)
+        assert (np.abs(shaded - flat).max(axis=2) > 10).mean() > 0.01
+    finally:
+        plotter.close()

@@ -115,17 +115,6 @@ def test_the_windows_exact_camera_direction_wins_over_the_named_view(leg_raise):
         _camera(leg_raise, PageOptions(direction=(0.0, 0.0, 1.0), up=(0.0, 0.0, 2.0)))
 
 
-def test_the_page_draws_muscles_as_thick_as_the_window():
-    from viewer.render import scene
-    from viewer.share import page
-
-    forces = np.array([50.0, 400.0, 1000.0, 5000.0])
-    assert np.allclose(page.tube_radius(forces), scene.tube_radius(forces))
-    assert (page.FOCUS_THICKER, page.FADED_ALPHA, page.FADED_MIX) == \
-        (scene.FOCUS_THICKER, scene.FADED_ALPHA, scene.FADED_MIX)
-    assert np.allclose(page.FADE_GREY, scene.FADE_GREY) and page.BONE_COLOUR == scene.BONE_COLOUR
-
-
 def test_the_three_bundle_exports_every_name_the_player_uses():
     import re
 

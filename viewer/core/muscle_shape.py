@@ -12,6 +12,7 @@ reads them, `Model.shapes` holds them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -113,7 +114,14 @@ class RingLayout:
 
     @property
     def profile(self) -> np.ndarray:  # (belly,) spindle 0 … 1 … 0
-        return np.sin(np.pi * np.linspace(0.0, 1.0, self.belly)) ** BELLY_EXPONENT
+        return _spindle(self.belly)
+
+
+@lru_cache(maxsize=16)
+def _spindle(rings: int) -> np.ndarray:
+    profile = np.sin(np.pi * np.linspace(0.0, 1.0, rings)) ** BELLY_EXPONENT
+    profile.flags.writeable = False  # shared by every caller
+    return profile
 
 
 def belly_share(shapes: MuscleShapes, lengths: np.ndarray) -> np.ndarray:
@@ -123,13 +131,18 @@ def belly_share(shapes: MuscleShapes, lengths: np.ndarray) -> np.ndarray:
     return np.clip(share, *BELLY_SHARE)
 
 
-def polygon_area_factor(sides: int | None) -> float:
-    """Area of a ring of radius 1: a regular polygon of `sides` (None: a true circle)."""
+def polygon_area_factor(sides: int | np.ndarray | None) -> float | np.ndarray:
+    """Area of a ring of radius 1: a regular polygon of `sides` (None or 0: a true circle);
+    an array of sides (one per muscle or strand) gives one area each."""
+    if np.ndim(sides):
+        k = np.asarray(sides, float)
+        return np.where(k > 0, 0.5 * k * np.sin(2 * np.pi / np.maximum(k, 1.0)), np.pi)
     return np.pi if not sides else 0.5 * sides * np.sin(2 * np.pi / sides)
 
 
 def tube_profile(shapes: MuscleShapes, lengths: np.ndarray, layout: RingLayout = RingLayout(),
-                 sides: int | None = None, volume_scale: float | np.ndarray = 1.0) -> tuple[np.ndarray, np.ndarray]:
+                 sides: int | np.ndarray | None = None, volume_scale: float | np.ndarray = 1.0
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Ring positions and radii for muscle–tendon lengths (..., M).
 
     Returns u (..., M, rings): each ring's place as a share of the path's arc length from the
@@ -165,7 +178,7 @@ def tube_profile(shapes: MuscleShapes, lengths: np.ndarray, layout: RingLayout =
 
 
 def belly_radii(volume: np.ndarray, r_t: np.ndarray, gaps: np.ndarray, layout: RingLayout = RingLayout(),
-                sides: int | None = None) -> np.ndarray:
+                sides: int | np.ndarray | None = None) -> np.ndarray:
     """Radii of the belly rings (..., belly) so the frusta between them hold `volume` (...).
 
     gaps (..., belly − 1): distances between consecutive belly rings (even in `tube_profile`;

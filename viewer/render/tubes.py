@@ -70,6 +70,9 @@ def resample(points: np.ndarray, n: int | np.ndarray) -> np.ndarray:
     non-decreasing along each row (a tube whose belly and tendons move along the path).
     """
     S, P, _ = points.shape
+    target = np.broadcast_to(np.linspace(0.0, 1.0, int(n)), (S, int(n))) if np.ndim(n) == 0 else np.asarray(n, float)
+    if S == 0:
+        return np.zeros((0, target.shape[1], 3), points.dtype)
     step = np.diff(points, axis=1)
     seg = np.sqrt(np.einsum("spk,spk->sp", step, step))
     cum = np.zeros((S, P))
@@ -77,33 +80,19 @@ def resample(points: np.ndarray, n: int | np.ndarray) -> np.ndarray:
     total = cum[:, -1:]
     u = np.divide(cum, total, out=np.zeros_like(cum), where=total > 0)
     u[:, -1] = 1.0
-    if np.ndim(n) == 0:
-        n = int(n)
-        target = np.broadcast_to(np.linspace(0.0, 1.0, n), (S, n))
-        # Segment of target j = (points with u ≤ j/(n-1)) − 1: a cumulative histogram of the
-        # first target each point precedes, O(S·P) instead of comparing every pair.
-        first_target = np.minimum(np.ceil(u * (n - 1) - 1e-9), n).astype(np.int64)
-        hist = np.bincount((np.arange(S)[:, None] * (n + 1) + first_target).ravel(), minlength=S * (n + 1))
-        idx = np.cumsum(hist.reshape(S, n + 1)[:, :n], axis=1) - 1
-    else:  # any targets: one sorted search over all strands, each shifted into its own interval
-        target = np.asarray(n, float)
-        n = target.shape[1]
-        shift = 2.0 * np.arange(S)[:, None]
-        idx = np.searchsorted((u + shift).ravel(), (target + shift).ravel(), side="right").reshape(S, n) - 1
-        idx -= (np.arange(S) * P)[:, None]
-    np.clip(idx, 0, P - 2, out=idx)
-    flat = idx + (np.arange(S) * P)[:, None]
-    u_flat, p_flat = u.ravel(), points.reshape(-1, 3)
-    u0, u1 = u_flat[flat], u_flat[flat + 1]
-    du = u1 - u0
-    frac = np.divide(target - u0, du, out=np.zeros_like(u0), where=du > 1e-12)
-    np.clip(frac, 0.0, 1.0, out=frac)
-    a = np.take(p_flat, flat, axis=0)
-    b = np.take(p_flat, flat + 1, axis=0)
+    # One interpolation over all strands at once, each shifted into its own interval [2s, 2s + 1]:
+    # the fractional point index along the path where each target share falls.
+    shift = 2.0 * np.arange(S)[:, None]
+    at = np.interp((target + shift).ravel(), (u + shift).ravel(), np.arange(S * P, dtype=float))
+    first = np.minimum(at.astype(np.int64), S * P - 2)
+    frac = (at - first)[:, None]
+    flat = points.reshape(-1, 3)
+    a = np.take(flat, first, axis=0)
+    b = np.take(flat, np.minimum(first + 1, S * P - 1), axis=0)
     b -= a
-    b *= frac[..., None]
+    b *= frac
     b += a
-    return b
+    return b.reshape(S, target.shape[1], 3)
 
 
 class TubeMesh:
@@ -117,14 +106,10 @@ class TubeMesh:
         """radius: per strand (a fixed spindle, "lines of action"), or (S, rings) to be
         rewritten per frame (physiological shapes)."""
         self.rings, self.sides = rings, sides
-        radius = np.asarray(radius, float)
+        radius = np.asarray(radius)
         self.strands = int(radius.shape[0]) if radius.ndim else 1
-        if radius.ndim == 2:
-            self.radius = radius.astype(np.float32)
-        else:
-            # A belly in the middle that narrows to a point at each end, like a muscle into its tendons.
-            profile = np.sin(np.pi * np.linspace(0.0, 1.0, rings)) ** 0.6
-            self.radius = (np.atleast_1d(radius)[:, None] * profile[None, :]).astype(np.float32)  # (S, rings)
+        # A 2-D float32 radius is kept as given (a view into radii solved elsewhere stays one).
+        self.radius = np.asarray(radius, np.float32) if radius.ndim == 2 else spindle(radius, rings)
         angle = np.linspace(0.0, 2 * np.pi, sides, endpoint=False)
         self._around = np.stack([np.cos(angle), np.sin(angle)], axis=1).astype(np.float32)  # (sides, 2)
         self.faces = self._faces()
@@ -157,62 +142,93 @@ class TubeMesh:
                 strands: np.ndarray | None = None) -> None:
         """Write tube points and unit normals for centre lines (n, rings, 3) into (size, 3) float32 arrays.
 
-        wide (n, rings, 3) and aspect (n, rings): flatten rings into ellipses `aspect` times
-        wider along `wide` and as much thinner across it (same area: same volume); a zero
-        `wide` keeps the round ring's own frame. strands: which strands the n rows are (None:
-        all, in order); the other strands keep the points they have.
+        wide, aspect: flattened rings (see ring_frames). strands: which strands the n rows are
+        (None: all, in order); the other strands keep the points they have.
         """
-        K = self.sides
-        ci = centre.astype(np.float32, copy=False)
-        n, R = ci.shape[:2]
         radius = self.radius if strands is None else self.radius[strands]
-        # The ring frames are worked out component by component (3, n, R): numpy is several
-        # times faster on three contiguous arrays than on a trailing axis of three.
-        c = np.moveaxis(ci, -1, 0).copy()
-        tangent = np.empty_like(c)
-        np.subtract(c[:, :, 2:], c[:, :, :-2], out=tangent[:, :, 1:-1])
-        np.subtract(c[:, :, 1], c[:, :, 0], out=tangent[:, :, 0])
-        np.subtract(c[:, :, -1], c[:, :, -2], out=tangent[:, :, -1])
-        _unit3(tangent, 1e-9)
-        # Normal of the plane the strand bends in: its tangents stay close to that plane, so
-        # projecting it off each tangent never degenerates and the rings do not twist.
-        chord = c[:, :, -1] - c[:, :, 0]
-        ref = _cross3(chord, c[:, :, R // 2] - 0.5 * (c[:, :, 0] + c[:, :, -1]))
-        straight = np.sqrt(_dot3(ref, ref)) < 1e-4 * np.maximum(_dot3(chord, chord), 1e-12)
-        if straight.any():
-            axis = np.eye(3, dtype=np.float32)[np.argmin(np.abs(chord[:, straight]), axis=0)].T
-            ref[:, straight] = _cross3(chord[:, straight], axis)
-        _unit3(ref, 1e-12)
-        ref = ref[:, :, None]
-        normal = _unit3(ref - tangent * _dot3(ref, tangent), 1e-9)
-        if wide is not None:  # sheets: the ring's long axis toward the neighbouring fascicle
-            w = np.moveaxis(wide, -1, 0)
-            w = w - tangent * _dot3(w, tangent)
-            length = np.sqrt(_dot3(w, w))
-            np.copyto(normal, w / np.maximum(length, 1e-9), where=length > 1e-9)
-        binormal = _cross3(tangent, normal)
-        a = np.ones((n, R), np.float32) if aspect is None else aspect.astype(np.float32, copy=False)
+        flat = None if aspect is None else (np.arange(len(aspect)), aspect)
+        self.place(ring_frames(centre, radius, wide, aspect), centre, out_points, out_normals, strands, flat)
+
+    def place(self, frames: np.ndarray, centre: np.ndarray, out_points: np.ndarray, out_normals: np.ndarray,
+              strands: np.ndarray | None = None, flat: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Points and unit normals of the rings from their frames (ring_frames of the same strands).
+
+        flat: (rows, aspect) of the flattened strands among them, whose normals need scaling."""
+        K = self.sides
+        n, R = frames.shape[1:3]
         whole = strands is None
         points = out_points.reshape(K, -1) if whole else np.empty((K, n * R * 3), np.float32)
         normals = out_normals.reshape(K, -1) if whole else np.empty((K, n * R * 3), np.float32)
-        # Ring point k = centre + cos θk · (r·a) n + sin θk · (r/a) b: one small matrix product.
-        frame = np.empty((2, n, R, 3), np.float32)
-        np.copyto(frame[0], np.moveaxis(normal * (radius * a), 0, -1))
-        np.copyto(frame[1], np.moveaxis(binormal * (radius / a), 0, -1))
-        np.matmul(self._around, frame.reshape(2, -1), out=points)
-        points.reshape(K, n, R, 3)[:] += ci[None]
-        np.copyto(frame[0], np.moveaxis(normal / a, 0, -1))
-        np.copyto(frame[1], np.moveaxis(binormal * a, 0, -1))
-        np.matmul(self._around, frame.reshape(2, -1), out=normals)
-        if aspect is not None:
+        # Ring point k = centre + cos θk · (first axis) + sin θk · (second): one small matrix product.
+        np.matmul(self._around, frames[:2].reshape(2, -1), out=points)
+        points.reshape(K, n, R, 3)[:] += centre.astype(np.float32, copy=False)[None]
+        np.matmul(self._around, frames[2:].reshape(2, -1), out=normals)
+        if flat is not None and len(flat[0]):
             # |cos θ · n/a + sin θ · a·b| for orthonormal n, b: every normal's length, unmeasured.
-            cos2, sin2 = self._around[:, :1] ** 2, self._around[:, 1:] ** 2
-            a2 = (a * a).reshape(1, -1)
-            normals *= np.repeat(1.0 / np.sqrt(cos2 / a2 + sin2 * a2), 3, axis=1)
+            rows, aspect = flat
+            a2 = aspect.astype(np.float32)[None] ** 2
+            cos2, sin2 = self._around[:, :1, None] ** 2, self._around[:, 1:, None] ** 2
+            grid = normals.reshape(K, n, R * 3)
+            grid[:, rows] *= np.repeat(1.0 / np.sqrt(cos2 / a2 + sin2 * a2), 3, axis=2)
         if not whole:
             S = out_points.shape[0] // (K * R)
             out_points.reshape(K, S, R, 3)[:, strands] = points.reshape(K, n, R, 3)
             out_normals.reshape(K, S, R, 3)[:, strands] = normals.reshape(K, n, R, 3)
+
+
+def ring_frames(centre: np.ndarray, radius: np.ndarray, wide: np.ndarray | None = None,
+                aspect: np.ndarray | None = None) -> np.ndarray:
+    """(4, n, rings, 3) float32: the axes of each ring, whatever polygon it is drawn as.
+
+    Frames 0 and 1 place the ring's points (normal·r·a, binormal·r/a), 2 and 3 its normals
+    (normal/a, binormal·a). wide (n, rings, 3) and aspect (n, rings): flatten rings into
+    ellipses `aspect` times wider along `wide` and as much thinner across it (same area: same
+    volume); a zero `wide` keeps the round ring's own frame.
+    """
+    ci = centre.astype(np.float32, copy=False)
+    n, R = ci.shape[:2]
+    # Worked out component by component (3, n, R): numpy is several times faster on three
+    # contiguous arrays than on a trailing axis of three.
+    c = np.moveaxis(ci, -1, 0).copy()
+    tangent = np.empty_like(c)
+    np.subtract(c[:, :, 2:], c[:, :, :-2], out=tangent[:, :, 1:-1])
+    np.subtract(c[:, :, 1], c[:, :, 0], out=tangent[:, :, 0])
+    np.subtract(c[:, :, -1], c[:, :, -2], out=tangent[:, :, -1])
+    _unit3(tangent, 1e-9)
+    # Normal of the plane the strand bends in: its tangents stay close to that plane, so
+    # projecting it off each tangent never degenerates and the rings do not twist. A
+    # straight strand has no such plane: any direction across its chord will do.
+    chord = c[:, :, -1] - c[:, :, 0]
+    ref = _cross3(chord, c[:, :, R // 2] - 0.5 * (c[:, :, 0] + c[:, :, -1]))
+    straight = np.sqrt(_dot3(ref, ref)) < 1e-4 * np.maximum(_dot3(chord, chord), 1e-12)
+    across = _cross3(chord, _AXES[:, np.argmin(np.abs(chord), axis=0)])
+    ref = _unit3(np.where(straight, across, ref), 1e-12)[:, :, None]
+    normal = _unit3(ref - tangent * _dot3(ref, tangent), 1e-9)
+    if wide is not None:  # sheets: the ring's long axis toward the neighbouring fascicle
+        w = np.moveaxis(wide, -1, 0)
+        w = w - tangent * _dot3(w, tangent)
+        length = np.sqrt(_dot3(w, w))
+        np.copyto(normal, w / np.maximum(length, 1e-9), where=length > 1e-9)
+    binormal = _cross3(tangent, normal)
+    a = np.ones((n, R), np.float32) if aspect is None else aspect.astype(np.float32, copy=False)
+    scaled = np.empty((4, 3, n, R), np.float32)
+    np.multiply(normal, radius * a, out=scaled[0])
+    np.multiply(binormal, radius / a, out=scaled[1])
+    np.divide(normal, a, out=scaled[2])
+    np.multiply(binormal, a, out=scaled[3])
+    # Laid out (x, y, z)-last once, for the matrix products; one component at a time, as
+    # numpy writes a strided array several times faster than it reads one.
+    frames = np.empty((4, n, R, 3), np.float32)
+    for k in range(3):
+        frames[..., k] = scaled[:, k]
+    return frames
+
+
+def spindle(radius: np.ndarray, rings: int) -> np.ndarray:
+    """(S, rings) float32 radii of a fixed spindle per strand of the given thickness: a belly in
+    the middle that narrows to a point at each end, like a muscle into its tendons."""
+    profile = np.sin(np.pi * np.linspace(0.0, 1.0, rings)) ** 0.6
+    return (np.atleast_1d(np.asarray(radius, float))[:, None] * profile[None, :]).astype(np.float32)
 
 
 def enclosed_volume(rings: np.ndarray) -> np.ndarray:
@@ -228,6 +244,9 @@ def enclosed_volume(rings: np.ndarray) -> np.ndarray:
     cap = np.einsum("ksj,ksj->ks", np.broadcast_to(last.mean(axis=0, keepdims=True), last.shape),
                     np.cross(last, after))
     return np.abs(side.sum(axis=0) + cap.sum(axis=0)) / 6.0
+
+
+_AXES = np.eye(3, dtype=np.float32)
 
 
 def _dot3(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
 from viewer.core.props import Props
 from viewer.render.camera import VIEW_ANGLE, body_points, view_direction  # numpy only, no VTK
+from viewer.render.look import BONE_COLOUR, FOCUS_THICKER, paint, tube_radius  # numpy only, no VTK
 from viewer.render.tubes import StrandLayout, TubeMesh, resample  # numpy only, no VTK
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -39,15 +40,6 @@ RINGS = 12  # centre-line points per muscle strand
 BONE_FRACTION = 0.2  # share of each bone's triangles kept
 STILL_TOLERANCE = 4e-4  # metres: a strand that never moves further than this is stored once
 EXTENT_FPS = 6.0
-# As the window draws muscles (viewer/render/scene.py, tests/test_share.py checks they agree):
-# radius ∝ √(max force), focus muscles thicker, others faded toward grey and see-through.
-RADIUS_PER_SQRT_NEWTON = 2.7e-4
-RADIUS_RANGE = (0.003, 0.009)
-FOCUS_THICKER = 1.4
-FADED_ALPHA = (0.14, 0.80)
-FADED_MIX = (0.60, 0.20)
-FADE_GREY = np.array([0.62, 0.60, 0.58])
-BONE_COLOUR = (0.91, 0.87, 0.78)
 FLOOR_COLOUR = (0.36, 0.45, 0.52)
 
 
@@ -156,7 +148,7 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
     for start in range(0, F, BATCH):
         frames = kin.sample(times[start:start + BATCH])
         rgb, strength = colouring.paint(frames)
-        rgba[start:start + len(frames)] = _paint(rgb[:, drawn], strength[:, drawn], ~in_focus)
+        rgba[start:start + len(frames)] = paint(rgb[:, drawn], strength[:, drawn], ~in_focus)
         for i in range(len(frames)):
             f = start + i
             padded = layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
@@ -232,28 +224,11 @@ def _still(layout: StrandLayout, frames) -> np.ndarray:
     return np.abs(centres - centres[:1]).max(axis=(0, 2, 3)) < STILL_TOLERANCE
 
 
-def tube_radius(max_force: np.ndarray) -> np.ndarray:
-    """Tube radius in metres ∝ √(max force), the window's rule."""
-    return np.clip(RADIUS_PER_SQRT_NEWTON * np.sqrt(np.asarray(max_force, float)), *RADIUS_RANGE)
-
-
 def _check(options: PageOptions) -> None:
     if not 0.0 <= options.bone_opacity <= 1.0:
         raise ViewerError(f"bone opacity must be between 0 and 1, not {options.bone_opacity:g}")
     if not options.fps > 0:
         raise ViewerError(f"frames per second must be positive, not {options.fps:g}")
-
-
-def _paint(rgb: np.ndarray, strength: np.ndarray, faded: np.ndarray) -> np.ndarray:
-    """(F, M, 4) uint8: the colouring's RGB, muscles outside the focus faded toward grey and see-through."""
-    out = np.ones(rgb.shape[:-1] + (4,), np.float32)
-    out[..., :3] = rgb
-    if faded.any():
-        s = strength[:, faded]
-        grey = (FADED_MIX[0] + (FADED_MIX[1] - FADED_MIX[0]) * s)[..., None]
-        out[:, faded, :3] = rgb[:, faded] * (1.0 - grey) + FADE_GREY * grey
-        out[:, faded, 3] = FADED_ALPHA[0] + (FADED_ALPHA[1] - FADED_ALPHA[0]) * s
-    return (np.clip(out, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
 def _piece(vertices: np.ndarray, faces: np.ndarray, colour, opacity: float) -> dict:

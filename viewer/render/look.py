@@ -1,0 +1,36 @@
+"""How bones and muscles look, one copy for the window, the exports and the take-home page.
+
+Numpy only, no VTK: the page (viewer/share) builds its scene for three.js from these.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+BONE_COLOUR = (0.91, 0.87, 0.78)  # ivory
+RADIUS_PER_SQRT_NEWTON = 2.7e-4  # metres: a 1000 N muscle gets a 8.5 mm line of action
+RADIUS_RANGE = (0.003, 0.009)  # thinnest and thickest line, metres: readable, never bulky
+FOCUS_THICKER = 1.4  # focus muscles are drawn this much thicker than their strength alone gives
+# Muscles outside the focus: see-through, more so while they hold their length, and
+# nudged toward grey, so the focus reads first but a strongly moving muscle still shows.
+FADED_ALPHA = (0.14, 0.80)  # opacity at strength 0 and 1
+FADED_MIX = (0.60, 0.20)  # share of grey in the colour at strength 0 and 1
+FADE_GREY = np.array([0.62, 0.60, 0.58])
+
+
+def tube_radius(max_force: np.ndarray) -> np.ndarray:
+    """Line-of-action radius in metres ∝ √(max force): thickness reads as strength without swamping the view."""
+    return np.clip(RADIUS_PER_SQRT_NEWTON * np.sqrt(np.asarray(max_force, float)), *RADIUS_RANGE)
+
+
+def paint(colours: np.ndarray, strength: np.ndarray | None, faded: np.ndarray) -> np.ndarray:
+    """Per-muscle RGB in [0, 1] (..., M, 3) and strength (..., M) → the uint8 RGBA drawn;
+    faded (indices or bool per muscle): the muscles outside the focus."""
+    rgba = np.ones(np.shape(colours)[:-1] + (4,), np.float32)
+    rgba[..., :3] = colours
+    faded = np.flatnonzero(faded) if np.asarray(faded).dtype == bool else np.asarray(faded, int)
+    if faded.size:
+        s = np.zeros(rgba.shape[:-1])[..., faded] if strength is None else np.asarray(strength)[..., faded]
+        grey = (FADED_MIX[0] + (FADED_MIX[1] - FADED_MIX[0]) * s)[..., None]
+        rgba[..., faded, :3] = rgba[..., faded, :3] * (1.0 - grey) + FADE_GREY * grey
+        rgba[..., faded, 3] = FADED_ALPHA[0] + (FADED_ALPHA[1] - FADED_ALPHA[0]) * s
+    return (np.clip(rgba, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)

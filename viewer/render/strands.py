@@ -1,0 +1,246 @@
+"""Centre lines and radii of every drawn muscle strand, solved in one pass per frame.
+
+The scene draws its muscles as two sets of tubes, the focus and the faded rest behind it.
+Both take their strands from one StrandShapes: each frame is one numpy pass over the whole
+body instead of one per set (on a small set numpy's cost per call, not the arithmetic,
+is what a frame pays). Strands whose path and length did not change keep what they have.
+Numpy only, no VTK: render/scene.py turns these into surfaces.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from viewer.core.muscle_shape import TENDON_RINGS, RingLayout, belly_radii, sheet_ids, tube_profile
+
+from .look import tube_radius
+from .tubes import StrandLayout, resample, ring_frames, spindle
+
+ALL_MOVED = 0.7  # share of strands that moved above which a frame solves all of them again
+
+SHEET_REACH = 0.65  # a fascicle of a sheet reaches this share of the way to its neighbours
+SHEET_ASPECT = (1.0, 6.0)  # how flat a sheet's fascicle may get
+
+
+class StrandShapes:
+    """Per strand of the drawn muscles: centre line (S, rings, 3) and radii (S, rings), float32.
+
+    groups: the drawn muscles of each tube set, in drawing order; their strands follow one
+    another, and `rows[g]` is the slice of group g. sides[g]: the ring polygon group g is
+    drawn with (a belly's volume is solved for the polygon it is drawn as); thicker[g]
+    scales group g's lines of action.
+    """
+
+    def __init__(self, model, groups: list[np.ndarray], frames, muscle_style: str, rings: int,
+                 sides: list[int], thicker: list[float]):
+        self.groups = [np.asarray(g, int) for g in groups]
+        self.first = np.cumsum([0] + [g.size for g in self.groups])[:-1]  # each group's first place in `muscles`
+        self.muscles = np.concatenate(self.groups + [np.zeros(0, int)])
+        self.layout = StrandLayout(self.muscles, frames.wrap_obj[0], frames.wrap_adr[0], frames.wrap_num[0])
+        per_group = np.repeat(np.arange(len(groups)), [len(g) for g in groups])  # per drawn muscle
+        strand_group = per_group[self.layout.strand_muscle]
+        ends = np.concatenate([[0], np.cumsum(np.bincount(strand_group, minlength=len(groups)))])
+        self.rows = [slice(int(a), int(b)) for a, b in zip(ends[:-1], ends[1:])]
+        self.shaped = muscle_style == "shapes"
+        S = self.layout.count
+        first = self.layout.padded(frames.wrap_xpos[0], frames.wrap_obj[0], frames.wrap_adr[0], frames.wrap_num[0])
+        # Highlighting multiplies a strand's radius; a muscle split by pulleys into branches
+        # shares its volume between them.
+        self._base_factor = np.ones(S)
+        if self.shaped:
+            self.rings = RingLayout(belly=max(rings - 2 * TENDON_RINGS, 4))
+            self.shapes = model.shapes.subset(self.muscles)
+            self._muscle_sides = np.asarray(sides)[per_group]
+            self._strand_sides = np.asarray(sides)[strand_group]
+            self._base_factor = np.sqrt(1.0 / self.layout.branches[self.layout.strand_muscle])
+            self._volume = self.shapes.drawn_volume[self.layout.strand_muscle]
+            # A sheet stays within one tube set: a focus fascicle does not spread toward a faded one.
+            sheet = sheet_ids(model)[self.muscles][self.layout.strand_muscle]
+            sheet = np.where(sheet >= 0, sheet * len(groups) + strand_group, -1)
+            self.sheets = SheetNeighbours(sheet, first)
+            count = self.rings.count
+        else:
+            forces = np.array([model.muscles[m].max_force for m in self.muscles])
+            radius = (tube_radius(forces) if forces.size else forces)[self.layout.strand_muscle]
+            self._base_radius = spindle(radius * np.asarray(thicker, float)[strand_group], rings)
+            self.sheets = SheetNeighbours(np.full(S, -1), first)
+            count = rings
+        self.factor = self._base_factor.copy()
+        self.centre = np.zeros((S, count, 3), np.float32)
+        self.radius = np.zeros((S, count), np.float32)
+        self.moved = np.ones(S, bool)  # strands the last update solved again
+        # Of the strands solved last (`_solved`: their indices, None: all): ring frames
+        # (4, n, rings, 3, see tubes.ring_frames), centre lines, and which of them are sheet
+        # fascicles (their place among the n) with their rings' aspects.
+        self._solved = None
+        self.ring_frames = np.zeros((4, 0, count, 3), np.float32)
+        self.ring_centre = np.zeros((0, count, 3), np.float32)
+        self.ring_sheet = np.zeros(0, int)
+        self.ring_aspect = np.zeros((0, count), np.float32)
+        self.solved = False  # whether any update ran yet
+        self._stale = np.ones(S, bool)  # strands to solve again whatever their path does
+        self._last = None  # (padded path points, lengths) of the last update
+
+    @property
+    def count(self) -> int:
+        return self.layout.count
+
+    def update(self, frames, i: int) -> np.ndarray:
+        """Solve frame i of a batch; returns which strands changed (bool per strand)."""
+        padded = self.layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
+        lengths = frames.lengths[i, self.muscles]
+        self.moved = self._moved(padded, lengths)
+        if self.moved.mean() > ALL_MOVED:  # then solving all costs less than picking out the rest
+            self.moved[:] = True
+        if self.moved.any():
+            self._solved = None if self.moved.all() else np.flatnonzero(self.moved)
+            self._solve(frames, i, padded, self._solved)
+        self.solved = True
+        return self.moved
+
+    def solved_in(self, group: int):
+        """What the last update solved of one group, or None: (its strands numbered within the
+        group, None: all of them; their place in ring_frames and ring_centre; (the sheet
+        fascicles' place among them, their aspects))."""
+        rows = self.rows[group]
+        if not self.moved[rows].any():
+            return None
+        strands = None
+        if self._solved is not None:
+            lo, hi = np.searchsorted(self._solved, [rows.start, rows.stop])
+            strands, rows = self._solved[lo:hi] - rows.start, slice(int(lo), int(hi))
+        a, b = np.searchsorted(self.ring_sheet, [rows.start, rows.stop])
+        return strands, rows, (self.ring_sheet[a:b] - rows.start, self.ring_aspect[a:b])
+
+    def restyle(self, strands: np.ndarray) -> None:
+        """Solve these strands (bool per strand) again at the next update whatever their path does."""
+        self._stale |= strands
+
+    def set_thicker(self, muscle: int | None, factor: float) -> None:
+        """Draw one model muscle `factor` times thicker (None: all at their own thickness)."""
+        before = self.factor.copy()
+        self.factor[:] = self._base_factor
+        self.factor[self.muscles[self.layout.strand_muscle] == muscle] *= factor
+        self.restyle(self.factor != before)
+
+    def _moved(self, padded: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Strands whose path or length changed since the last update, re-styled ones, and
+        fascicles of a sheet whose neighbour moved (a sheet's width reaches toward them)."""
+        if self._last is None or self._last[0].shape != padded.shape:
+            moved = np.ones(self.count, bool)
+        else:
+            moved = np.any(padded != self._last[0], axis=(1, 2))
+            moved |= (lengths != self._last[1])[self.layout.strand_muscle]
+        moved |= self._stale
+        if self.sheets.any:
+            moved[self.sheets.strands] |= moved[self.sheets.near].any(axis=1)
+        self._last = (padded, np.array(lengths, copy=True))
+        self._stale[:] = False
+        return moved
+
+    def _solve(self, frames, i: int, padded: np.ndarray, strands: np.ndarray | None) -> None:
+        rows = slice(None) if strands is None else strands
+        if not self.shaped:
+            self.ring_centre = resample(padded[rows], self.centre.shape[1]).astype(np.float32)
+            self.centre[rows] = self.ring_centre
+            self.radius[rows] = self._base_radius[rows] * self.factor[rows, None]
+            self.ring_frames = ring_frames(self.ring_centre, self.radius[rows])
+            return
+        self.ring_sheet = np.flatnonzero(self.sheets.row[rows] >= 0) if self.sheets.any else np.zeros(0, int)
+        u, r = self._profile(frames, i)
+        owner = self.layout.strand_muscle[rows]
+        centre = smooth(resample(padded[rows], u[owner]))
+        radius = r[owner]
+        # Solve the belly again over the distances its rings really have along the bent path
+        # (chords, not arc), so the drawn volume stays the muscle's volume.
+        step = np.diff(centre[:, self.rings.belly_rings], axis=1)
+        gaps = np.sqrt(np.einsum("srk,srk->sr", step, step))
+        radius[:, self.rings.belly_rings] = belly_radii(
+            self._volume[rows], radius[:, self.rings.tendon], gaps, self.rings, self._strand_sides[rows])
+        radius = (radius * self.factor[rows, None]).astype(np.float32)
+        self.radius[rows] = radius
+        self.centre[rows] = centre
+        self.ring_centre = self.centre[rows]
+        wide, aspect = self.sheets.widths(self.centre, self.radius, strands) if self.sheets.any else (None, None)
+        self.ring_frames = ring_frames(self.ring_centre, radius, wide, aspect)
+        if aspect is not None:
+            self.ring_aspect = aspect[self.ring_sheet]
+
+    def _profile(self, frames, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ring places and radii of frame i, solved once per frame of a batch (playback shows
+        one batch over and over; solving all frames up front would delay the first one)."""
+        if getattr(self, "_profiled", None) is not frames:
+            F, M, R = len(frames), self.muscles.size, self.rings.count
+            self._profile_u = np.empty((F, M, R), np.float32)
+            self._profile_r = np.empty((F, M, R), np.float32)
+            self._profile_done = np.zeros(F, bool)
+            self._profiled = frames
+        if not self._profile_done[i]:
+            u, r = tube_profile(self.shapes, frames.lengths[i, self.muscles], self.rings, self._muscle_sides)
+            self._profile_u[i], self._profile_r[i] = u, r
+            self._profile_done[i] = True
+        return self._profile_u[i], self._profile_r[i]
+
+
+class SheetNeighbours:
+    """Fascicles of one flat muscle spread sideways until they meet their neighbours, so the
+    muscle reads as one sheet. Neighbours: the two nearest fascicles of the same sheet."""
+
+    def __init__(self, sheet: np.ndarray, first_paths: np.ndarray):
+        """sheet: per strand, its sheet (−1: none); first_paths: padded strand paths of a frame."""
+        self.strands = np.flatnonzero(sheet >= 0)
+        self.any = self.strands.size > 0
+        self.row = np.full(sheet.size, -1)  # per strand: its place in `strands`, or −1
+        self.row[self.strands] = np.arange(self.strands.size)
+        if not self.any:
+            return
+        mid = resample(first_paths[self.strands], 9).mean(axis=1)  # each fascicle's middle
+        dist = np.linalg.norm(mid[:, None] - mid[None], axis=-1)
+        same = sheet[self.strands][:, None] == sheet[self.strands][None]
+        dist[~same | np.eye(len(self.strands), dtype=bool)] = np.inf
+        order = np.argsort(dist, axis=1)[:, :2]
+        alone = ~np.isfinite(dist[np.arange(len(order)), order[:, 1]])  # a sheet of two
+        order[alone, 1] = order[alone, 0]
+        self.near = self.strands[order]  # (n, 2) strand indices
+
+    def widths(self, centre: np.ndarray, radius: np.ndarray, strands: np.ndarray | None = None):
+        """(wide direction, aspect) per ring of the given strands (None: all).
+        centre, radius: of every strand (neighbours included)."""
+        rows = np.arange(radius.shape[0]) if strands is None else strands
+        wide = np.zeros((rows.size,) + centre.shape[1:], np.float32)
+        aspect = np.ones((rows.size, radius.shape[1]), np.float32)
+        at = self.row[rows]
+        mine = at >= 0
+        if not mine.any():
+            return wide, aspect
+        own = self.strands[at[mine]]
+        near = self.near[at[mine]]
+        to_a = centre[near[:, 0]] - centre[own]
+        to_b = centre[near[:, 1]] - centre[own]
+        reach = SHEET_REACH * np.maximum(_norm(to_a), _norm(to_b))
+        r = radius[own]
+        # One direction per fascicle: rings that turned to follow each ring's neighbour would
+        # twist the belly and lose volume between them.
+        wide[mine] = to_a.mean(axis=1, keepdims=True)
+        aspect[mine] = np.clip(np.divide(reach, r, out=np.ones_like(r), where=r > 1e-6), *SHEET_ASPECT)
+        return wide, aspect
+
+
+def smooth(centre: np.ndarray, passes: int = 4) -> np.ndarray:
+    """Round off the kinks a wrap point leaves in a centre line (ends fixed): a fat belly
+    folds into itself at a sharp corner, a real muscle bends smoothly."""
+    return np.matmul(_smoothing(centre.shape[1], passes), centre)
+
+
+@lru_cache(maxsize=8)
+def _smoothing(rings: int, passes: int) -> np.ndarray:
+    """`passes` rounds of (¼, ½, ¼) averaging of the inner points as one (rings × rings) matrix."""
+    step = np.eye(rings)
+    for j in range(1, rings - 1):
+        step[j, j - 1:j + 2] = (0.25, 0.5, 0.25)
+    return np.linalg.matrix_power(step, passes)
+
+
+def _norm(v: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.einsum("...k,...k->...", v, v))
