@@ -147,7 +147,6 @@ class StrandShapes:
             self.radius[rows] = self._base_radius[rows] * self.factor[rows, None]
             self.ring_frames = ring_frames(self.ring_centre, self.radius[rows])
             return
-        self.ring_sheet = np.flatnonzero(self.sheets.row[rows] >= 0) if self.sheets.any else np.zeros(0, int)
         u, r = self._profile(frames, i)
         owner = self.layout.strand_muscle[rows]
         centre = smooth(resample(padded[rows], u[owner]))
@@ -162,10 +161,10 @@ class StrandShapes:
         self.radius[rows] = radius
         self.centre[rows] = centre
         self.ring_centre = self.centre[rows]
-        wide, aspect = self.sheets.widths(self.centre, self.radius, strands) if self.sheets.any else (None, None)
-        self.ring_frames = ring_frames(self.ring_centre, radius, wide, aspect)
-        if aspect is not None:
-            self.ring_aspect = aspect[self.ring_sheet]
+        sheet = self.sheets.widths(self.centre, self.radius, strands) if self.sheets.any else None
+        self.ring_frames = ring_frames(self.ring_centre, radius, sheet)
+        if sheet is not None:
+            self.ring_sheet, _, self.ring_aspect = sheet
 
     def _profile(self, frames, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Ring places and radii of frame i, solved once per frame of a batch (playback shows
@@ -205,15 +204,12 @@ class SheetNeighbours:
         self.near = self.strands[order]  # (n, 2) strand indices
 
     def widths(self, centre: np.ndarray, radius: np.ndarray, strands: np.ndarray | None = None):
-        """(wide direction, aspect) per ring of the given strands (None: all).
-        centre, radius: of every strand (neighbours included)."""
+        """The fascicles among the given strands (None: all): (their place among them, wide
+        direction per ring (m, rings, 3), aspect per ring (m, rings)). centre, radius: of
+        every strand (neighbours included)."""
         rows = np.arange(radius.shape[0]) if strands is None else strands
-        wide = np.zeros((rows.size,) + centre.shape[1:], np.float32)
-        aspect = np.ones((rows.size, radius.shape[1]), np.float32)
         at = self.row[rows]
-        mine = at >= 0
-        if not mine.any():
-            return wide, aspect
+        mine = np.flatnonzero(at >= 0)
         own = self.strands[at[mine]]
         near = self.near[at[mine]]
         to_a = centre[near[:, 0]] - centre[own]
@@ -222,9 +218,9 @@ class SheetNeighbours:
         r = radius[own]
         # One direction per fascicle: rings that turned to follow each ring's neighbour would
         # twist the belly and lose volume between them.
-        wide[mine] = to_a.mean(axis=1, keepdims=True)
-        aspect[mine] = np.clip(np.divide(reach, r, out=np.ones_like(r), where=r > 1e-6), *SHEET_ASPECT)
-        return wide, aspect
+        wide = np.broadcast_to(to_a.mean(axis=1, keepdims=True), to_a.shape)
+        aspect = np.clip(np.divide(reach, r, out=np.ones_like(r), where=r > 1e-6), *SHEET_ASPECT)
+        return mine, wide, aspect.astype(np.float32)
 
 
 def smooth(centre: np.ndarray, passes: int = 4) -> np.ndarray:

@@ -146,8 +146,10 @@ class TubeMesh:
         (None: all, in order); the other strands keep the points they have.
         """
         radius = self.radius if strands is None else self.radius[strands]
-        flat = None if aspect is None else (np.arange(len(aspect)), aspect)
-        self.place(ring_frames(centre, radius, wide, aspect), centre, out_points, out_normals, strands, flat)
+        rows = np.arange(len(centre))
+        sheet = None if aspect is None else (rows, wide, aspect)
+        self.place(ring_frames(centre, radius, sheet), centre, out_points, out_normals, strands,
+                   None if aspect is None else (rows, aspect))
 
     def place(self, frames: np.ndarray, centre: np.ndarray, out_points: np.ndarray, out_normals: np.ndarray,
               strands: np.ndarray | None = None, flat: tuple[np.ndarray, np.ndarray] | None = None) -> None:
@@ -176,14 +178,14 @@ class TubeMesh:
             out_normals.reshape(K, S, R, 3)[:, strands] = normals.reshape(K, n, R, 3)
 
 
-def ring_frames(centre: np.ndarray, radius: np.ndarray, wide: np.ndarray | None = None,
-                aspect: np.ndarray | None = None) -> np.ndarray:
+def ring_frames(centre: np.ndarray, radius: np.ndarray,
+                sheet: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """(4, n, rings, 3) float32: the axes of each ring, whatever polygon it is drawn as.
 
     Frames 0 and 1 place the ring's points (normal·r·a, binormal·r/a), 2 and 3 its normals
-    (normal/a, binormal·a). wide (n, rings, 3) and aspect (n, rings): flatten rings into
-    ellipses `aspect` times wider along `wide` and as much thinner across it (same area: same
-    volume); a zero `wide` keeps the round ring's own frame.
+    (normal/a, binormal·a). sheet: (rows, wide (m, rings, 3), aspect (m, rings)) flattens the
+    rings of those rows into ellipses `aspect` times wider along `wide` and as much thinner
+    across it (same area: same volume); a zero `wide` keeps the round ring's own frame.
     """
     ci = centre.astype(np.float32, copy=False)
     n, R = ci.shape[:2]
@@ -204,13 +206,16 @@ def ring_frames(centre: np.ndarray, radius: np.ndarray, wide: np.ndarray | None 
     across = _cross3(chord, _AXES[:, np.argmin(np.abs(chord), axis=0)])
     ref = _unit3(np.where(straight, across, ref), 1e-12)[:, :, None]
     normal = _unit3(ref - tangent * _dot3(ref, tangent), 1e-9)
-    if wide is not None:  # sheets: the ring's long axis toward the neighbouring fascicle
+    a = np.ones((n, R), np.float32)
+    if sheet is not None and len(sheet[0]):  # sheets: the ring's long axis toward the neighbouring fascicle
+        rows, wide, aspect = sheet
+        t = tangent[:, rows]
         w = np.moveaxis(wide, -1, 0)
-        w = w - tangent * _dot3(w, tangent)
+        w = w - t * _dot3(w, t)
         length = np.sqrt(_dot3(w, w))
-        np.copyto(normal, w / np.maximum(length, 1e-9), where=length > 1e-9)
+        normal[:, rows] = np.where(length > 1e-9, w / np.maximum(length, 1e-9), normal[:, rows])
+        a[rows] = aspect
     binormal = _cross3(tangent, normal)
-    a = np.ones((n, R), np.float32) if aspect is None else aspect.astype(np.float32, copy=False)
     scaled = np.empty((4, 3, n, R), np.float32)
     np.multiply(normal, radius * a, out=scaled[0])
     np.multiply(binormal, radius / a, out=scaled[1])
