@@ -165,7 +165,12 @@ class MuscleTubes:
         if getattr(self, "_scaled", None) is not frames:
             self._sheet_scale = np.full((len(frames), self._sheet.size), np.nan)
             self._scaled = frames
-        keep = slice(None) if strands is None else np.isin(self._sheet, strands)
+        if strands is None:
+            keep = slice(None)
+        else:
+            solved = np.zeros(self.layout.count, bool)
+            solved[strands] = True
+            keep = solved[self._sheet]
         sheet = self._sheet[keep]
         if not sheet.size:
             return

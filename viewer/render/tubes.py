@@ -242,13 +242,13 @@ def enclosed_volume(rings: np.ndarray) -> np.ndarray:
     Signed tetrahedra from the first ring's centre over the side quads and the last cap (the
     first cap's triangles contain that centre and add nothing).
     """
-    a = rings - rings[:, :, :1].mean(axis=0, keepdims=True)
-    b = np.roll(a, -1, axis=0)  # the next point around each ring
-    side = np.einsum("ksnj,ksnj->ks", a[:, :, :-1], np.cross(b[:, :, :-1], b[:, :, 1:]) + np.cross(b[:, :, 1:], a[:, :, 1:]))
-    last, after = a[:, :, -1], b[:, :, -1]
-    cap = np.einsum("ksj,ksj->ks", np.broadcast_to(last.mean(axis=0, keepdims=True), last.shape),
-                    np.cross(last, after))
-    return np.abs(side.sum(axis=0) + cap.sum(axis=0)) / 6.0
+    c = np.moveaxis(rings, -1, 0)  # (3, sides, S, n): component by component, as in ring_frames
+    a = c - c[:, :, :, :1].mean(axis=1, keepdims=True)
+    b = np.roll(a, -1, axis=1)  # the next point around each ring
+    side = _dot3(a[..., :-1], _cross3(b[..., :-1], b[..., 1:]) + _cross3(b[..., 1:], a[..., 1:]))
+    last, after = a[..., -1], b[..., -1]
+    cap = _dot3(np.broadcast_to(last.mean(axis=1, keepdims=True), last.shape), _cross3(last, after))
+    return np.abs(side.sum(axis=(0, 2)) + cap.sum(axis=0)) / 6.0
 
 
 _AXES = np.eye(3, dtype=np.float32)
