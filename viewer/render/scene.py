@@ -114,6 +114,10 @@ class MuscleTubes:
             # Shaded with the normals solved for each ring (pyvista's smooth_shading would
             # filter a copy of the mesh, which then no longer follows the in-place updates).
             actor.GetProperty().SetInterpolationToPhong()
+            if see_through:
+                # Only the near side of a see-through tube is drawn, as the take-home page does:
+                # its far side only darkened the haze, and blending it cost a third of a render.
+                actor.GetProperty().BackfaceCullingOn()
             actor.mapper.SetScalarModeToUsePointData()
             actor.mapper.SetColorModeToDirectScalars()
             self._gaps[id(actor)] = gaps
