@@ -198,10 +198,11 @@ def _drawn(scene):
     return [(t.points.copy(), t.normals.copy(), t.rgb.copy()) for t in scene.tubes]
 
 
-@pytest.mark.parametrize("style", ["shapes", "lines"])
-def test_stepping_through_a_scenario_draws_what_a_fresh_scene_draws_at_each_frame(style):
-    """A frame solves only the strands that moved: what it draws must not depend on the frames before."""
-    model, frames, stepped, plotter = _scene("leg_raise", fps=4.0, style=style)
+@pytest.mark.parametrize("name, style", [("leg_raise", "shapes"), ("leg_raise", "lines"), ("bodyweight_squat", "shapes")])
+def test_stepping_through_a_scenario_draws_what_a_fresh_scene_draws_at_each_frame(name, style):
+    """A frame solves only the strands that moved, and places those that only moved rigidly (most
+    of the squat) without solving them: what it draws must not depend on the frames before."""
+    model, frames, stepped, plotter = _scene(name, fps=4.0, style=style)
     fresh_plotter = None
     try:
         colours = stepped.paint(np.full((len(frames), len(model.muscles), 3), 0.5))
@@ -210,13 +211,14 @@ def test_stepping_through_a_scenario_draws_what_a_fresh_scene_draws_at_each_fram
             stepped.update(frames, i, colours[i])
             partial.append(int((~stepped.strands.moved).sum()))
             if i in (1, len(frames) // 2, len(frames) - 1):
-                fresh_model, _, fresh, fresh_plotter = _scene("leg_raise", fps=4.0, style=style)
+                fresh_model, _, fresh, fresh_plotter = _scene(name, fps=4.0, style=style)
                 fresh.update(frames, i, colours[i])
                 for (p, n, c), (q, m, d) in zip(_drawn(stepped), _drawn(fresh)):
                     assert np.allclose(p, q, atol=1e-6) and np.allclose(n, m, atol=1e-5) and np.array_equal(c, d)
                 fresh_plotter.close()
                 fresh_plotter = None
-        assert max(partial) > 0.5 * stepped.strands.count  # the lying upper body holds still: most strands kept
+        if name == "leg_raise":  # the lying upper body holds still: most strands kept
+            assert max(partial) > 0.5 * stepped.strands.count
     finally:
         plotter.close()
         if fresh_plotter is not None:

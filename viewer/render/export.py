@@ -17,7 +17,7 @@ import numpy as np
 from viewer.core import interrupt, limits
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
-from viewer.core.playback import BATCH, export_times
+from viewer.core.playback import export_times
 from viewer.core.viewstate import CameraState
 
 from .camera import CameraRig, body_points

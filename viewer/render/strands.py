@@ -15,9 +15,10 @@ import numpy as np
 from viewer.core.muscle_shape import TENDON_RINGS, RingLayout, belly_radii, sheet_ids, tube_profile
 
 from .look import tube_radius
-from .tubes import StrandLayout, resample, ring_frames, spindle
+from .tubes import StrandLayout, arc_places, at_places, resample, ring_frames, segment_lengths, spindle
 
 ALL_MOVED = 0.7  # share of strands that moved above which a frame solves all of them again
+RIGID = 1e-9  # relative change in every segment's length below which a strand only moved rigidly
 
 SHEET_REACH = 0.65  # a fascicle of a sheet reaches this share of the way to its neighbours
 SHEET_ASPECT = (1.0, 6.0)  # how flat a sheet's fascicle may get
@@ -80,6 +81,10 @@ class StrandShapes:
         self.ring_aspect = np.zeros((0, count), np.float32)
         self.solved = False  # whether any update ran yet
         self._stale = np.ones(S, bool)  # strands to solve again whatever their path does
+        self._restyled = np.ones(S, bool)  # of the last update: the strands that were stale
+        self._seg = None  # per strand when last solved: path segment lengths, ring places, muscle length
+        self._places = None
+        self._length = None
         self._last = None  # (padded path points, lengths) of the last update
 
     @property
@@ -136,6 +141,7 @@ class StrandShapes:
         if self.sheets.any:
             moved[self.sheets.strands] |= moved[self.sheets.near].any(axis=1)
         self._last = (padded, np.array(lengths, copy=True))
+        self._restyled = self._stale.copy()
         self._stale[:] = False
         return moved
 
@@ -147,17 +153,41 @@ class StrandShapes:
             self.radius[rows] = self._base_radius[rows] * self.factor[rows, None]
             self.ring_frames = ring_frames(self.ring_centre, self.radius[rows])
             return
-        u, r = self._profile(frames, i)
-        owner = self.layout.strand_muscle[rows]
-        centre = smooth(resample(padded[rows], u[owner]))
-        radius = r[owner]
-        # Solve the belly again over the distances its rings really have along the bent path
-        # (chords, not arc), so the drawn volume stays the muscle's volume.
-        step = np.diff(centre[:, self.rings.belly_rings], axis=1)
-        gaps = np.sqrt(np.einsum("srk,srk->sr", step, step))
-        radius[:, self.rings.belly_rings] = belly_radii(
-            self._volume[rows], radius[:, self.rings.tendon], gaps, self.rings, self._strand_sides[rows])
-        radius = (radius * self.factor[rows, None]).astype(np.float32)
+        path = padded[rows]
+        seg = segment_lengths(path)
+        # A strand that only moved rigidly (every segment as long as before, not re-styled) keeps
+        # where its rings sit along the path and their radii: only its centre line is placed
+        # again. The rest are solved from their lengths.
+        # (The whole muscle's length must hold too: a branch of a muscle split by a pulley can
+        # be rigid while another changes the length its rings are placed by.)
+        length = frames.lengths[i, self.muscles][self.layout.strand_muscle[rows]]
+        kept = np.zeros(len(seg), bool)
+        if self._seg is not None and self._seg.shape[1] == seg.shape[1]:
+            kept = np.all(np.abs(seg - self._seg[rows]) <= RIGID * (self._seg[rows] + 1e-3), axis=1)
+            kept &= np.abs(length - self._length[rows]) <= RIGID * self._length[rows]
+            kept &= ~self._restyled[rows]
+        new = ~kept
+        places = self._places[rows] if self._seg is not None and self._seg.shape[1] == seg.shape[1] \
+            else np.zeros((len(seg), self.centre.shape[1]))
+        radius = self.radius[rows]
+        if new.any():
+            u, r = self._profile(frames, i)
+            owner = self.layout.strand_muscle[rows][new]
+            places[new] = arc_places(seg[new], u[owner])
+        centre = smooth(at_places(path, places))
+        if new.any():
+            # Solve the belly again over the distances its rings really have along the bent path
+            # (chords, not arc), so the drawn volume stays the muscle's volume.
+            solved = r[owner]
+            step = np.diff(centre[new][:, self.rings.belly_rings], axis=1)
+            gaps = np.sqrt(np.einsum("srk,srk->sr", step, step))
+            solved[:, self.rings.belly_rings] = belly_radii(
+                self._volume[rows][new], solved[:, self.rings.tendon], gaps, self.rings, self._strand_sides[rows][new])
+            radius[new] = solved * self.factor[rows][new, None]
+        if self._seg is None or self._seg.shape != (self.count, seg.shape[1]):
+            self._seg, self._places = np.zeros((self.count, seg.shape[1])), np.zeros((self.count, self.centre.shape[1]))
+            self._length = np.zeros(self.count)
+        self._seg[rows], self._places[rows], self._length[rows] = seg, places, length
         self.radius[rows] = radius
         self.centre[rows] = centre
         self.ring_centre = self.centre[rows]

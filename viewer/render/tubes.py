@@ -69,30 +69,48 @@ def resample(points: np.ndarray, n: int | np.ndarray) -> np.ndarray:
     n: a count (evenly spaced from end to end) or (S, n) shares of each strand's length,
     non-decreasing along each row (a tube whose belly and tendons move along the path).
     """
-    S, P, _ = points.shape
+    return at_places(points, arc_places(segment_lengths(points), n))
+
+
+def segment_lengths(points: np.ndarray) -> np.ndarray:
+    """(S, P − 1) lengths of the segments of padded polylines (S, P, 3)."""
+    step = np.diff(points, axis=1)
+    return np.sqrt(np.einsum("spk,spk->sp", step, step))
+
+
+def arc_places(seg: np.ndarray, n: int | np.ndarray) -> np.ndarray:
+    """(S, n) fractional point index along each polyline where its arc-length shares fall
+    (n as in resample); seg: its segment lengths. A rigid move keeps these places."""
+    S, P = seg.shape[0], seg.shape[1] + 1
     target = np.broadcast_to(np.linspace(0.0, 1.0, int(n)), (S, int(n))) if np.ndim(n) == 0 else np.asarray(n, float)
     if S == 0:
-        return np.zeros((0, target.shape[1], 3), points.dtype)
-    step = np.diff(points, axis=1)
-    seg = np.sqrt(np.einsum("spk,spk->sp", step, step))
+        return np.zeros(target.shape)
     cum = np.zeros((S, P))
     np.cumsum(seg, axis=1, out=cum[:, 1:])
     total = cum[:, -1:]
     u = np.divide(cum, total, out=np.zeros_like(cum), where=total > 0)
     u[:, -1] = 1.0
-    # One interpolation over all strands at once, each shifted into its own interval [2s, 2s + 1]:
-    # the fractional point index along the path where each target share falls.
+    # One interpolation over all strands at once, each shifted into its own interval [2s, 2s + 1].
     shift = 2.0 * np.arange(S)[:, None]
     at = np.interp((target + shift).ravel(), (u + shift).ravel(), np.arange(S * P, dtype=float))
-    first = np.minimum(at.astype(np.int64), S * P - 2)
-    frac = (at - first)[:, None]
+    return at.reshape(S, -1) - (np.arange(S) * P)[:, None]
+
+
+def at_places(points: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """(S, n, 3) points of padded polylines (S, P, 3) at fractional point indices (S, n)."""
+    S, P, _ = points.shape
+    if S == 0:
+        return np.zeros((0, at.shape[1], 3), points.dtype)
+    first = np.clip(at.astype(np.int64), 0, P - 2)
+    frac = (at - first).reshape(-1, 1)
+    first = (first + (np.arange(S) * P)[:, None]).ravel()
     flat = points.reshape(-1, 3)
     a = np.take(flat, first, axis=0)
-    b = np.take(flat, np.minimum(first + 1, S * P - 1), axis=0)
+    b = np.take(flat, first + 1, axis=0)
     b -= a
     b *= frac
     b += a
-    return b.reshape(S, target.shape[1], 3)
+    return b.reshape(S, at.shape[1], 3)
 
 
 class TubeMesh:

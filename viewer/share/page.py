@@ -26,6 +26,7 @@ from viewer.core.colour import Colouring
 from viewer.core.decimate import decimate
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
+from viewer.core.playback import BATCH  # frames sampled per kinematics call
 from viewer.core.props import Props
 from viewer.render.camera import VIEW_ANGLE, body_points, view_direction  # numpy only, no VTK
 from viewer.render.look import BONE_COLOUR, FOCUS_THICKER, paint, tube_radius  # numpy only, no VTK
@@ -35,7 +36,6 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 PAGE_FPS = 30.0  # frames stored per second of scenario time (at most); the browser interpolates between them
 MIN_FPS = 10.0  # never fewer: linear interpolation between frames still reads as smooth motion
 MOVING_BUDGET = 7.0e6  # bytes of page text for the moving muscle centre lines: keeps any page near 10 MB
-BATCH = 24  # frames sampled per kinematics call
 RINGS = 12  # centre-line points per muscle strand
 BONE_FRACTION = 0.2  # share of each bone's triangles kept
 STILL_TOLERANCE = 4e-4  # metres: a strand that never moves further than this is stored once
