@@ -18,6 +18,7 @@ from .look import tube_radius
 from .tubes import StrandLayout, arc_places, at_places, resample, ring_frames, segment_lengths, spindle
 
 ALL_MOVED = 0.7  # share of strands that moved above which a frame solves all of them again
+PROFILE_CHUNK = 24  # frames whose muscle profiles are solved together
 RIGID = 1e-9  # relative change in every segment's length below which a strand only moved rigidly
 
 SHEET_REACH = 0.65  # a fascicle of a sheet reaches this share of the way to its neighbours
@@ -197,8 +198,9 @@ class StrandShapes:
             self.ring_sheet, _, self.ring_aspect = sheet
 
     def _profile(self, frames, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Ring places and radii of frame i, solved once per frame of a batch (playback shows
-        one batch over and over; solving all frames up front would delay the first one)."""
+        """Ring places and radii of frame i, solved once per frame of a batch, PROFILE_CHUNK
+        frames at a time (playback shows one batch over and over; solving all frames up
+        front would delay the first one, one at a time costs numpy's per-call price each)."""
         if getattr(self, "_profiled", None) is not frames:
             F, M, R = len(frames), self.muscles.size, self.rings.count
             self._profile_u = np.empty((F, M, R), np.float32)
@@ -206,9 +208,11 @@ class StrandShapes:
             self._profile_done = np.zeros(F, bool)
             self._profiled = frames
         if not self._profile_done[i]:
-            u, r = tube_profile(self.shapes, frames.lengths[i, self.muscles], self.rings, self._muscle_sides)
-            self._profile_u[i], self._profile_r[i] = u, r
-            self._profile_done[i] = True
+            chunk = np.arange(i, min(i + PROFILE_CHUNK, len(frames)))
+            chunk = chunk[~self._profile_done[chunk]]
+            u, r = tube_profile(self.shapes, frames.lengths[chunk][:, self.muscles], self.rings, self._muscle_sides)
+            self._profile_u[chunk], self._profile_r[chunk] = u, r
+            self._profile_done[chunk] = True
         return self._profile_u[i], self._profile_r[i]
 
 
