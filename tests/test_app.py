@@ -234,13 +234,20 @@ def test_layout_last_scenario_and_preferences_persist(qtbot, settings):
 def test_gui_screenshot_command_writes_the_whole_window(tmp_path):
     shot = tmp_path / "shot.png"
     env = dict(os.environ, HOME=str(tmp_path), MUJOCO_GL="disable")
-    result = subprocess.run([sys.executable, "-m", "viewer", "gui", str(SCENARIOS / "leg_raise.yaml"),
+    # Grab at once, as a slow machine's start would: the plot, built after the first frame, must be in it.
+    code = ("import sys, viewer.app.main as m; m.SCREENSHOT_DELAY_MS = 0; from viewer.cli import main; "
+            "sys.exit(main(sys.argv[1:]))")
+    result = subprocess.run([sys.executable, "-c", code, "gui", str(SCENARIOS / "leg_raise.yaml"),
                              "--time", "1.25", "--screenshot", str(shot)], capture_output=True, text=True,
                             cwd=ROOT, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
-    image = iio.imread(shot)
+    image = iio.imread(shot)[..., :3].astype(int)
     assert image.shape[0] >= 600 and image.shape[1] >= 1000
     # the 3D view sits in the middle: dark backdrop with warm muscle pixels in it
-    middle = image[image.shape[0] // 4: image.shape[0] // 2, image.shape[1] // 4: 3 * image.shape[1] // 4, :3]
+    middle = image[image.shape[0] // 4: image.shape[0] // 2, image.shape[1] // 4: 3 * image.shape[1] // 4]
     warm = (middle[..., 0] > 150) & (middle[..., 2] < 110) & (middle[..., 1] < 120)
     assert warm.sum() > 30
+    # the length plot below it (left of its legend) has coloured curves in it
+    plot = image[int(0.78 * image.shape[0]): int(0.92 * image.shape[0]), : int(0.75 * image.shape[1])]
+    coloured = plot.max(axis=2) - plot.min(axis=2) > 100
+    assert coloured.sum() > 300, "the screenshot has no plot curves"

@@ -57,6 +57,10 @@ def run(scenario: str | None = None, screenshot: str | None = None, settings=Non
 
         def grab() -> None:
             try:
+                # The plot panel is built after the first frame; on a slow start it may not be
+                # yet: build it now and let the window lay it out, so the picture is whole.
+                window.plot.plot  # noqa: B018 (built on first use)
+                app.processEvents()
                 save_window_image(window, screenshot)
                 result["code"] = 0
             except (OSError, ValueError) as exc:
