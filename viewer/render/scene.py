@@ -172,9 +172,9 @@ class MuscleTubes:
         if strands is None:
             keep = slice(None)
         else:
-            solved = np.zeros(self.layout.count, bool)
-            solved[strands] = True
-            keep = solved[self._sheet]
+            just_solved = np.zeros(self.layout.count, bool)
+            just_solved[strands] = True
+            keep = just_solved[self._sheet]
         sheet = self._sheet[keep]
         if not sheet.size:
             return
@@ -185,8 +185,8 @@ class MuscleTubes:
         unknown = np.isnan(scale)
         if unknown.any():
             drawn = enclosed_volume(rings[:, unknown])
-            solved = self.strands
-            want = solved._volume[self.rows][sheet[unknown]] * solved.factor[self.rows][sheet[unknown]] ** 2
+            mine = self.rows.start + sheet[unknown]
+            want = self.strands.volume[mine] * self.strands.factor[mine] ** 2
             scale[unknown] = np.sqrt(np.divide(want, drawn, out=np.ones_like(drawn), where=drawn > 0))
             self._sheet_scale[i][keep] = scale
         c = self.centre[sheet][:, belly][None]

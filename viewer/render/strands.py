@@ -56,7 +56,7 @@ class StrandShapes:
             self._muscle_sides = np.asarray(sides)[per_group]
             self._strand_sides = np.asarray(sides)[strand_group]
             self._base_factor = np.sqrt(1.0 / self.layout.branches[self.layout.strand_muscle])
-            self._volume = self.shapes.drawn_volume[self.layout.strand_muscle]
+            self.volume = self.shapes.drawn_volume[self.layout.strand_muscle]  # per strand, m³
             # A sheet stays within one tube set: a focus fascicle does not spread toward a faded one.
             sheet = sheet_ids(model)[self.muscles][self.layout.strand_muscle]
             sheet = np.where(sheet >= 0, sheet * len(groups) + strand_group, -1)
@@ -80,7 +80,6 @@ class StrandShapes:
         self.ring_centre = np.zeros((0, count, 3), np.float32)
         self.ring_sheet = np.zeros(0, int)
         self.ring_aspect = np.zeros((0, count), np.float32)
-        self.solved = False  # whether any update ran yet
         self._stale = np.ones(S, bool)  # strands to solve again whatever their path does
         self._restyled = np.ones(S, bool)  # of the last update: the strands that were stale
         self._seg = None  # per strand when last solved: path segment lengths, ring places, muscle length
@@ -92,6 +91,11 @@ class StrandShapes:
     def count(self) -> int:
         return self.layout.count
 
+    @property
+    def solved(self) -> bool:
+        """Whether any update ran yet."""
+        return self._last is not None
+
     def update(self, frames, i: int) -> np.ndarray:
         """Solve frame i of a batch; returns which strands changed (bool per strand)."""
         padded = self.layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
@@ -101,8 +105,7 @@ class StrandShapes:
             self.moved[:] = True
         if self.moved.any():
             self._solved = None if self.moved.all() else np.flatnonzero(self.moved)
-            self._solve(frames, i, padded, self._solved)
-        self.solved = True
+            self._solve(frames, i, padded, lengths, self._solved)
         return self.moved
 
     def solved_in(self, group: int):
@@ -146,7 +149,9 @@ class StrandShapes:
         self._stale[:] = False
         return moved
 
-    def _solve(self, frames, i: int, padded: np.ndarray, strands: np.ndarray | None) -> None:
+    def _solve(self, frames, i: int, padded: np.ndarray, lengths: np.ndarray, strands: np.ndarray | None) -> None:
+        """Frame i's centre lines, radii and ring frames of some strands (None: all);
+        lengths: the drawn muscles' lengths in frame i."""
         rows = slice(None) if strands is None else strands
         if not self.shaped:
             self.ring_centre = resample(padded[rows], self.centre.shape[1]).astype(np.float32)
@@ -161,15 +166,16 @@ class StrandShapes:
         # again. The rest are solved from their lengths.
         # (The whole muscle's length must hold too: a branch of a muscle split by a pulley can
         # be rigid while another changes the length its rings are placed by.)
-        length = frames.lengths[i, self.muscles][self.layout.strand_muscle[rows]]
-        kept = np.zeros(len(seg), bool)
-        if self._seg is not None and self._seg.shape[1] == seg.shape[1]:
-            kept = np.all(np.abs(seg - self._seg[rows]) <= RIGID * (self._seg[rows] + 1e-3), axis=1)
-            kept &= np.abs(length - self._length[rows]) <= RIGID * self._length[rows]
-            kept &= ~self._restyled[rows]
+        length = lengths[self.layout.strand_muscle[rows]]
+        if self._seg is None or self._seg.shape[1] != seg.shape[1]:  # first solve, or the padded paths changed size
+            self._seg, self._length = np.full((self.count, seg.shape[1]), np.nan), np.full(self.count, np.nan)
+            self._places = np.zeros((self.count, self.centre.shape[1]))
+        # (NaN for strands never solved: no comparison with them holds.)
+        kept = np.all(np.abs(seg - self._seg[rows]) <= RIGID * (self._seg[rows] + 1e-3), axis=1)
+        kept &= np.abs(length - self._length[rows]) <= RIGID * self._length[rows]
+        kept &= ~self._restyled[rows]
         new = ~kept
-        places = self._places[rows] if self._seg is not None and self._seg.shape[1] == seg.shape[1] \
-            else np.zeros((len(seg), self.centre.shape[1]))
+        places = self._places[rows]
         radius = self.radius[rows]
         if new.any():
             u, r = self._profile(frames, i)
@@ -183,11 +189,8 @@ class StrandShapes:
             step = np.diff(centre[new][:, self.rings.belly_rings], axis=1)
             gaps = np.sqrt(np.einsum("srk,srk->sr", step, step))
             solved[:, self.rings.belly_rings] = belly_radii(
-                self._volume[rows][new], solved[:, self.rings.tendon], gaps, self.rings, self._strand_sides[rows][new])
+                self.volume[rows][new], solved[:, self.rings.tendon], gaps, self.rings, self._strand_sides[rows][new])
             radius[new] = solved * self.factor[rows][new, None]
-        if self._seg is None or self._seg.shape != (self.count, seg.shape[1]):
-            self._seg, self._places = np.zeros((self.count, seg.shape[1])), np.zeros((self.count, self.centre.shape[1]))
-            self._length = np.zeros(self.count)
         self._seg[rows], self._places[rows], self._length[rows] = seg, places, length
         self.radius[rows] = radius
         self.centre[rows] = centre
