@@ -9,7 +9,7 @@ from viewer.core.colour import PLAIN, Colouring  # noqa: E402
 from viewer.core.errors import ViewerError  # noqa: E402
 from viewer.render.camera import ScreenArea, fit, view_direction  # noqa: E402
 from viewer.render.export import ExportOptions, Stage, render_still  # noqa: E402
-from viewer.render.tubes import PULLEY, StrandLayout, TubeMesh, resample  # noqa: E402
+from viewer.render.tubes import PULLEY, StrandLayout, TubeMesh, resample, ring_frames  # noqa: E402
 
 SUPINE = np.array([[1.0, 0, 0], [0, 0, 1], [0, -1, 0]])  # kinematics.POSTURE_ROTATION["supine"]
 
@@ -54,7 +54,7 @@ def test_tube_points_sit_at_the_radius_around_the_centre_line():
     centre = np.stack([np.linspace(0, 1, 16), np.sin(np.linspace(0, 2, 16)) * 0.2, np.zeros(16)], axis=1)[None]
     mesh = TubeMesh(np.array([0.01]), rings=16, sides=8)
     points, normals = np.zeros((mesh.size, 3), np.float32), np.zeros((mesh.size, 3), np.float32)
-    mesh.surface(centre, points, normals)
+    mesh.place(ring_frames(centre, mesh.radius), centre, points, normals)
     ring = points.reshape(8, 1, 16, 3)[:, 0, 8]  # the middle ring
     assert np.allclose(np.linalg.norm(ring - centre[0, 8], axis=1), mesh.radius[0, 8], atol=1e-6)
     assert np.allclose(np.linalg.norm(normals, axis=1), 1.0, atol=1e-5)

@@ -155,20 +155,6 @@ class TubeMesh:
     def size(self) -> int:
         return self.sides * self.strands * self.rings
 
-    def surface(self, centre: np.ndarray, out_points: np.ndarray, out_normals: np.ndarray,
-                wide: np.ndarray | None = None, aspect: np.ndarray | None = None,
-                strands: np.ndarray | None = None) -> None:
-        """Write tube points and unit normals for centre lines (n, rings, 3) into (size, 3) float32 arrays.
-
-        wide, aspect: flattened rings (see ring_frames). strands: which strands the n rows are
-        (None: all, in order); the other strands keep the points they have.
-        """
-        radius = self.radius if strands is None else self.radius[strands]
-        rows = np.arange(len(centre))
-        sheet = None if aspect is None else (rows, wide, aspect)
-        self.place(ring_frames(centre, radius, sheet), centre, out_points, out_normals, strands,
-                   None if aspect is None else (rows, aspect))
-
     def place(self, frames: np.ndarray, centre: np.ndarray, out_points: np.ndarray, out_normals: np.ndarray,
               strands: np.ndarray | None = None, flat: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Points and unit normals of the rings from their frames (ring_frames of the same strands).
