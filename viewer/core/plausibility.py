@@ -1,17 +1,18 @@
 """Does the motion look like a person could do it? Warnings for authors (`validate`, `--strict`).
 
-Three checks over the sampled motion: a bone through the floor or a mat/bench top, a contact
-the scenario asks for that is lost, and a joint parked at the end of its range for long.
+Checks over the sampled motion: a bone through the floor or a mat/bench top, a contact the
+scenario asks for that is lost, a joint parked at the end of its range for long, and the stance
+and equipment a trainer would correct (core/stance.py: feet flat, bar to the chest, dumbbell in
+the hand, pelvis on its seat, no muscle through the mat).
 Each warning is one line with the time it starts; geometry comes from the same frames the
 renderer draws.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from .errors import Problem
+from .stance import Finding, spans, when_text, measure_stance
 
 THROUGH = 0.005  # metres a bone may dip below a surface (skin and rounding)
 LOST = 0.02  # metres a contact may drift before it counts as lost
@@ -22,10 +23,6 @@ SURFACE_PROPS = ("floor_mat", "bench")
 PAD = 0.05  # metres of a surface prop's top that a bone must not enter
 
 
-@dataclass(frozen=True)
-class Finding:
-    time: float
-    message: str
 
 
 def bone_heights(kin, frames, stride: int = 4) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -40,20 +37,6 @@ def bone_heights(kin, frames, stride: int = 4) -> tuple[np.ndarray, list[np.ndar
     return np.array(bodies), verts
 
 
-def _spans(mask: np.ndarray, times: np.ndarray) -> list[tuple[int, int]]:
-    """Index ranges [start, end] where mask is true."""
-    out, start = [], None
-    for i, m in enumerate(mask):
-        if m and start is None:
-            start = i
-        if not m and start is not None:
-            out.append((start, i - 1))
-            start = None
-    if start is not None:
-        out.append((start, len(mask) - 1))
-    return out
-
-
 def check_motion(kin, fps: float = FPS) -> list[Finding]:
     """Every plausibility warning of a scenario's motion, in time order."""
     from .props import Props
@@ -61,6 +44,7 @@ def check_motion(kin, fps: float = FPS) -> list[Finding]:
     if not kin.free_root:
         return []
     frames = kin.sample(kin.times(fps))
+    out: list[Finding] = list(measure_stance(kin, frames).findings)
     times = frames.times
     model = kin.model
     props = Props(kin)
@@ -70,7 +54,6 @@ def check_motion(kin, fps: float = FPS) -> list[Finding]:
         if props.specs[p].mesh in SURFACE_PROPS:
             v = props.world_vertices(p, T)
             surfaces.append((props.specs[p].mesh, v[:, 2].max(), v[:, :2].min(axis=0), v[:, :2].max(axis=0)))
-    out: list[Finding] = []
     bodies, verts = bone_heights(kin, frames)
     depth: dict[tuple[str, str], np.ndarray] = {}
     for b, v in zip(bodies, verts):
@@ -83,18 +66,18 @@ def check_motion(kin, fps: float = FPS) -> list[Finding]:
             key = (model.body_name(int(b)), f"the {name.replace('floor_', '')}")
             depth[key] = np.maximum(depth.get(key, sink), sink)
     for (body, what), d in depth.items():
-        for a, z in _spans(d > THROUGH, times):
+        for a, z in spans(d > THROUGH, times):
             worst = a + int(np.argmax(d[a:z + 1]))
             out.append(Finding(times[a], f"{body} goes {d[worst] * 100:.1f} cm through {what} "
-                                         f"({_when(times, a, z)})"))
+                                         f"({when_text(times, a, z)})"))
     if kin.contacts is not None:
         names = {c.name: c for c in kin.contacts.checked}
         for name, gap in kin.contacts.errors(frames).items():
-            for a, z in _spans(np.abs(gap) > LOST, times):
+            for a, z in spans(np.abs(gap) > LOST, times):
                 worst = a + int(np.argmax(np.abs(gap[a:z + 1])))
                 where = names[name].surface.replace("floor_", "")
                 out.append(Finding(times[a], f"contact {name} on {where} is lost by "
-                                             f"{abs(gap[worst]) * 100:.1f} cm ({_when(times, a, z)})"))
+                                             f"{abs(gap[worst]) * 100:.1f} cm ({when_text(times, a, z)})"))
     for joint in model.poseable.values():
         if not joint.limited or joint.kind != "hinge":
             continue
@@ -102,15 +85,11 @@ def check_motion(kin, fps: float = FPS) -> list[Finding]:
         for end in (joint.lower, joint.upper):
             if abs(end) < AT_LIMIT:  # a range that ends at the neutral pose (a straight knee) is a pose
                 continue
-            for a, z in _spans(np.abs(value - end) < AT_LIMIT, times):
+            for a, z in spans(np.abs(value - end) < AT_LIMIT, times):
                 if times[z] - times[a] >= LONG:
                     out.append(Finding(times[a], f"joint {joint.name} sits at the end of its range ({end:g}°) "
-                                                 f"for {times[z] - times[a]:.1f} s ({_when(times, a, z)})"))
+                                                 f"for {times[z] - times[a]:.1f} s ({when_text(times, a, z)})"))
     return sorted(out, key=lambda f: f.time)
-
-
-def _when(times: np.ndarray, a: int, z: int) -> str:
-    return f"at {times[a]:.2f} s" if a == z else f"{times[a]:.2f}-{times[z]:.2f} s"
 
 
 def as_problems(scenario, findings: list[Finding], strict: bool) -> list[Problem]:
