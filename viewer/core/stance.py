@@ -301,21 +301,24 @@ class _Checks:
         mats = self.still_tops("floor_mat")
         u, r = tube_profile(shapes, frames.lengths)  # (F, M, rings)
         depth = np.full((len(frames), len(model.muscles)), -np.inf)
-        for f in range(len(frames)):
-            frame = frames.frame(f)
-            for m in range(len(model.muscles)):
-                branches = frame.path(m)
-                if not branches:
-                    continue
-                pts = np.concatenate(branches)
-                if pts[:, 2].min() - r[f, m].max() > self.floor + 0.3:
-                    continue  # nowhere near the ground
-                rings = _along(pts, u[f, m])
-                surface = np.full(len(rings), self.floor)
-                for top, lo, hi in mats:
-                    inside = ((rings[:, :2] >= lo) & (rings[:, :2] <= hi)).all(axis=1)
-                    surface[inside] = np.maximum(surface[inside], top)
-                depth[f, m] = float((surface - (rings[:, 2] - r[f, m])).max())
+        lowest = _lowest_path_points(frames)  # (F, M): a quick pass so only muscles near the ground are placed
+        ground = max([self.floor] + [top for top, _, _ in mats])
+        near = np.argwhere(lowest - r.max(axis=2) < ground + 0.05)
+        frame, at = None, -1
+        for f, m in near:
+            if f != at:
+                frame, at = frames.frame(int(f)), f
+            branches = frame.path(int(m))
+            if not branches:
+                continue
+            rings = _along(np.concatenate(branches), u[f, m])
+            surface = np.full(len(rings), self.floor)
+            for top, lo, hi in mats:
+                inside = ((rings[:, :2] >= lo) & (rings[:, :2] <= hi)).all(axis=1)
+                surface[inside] = np.maximum(surface[inside], top)
+            depth[f, m] = float((surface - (rings[:, 2] - r[f, m])).max())
+        if not np.isfinite(depth.max()):
+            return  # nothing near the ground (a hanging body)
         f, m = np.unravel_index(int(np.argmax(depth)), depth.shape)
         name = model.muscles[m].name
         self.report.muscle_depth = (float(depth[f, m]), name, float(self.times[f]))
@@ -364,6 +367,19 @@ def spans(mask: np.ndarray, times: np.ndarray) -> list[tuple[int, int]]:
 
 def when_text(times: np.ndarray, a: int, z: int) -> str:
     return f"at {times[a]:.2f} s" if a == z else f"{times[a]:.2f}-{times[z]:.2f} s"
+
+
+def _lowest_path_points(frames) -> np.ndarray:
+    """(F, M) lowest z of each muscle's path points in every frame (pulley rows left out)."""
+    z = np.where(frames.wrap_obj == -2, np.inf, frames.wrap_xpos[..., 2])  # (F, W)
+    F, M = frames.wrap_adr.shape
+    out = np.full((F, M), np.inf)
+    for f in range(F):
+        num, adr = frames.wrap_num[f].astype(int), frames.wrap_adr[f].astype(int)
+        owner = np.repeat(np.arange(M), num)
+        rows = np.repeat(adr - np.r_[0, np.cumsum(num)[:-1]], num) + np.arange(num.sum())
+        np.minimum.at(out[f], owner, z[f, rows])
+    return out
 
 
 def _along(points: np.ndarray, u: np.ndarray) -> np.ndarray:
