@@ -26,6 +26,10 @@ BELLY_SHARE = (0.25, 0.92)  # the belly's share of the path: never a blob, never
 TENDON_AREA_SHARE = 1.0 / 40.0
 TENDON_RADIUS = (0.0008, 0.0025)  # metres
 TENDON_RINGS = 2  # rings along each tendon; the belly gets the rest
+# Flat muscles split into fascicles are drawn as sheets: each fascicle's round ring becomes an
+# ellipse `aspect` times wider toward its neighbours and as much thinner (same area).
+SHEET_REACH = 0.65  # a fascicle of a sheet reaches this share of the way to its neighbours
+SHEET_ASPECT = (1.0, 6.0)  # how flat a sheet's fascicle may get
 BELLY_EXPONENT = 0.8  # spindle profile sin(πv)^k across the belly: full in the middle, tapering
 
 

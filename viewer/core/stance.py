@@ -292,7 +292,7 @@ class _Checks:
 
     def muscles(self) -> None:
         """The deepest any muscle's surface goes into the mat or floor."""
-        from .muscle_shape import tube_profile
+        from .muscle_shape import SHEET_ASPECT, sheet_ids, tube_profile
 
         model, frames = self.model, self.frames
         shapes = getattr(model, "shapes", None)
@@ -300,6 +300,9 @@ class _Checks:
             return
         mats = self.still_tops("floor_mat")
         u, r = tube_profile(shapes, frames.lengths)  # (F, M, rings)
+        # A fascicle of a flat muscle lies in its sheet, flattened toward its neighbours: up to
+        # SHEET_ASPECT times thinner than its round tube. Counted halfway (geometric mean).
+        r[:, sheet_ids(model) >= 0] /= np.sqrt(SHEET_ASPECT[1])
         depth = np.full((len(frames), len(model.muscles)), -np.inf)
         lowest = _lowest_path_points(frames)  # (F, M): a quick pass so only muscles near the ground are placed
         ground = max([self.floor] + [top for top, _, _ in mats])

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from viewer.core.muscle_shape import TENDON_RINGS, RingLayout, belly_radii, sheet_ids, tube_profile
+from viewer.core.muscle_shape import (SHEET_ASPECT, SHEET_REACH, TENDON_RINGS, RingLayout, belly_radii, sheet_ids,
+                                      tube_profile)
 
 from .look import tube_radius
 from .tubes import StrandLayout, arc_places, at_places, resample, ring_frames, segment_lengths, spindle
@@ -21,8 +22,6 @@ ALL_MOVED = 0.7  # share of strands that moved above which a frame solves all of
 PROFILE_CHUNK = 24  # frames whose muscle profiles are solved together
 RIGID = 1e-9  # relative change in every segment's length below which a strand only moved rigidly
 
-SHEET_REACH = 0.65  # a fascicle of a sheet reaches this share of the way to its neighbours
-SHEET_ASPECT = (1.0, 6.0)  # how flat a sheet's fascicle may get
 
 
 class StrandShapes:
