@@ -92,7 +92,30 @@ class PropMesh:
     name: str
     vertices: np.ndarray  # (n, 3) in the prop's frame, metres
     faces: np.ndarray  # (m, 3)
-    colour: tuple[float, float, float]
+    colour: tuple[float, float, float]  # the whole prop's (or its main) colour
+    face_colours: np.ndarray | None = None  # (m, 3) per face where its parts differ (steel, rubber)
+
+
+def _part_faces(path: str) -> list[tuple[str, int]]:
+    """(part name, face count) of each `o` object of an OBJ file, in file order."""
+    out: list[tuple[str, int]] = []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith("o "):
+                out.append((line[2:].strip(), 0))
+            elif line.startswith("f ") and out:
+                out[-1] = (out[-1][0], out[-1][1] + len(line.split()) - 3)  # a polygon of n corners: n − 2 triangles
+    return out
+
+
+def part_colours(path: str, parts: dict[str, str], faces: int) -> np.ndarray | None:
+    """Per-face colours of a built-in prop from its parts' colours; None where they do not apply."""
+    if not parts or not path.lower().endswith(".obj"):
+        return None
+    counts = _part_faces(path)
+    if sum(n for _, n in counts) != faces or any(name not in parts for name, _ in counts):
+        return None
+    return np.concatenate([np.tile(_rgb(parts[name]), (n, 1)) for name, n in counts])
 
 
 @lru_cache(maxsize=32)
@@ -160,9 +183,12 @@ class Props:
         known = prop_catalogue()
         self.meshes = []
         for spec in self.specs:
-            vertices, faces = _read_mesh(str(mesh_path(spec.mesh, scenario.base_dir)))
-            colour = spec.colour or known.get(spec.mesh, {}).get("colour", DEFAULT_COLOUR)
-            self.meshes.append(PropMesh(spec.mesh, vertices, faces, _rgb(colour)))
+            path = str(mesh_path(spec.mesh, scenario.base_dir))
+            vertices, faces = _read_mesh(path)
+            entry = known.get(spec.mesh, {}) if spec.mesh in known else {}
+            colour = spec.colour or entry.get("colour", DEFAULT_COLOUR)
+            parts = None if spec.colour else part_colours(path, entry.get("parts") or {}, len(faces))
+            self.meshes.append(PropMesh(spec.mesh, vertices, faces, _rgb(colour), parts))
         self._riding = [tuple(model.body_id(b) for b in s.ride) for s in self.specs]
         self._local = [_local(s) for s in self.specs]
         self._still = {}  # prop index → its world transform, for props that do not ride

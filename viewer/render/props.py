@@ -2,6 +2,11 @@
 
 Placement is computed in viewer.core.props; a frame here only copies each prop's 4×4
 transform into its actor's user matrix, as the bones do.
+
+Equipment reads as equipment: each part in its own tone (steel, rubber, padding) and a light
+outline around the whole prop, so a black rubber plate or dumbbell head stands out on the dark
+backdrop from every view. The outline is a shell a few millimetres outside the surface with its
+front faces culled (the "inverted hull"): it needs no camera and moves with the same matrix.
 """
 from __future__ import annotations
 
@@ -10,21 +15,44 @@ import pyvista as pv
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
 
+OUTLINE_COLOUR = (0.86, 0.88, 0.91)  # light steel grey: reads on the dark backdrop and the floor
+OUTLINE_WIDTH = 0.005  # metres the outline shell stands off the surface
+FLOOR_PROPS = ("floor_mat",)  # lie flat on the floor: an outline would only ring the floor disc
+
+
 class PropActors:
     def __init__(self, plotter: pv.Plotter, props):
         self.props = props
         self.actors = []
-        for mesh in props.meshes:
+        self.outlines = []  # (prop index, outline actor)
+        for p, mesh in enumerate(props.meshes):
             cells = np.hstack([np.full((mesh.faces.shape[0], 1), 3), mesh.faces]).ravel()
             # Flat shading: the props are boxes and cylinders, their edges should read crisply.
             poly = pv.PolyData(mesh.vertices.astype(np.float32), faces=cells)
-            actor = plotter.add_mesh(poly, color=mesh.colour, smooth_shading=False, specular=0.3,
-                                     specular_power=20, diffuse=0.85, ambient=0.2, reset_camera=False,
-                                     render=False, show_scalar_bar=False)
+            look = dict(smooth_shading=False, specular=0.45, specular_power=30, diffuse=0.85, ambient=0.25,
+                        reset_camera=False, render=False, show_scalar_bar=False)
+            if mesh.face_colours is not None:
+                poly.cell_data["rgb"] = np.round(np.asarray(mesh.face_colours) * 255).astype(np.uint8)
+                actor = plotter.add_mesh(poly, scalars="rgb", rgb=True, **look)
+            else:
+                actor = plotter.add_mesh(poly, color=mesh.colour, **look)
             actor.SetUserMatrix(vtkMatrix4x4())
             self.actors.append(actor)
+            if mesh.name not in FLOOR_PROPS:
+                self.outlines.append((p, self._outline(plotter, poly)))
         self._samples = [_surface_samples(m.vertices, m.faces) for m in props.meshes]
         self._seen_from = None  # the camera the fading was worked out for
+
+    @staticmethod
+    def _outline(plotter: pv.Plotter, poly: pv.PolyData):
+        """A shell just outside the prop, back faces only: a light rim around its silhouette."""
+        shell = poly.copy(deep=True).compute_normals(cell_normals=False, point_normals=True, split_vertices=False,
+                                     auto_orient_normals=False, consistent_normals=False)
+        shell.points = np.asarray(shell.points) + OUTLINE_WIDTH * shell.point_data["Normals"]
+        actor = plotter.add_mesh(shell, color=OUTLINE_COLOUR, lighting=False, reset_camera=False, render=False,
+                                 show_scalar_bar=False, culling="front")
+        actor.SetUserMatrix(vtkMatrix4x4())
+        return actor
 
     def fade_hiding(self, camera, aspect: float, focus_points: np.ndarray, frames, i: int) -> None:
         """See-through for still props that stand between the camera and the focus muscles.
@@ -46,16 +74,23 @@ class PropActors:
             px, py, pdepth = view(self._samples[p] @ T[:3, :3].T + T[:3, 3])
             hidden = _covered(px, py, pdepth, fx, fy, fdepth)
             actor.GetProperty().SetOpacity(FADED_PROP if hidden > HIDING else 1.0)
+        for p, outline in self.outlines:  # a faded prop keeps a fainter rim: still equipment, not hiding
+            outline.GetProperty().SetOpacity(FADED_OUTLINE if self.actors[p].GetProperty().GetOpacity() < 1 else 1.0)
 
     def update(self, frames, i: int) -> None:
         if not self.actors:
             return
-        for actor, matrix in zip(self.actors, self.props.transforms(frames, i)):
+        transforms = self.props.transforms(frames, i)
+        for actor, matrix in zip(self.actors, transforms):
             actor.GetUserMatrix().DeepCopy(matrix.ravel())
             actor.Modified()
+        for p, outline in self.outlines:
+            outline.GetUserMatrix().DeepCopy(transforms[p].ravel())
+            outline.Modified()
 
 
 FADED_PROP = 0.2  # opacity of a prop that would hide the focus
+FADED_OUTLINE = 0.35  # its outline stays a little stronger, so the faded prop still reads
 HIDING = 0.08  # share of the focus muscles' points a prop may cover before it fades
 GRID = 64  # screen cells (per side) the covering is measured in
 

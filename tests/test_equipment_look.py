@@ -1,0 +1,58 @@
+"""Equipment drawn as equipment (issue 22): steel and rubber tones, a light rim on the dark
+backdrop from every named view, and a prop fades only when it hides a focus muscle."""
+import numpy as np
+import pytest
+
+from tests.conftest import SCENARIOS
+from viewer.core.binding import load_checked
+from viewer.core.feed import FrameFeed
+from viewer.core.scenario import VIEWS
+
+pytest.importorskip("pyvista")
+
+
+def _stage(name: str, **options):
+    from viewer.core.colour import Colouring
+    from viewer.render.export import ExportOptions, Stage
+
+    scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
+    kin = model.kinematics(scenario)
+    base = dict(size=(640, 400), anti_aliasing="none", text=False)  # the gallery's size
+    return kin, Stage(FrameFeed(kin, Colouring(kin, "plain")), ExportOptions(**{**base, **options}))
+
+
+def _near(image: np.ndarray, rgb, tol: int = 30) -> np.ndarray:
+    return np.abs(image - np.asarray(rgb, float) * 255).max(axis=2) < tol
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_dumbbells_show_rubber_heads_with_a_light_rim_from_every_view(view):
+    from viewer.render.props import OUTLINE_COLOUR
+
+    kin, stage = _stage("bicep_curl", view=view, bones=False, floor=False, muscles=())
+    try:
+        frames = kin.sample([2.0])
+        stage.show(frames, 0, stage.scene.paint(*stage.colouring.paint(frames))[0])
+        image = stage.pixels()[..., :3].astype(int)
+    finally:
+        stage.close()
+    rubber = stage.scene.props.meshes[0].face_colours.min(axis=0)  # the darkest part: the heads
+    rim = _near(image, OUTLINE_COLOUR, 25).sum()
+    heads = _near(image, rubber, 40).sum()
+    assert rim >= 15, f"{view}: {rim} rim pixels"  # the outline reads on the dark backdrop
+    assert heads >= 15, f"{view}: {heads} pixels of the rubber heads"
+
+
+def test_the_barbell_is_steel_and_rubber_and_solid_where_it_hides_nothing():
+    from viewer.render.props import FADED_PROP
+
+    kin, stage = _stage("bench_press", view="left")
+    try:
+        frames = kin.sample([0.0])  # arms straight up: the plates are above the body, in front of nothing
+        stage.show(frames, 0, stage.scene.paint(*stage.colouring.paint(frames))[0])
+        opacity = [a.GetProperty().GetOpacity() for a in stage.scene.prop_actors.actors]
+    finally:
+        stage.close()
+    bar = stage.scene.props.meshes[1]
+    assert bar.name == "barbell" and len({tuple(c) for c in bar.face_colours}) == 3  # bar, plates, collars
+    assert opacity == [1.0, 1.0] and FADED_PROP < 1.0
