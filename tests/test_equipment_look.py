@@ -56,3 +56,24 @@ def test_the_barbell_is_steel_and_rubber_and_solid_where_it_hides_nothing():
     bar = stage.scene.props.meshes[1]
     assert bar.name == "barbell" and len({tuple(c) for c in bar.face_colours}) == 3  # bar, plates, collars
     assert opacity == [1.0, 1.0] and FADED_PROP < 1.0
+
+
+def test_the_gallery_command_writes_each_moment_in_two_views_and_an_index(tmp_path):
+    import importlib.util
+
+    from PIL import Image
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("make_gallery", ROOT / "tools" / "make_gallery.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    scenario = SCENARIOS / "opensim_arm_curl.yaml"
+    lines = tool.render_scenario(scenario, tmp_path, (320, 200))
+    pictures = sorted(tmp_path.glob("*.png"))
+    # start and the end of its one phase (the top), each in its own view and one other
+    assert len(pictures) == 4 and all(Image.open(p).size == (320, 200) for p in pictures)
+    assert all(p.name in "\n".join(lines) for p in pictures)
+    assert any("paused at the top" in line for line in lines)
+    start, top = (np.asarray(Image.open(p).convert("RGB"), int) for p in pictures[:3:2])
+    assert np.abs(start - top).sum(axis=2).astype(bool).sum() > 500  # the arm moved between them
