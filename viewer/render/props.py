@@ -74,8 +74,7 @@ class PropActors:
             px, py, pdepth = view(self._samples[p] @ T[:3, :3].T + T[:3, 3])
             hidden = _covered(px, py, pdepth, fx, fy, fdepth)
             actor.GetProperty().SetOpacity(FADED_PROP if hidden > HIDING else 1.0)
-        for p, outline in self.outlines:  # a faded prop keeps a fainter rim: still equipment, not hiding
-            outline.GetProperty().SetOpacity(FADED_OUTLINE if self.actors[p].GetProperty().GetOpacity() < 1 else 1.0)
+        self._sync_outlines()
 
     def update(self, frames, i: int) -> None:
         if not self.actors:
@@ -87,10 +86,16 @@ class PropActors:
         for p, outline in self.outlines:
             outline.GetUserMatrix().DeepCopy(transforms[p].ravel())
             outline.Modified()
+        self._sync_outlines()
+
+    def _sync_outlines(self) -> None:
+        """An outline shows only around a shown, solid prop: a see-through prop's shell would veil the focus."""
+        for p, outline in self.outlines:
+            actor = self.actors[p]
+            outline.SetVisibility(bool(actor.GetVisibility()) and actor.GetProperty().GetOpacity() >= 1.0)
 
 
 FADED_PROP = 0.2  # opacity of a prop that would hide the focus
-FADED_OUTLINE = 0.35  # its outline stays a little stronger, so the faded prop still reads
 HIDING = 0.08  # share of the focus muscles' points a prop may cover before it fades
 GRID = 64  # screen cells (per side) the covering is measured in
 

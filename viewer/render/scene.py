@@ -321,7 +321,8 @@ class Scene:
             mat = pv.Disc(center=(centre[0], centre[1], level - 0.002), inner=0.0, outer=radius, normal=(0, 0, 1),
                           c_res=64)
         elif posture in LYING:
-            size = (hi - lo) + np.array([0.30, 0.30])
+            # Longer than wide: a body cut at the pelvis (a leg model) still lies on the mat, not at its edge.
+            size = (hi - lo) + np.array([0.30, 0.60])
             mat = pv.Box(bounds=(centre[0] - size[0] / 2, centre[0] + size[0] / 2,
                                  centre[1] - size[1] / 2, centre[1] + size[1] / 2, -MAT_THICKNESS, -0.002))
         else:
