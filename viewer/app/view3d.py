@@ -17,6 +17,7 @@ from viewer.core.playback import grid_frame, grid_stride, play_order
 from viewer.core.viewstate import CameraState
 from viewer.render.camera import CameraRig
 from viewer.render.export import BACKGROUND
+from viewer.render.layers import screen_text
 from viewer.render.overlays import Overlays, text_unit
 from viewer.render.scene import Scene, SceneStyle
 
@@ -144,12 +145,12 @@ class View3D(QObject):
         """Show or hide the overlay text and legend (presenter mode says them larger, elsewhere);
         the choice holds for overlays rebuilt later (a resize, a new scenario)."""
         self.small_text = visible
-        for prop in screen_text(self.plotter.renderer):
+        for prop in screen_text(self.plotter):
             prop.SetVisibility(visible)
         self.render()
 
     def _hide_small_text(self) -> None:
-        for prop in screen_text(self.plotter.renderer):
+        for prop in screen_text(self.plotter):
             if prop.GetVisibility():
                 prop.SetVisibility(False)
 
@@ -349,10 +350,10 @@ class View3D(QObject):
 
     def _read_pixels(self) -> np.ndarray:
         """What the last render drew, RGB rows top first (read inside the paint, context current)."""
-        import vtk
+        from vtkmodules.vtkCommonCore import vtkUnsignedCharArray  # not `import vtk`: 0.9 s on first use
 
         w, h = self.plotter.ren_win.GetSize()
-        data = vtk.vtkUnsignedCharArray()
+        data = vtkUnsignedCharArray()
         self.plotter.ren_win.GetPixelData(0, 0, w - 1, h - 1, 0, data, 0)
         return np.frombuffer(memoryview(data), np.uint8).reshape(h, w, 3)[::-1]
 
@@ -487,10 +488,3 @@ class View3D(QObject):
         self.session = self.scene = None  # queued slots (a resize, a camera note) find nothing to do
         self.plotter.close()
 
-
-def screen_text(renderer) -> list:
-    """The renderer's 2D props (overlay text and legend swatches), not the 3D scene."""
-    props = renderer.GetViewProps()
-    props.InitTraversal()
-    found = [props.GetNextProp() for _ in range(props.GetNumberOfItems())]
-    return [p for p in found if p.IsA("vtkActor2D")]
