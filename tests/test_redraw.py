@@ -185,3 +185,34 @@ def test_a_slow_moving_render_switches_to_the_reduced_resolution_and_a_fast_one_
     redraw._tune(0.05 * REDUCE_ABOVE_MS)  # so fast that full size fits again
     assert redraw.reduction.factor == 1
     redraw.finish()
+
+
+def test_labels_follow_the_body_while_the_camera_turns_paused(window, qtbot):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    from viewer.render.labels import _path_middle
+
+    window.seek(1.25)
+    view = window.view
+    labels = view.overlays.labels
+    qtbot.waitUntil(lambda: bool(labels.shown), timeout=5000)
+
+    def anchor_error() -> float:
+        """Pixels between the first leader's end and where its muscle is drawn now."""
+        frames, (i, _, _) = window.session.frames, view._shown
+        x, y = view.display_point(_path_middle(frames, i, labels.shown[0]))
+        return float(np.hypot(*(np.asarray(labels.anchors[0]) - (x, y))))
+
+    assert anchor_error() < 2
+    before = np.asarray(labels.anchors[0]).copy()
+    widget = view.widget
+    start = QPoint(widget.width() // 3, widget.height() // 2)
+    QTest.mousePress(widget, Qt.LeftButton, Qt.NoModifier, start)
+    for k in range(1, 9):  # ~40° about the vertical
+        QTest.mouseMove(widget, start + QPoint(25 * k, 0))
+        qtbot.wait(30)
+    QTest.mouseRelease(widget, Qt.LeftButton, Qt.NoModifier, start + QPoint(200, 0))
+    qtbot.waitUntil(lambda: not view.redraw.moving, timeout=3000)
+    assert np.hypot(*(np.asarray(labels.anchors[0]) - before)) > 10  # the body moved on screen
+    assert anchor_error() < 2  # and the leader still ends on the muscle

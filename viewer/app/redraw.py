@@ -39,6 +39,7 @@ class Redraw(QObject):
         self.moving = False
         self.reduction = Reduction(plotter)
         self.reduce_when_moving = False  # set by the first slow moving render (see REDUCE_ABOVE_MS)
+        self.before_render = lambda: None  # last-moment work on what the paint draws (the view's labels)
         self.paints = 0  # renders drawn to the screen, for tests and benchmarks
         self._last_busy = -1.0  # when the last change was asked for or the last paint ended
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
@@ -118,6 +119,7 @@ class Redraw(QObject):
 
     def _interactor_render(self, *_args) -> None:
         if getattr(self.plotter, "_in_paint", False):  # the paint itself asks: render now, once
+            self.before_render()
             start = time.perf_counter()
             self.plotter.ren_win.Render()
             self._tune(1e3 * (time.perf_counter() - start))

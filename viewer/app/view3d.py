@@ -77,6 +77,11 @@ class View3D(QObject):
         self.plotter.iren.add_observer("LeftButtonReleaseEvent", self._on_release)
         for event in ("RightButtonPressEvent", "MiddleButtonPressEvent", "StartInteractionEvent"):
             self.plotter.iren.add_observer(event, lambda *_: self._go_live())
+        # The camera turns or zooms: labels and their leader lines follow the body on screen (once per paint).
+        self._relayout_due = False
+        for event in ("InteractionEvent", "MouseWheelForwardEvent", "MouseWheelBackwardEvent"):
+            self.plotter.iren.add_observer(event, self._camera_turning)
+        self.redraw.before_render = self._relayout
         # The camera the user leaves is the view state's (what an export of this window uses).
         for event in ("RightButtonReleaseEvent", "MiddleButtonReleaseEvent", "MouseWheelForwardEvent",
                       "MouseWheelBackwardEvent"):
@@ -175,6 +180,19 @@ class View3D(QObject):
         cam = self.plotter.renderer.GetActiveCamera()
         return replace(self.camera, position=tuple(cam.GetPosition()), focal_point=tuple(cam.GetFocalPoint()),
                        up=tuple(cam.GetViewUp()), view_angle=float(cam.GetViewAngle()))
+
+    def _camera_turning(self, *args) -> None:
+        self._relayout_due = True
+
+    def _relayout(self) -> None:
+        """Lay the words out again for the camera the paint draws with (paused, nothing else would)."""
+        if not self._relayout_due or self.session is None or self.overlays is None:
+            return
+        self._relayout_due = False
+        i, _, t = self._shown
+        self.overlays.update(self.session.frames, i, t)
+        if not self.small_text:
+            self._hide_small_text()
 
     def _on_camera_moved(self, *args) -> None:
         if self.session is not None:
