@@ -13,6 +13,8 @@ MOTION_BYTES = 64 * 2**20  # a .mot/.sto motion file (10 minutes of 100 Hz captu
 YAML_NODES = 200_000  # values in a YAML file after aliases are expanded (an alias bomb expands to billions)
 YAML_DEPTH = 40  # nesting of lists and mappings (a scenario needs 4)
 MODEL_BYTES = 64 * 2**20  # a MuJoCo XML model file (meshes are separate files)
+OSIM_BYTES = 32 * 2**20  # an OpenSim .osim model (Rajagopal's full body is about 1 MB)
+MESH_BYTES = 64 * 2**20  # one mesh file of a model or prop (a bone mesh is well under 1 MB)
 MODEL_BODIES = 1000  # bodies in a MuJoCo model (MyoFullBody has 104; MuJoCo takes minutes on thousands)
 KEYFRAMES = 10_000  # keyframes in a scenario
 MOTION_ROWS = 200_000  # rows of a motion file
@@ -31,6 +33,8 @@ TABLE = [  # (what, limit) for the README
     ("motion file (.mot/.sto) size", f"{MOTION_BYTES // 2**20} MB"),
     ("only regular files are read", "a FIFO, device or folder is refused before opening"),
     ("MuJoCo model file (.xml) size", f"{MODEL_BYTES // 2**20} MB"),
+    ("OpenSim model file (.osim) size", f"{OSIM_BYTES // 2**20} MB"),
+    ("one mesh file (model bone, prop)", f"{MESH_BYTES // 2**20} MB"),
     ("bodies per MuJoCo model", f"{MODEL_BODIES:,}"),
     ("YAML values after alias expansion", f"{YAML_NODES:,}"),
     ("YAML nesting depth", f"{YAML_DEPTH}"),
