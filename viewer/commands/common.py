@@ -24,10 +24,12 @@ def load(path: str):
     """(scenario, model, kinematics) for a scenario path, checked against its model."""
     from viewer.core.binding import bind, load_checked
 
-    scenario, model = load_checked(path)
     from viewer.core.files import check_outputs
 
-    check_outputs()  # the scenario, its model or a mesh given as the output: refused before any work
+    try:
+        scenario, model = load_checked(path)
+    finally:  # the scenario, its model or a mesh given as the output: refused first, before any work
+        check_outputs()
     for note in getattr(model, "notes", []):  # e.g. an OpenSim mesh not found: drawn without it
         print(note, file=sys.stderr)
     return scenario, model, bind(model, scenario)

@@ -17,7 +17,14 @@ OSIM_BYTES = 32 * 2**20  # an OpenSim .osim model (Rajagopal's full body is abou
 MESH_BYTES = 64 * 2**20  # one mesh file of a model or prop (a bone mesh is well under 1 MB)
 MODEL_BODIES = 1000  # bodies in a MuJoCo model (MyoFullBody has 104; MuJoCo takes minutes on thousands)
 KEYFRAMES = 10_000  # keyframes in a scenario
+NAMES = 1000  # entries of `hide:` or `focus:` (MyoFullBody has 416 muscles in about 20 groups)
+PHASES = 1000  # phases in a scenario
+MEASURES = 50  # `measure:` lines (each is a landmark distance drawn and computed every frame)
+CONTACTS = 16  # `contacts:` (hands and feet on a floor, a bench, a bar: 2-4; each is solved every frame)
+PROPS = 16  # `props:` (a bench and a bar)
+PROBLEMS = 20  # lines of one error report: the rest are counted ("and 124,981 more"), never worked out
 MOTION_ROWS = 200_000  # rows of a motion file
+MOTION_COLUMNS = 2000  # columns of a motion file (a full-body .mot has about 100, with forces 150)
 DURATION_S = 3600.0  # the last keyframe time
 NUMBER = 1e9  # any number in a scenario (times, angles, camera) beyond ±this is refused
 FPS = 240.0  # frames per second of a video, and samples per second of `lengths`/`convert`
@@ -26,6 +33,7 @@ VIDEO_FRAMES = 216_000  # frames in one video (2 hours at 30 fps)
 SAMPLES = 100_000  # rows of `lengths`/`convert` output (a lengths CSV row is about 4 KB)
 MIN_SIDE, MAX_SIDE = 64, 7680  # pixels per side of an image or video frame
 MAX_PIXELS = 3840 * 2160  # pixels per frame (4K UHD)
+PAGE_BYTES = 12 * 2**20  # a take-home page (`share`): phones load it whole
 BYTES_PER_PIXEL = 100  # rough peak memory per pixel while rendering (8× MSAA colour + depth, read-back, PNG)
 
 TABLE = [  # (what, limit) for the README
@@ -39,13 +47,21 @@ TABLE = [  # (what, limit) for the README
     ("YAML values after alias expansion", f"{YAML_NODES:,}"),
     ("YAML nesting depth", f"{YAML_DEPTH}"),
     ("keyframes per scenario", f"{KEYFRAMES:,}"),
+    ("hide: or focus: entries", f"{NAMES:,}"),
+    ("phases per scenario", f"{PHASES:,}"),
+    ("measure: lines", f"{MEASURES}"),
+    ("contacts: entries", f"{CONTACTS}"),
+    ("props: entries", f"{PROPS}"),
+    ("problems listed in one error", f"{PROBLEMS}, then \"and N more\" (no close-name search for the rest)"),
     ("rows per motion file", f"{MOTION_ROWS:,}"),
+    ("columns per motion file", f"{MOTION_COLUMNS:,}"),
     ("scenario duration (last keyframe)", f"{DURATION_S:g} s"),
     ("any number in a scenario", f"±{NUMBER:g}"),
     ("frames per second (export, lengths, convert)", f"{FPS:g}"),
     ("--loops", f"{LOOPS}"),
     ("frames per video (fps × duration × loops ÷ speed)", f"{VIDEO_FRAMES:,}"),
     ("rows of lengths/convert output (fps × duration)", f"{SAMPLES:,}"),
+    ("take-home page (share)", f"{PAGE_BYTES // 2**20} MB: a longer scenario is refused before sampling"),
     ("image or video size", f"{MIN_SIDE}…{MAX_SIDE} px a side, at most {MAX_PIXELS / 1e6:.1f} megapixels "
                             f"(≈ {MAX_PIXELS * BYTES_PER_PIXEL / 2**30:.1f} GB while rendering)"),
 ]

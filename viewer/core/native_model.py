@@ -256,7 +256,7 @@ def _add_mesh(r: _Reader, spec, body, m, path: tuple, folder: Path, scale: float
     if not file.exists():
         r.add(path + ("file",), f"mesh file '{m['file']}' not found (looked in {folder})")
         return
-    if file.stat().st_size == 0:
+    if file.is_file() and file.stat().st_size == 0:  # a FIFO has no size either: _load_mesh refuses it
         r.add(path + ("file",), f"mesh file '{m['file']}' is empty")
         return
     loaded, why = _load_mesh(file, scale * r.number(m.get("scale"), path + ("scale",), 1.0, positive=True))

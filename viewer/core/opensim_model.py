@@ -28,7 +28,7 @@ def _opensim():
     import opensim
 
     opensim.Logger.removeFileSink()  # OpenSim would otherwise write opensim.log into the cwd
-    opensim.Logger.setLevelString("error")  # keep the terminal for our own one-line messages
+    opensim.Logger.setLevelString("critical")  # keep the terminal for our own one-line messages
     return opensim
 
 
@@ -43,7 +43,9 @@ def load_opensim(path: Path, shown: str) -> "OpenSimModel":
     from .files import read_user_bytes
 
     # OpenSim's own reader would block on a FIFO, read any size, expand entities and name a C++ frame
-    refuse_entities(read_user_bytes(path, limits.OSIM_BYTES, ModelError, shown), shown)
+    raw = read_user_bytes(path, limits.OSIM_BYTES, ModelError, shown)
+    refuse_entities(raw, shown)
+    _refuse_unreadable_meshes(raw, path, shown)
     try:
         model = osim.Model(str(path))
         state = model.initSystem()
@@ -51,6 +53,31 @@ def load_opensim(path: Path, shown: str) -> "OpenSimModel":
         reason, line = opensim_reason(exc)
         raise ModelError([Problem(shown, line, f"OpenSim could not read this model: {reason}")]) from None
     return OpenSimModel(model, state, path, shown)
+
+
+def _refuse_unreadable_meshes(raw: bytes, path: Path, shown: str) -> None:
+    """OpenSim opens every mesh file while it reads the model, and would wait forever on a FIFO
+    or read a device without end: such a mesh refuses the model, naming both."""
+    import xml.etree.ElementTree as ET
+
+    from . import limits
+    from .files import check_input
+
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError:  # OpenSim's own reader says where
+        return
+    folders = geometry_folders(path)
+    for element in root.iter("mesh_file"):
+        name = (element.text or "").strip()
+        file = _find_mesh(folders, name) if name else None
+        if file is None:
+            continue
+        try:
+            check_input(file, limits.MESH_BYTES, ModelError)
+        except ModelError as exc:
+            raise ModelError([Problem(shown, None, f"its mesh {exc.problems[0]}; OpenSim would wait on it or read "
+                                                   f"it whole, so the model is not read")]) from None
 
 
 def refuse_entities(raw: bytes, shown: str, error=ModelError) -> None:
@@ -439,7 +466,7 @@ def _offset_frames_on(osim, model, body) -> list:
 def _find_mesh(folders: list[Path], name: str) -> Path | None:
     for folder in folders:
         try:
-            if (folder / name).is_file():
+            if (folder / name).exists() and not (folder / name).is_dir():  # a FIFO is found, then refused
                 return folder / name
         except (OSError, ValueError):  # a 5,000-letter name, a NUL byte: not a file there
             continue
