@@ -20,13 +20,14 @@ class Problem:
         return _LONG_WORD.sub(lambda m: shorten(m.group()), printable(f"{where}: {self.message}"))
 
 
+PROBLEMS = 20  # lines of one error report (limits.TABLE lists it; errors sit below limits)
+
+
 class ViewerError(Exception):
     """Bad input. Carries one or more problems; str() gives one line per problem, at most
     limits.PROBLEMS lines (125,000 unknown names are 19 lines and "and 124,981 more")."""
 
     def __init__(self, problems: Iterable[Problem] | str):
-        from .limits import PROBLEMS
-
         if isinstance(problems, str):
             problems = [Problem("muscle-viewer", None, problems)]
         self.problems = list(problems)

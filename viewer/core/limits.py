@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from .errors import ViewerError
+from .errors import PROBLEMS, ViewerError
 
 SCENARIO_BYTES = 2**20  # a scenario file (YAML): the shipped ones are about 3 KB; 1 MB parses in ~2 s
 MOTION_BYTES = 64 * 2**20  # a .mot/.sto motion file (10 minutes of 100 Hz capture, 100 columns ≈ 60 MB)
@@ -22,7 +22,8 @@ PHASES = 1000  # phases in a scenario
 MEASURES = 50  # `measure:` lines (each is a landmark distance drawn and computed every frame)
 CONTACTS = 16  # `contacts:` (hands and feet on a floor, a bench, a bar: 2-4; each is solved every frame)
 PROPS = 16  # `props:` (a bench and a bar)
-PROBLEMS = 20  # lines of one error report: the rest are counted ("and 124,981 more"), never worked out
+# PROBLEMS: lines of one error report, the rest counted ("and 881 more"), never worked out; it lives in
+# errors.py, which applies it and which this module sits above
 MOTION_ROWS = 200_000  # rows of a motion file
 MOTION_COLUMNS = 2000  # columns of a motion file (a full-body .mot has about 100, with forces 150)
 DURATION_S = 3600.0  # the last keyframe time
