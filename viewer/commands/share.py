@@ -40,6 +40,12 @@ def run(args) -> int:
     from .export import ProgressBar
 
     target = output_path(args.output, (".html", ".htm"))
+    try:
+        args.note.encode("utf-8")
+    except UnicodeEncodeError:  # a byte that is not UTF-8 on the command line (Python keeps it as a surrogate)
+        from viewer.core.errors import ViewerError
+
+        raise ViewerError("--note: not UTF-8 text (a byte of another encoding?); write the note in UTF-8") from None
     import numpy as np
 
     from viewer.core.viewstate import ViewState
