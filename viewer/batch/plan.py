@@ -232,7 +232,7 @@ def _outputs(c: ProblemCollector, raw) -> tuple[list[str], list[Still]]:
                 formats.append(item)
         else:
             c.add(path, f"outputs[{i}] must be one of mp4, gif, html or {{png: [times]}}, not '{item}'"
-                        f"{suggest(str(item), FORMATS)}")
+                        f"{suggest(str(item), ('mp4', 'gif', 'html'))}")
     return formats, stills
 
 
