@@ -14,6 +14,7 @@ import multiprocessing as mp
 import os
 import queue
 import signal
+import sys
 from typing import Callable, Iterable
 
 from viewer.core import interrupt
@@ -132,6 +133,8 @@ class LocalPool:
             if name is not None:
                 if tries[name] < RETRIES:
                     tries[name] += 1
+                    print(f"muscle-viewer: the worker rendering {name} stopped (exit code {proc.exitcode}); "
+                          f"it goes to another worker", file=sys.stderr)
                     tasks.put(by_name[name])
                 else:
                     given_up += 1

@@ -13,6 +13,7 @@ wherever the cluster has a free CPU, and jobs go to it once it answers.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections import deque
 from typing import Callable
@@ -142,6 +143,8 @@ class RayRunner:
                         new_actor()
                         tries[job.name] += 1
                         if tries[job.name] <= RETRIES:
+                            print(f"muscle-viewer: the Ray worker rendering {job.name} died ({type(exc).__name__}); "
+                                  f"it goes to another worker", file=sys.stderr)
                             queue.append(job)
                         else:
                             left -= 1

@@ -46,7 +46,14 @@ def run(args) -> int:
         for job in plan_jobs(args.plan):
             print(job.name)
         return 0
-    summary = run_batch(args.plan, args.output, workers=args.workers, ray=args.ray, force=args.force,
-                        verify=args.verify, only=args.only, progress=not args.quiet)
+    try:
+        summary = run_batch(args.plan, args.output, workers=args.workers, ray=args.ray, force=args.force,
+                            verify=args.verify, only=args.only, progress=not args.quiet)
+    except KeyboardInterrupt:
+        from viewer.core import interrupt
+
+        print("muscle-viewer: batch interrupted; the outputs it finished are kept and recorded in the manifest, "
+              "no partial file is left: run the same command again to go on", file=sys.stderr)
+        return interrupt.exit_code()
     print_table(summary)
     return 1 if summary.failed else 0
