@@ -101,8 +101,17 @@ def test_missing_scenario_and_still_after_the_end(tmp_path):
     found = problems(path)
     assert any(":3: scenario 'nowhere.yaml' not found (looked for " in f for f in found)
     assert any(":4: 'none*.yaml' matches no scenario file (.yaml)" in f for f in found)
-    late = plan_file(tmp_path, "outputs: [{png: [9.5]}]\n")
-    assert any("leg_raise.yaml: lasts 5.5 s; the plan asks for a still at 9.5 s" in f for f in problems(late))
+    late = plan_file(tmp_path, "outputs:\n  - {png: [9.5]}\n")
+    shown = "scenarios/leg_raise.yaml"  # as the user would type it from the project folder
+    assert problems(late) == [f"{late}:4: a still at 9.5 s is after the end of {shown} (5.5 s)"]
+    phases = plan_file(tmp_path, "outputs:\n  - {png: [phase-4-end]}\n")
+    assert problems(phases) == [f"{phases}:4: phase-4-end: {shown} has 3 phases"]
+
+def test_a_still_named_twice_is_made_once(tmp_path):
+    path = plan_file(tmp_path, "outputs: [{png: [phase-ends, phase-1-end, 2.5]}]\n")
+    names = [job.name for job in expand(load_plan(path))]
+    assert names == ["leg_raise/scenario-view-720p-phase-1-end.png", "leg_raise/scenario-view-720p-phase-2-end.png",
+                     "leg_raise/scenario-view-720p-phase-3-end.png", "leg_raise/scenario-view-720p-at-2.5s.png"]
 
 
 def test_two_scenarios_with_one_name_are_refused(tmp_path):

@@ -56,7 +56,7 @@ def expand(plan: Plan) -> list[Job]:
     jobs: list[Job] = []
     for path in plan.scenarios:
         scenario = load_scenario(path)
-        stills = [named for still in plan.stills for named in still.times(scenario)]
+        stills = list(dict.fromkeys(named for still in plan.stills for named in still.times(scenario)))
         for view in plan.views:
             for colour in plan.colours:
                 tail = "" if colour == OWN else f"-{colour}"

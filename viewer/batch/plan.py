@@ -35,6 +35,7 @@ class Still:
     """A still's time as the plan names it: seconds, start/middle/end, phase-ends, phase-N-end."""
 
     text: str
+    file: str = ""  # the plan file and line it is written on, for messages
     line: int | None = None
 
     def times(self, scenario) -> list[tuple[str, float]]:
@@ -52,15 +53,18 @@ class Still:
         if match:
             index = int(match.group(1))
             if not 1 <= index <= len(scenario.phases):
-                raise ScenarioError([Problem(display_path(scenario.path or scenario.name), None,
-                                             f"has {len(scenario.phases)} phases; the plan asks for the end of "
-                                             f"phase {index}")])
+                raise ScenarioError([Problem(self.file, self.line, f"{self.text}: {_shown(scenario)} has "
+                                                                   f"{len(scenario.phases)} phases")])
             return [(self.text, scenario.phases[index - 1].end)]
         seconds = float(self.text)
         if seconds > duration:
-            raise ScenarioError([Problem(display_path(scenario.path or scenario.name), None,
-                                         f"lasts {duration:g} s; the plan asks for a still at {seconds:g} s")])
+            raise ScenarioError([Problem(self.file, self.line, f"a still at {seconds:g} s is after the end of "
+                                                               f"{_shown(scenario)} ({duration:g} s)")])
         return [(f"at-{seconds:g}s", seconds)]
+
+
+def _shown(scenario) -> str:
+    return display_path(scenario.path) if scenario.path else scenario.name
 
 
 @dataclass
@@ -242,9 +246,9 @@ def _still(c: ProblemCollector, value, path: tuple) -> Still | None:
         if not math.isfinite(value) or value < 0 or value > limits.DURATION_S:
             c.add(path, f"a still's time must be 0…{limits.DURATION_S:g} seconds, not {value}")
             return None
-        return Still(f"{float(value):g}", line)
+        return Still(f"{float(value):g}", c.src.file, line)
     if isinstance(value, str) and (value in NAMED_TIMES or PHASE_END.match(value)):
-        return Still(value, line)
+        return Still(value, c.src.file, line)
     c.add(path, f"a still's time is seconds, {', '.join(NAMED_TIMES)} or phase-N-end, not {_kind(value)}"
                 f"{suggest(str(value), NAMED_TIMES)}")
     return None
