@@ -14,7 +14,7 @@ import numpy as np
 from tests.conftest import ROOT, SCENARIOS
 
 SMALL = "128x96"  # small and low frame rate: the tests stay fast, every code path still runs
-FPS = 3
+FPS = 2
 NAMES = ("leg_raise", "reverse_crunch", "crunch")
 
 

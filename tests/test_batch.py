@@ -79,6 +79,8 @@ def test_pool_outputs_are_the_single_commands_outputs(tmp_path_factory, library)
     singles = single_runs(tmp_path_factory)
     expected = expected_outputs(library / "plan.yaml")
     check_consistent(library / "out", expected)
+    # two workers made all twelve: each stayed up (model and renderer loaded) from job to job
+    assert len({entry["worker"] for entry in manifest(library / "out").values()}) == 2
     for name in expected:
         ours, theirs = library / "out" / name, singles / name
         if name.endswith(".mp4"):

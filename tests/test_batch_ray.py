@@ -107,7 +107,7 @@ def test_ray_outputs_are_the_pool_and_single_commands_outputs(cluster, tmp_path_
 
 
 def test_a_killed_ray_worker_is_replaced_and_its_job_done_again(cluster, tmp_path):
-    plan = small_library(tmp_path, views=("left",))
+    plan = small_library(tmp_path, names=("leg_raise", "crunch"), views=("left",))
     out = tmp_path / "out"
     proc = start_batch(plan, out, cluster.address)
     victim = wait_for(render_workers, proc)[0]
@@ -121,7 +121,7 @@ def test_a_killed_ray_worker_is_replaced_and_its_job_done_again(cluster, tmp_pat
 def test_a_lost_node_does_not_lose_the_batch(cluster, tmp_path):
     extra = cluster.add_node(num_cpus=1)
     cluster.wait_for_nodes()
-    plan = small_library(tmp_path, views=("left",))
+    plan = small_library(tmp_path, names=("leg_raise", "crunch"), views=("left",))
     out = tmp_path / "out"
     proc = start_batch(plan, out, cluster.address)
     wait_for(lambda: render_workers(parent=extra.all_processes["raylet"][0].process.pid), proc)
