@@ -2,11 +2,13 @@
 commands' files, a re-run renders only what changed, SIGTERM leaves nothing partial."""
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -161,3 +163,41 @@ def test_export_workers_writes_the_single_process_file(tmp_path):
     assert frame_checksums(one) == frame_checksums(two)
     assert len(frame_checksums(two)) > 8
     assert one.read_bytes() == two.read_bytes()
+
+
+def test_a_killed_local_worker_is_replaced_and_its_job_done_again(tmp_path):
+    plan = small_library(tmp_path, names=("leg_raise", "crunch"), views=("left",))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "viewer", "batch", str(plan), "-o", str(out), "--workers", "1"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while not ((out / "manifest.json").exists() and manifest(out)):  # warm, and on its second job
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        workers = [pid for pid in spawned_children(proc.pid)]
+        assert len(workers) == 1
+        os.kill(workers[0], signal.SIGKILL)  # the batch's own worker process, started by this test
+        stdout, err = proc.communicate(timeout=400)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert f"stopped (exit code -{int(signal.SIGKILL)}); it goes to another worker" in err
+    check_consistent(out, expected_outputs(plan))
+
+
+def spawned_children(parent: int) -> list[int]:
+    """Worker processes multiprocessing spawned for `parent` (not its resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent and b"spawn_main" in cmdline:
+            found.append(int(entry.name))
+    return found

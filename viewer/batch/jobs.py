@@ -151,3 +151,16 @@ def file_digest(path: str | Path) -> tuple[str, int]:
 
 def inputs_key(inputs: dict) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def remove_leftovers(target: Path) -> None:
+    """Temporary files a worker killed outright (SIGKILL: no clean-up ran) left beside an output:
+    atomic_write names them .NAME.<random>.part.SUFFIX."""
+    folder = target.parent
+    if not folder.is_dir():
+        return
+    for leftover in folder.glob(f".{target.name}.*.part{target.suffix}"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass

@@ -15,11 +15,13 @@ import os
 import queue
 import signal
 import sys
+from pathlib import Path
 from typing import Callable, Iterable
 
 from viewer.core import interrupt
+from viewer.core.errors import ViewerError
 
-from .jobs import Job, Result, run_job
+from .jobs import Job, Result, remove_leftovers, run_job
 
 RETRIES = 1  # a job whose worker died is tried this many more times
 
@@ -47,8 +49,8 @@ def stop_processes(procs, wait: float = 0.0, grace: float = 10.0) -> None:
             proc.join(timeout=5)
 
 
-def _serve(tasks, results, out: str) -> None:
-    """A worker: run jobs from `tasks` until None; report ("start", job name, pid) and ("done", Result)."""
+def _serve(wid: int, tasks, results, out: str) -> None:
+    """A worker: run the jobs given to it until None, reporting ("done", wid, Result)."""
     os.environ.setdefault("MUJOCO_GL", "disable")
     interrupt.install()
     try:
@@ -56,89 +58,93 @@ def _serve(tasks, results, out: str) -> None:
             job = tasks.get()
             if job is None:
                 return
-            results.put(("start", job.name, os.getpid()))
             result = run_job(job, out)
             result.worker = f"pid {os.getpid()}"
-            results.put(("done", result))
+            results.put(("done", wid, result))
     except KeyboardInterrupt:  # SIGTERM/SIGINT: the job's atomic write has already cleaned up
         return
 
 
 class LocalPool:
+    """Each worker has its own task queue and is given its next job when it reports the last,
+    so this process always knows which job a worker holds (and retries it if the worker dies)."""
+
     def __init__(self, workers: int):
         self.workers = max(1, workers)
 
     def run(self, jobs: Iterable[Job], out: str, on_result: Callable[[Job, Result], None]) -> None:
         """Run every job; on_result(job, result) in this process as each one finishes."""
-        jobs = list(jobs)
-        if not jobs:
+        waiting = list(jobs)
+        if not waiting:
             return
         ctx = spawn_context()
-        tasks, results = ctx.Queue(), ctx.Queue()
-        by_name = {job.name: job for job in jobs}
-        tries = {job.name: 0 for job in jobs}
-        for job in jobs:
-            tasks.put(job)
-        count = min(self.workers, len(jobs))
-        procs: list = []
-        running: dict[int, str] = {}  # pid → job name
+        results = ctx.Queue()
+        tries = {job.name: 0 for job in waiting}
+        workers: dict[int, list] = {}  # id → [process, its task queue, the job it holds or None]
+        started = 0
+        idle_deaths = 0
+
+        def give(wid: int) -> None:
+            slot = workers[wid]
+            slot[2] = waiting.pop(0) if waiting else None
+            if slot[2] is not None:
+                slot[1].put(slot[2])
 
         def start_worker() -> None:
-            proc = ctx.Process(target=_serve, args=(tasks, results, out), daemon=True,
-                               name=f"muscle-viewer batch worker {len(procs) + 1}")
+            nonlocal started
+            started += 1
+            tasks = ctx.Queue()
+            proc = ctx.Process(target=_serve, args=(started, tasks, results, out), daemon=True,
+                               name=f"muscle-viewer batch worker {started}")
             proc.start()
-            procs.append(proc)
+            workers[started] = [proc, tasks, None]
+            give(started)
 
-        left = len(jobs)
+        left = len(waiting)
         try:
-            for _ in range(count):
+            for _ in range(min(self.workers, len(waiting))):
                 start_worker()
             while left:
                 interrupt.check()
                 try:
-                    message = results.get(timeout=0.5)
+                    _, wid, result = results.get(timeout=0.5)
                 except queue.Empty:
-                    message = None
-                if message is None:
-                    left -= self._replace_dead(procs, running, by_name, tries, tasks, start_worker, on_result)
+                    for wid, (proc, _tasks, job) in list(workers.items()):
+                        if proc.is_alive() or proc.exitcode in (None, 0):
+                            continue
+                        del workers[wid]
+                        if job is None:  # died idle: a broken installation would do so forever
+                            idle_deaths += 1
+                            if idle_deaths > 3:
+                                raise ViewerError(f"the batch workers stop as they start (exit code "
+                                                  f"{proc.exitcode}); try `muscle-viewer export` of one "
+                                                  f"scenario to see why")
+                        else:
+                            remove_leftovers(Path(out) / job.name)  # a killed process cannot clean up
+                            tries[job.name] += 1
+                            if tries[job.name] <= RETRIES:
+                                print(f"muscle-viewer: the worker rendering {job.name} stopped (exit code "
+                                      f"{proc.exitcode}); it goes to another worker", file=sys.stderr)
+                                waiting.insert(0, job)
+                            else:
+                                left -= 1
+                                on_result(job, Result(job.name, False, f"its worker stopped (exit code "
+                                                                       f"{proc.exitcode}) {tries[job.name]} times"))
+                        if waiting:
+                            start_worker()
                     continue
-                if message[0] == "start":
-                    running[message[2]] = message[1]
-                    continue
-                result = message[1]
-                running = {pid: name for pid, name in running.items() if name != result.name}
+                job = workers[wid][2]
                 left -= 1
-                on_result(by_name[result.name], result)
+                on_result(job, result)
+                give(wid)
         finally:
+            procs = [slot[0] for slot in workers.values()]
             if not left:  # all done: each idle worker takes a stop sign and exits
-                for _ in procs:
-                    tasks.put(None)
+                for slot in workers.values():
+                    slot[1].put(None)
                 for proc in procs:
                     proc.join(timeout=10)
             stop_processes(procs)
-            for q in (tasks, results):
+            for q in [results] + [slot[1] for slot in workers.values()]:
                 q.cancel_join_thread()
                 q.close()
-
-    @staticmethod
-    def _replace_dead(procs, running, by_name, tries, tasks, start_worker, on_result) -> int:
-        """Workers that died mid-job: retry the job on a new worker (once), else report it failed.
-        Returns the number of jobs given up on."""
-        given_up = 0
-        for proc in list(procs):
-            if proc.is_alive() or proc.exitcode is None or proc.exitcode == 0:
-                continue
-            procs.remove(proc)
-            name = running.pop(proc.pid, None)
-            if name is not None:
-                if tries[name] < RETRIES:
-                    tries[name] += 1
-                    print(f"muscle-viewer: the worker rendering {name} stopped (exit code {proc.exitcode}); "
-                          f"it goes to another worker", file=sys.stderr)
-                    tasks.put(by_name[name])
-                else:
-                    given_up += 1
-                    on_result(by_name[name], Result(name, False, f"its worker stopped (exit code {proc.exitcode}) "
-                                                                 f"{tries[name] + 1} times"))
-            start_worker()
-        return given_up

@@ -110,6 +110,7 @@ class RayRunner:
         for _ in range(count):
             new_actor()
         left = len(jobs)
+        failed_starts = 0
         last_alive = time.monotonic()
         try:
             while left:
@@ -132,7 +133,12 @@ class RayRunner:
                         try:
                             ray.get(ref)
                             idle.append(actor)
-                        except RayActorError:  # died while starting (its node went): ask for another
+                        except RayActorError as exc:  # died while starting (its node went): ask for another
+                            failed_starts += 1
+                            if failed_starts > 2 * count + 3:  # not bad luck: a worker that cannot start at all
+                                raise ViewerError(f"Ray workers die as they start ({_first_line(exc)}); is "
+                                                  f"muscle-viewer[cluster] of this version installed on every "
+                                                  f"node? (docs/batch.md)") from None
                             new_actor()
                         continue
                     actor, job = busy.pop(ref)
@@ -162,6 +168,11 @@ class RayRunner:
                     ray.kill(actor, no_restart=True)
                 except Exception:  # noqa: BLE001 - already gone
                     pass
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return (lines[-1] if lines else type(exc).__name__)[:200]
 
 
 def _write(result: Result, data: bytes, out: str) -> Result:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from viewer.core.errors import Problem, ViewerError, display_path
 
-from .jobs import Job, Result, expand
+from .jobs import Job, Result, expand, remove_leftovers
 from .manifest import Manifest
 from .plan import load_plan
 from .report import BatchProgress, closing_table
@@ -52,7 +52,7 @@ def run_batch(plan_path: str | Path, out: str | Path, workers: int | None = None
             summary.skipped.append(job.name)
             summary.rows.append(("skipped", job.name, "current"))
         else:
-            _remove_leftovers(out / job.name)
+            remove_leftovers(out / job.name)
             todo.append(job)
     bar = BatchProgress(len(todo), sum(j.weight for j in todo), stream=stream) if progress else None
 
@@ -85,19 +85,6 @@ def run_batch(plan_path: str | Path, out: str | Path, workers: int | None = None
             bar.finish()
         summary.seconds = time.monotonic() - start
     return summary
-
-
-def _remove_leftovers(target: Path) -> None:
-    """Temporary files an earlier batch left when its worker was killed outright (SIGKILL: no
-    clean-up ran): named .NAME.<random>.part.SUFFIX beside the output by atomic_write."""
-    folder = target.parent
-    if not folder.is_dir():
-        return
-    for leftover in folder.glob(f".{target.name}.*.part{target.suffix}"):
-        try:
-            leftover.unlink()
-        except OSError:
-            pass
 
 
 def print_table(summary: Summary, stream=None) -> None:
