@@ -18,6 +18,7 @@ import numpy as np
 import yaml
 
 from .errors import Problem, ScenarioError, suggest
+from .files import note_read
 from .paths import MESHES_DIR
 
 PROPS_DIR = MESHES_DIR / "props"
@@ -122,6 +123,10 @@ def part_colours(path: str, parts: dict[str, str], faces: int) -> np.ndarray | N
 def _read_mesh(path: str) -> tuple[np.ndarray, np.ndarray]:
     import trimesh
 
+    from . import limits
+    from .files import check_input
+
+    check_input(path, limits.MESH_BYTES, ScenarioError)  # a FIFO would block trimesh forever
     try:
         mesh = trimesh.load(path, force="mesh", process=False)
     except Exception as exc:  # a corrupt file: one line naming it, never a traceback
@@ -183,7 +188,9 @@ class Props:
         known = prop_catalogue()
         self.meshes = []
         for spec in self.specs:
-            path = str(mesh_path(spec.mesh, scenario.base_dir))
+            file = mesh_path(spec.mesh, scenario.base_dir)
+            note_read(file)  # read once per process (cached), an input of every run that draws it
+            path = str(file)
             vertices, faces = _read_mesh(path)
             entry = known.get(spec.mesh, {}) if spec.mesh in known else {}
             colour = spec.colour or entry.get("colour", DEFAULT_COLOUR)
