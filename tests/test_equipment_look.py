@@ -77,3 +77,20 @@ def test_the_gallery_command_writes_each_moment_in_two_views_and_an_index(tmp_pa
     assert any("paused at the top" in line for line in lines)
     start, top = (np.asarray(Image.open(p).convert("RGB"), int) for p in pictures[:3:2])
     assert np.abs(start - top).sum(axis=2).astype(bool).sum() > 500  # the arm moved between them
+
+
+def test_a_dumbbell_fades_only_while_it_passes_in_front_of_the_biceps():
+    """One stage played through the curl (as an export plays it): the fading follows the dumbbell."""
+    from viewer.render.props import FADED_PROP
+
+    kin, stage = _stage("bicep_curl", size=(320, 200))  # its own three-quarter view
+    try:
+        seen = []
+        frames = kin.sample(np.linspace(0.0, 2.0, 21))
+        for i in range(len(frames)):
+            stage.show(frames, i, stage.scene.paint(*stage.colouring.paint(frames))[i])
+            seen.append([a.GetProperty().GetOpacity() for a in stage.scene.prop_actors.actors])
+    finally:
+        stage.close()
+    assert seen[0] == [1.0, 1.0]  # arms down: nothing in front of the arm muscles
+    assert FADED_PROP in seen[-1]  # curled: a dumbbell in front of the biceps

@@ -55,20 +55,23 @@ class PropActors:
         return actor
 
     def fade_hiding(self, camera, aspect: float, focus_points: np.ndarray, frames, i: int) -> None:
-        """See-through for still props that stand between the camera and the focus muscles.
+        """See-through for props that stand between the camera and the focus muscles.
 
-        Worked out again only when the camera moves: a frame's post in front of the abdominals
-        fades, a mat under the body stays solid.
+        Worked out again when the camera moves or a prop that rides the body has moved RIDE_STEP:
+        a frame's post in front of the abdominals fades, a mat under the body stays solid, a
+        dumbbell fades while it passes in front of the biceps and is solid again after.
         """
         if not self.actors or not len(focus_points):
             return
-        seen = tuple(np.round(np.r_[camera.GetPosition(), camera.GetFocalPoint(), camera.GetViewUp()], 4))
+        transforms = self.props.transforms(frames, i)
+        riding = [p for p in range(len(self.actors)) if p not in self.props._still]
+        seen = (tuple(np.round(np.r_[camera.GetPosition(), camera.GetFocalPoint(), camera.GetViewUp()], 4)),
+                tuple(np.floor(transforms[riding, :3, 3].ravel() / RIDE_STEP).astype(int)))
         if seen == self._seen_from:
             return
         self._seen_from = seen
         view = camera_view(camera, aspect)
         fx, fy, fdepth = view(focus_points)
-        transforms = self.props.transforms(frames, i)
         for p, actor in enumerate(self.actors):
             T = transforms[p]
             px, py, pdepth = view(self._samples[p] @ T[:3, :3].T + T[:3, 3])
@@ -96,6 +99,7 @@ class PropActors:
 
 
 FADED_PROP = 0.2  # opacity of a prop that would hide the focus
+RIDE_STEP = 0.05  # metres a riding prop (dumbbell, barbell) moves before its fading is worked out again
 HIDING = 0.08  # share of the focus muscles' points a prop may cover before it fades
 GRID = 64  # screen cells (per side) the covering is measured in
 
