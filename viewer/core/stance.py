@@ -5,7 +5,7 @@
 - A barbell press lowers the bar to the chest (at the bottom, within BAR_GAP above the sternum),
   never over the neck or face, with a grip GRIP times the shoulder width and the hands clear of
   the collars.
-- A held dumbbell sits in a closed hand and touches no other body part.
+- A held dumbbell sits in a closed hand and touches no other body part (bone or muscle surface).
 - A seated pelvis rests on its seat (its skin within SEAT_GAP of the top).
 - No muscle surface (path points and the radii the renderer gives them) passes through the mat
   or the floor by more than THROUGH_SKIN.
@@ -29,6 +29,7 @@ PLATE_CLEAR = 0.02  # metres between the hand and the inner collar
 HANDLE_IN_HAND = 0.035  # metres from the handle's surface to the nearest hand bone
 CLOSED_FINGERS = 40.0  # degrees of knuckle flexion that count as a closed hand
 BODY_CLEAR = 0.005  # metres: a dumbbell head nearer than this to a bone (other than the hand) intersects it
+HAND_REACH = 0.05  # metres: a muscle with a path point this near the holding hand is the hand's own
 SEAT_GAP = 0.025  # metres between the skin under the pelvis and the seat
 # Sitting compresses the buttock under the ischial tuberosities to about 2 cm (MRI of seated
 # subjects, Linder-Ganz et al. 2007), far less than the 4.5 cm a lying pelvis rests on.
@@ -56,6 +57,7 @@ class StanceReport:
     plate_clearance: float | None = None  # least room between a hand and the inner collar
     handle_to_hand: float | None = None  # worst distance of a dumbbell handle from its hand
     dumbbell_clearance: float | None = None  # least room between a dumbbell head and another bone
+    dumbbell_muscle_clearance: float | None = None  # least room between a dumbbell head and a muscle surface
     seat_gap: float | None = None  # worst skin-to-seat gap of a seated pelvis
     muscle_depth: tuple[float, str, float] | None = None  # (metres under, muscle, time) of the deepest
     rest_gap: float | None = None  # supine body: the trunk's skin above what it lies on at t = 0
@@ -68,7 +70,8 @@ class StanceReport:
                "bar past notch": cm(self.bar_past_notch),
                "grip ratio": "–" if self.grip_ratio is None else f"{self.grip_ratio[0]:.2f}–{self.grip_ratio[1]:.2f}",
                "plate clearance": cm(self.plate_clearance), "handle to hand": cm(self.handle_to_hand),
-               "dumbbell clearance": cm(self.dumbbell_clearance), "seat gap": cm(self.seat_gap),
+               "dumbbell clearance": cm(self.dumbbell_clearance),
+               "dumbbell to muscle": cm(self.dumbbell_muscle_clearance), "seat gap": cm(self.seat_gap),
                "rest gap": cm(self.rest_gap)}
         if self.muscle_depth is None:
             out["deepest muscle"] = "–"
@@ -225,7 +228,7 @@ class _Checks:
                  f"from the barbell's collar (hands against the plates) ({when})")
 
     def dumbbells(self) -> None:
-        """Each dumbbell's handle in a closed hand, its heads clear of every other bone."""
+        """Each dumbbell's handle in a closed hand, its heads clear of every other bone and muscle."""
         model, frames, props = self.model, self.frames, self.props
         for p, spec in enumerate(props.specs):
             if spec.mesh != "dumbbell" or len(spec.ride) != 1:
@@ -257,7 +260,7 @@ class _Checks:
                 pts = self.bones_of(body)
                 if not pts.shape[1] or not ((pts >= lo) & (pts <= hi)).all(axis=2).any():
                     continue
-                d = np.array([_nearest(world[f], pts[f]) for f in range(len(frames))])
+                d = np.array([_nearest(world[f], _within(pts[f], world[f], 0.05)) for f in range(len(frames))])
                 closer = d < clear
                 clear = np.where(closer, d, clear)
                 for f in np.flatnonzero(closer):
@@ -268,6 +271,39 @@ class _Checks:
                                                      float(clear[found].min()))
             self.add(clear < BODY_CLEAR, lambda a, z, when: f"a dumbbell runs into the "
                      f"{nearest[a + int(np.argmin(clear[a:z + 1]))]} ({when})")
+            self.muscles_clear_of(world, frames.body_pos[:, hand])
+
+    def muscles_clear_of(self, world: np.ndarray, hand: np.ndarray) -> None:
+        """A held weight's heads (F, n, 3) outside every muscle surface, but for the holding hand's
+        own tendons (a muscle with a path point within HAND_REACH of the hand)."""
+        if self.tubes() is None:
+            return
+        u, r = self.tubes()
+        model, frames = self.model, self.frames
+        room = np.full(len(frames), np.inf)
+        which = [""] * len(frames)
+        lo, hi = world.min(axis=1) - 0.1, world.max(axis=1) + 0.1
+        xpos = frames.wrap_xpos
+        for f in range(len(frames)):
+            frame = frames.frame(f)
+            rows, owner = _path_rows(frames, f)
+            close = ((xpos[f, rows] >= lo[f]) & (xpos[f, rows] <= hi[f])).all(axis=1)
+            for m in np.unique(owner[close]):
+                branches = frame.path(int(m))
+                if not branches:
+                    continue
+                pts = np.concatenate(branches)
+                if np.linalg.norm(pts - hand[f], axis=1).min() < HAND_REACH:
+                    continue
+                rings = _along(pts, u[f, m])
+                d = (np.linalg.norm(world[f][:, None] - rings[None], axis=2) - r[f, m][None]).min()
+                if d < room[f]:
+                    room[f], which[f] = d, model.muscles[m].name
+        if np.isfinite(room).any():
+            self.report.dumbbell_muscle_clearance = min(self.report.dumbbell_muscle_clearance or np.inf,
+                                                        float(room[np.isfinite(room)].min()))
+        self.add(room < 0, lambda a, z, when: f"a dumbbell goes {-room[a:z + 1].min() * 100:.1f} cm into "
+                 f"{which[a + int(np.argmin(room[a:z + 1]))]} ({when})")
 
     def seat(self) -> None:
         """A seated pelvis on its bench: the skin under it within SEAT_GAP of the top."""
@@ -290,19 +326,29 @@ class _Checks:
                  f"its seat ({when})" if gap[a] > 0 else f"the seated pelvis sinks {-gap[a:z + 1].min() * 100:.1f} cm "
                  f"into its seat ({when})")
 
-    def muscles(self) -> None:
-        """The deepest any muscle's surface goes into the mat or floor."""
+    def tubes(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(u, r), each (F, M, rings): where each muscle's rings sit along its path and their radii."""
         from .muscle_shape import SHEET_ASPECT, sheet_ids, tube_profile
 
+        if "_tubes" not in self.__dict__:
+            shapes = getattr(self.model, "shapes", None)
+            if shapes is None or not len(self.frames):
+                self._tubes = None
+            else:
+                u, r = tube_profile(shapes, self.frames.lengths)
+                # A fascicle of a flat muscle lies in its sheet, flattened toward its neighbours: up
+                # to SHEET_ASPECT times thinner than its round tube. Counted halfway (geometric mean).
+                r[:, sheet_ids(self.model) >= 0] /= np.sqrt(SHEET_ASPECT[1])
+                self._tubes = (u, r)
+        return self._tubes
+
+    def muscles(self) -> None:
+        """The deepest any muscle's surface goes into the mat or floor."""
         model, frames = self.model, self.frames
-        shapes = getattr(model, "shapes", None)
-        if shapes is None or not len(frames):
+        if self.tubes() is None:
             return
+        u, r = self.tubes()
         mats = self.still_tops("floor_mat")
-        u, r = tube_profile(shapes, frames.lengths)  # (F, M, rings)
-        # A fascicle of a flat muscle lies in its sheet, flattened toward its neighbours: up to
-        # SHEET_ASPECT times thinner than its round tube. Counted halfway (geometric mean).
-        r[:, sheet_ids(model) >= 0] /= np.sqrt(SHEET_ASPECT[1])
         depth = np.full((len(frames), len(model.muscles)), -np.inf)
         lowest = _lowest_path_points(frames)  # (F, M): a quick pass so only muscles near the ground are placed
         ground = max([self.floor] + [top for top, _, _ in mats])
@@ -372,15 +418,20 @@ def when_text(times: np.ndarray, a: int, z: int) -> str:
     return f"at {times[a]:.2f} s" if a == z else f"{times[a]:.2f}-{times[z]:.2f} s"
 
 
+def _path_rows(frames, f: int) -> tuple[np.ndarray, np.ndarray]:
+    """Path rows of every muscle in frame f and the muscle each belongs to."""
+    num, adr = frames.wrap_num[f].astype(int), frames.wrap_adr[f].astype(int)
+    owner = np.repeat(np.arange(num.size), num)
+    return np.repeat(adr - np.r_[0, np.cumsum(num)[:-1]], num) + np.arange(num.sum()), owner
+
+
 def _lowest_path_points(frames) -> np.ndarray:
     """(F, M) lowest z of each muscle's path points in every frame (pulley rows left out)."""
     z = np.where(frames.wrap_obj == -2, np.inf, frames.wrap_xpos[..., 2])  # (F, W)
     F, M = frames.wrap_adr.shape
     out = np.full((F, M), np.inf)
     for f in range(F):
-        num, adr = frames.wrap_num[f].astype(int), frames.wrap_adr[f].astype(int)
-        owner = np.repeat(np.arange(M), num)
-        rows = np.repeat(adr - np.r_[0, np.cumsum(num)[:-1]], num) + np.arange(num.sum())
+        rows, owner = _path_rows(frames, f)
         np.minimum.at(out[f], owner, z[f, rows])
     return out
 
@@ -395,9 +446,17 @@ def _along(points: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.stack([np.interp(at, s, points[:, k]) for k in range(3)], axis=1)
 
 
+def _within(points: np.ndarray, around: np.ndarray, margin: float) -> np.ndarray:
+    """The points inside the box of `around` grown by margin (nearer ones cannot be farther)."""
+    lo, hi = around.min(axis=0) - margin, around.max(axis=0) + margin
+    return points[((points >= lo) & (points <= hi)).all(axis=1)]
+
+
 def _nearest(a: np.ndarray, b: np.ndarray) -> float:
-    """Least distance between two point sets (small sets: brute force in chunks)."""
+    """Least distance between two point sets (small sets: brute force in chunks); inf when b is empty."""
     best = np.inf
+    if not len(b):
+        return best
     for start in range(0, len(a), 256):
         d = np.linalg.norm(a[start:start + 256, None] - b[None], axis=2)
         best = min(best, float(d.min()))
