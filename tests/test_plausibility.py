@@ -6,6 +6,7 @@ scenario may have a finding. Files in tests/fixtures/implausible each carry one 
 `validate --strict` must name in one line with its time.
 """
 import importlib.util
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ HAS_OPENSIM = importlib.util.find_spec("opensim") is not None
 SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.yaml") if HAS_OPENSIM or not p.stem.startswith("opensim"))
 
 
+@lru_cache(maxsize=None)  # each scenario measured once per session, shared by the tests below
 def _measured(name: str):
     scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
     kin = model.kinematics(scenario)
@@ -28,6 +30,7 @@ def _measured(name: str):
     return kin, frames, measure_stance(kin, frames)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_shipped_scenario_stands_and_holds_its_equipment_as_a_trainer_would_want(name):
     kin, frames, report = _measured(name)
