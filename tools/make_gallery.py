@@ -37,7 +37,7 @@ def moments(kin) -> list[tuple[float, str]]:
     for k, (t, words) in enumerate(ends):
         if any(abs(t - s) < 1e-9 for s, _ in out):
             continue
-        out.append((t, f"{words}, paused at the top" if k == top and k else words))
+        out.append((t, f"{words}, paused at the top (the turn farthest from the start)" if k == top and k else words))
     return out
 
 
