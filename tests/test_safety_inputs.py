@@ -4,6 +4,7 @@ meshes, .mot files and the take-home page's size.
 
 Each test does what a hostile or careless user would and checks what they would see.
 """
+import json
 import os
 import resource
 import shutil
@@ -390,3 +391,51 @@ def test_a_one_hour_scenarios_share_is_refused_within_60_s_and_3_gb(tmp_path):
     assert result.returncode == 1 and "3600 s is too long for one page" in line and "12 MB" in line, line
     assert took < 60 and max(peak_kb, before) < 3 * 2**20, (took, peak_kb)
     assert not (tmp_path / "hour.html").exists()
+
+
+# --- the page's data can hold any text ------------------------------------------------------------------------
+HOSTILE = ["<!--<script>", "</script><script>window.owned=1</script>", "a & b > c < d", "line\u2028sep\u2029para",
+           "<![CDATA[ ]]>", "-->", "<!-- never closed"]
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
+                    reason="Debian chromium not installed (scripts/setup.sh installs it)")
+def test_hostile_text_in_title_caption_note_and_muscle_name_plays_in_chromium(tmp_path):
+    from tests.chromium import Browser, page_url
+    from viewer.share.page import json_for_script
+
+    hostile = " | ".join(HOSTILE)
+    model = (ROOT / "tests" / "fixtures" / "models" / "two_muscles.xml").read_text()
+    muscle = "<!--<script>flexor"
+    (tmp_path / "arm.xml").write_text(model.replace('<muscle name="flexor"', '<muscle name="&lt;!--&lt;script&gt;flexor"'))
+    scenario = tmp_path / "hostile.yaml"
+    quoted = json.dumps(hostile)  # a JSON string is a YAML double-quoted one (\u2028 escaped)
+    scenario.write_text(f'format: 1\ntitle: {quoted}\nmodel: arm.xml\nkeyframes:\n'
+                        f'  - {{time: 0, pose: {{elbow: 0}}}}\n  - {{time: 2, pose: {{elbow: 120}}}}\n'
+                        f'phases:\n  - {{name: {quoted}, from: 0, to: 2, caption: {quoted}}}\n')
+    page = tmp_path / "hostile.html"
+    result = subprocess.run([sys.executable, "-m", "viewer", "share", str(scenario), "-o", str(page), "--quiet",
+                             "--note", hostile], capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=120)
+    assert result.returncode == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    data = text[text.index('id="mv-data">') + len('id="mv-data">'):text.index("</script>", text.index('id="mv-data">'))]
+    assert "<" not in data and "\u2028" not in data and "\u2029" not in data
+    assert json.loads(data)["note"] == hostile and json_for_script({"note": hostile})[1:-1] in data
+
+    browser = Browser()
+    try:
+        browser.open(page_url(page, "#t=1"), 900, 700)
+        browser.wait_for("document.body.dataset.ready === '1'")
+        assert browser.evaluate("document.getElementById('title').textContent") == hostile
+        assert browser.evaluate("document.getElementById('note').textContent") == hostile
+        assert browser.evaluate("document.getElementById('caption').textContent") == hostile
+        assert browser.evaluate("document.title") == hostile
+        names = browser.evaluate("JSON.parse(document.getElementById('mv-data').textContent).muscles.names")
+        assert muscle in names
+        assert browser.evaluate("typeof window.owned") == "undefined"
+        browser.evaluate("musclePage.play()")
+        browser.wait_for("musclePage.playing && musclePage.time > 1.3", timeout=20)
+        browser.drain()
+        assert browser.errors() == [] and browser.remote_requests() == []
+    finally:
+        browser.close()
