@@ -439,3 +439,34 @@ def test_hostile_text_in_title_caption_note_and_muscle_name_plays_in_chromium(tm
         assert browser.errors() == [] and browser.remote_requests() == []
     finally:
         browser.close()
+
+
+# --- the contact key: surface:, a string in every YAML; on: still read --------------------------------------
+def test_shipped_scenarios_pass_their_schema_as_a_yaml_1_1_reader_reads_them():
+    """PyYAML (YAML 1.1, as yamllint) reads a bare `on:` key as true: no shipped file may use it."""
+    import jsonschema
+    import yaml
+
+    schema = json.loads((SCENARIOS / "scenario.schema.json").read_text())
+    with_contacts = 0
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())  # no YAML 1.2 help
+        jsonschema.validate(data, schema)
+        with_contacts += bool(data.get("contacts"))
+    assert with_contacts >= 5
+
+
+def test_on_is_still_read_as_the_old_name_of_surface_and_saved_as_surface(tmp_path):
+    from viewer.core.scenario import dump_scenario, load_scenario
+
+    base = (SCENARIOS / "leg_raise.yaml").read_text()
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(base + "contacts:\n  - {body: skull, on: mat}\n")
+    new.write_text(base + "contacts:\n  - {body: skull, surface: mat}\n")
+    assert load_scenario(old).contacts == load_scenario(new).contacts
+    assert load_scenario(old).contacts[0].on == "mat"
+    assert "- {body: skull, surface: mat}" in dump_scenario(load_scenario(old))
+    both = tmp_path / "both.yaml"
+    both.write_text(base + "contacts:\n  - {body: skull, surface: mat, on: floor}\n")
+    line = one_line(cli("validate", both).stderr)
+    assert "both 'surface' and 'on'" in line and f"{both}:" in line, line
