@@ -64,6 +64,10 @@ def initial_size(available: QRect) -> QSize:
                  min(PREFERRED_SIZE.height(), int(available.height() * SCREEN_SHARE[1])))
 
 
+MIN_PANEL_WIDTH = 160  # px: the exercise list and the muscle panel stay readable whatever layout is restored
+MIN_PANEL_HEIGHT = 90  # px: the plot keeps its axes
+
+
 class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
     def __init__(self, settings: QSettings | None = None):
         super().__init__()
@@ -92,6 +96,10 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         left = self._dock("Exercises", self.library, Qt.LeftDockWidgetArea)
         right = self._dock("Muscles", self.muscles, Qt.RightDockWidgetArea)
         bottom = self._dock("Length over time", self.plot, Qt.BottomDockWidgetArea)
+        # A saved layout can never squeeze a panel to nothing (one had left the exercise list 55 px wide).
+        for dock in (left, right):
+            dock.setMinimumWidth(MIN_PANEL_WIDTH)
+        bottom.setMinimumHeight(MIN_PANEL_HEIGHT)
         self._menus()
         self._connect()
         self._init_clock()
