@@ -10,7 +10,7 @@ import sys
 from viewer import __version__, commands
 
 # `--help` lists these verb modules first, then any other module in viewer/commands
-ORDER = ["gui", "export", "snapshot", "lengths", "summary", "validate", "listing", "new", "convert"]
+ORDER = ["gui", "export", "snapshot", "batch", "lengths", "summary", "validate", "listing", "new", "convert"]
 NOT_VERBS = {"common"}
 
 

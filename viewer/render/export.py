@@ -297,11 +297,16 @@ def check_video_options(path: str | Path, options: ExportOptions) -> None:
         raise ViewerError("orbit must be a number of degrees")
 
 
-def export_frames(feed, options: ExportOptions):
+def export_frames(feed, options: ExportOptions, draw: Callable[[int], bool] | None = None):
     """Render an export frame by frame: yields (done, total, bottom-up RGB frame).
 
     A generator, so the app can draw one frame, let its window breathe, and draw the next;
     the command line just runs through it.
+
+    draw(k) → False skips frame k (0-based), for a share of the frames another process renders:
+    skipped frames are still sampled, batch by batch as the whole export samples them, because
+    sampling is warm-started from frame to frame (contacts), so every drawn frame is the whole
+    export's frame, pixel for pixel.
     """
     times, direction = playback(feed.scenario.duration, options, feed.scenario.loop)
     total = times.size
@@ -309,8 +314,15 @@ def export_frames(feed, options: ExportOptions):
     try:
         done = 0
         for batch in feed.batches(times, direction):
+            wanted = [draw is None or draw(done + i) for i in range(len(batch))]
+            if not any(wanted):
+                done += len(batch)
+                continue
             colours = stage.scene.paint(batch.rgb, batch.strength)
             for i in range(len(batch)):
+                if not wanted[i]:
+                    done += 1
+                    continue
                 orbit = options.orbit * done / total if options.orbit else 0.0
                 stage.show(batch.frames, i, colours[i], orbit)
                 done += 1
