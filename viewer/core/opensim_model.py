@@ -33,19 +33,20 @@ def _opensim():
 
 
 def load_opensim(path: Path, shown: str) -> "OpenSimModel":
+    from . import limits
+    from .files import read_user_bytes
+
+    # OpenSim's own reader would block on a FIFO, read any size, expand entities and name a C++ frame;
+    # checked before OpenSim's seconds-long import
+    raw = read_user_bytes(path, limits.OSIM_BYTES, ModelError, shown)
+    refuse_entities(raw, shown)
+    _refuse_unreadable_meshes(raw, path, shown)
     try:
         osim = _opensim()
     except ImportError:
         from .extras import install_hint
 
         raise ModelError([Problem(shown, None, install_hint(".osim"))]) from None
-    from . import limits
-    from .files import read_user_bytes
-
-    # OpenSim's own reader would block on a FIFO, read any size, expand entities and name a C++ frame
-    raw = read_user_bytes(path, limits.OSIM_BYTES, ModelError, shown)
-    refuse_entities(raw, shown)
-    _refuse_unreadable_meshes(raw, path, shown)
     try:
         model = osim.Model(str(path))
         state = model.initSystem()
