@@ -30,9 +30,17 @@ def load(path: str):
         scenario, model = load_checked(path)
     finally:  # the scenario, its model or a mesh given as the output: refused first, before any work
         check_outputs()
-    for note in getattr(model, "notes", []):  # e.g. an OpenSim mesh not found: drawn without it
+    for note in model_notes(scenario, model):  # e.g. an OpenSim mesh not found: drawn without it
         print(note, file=sys.stderr)
     return scenario, model, bind(model, scenario)
+
+
+def model_notes(scenario, model) -> list[str]:
+    """The model's warnings (a mesh not drawn), each naming the scenario line that pulled the model in."""
+    from viewer.core.errors import Problem
+
+    return [str(scenario.problem(("model",), str(note))) if isinstance(note, Problem) else str(note)
+            for note in getattr(model, "notes", [])]
 
 
 def view_output(path: str, view: str | None = None, colour: str | None = None, speed: float = 1.0, **options):

@@ -49,8 +49,10 @@ def run(args) -> int:
             continue
         for problem in unprintable_words(scenario):
             print(problem, file=sys.stderr)
-        for note in getattr(model, "notes", []):  # an OpenSim mesh not found: the model draws without it
-            print(printable(str(note)), file=sys.stderr)
+        from .common import model_notes
+
+        for note in model_notes(scenario, model):  # an OpenSim mesh not found: the model draws without it
+            print(printable(note), file=sys.stderr)
         if _implausible(scenario, model, getattr(args, "strict", False)):
             failed += 1
             continue

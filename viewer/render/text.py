@@ -37,6 +37,8 @@ def _runs(line: str, fonts: list[Path]) -> list[tuple[str, Path | None]]:
     # font, not per word (a label is then one piece, ~4x faster to draw).
     bidi = any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in line)
     for ch in line:
+        if unicodedata.category(ch) == "Cc":  # control characters draw nothing, and make raqm's layout fail
+            continue
         if runs and _JOINS.match(ch):
             runs[-1][0] += ch  # marks and joiners stay with the character before them
             continue
