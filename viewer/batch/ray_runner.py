@@ -1,7 +1,7 @@
 """The same jobs on a Ray cluster (`batch --ray auto|ADDRESS`; the optional `cluster` extra).
 
-One actor per worker CPU keeps a warm renderer (model, VTK, GL context) across jobs, as the
-local pool's processes do. An actor renders a job into a private temporary folder and returns
+One actor per worker CPU keeps a warm renderer (the compiled model, VTK's libraries) across
+jobs, as the local pool's processes do. An actor renders a job into a private temporary folder and returns
 the file's bytes; this process writes them into the output folder through the same atomic
 write as every other output, so workers need no shared file system for the outputs (they do
 need the scenario files at the same paths, see docs/batch.md).
