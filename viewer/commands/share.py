@@ -53,11 +53,16 @@ def write_share(path: str, target, note: str = "", view: str | None = None, colo
     """The page `share` writes (batch jobs call this too); returns (bytes written, scenario)."""
     import numpy as np
 
+    from viewer.core.errors import ViewerError
     from viewer.core.viewstate import ViewState
     from viewer.share.page import PageOptions, write_page
 
     from .common import load
 
+    try:
+        note.encode("utf-8")
+    except UnicodeEncodeError:  # a byte that is not UTF-8 on the command line (Python keeps it as a surrogate)
+        raise ViewerError("--note: not UTF-8 text (a byte of another encoding?); write the note in UTF-8") from None
     scenario, model, kin = load(path)
     # The file's saved view (hide, bones, colour, camera), as the window and `export` draw it.
     state = ViewState.from_scenario(scenario, model, view=view, colour_source=colour)

@@ -205,12 +205,22 @@ class VideoEncoder:
         self.exe = imageio_ffmpeg.get_ffmpeg_exe()
         rate = str(Fraction(fps).limit_denominator(1001))
         self._log = tempfile.TemporaryFile()  # a file, not a pipe: ffmpeg can never block on it
-        self._proc = subprocess.Popen(
-            [self.exe, "-y", "-hide_banner", "-nostats", "-loglevel", "error",
-             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}", "-r", rate, "-i", "-",
-             *output_args, "-f", "gif" if path.lower().endswith(".gif") else "mp4", path],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
-            start_new_session=True)  # Ctrl-C reaches us, not ffmpeg: we decide what is kept
+        self._proc = None
+        try:
+            # A signal while ffmpeg starts waits until its handle exists, then stops it: otherwise
+            # ffmpeg would go on and create the temporary file after it had been cleaned up.
+            with interrupt.held():
+                self._proc = subprocess.Popen(
+                    [self.exe, "-y", "-hide_banner", "-nostats", "-loglevel", "error",
+                     "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}", "-r", rate, "-i", "-",
+                     *output_args, "-f", "gif" if path.lower().endswith(".gif") else "mp4", path],
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+                    start_new_session=True)  # Ctrl-C reaches us, not ffmpeg: we decide what is kept
+            interrupt.check()
+        except BaseException:
+            if self._proc is not None:
+                self.abandon()
+            raise
 
     def send(self, frame) -> None:
         try:
@@ -340,8 +350,9 @@ def write_video(path: str | Path, options: ExportOptions, frames, progress=None,
 
     def write(tmp: str) -> None:
         nonlocal count
-        writer = _encoder(tmp, options)
+        writer = None
         try:
+            writer = _encoder(tmp, options)
             for done, total, image in frames:
                 writer.send(np.ascontiguousarray(image))
                 interrupt.check()  # a signal VTK swallowed still stops the export here
@@ -351,7 +362,8 @@ def write_video(path: str | Path, options: ExportOptions, frames, progress=None,
                 if cancel and cancel():
                     raise ExportCancelled()
         except BaseException:
-            _abandon(writer)
+            if writer is not None:
+                _abandon(writer)
             raise
         writer.close()  # waits for ffmpeg to finish the file
 
