@@ -84,6 +84,7 @@ class RayRunner:
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise ViewerError(f"--ray {self.address}: cannot connect to a Ray cluster "
                                   f"({' '.join(str(exc).split())[:200]})") from None
+            interrupt.install()  # ray.init put its own SIGTERM handler in place of ours: clean-up needs ours
         try:
             self._run(ray, jobs, out, on_result)
         finally:
