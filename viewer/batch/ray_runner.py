@@ -42,6 +42,7 @@ class RenderWorker:
 
     def __init__(self):
         os.environ.setdefault("MUJOCO_GL", "disable")
+        os.environ.setdefault("LP_NUM_THREADS", "0")  # one actor per CPU: each rasterises on its own thread
         import tempfile
 
         self.folder = tempfile.mkdtemp(prefix="muscle-viewer-ray-")
