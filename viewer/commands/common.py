@@ -8,8 +8,25 @@ from pathlib import Path
 from viewer.core.errors import ViewerError
 
 
-def scenario_arg(parser, help_text: str = "scenario file (YAML), e.g. scenarios/leg_raise.yaml") -> None:
+def scenario_arg(parser, help_text: str = "scenario file (YAML), e.g. scenarios/leg_raise.yaml, or a lab's "
+                                           "OpenSim motion file (.mot, .sto) with --model") -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help=help_text)
+    lab_args(parser)
+
+
+def lab_args(parser) -> None:
+    """--model and --clamp: a motion file (.mot/.sto) opens wherever a scenario goes."""
+    group = parser.add_argument_group("lab motion files (.mot, .sto)")
+    group.add_argument("--model", default=None, metavar="MODEL.osim",
+                       help="the model the motion's coordinates belong to (an .osim file or a built-in name)")
+    group.add_argument("--clamp", action="store_true",
+                       help="set values a hair outside a joint's range to the limit and count them per joint")
+
+
+def lab_input(args):
+    from viewer.core.lab import LabInput
+
+    return LabInput(model=getattr(args, "model", None), clamp=getattr(args, "clamp", False))
 
 
 def colour_arg(parser, default: str = "the scenario's, else rate of length change") -> None:
@@ -20,17 +37,20 @@ def colour_arg(parser, default: str = "the scenario's, else rate of length chang
                         help=f"what the colours show (default: {default})")
 
 
-def load(path: str):
-    """(scenario, model, kinematics) for a scenario path, checked against its model."""
-    from viewer.core.binding import bind, load_checked
+def load(path: str, lab=None):
+    """(scenario, model, kinematics) for a scenario path (or a motion file with `lab`'s model),
+    checked against its model."""
+    from viewer.core.binding import bind
+    from viewer.core.lab import load_any
 
-    scenario, model = load_checked(path)
+    scenario, model = load_any(path, lab)
     for note in getattr(model, "notes", []):  # e.g. an OpenSim mesh not found: drawn without it
         print(note, file=sys.stderr)
     return scenario, model, bind(model, scenario)
 
 
-def view_output(path: str, view: str | None = None, colour: str | None = None, speed: float = 1.0, **options):
+def view_output(path: str, view: str | None = None, colour: str | None = None, speed: float = 1.0, lab=None,
+                **options):
     """(feed, export options) for a scenario file as its saved view shows it (`camera`, `colour`,
     `hide`, `bones`), with the command line's --view/--colour/--speed on top: every output
     renders from a view state, like the window."""
@@ -39,7 +59,7 @@ def view_output(path: str, view: str | None = None, colour: str | None = None, s
     from viewer.core.viewstate import ViewState
     from viewer.render.export import options_from_view
 
-    scenario, model, kin = load(path)
+    scenario, model, kin = load(path, lab)
     state = ViewState.from_scenario(scenario, model, view=view, colour_source=colour, speed=speed)
     return FrameFeed(kin, Colouring(kin, source=state.colour_source)), options_from_view(state, model, **options)
 

@@ -8,7 +8,7 @@ import time
 
 from viewer.core.scenario import VIEWS
 
-from .common import colour_arg, output_path, positive, scenario_arg
+from .common import colour_arg, output_path, positive, scenario_arg, lab_input
 
 HELP = "render the scenario to an MP4 or GIF video"
 DESCRIPTION = """\
@@ -48,7 +48,8 @@ def run(args) -> int:
     from .common import view_output
 
     target = output_path(args.output, (".mp4", ".gif"))
-    feed, options = view_output(args.scenario, args.view, args.colour, args.speed, size=parse_size(args.size),
+    feed, options = view_output(args.scenario, args.view, args.colour, args.speed, lab=lab_input(args),
+                                size=parse_size(args.size),
                                 fps=args.fps, orbit=args.orbit, loops=args.loops, muscle_style=args.muscles)
     check_video_options(target, options)
     bar = None if args.quiet else ProgressBar(f"export {target.name}")

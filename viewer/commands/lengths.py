@@ -4,19 +4,22 @@ from __future__ import annotations
 import io
 import sys
 
-from .common import load, output_path, positive, sample_times, scenario_arg
+from .common import load, output_path, positive, sample_times, scenario_arg, lab_input
 
 SAMPLE_BATCH = 1000
 
 HELP = "write muscle-tendon (or fibre) lengths over time to a CSV file"
 DESCRIPTION = """\
 Sample the scenario at a fixed frame rate and write one row per time:
-time_s, then one column per muscle (the model's muscle name), lengths in metres.
+time_s (a motion file's own clock), then one column per muscle (the model's muscle
+name), lengths in metres.
 --quantity fibre writes fibre lengths L - LT (muscle-tendon length minus the
 tendon slack length, docs/models.md) instead of muscle-tendon lengths.
 The file is written only when the whole scenario is valid and sampled.
 
-example:  muscle-viewer lengths scenarios/leg_raise.yaml -o leg_raise.csv --fps 60
+examples:
+  muscle-viewer lengths scenarios/leg_raise.yaml -o leg_raise.csv --fps 60
+  muscle-viewer lengths WALK_ik.mot --model SUBJECT.osim -o walk.csv --fps 60
 """
 
 
@@ -36,7 +39,7 @@ def run(args) -> int:
     from viewer.core.files import atomic_write_text
 
     target = None if args.output == "-" else output_path(args.output, (".csv",))
-    scenario, model, kin = load(args.scenario)
+    scenario, model, kin = load(args.scenario, lab_input(args))
     if not model.muscles:  # a CSV of times alone would look like a result
         from viewer.core.errors import ModelError, Problem
 
@@ -49,7 +52,7 @@ def run(args) -> int:
         frames = kin.sample(times[start:start + SAMPLE_BATCH])
         values = model.shapes.fibre_length(frames.lengths) if args.quantity == "fibre" else frames.lengths
         for t, row in zip(frames.times, values):
-            buf.write(f"{t:.6f}," + ",".join(f"{v:.6f}" for v in row) + "\n")
+            buf.write(f"{t + scenario.lab_start:.6f}," + ",".join(f"{v:.6f}" for v in row) + "\n")
     if target is None:
         sys.stdout.write(buf.getvalue())
     else:

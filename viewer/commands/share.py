@@ -6,7 +6,7 @@ import sys
 
 from viewer.core.viewstate import VIEWS
 
-from .common import colour_arg, output_path, scenario_arg
+from .common import colour_arg, output_path, scenario_arg, lab_input
 
 HELP = "write one self-contained HTML page that plays the exercise (offline, any phone)"
 DESCRIPTION = """\
@@ -44,7 +44,7 @@ def run(args) -> int:
 
     from viewer.core.viewstate import ViewState
 
-    scenario, model, kin = load(args.scenario)
+    scenario, model, kin = load(args.scenario, lab_input(args))
     # The file's saved view (hide, bones, colour, camera), as the window and `export` draw it.
     state = ViewState.from_scenario(scenario, model, view=args.view, colour_source=args.colour)
     camera = state.camera

@@ -1,7 +1,7 @@
 """`muscle-viewer summary`: per phase, the muscles that shorten and lengthen most."""
 from __future__ import annotations
 
-from .common import load, positive, say, scenario_arg
+from .common import load, positive, say, scenario_arg, lab_input
 
 HELP = "per phase: which muscles shorten, which lengthen, which keep their length"
 DESCRIPTION = """\
@@ -31,7 +31,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from viewer.core.analysis import UNCHANGED_PERCENT, landmark_distances, summarize
 
-    scenario, model, kin = load(args.scenario)
+    scenario, model, kin = load(args.scenario, lab_input(args))
     for group in args.group:
         if group not in model.groups:
             import sys

@@ -67,9 +67,12 @@ class OpenSimModel(Model):
         self.followers = _couplers(osim, osim_model, [c.getName() for c in self.coordinates])
         drivers = {dep: ", ".join(self.coordinates[k].getName() for k in indep) for dep, indep, _, _ in self.followers}
         self.joints = {}
+        slides = _translations(osim, osim_model)
         for i, c in enumerate(self.coordinates):
-            # A Coupled coordinate (the patella's knee angle) is an angle too, in radians.
-            hinge = c.getMotionType() in (osim.Coordinate.Rotational, osim.Coordinate.Coupled)
+            # A Coupled coordinate (the patella's knee angle) is an angle too, in radians; one that
+            # drives a translation axis (older files' pelvis_tx reads as Coupled) is in metres.
+            hinge = (c.getMotionType() in (osim.Coordinate.Rotational, osim.Coordinate.Coupled)
+                     and c.getName() not in slides)
             lo, hi = c.getRangeMin(), c.getRangeMax()
             scale = 180.0 / np.pi if hinge else 1.0
             driver = drivers.get(i, "(coupled)") if c.isDependent(state) or i in drivers else None
@@ -95,7 +98,7 @@ class OpenSimModel(Model):
         self._body_names = ["ground"] + [b.getName() for b in self.osim_bodies]
         # A body joined to the ground with a translation (gait models' pelvis) is a whole body
         # that lies, stands or sits on the floor; an arm fixed to the ground stays where it is built.
-        floating = _floating_bodies(osim, osim_model)
+        floating, self.ground_translations = _floating_bodies(osim, osim_model)
         self.floating = bool(floating)
         self.trunk_bodies = {self._body_names.index(b) for b in floating if b in self._body_names}
         self._bones = self._read_bones(osim)
@@ -177,7 +180,11 @@ class OpenSimKinematics(Kinematics):
         self._fixed = model.attachments()
         self._root = np.eye(4)
         self._root[:3, :3] = self.posture_rotation @ OSIM_TO_WORLD
-        if model.floating:  # a whole body rests on the floor in its posture, centred over the origin
+        # A lab's motion places the pelvis in OpenSim's ground itself (pelvis_tx/ty/tz): that ground
+        # (y = 0) is the floor, as in OpenSim. Otherwise a whole body rests on the floor in its
+        # posture, centred over the origin.
+        self.lab_ground = bool(model.ground_translations & {j.name for j in self.motion.joints})
+        if model.floating and not self.lab_ground:
             self._root = self._on_floor(self.sample([0.0]))
 
     @property
@@ -360,17 +367,39 @@ def _couplers(osim, model, names: list[str]) -> list[tuple[int, list[int], objec
     return out
 
 
-def _floating_bodies(osim, model) -> list[str]:
-    """Bodies joined to the ground by a joint with a translational coordinate."""
-    out = []
+def _floating_bodies(osim, model) -> tuple[list[str], set[str]]:
+    """Bodies joined to the ground by a joint with a translational coordinate, and those coordinates."""
+    out, translations = [], set()
     joints = model.getJointSet()
     for i in range(joints.getSize()):
         joint = joints.get(i)
         if joint.getParentFrame().findBaseFrame().getAbsolutePathString() != "/ground":
             continue
-        if any(joint.get_coordinates(k).getMotionType() == osim.Coordinate.Translational
-               for k in range(joint.numCoordinates())):
+        slides = _translations(osim, model)
+        moves = [joint.get_coordinates(k).getName() for k in range(joint.numCoordinates())
+                 if joint.get_coordinates(k).getName() in slides]
+        if moves:
             out.append(joint.getChildFrame().findBaseFrame().getName())
+            translations.update(moves)
+    return out, translations
+
+
+def _translations(osim, model) -> set[str]:
+    """Coordinates that move a joint along an axis: Translational ones, and those only a CustomJoint's
+    translation axes name (OpenSim reports these as Coupled in models from older file versions)."""
+    out = set()
+    joints = model.getJointSet()
+    for i in range(joints.getSize()):
+        joint = joints.get(i)
+        for k in range(joint.numCoordinates()):
+            if joint.get_coordinates(k).getMotionType() == osim.Coordinate.Translational:
+                out.add(joint.get_coordinates(k).getName())
+        custom = osim.CustomJoint.safeDownCast(joint)
+        if custom is not None:  # only on translation axes: the knee angle also moves the tibia along, yet turns it
+            transform = custom.getSpatialTransform()
+            named = [transform.getTransformAxis(axis).getCoordinateNamesInArray() for axis in range(6)]
+            names = [{a.get(n) for n in range(a.getSize())} for a in named]
+            out |= (names[3] | names[4] | names[5]) - (names[0] | names[1] | names[2])
     return out
 
 

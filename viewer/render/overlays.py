@@ -168,7 +168,7 @@ class Overlays:
         self.labels.update(frames, i, t, [(line.text.GetInput(), np.mean(line.line.points, axis=0))
                                           for line in self._measures])
         phase = self.scenario.phase_at(t)
-        readout = f"{t:4.2f} s"
+        readout = f"{t + self.scenario.lab_start:4.2f} s"  # a lab motion's own clock
         angle = self._angles.text(frames.qpos[i], phase)
         if angle:
             readout += f"\n{angle}"

@@ -1,0 +1,146 @@
+"""A lab's motion file opened wherever a scenario goes: `WALK.mot --model MODEL.osim`.
+
+The motion becomes a scenario in memory (one linear keyframe per row, none dropped, so every
+row is reproduced exactly), on the lab's clock (`lab_start`). Without a model, one line says
+which models the file's columns fit and how to pass one.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .binding import load_checked, load_model
+from .errors import ModelError, Problem, ViewerError, display_path
+from .motfile import ROOT_COLUMN, MotionTable, motion_title, mot_to_scenario, read_mot
+from .paths import MESHES_DIR
+from .scenario import check_against_model
+
+MOTION_SUFFIXES = (".mot", ".sto")
+MESSAGE_CHARS = 199  # the one line without a model stays under 200 characters
+RANGE_SLACK = 1.0  # degrees (or mm) a column may pass a model's range and still "fit"
+
+
+@dataclass(frozen=True)
+class LabInput:
+    """What the command line (or the app's model picker) adds to a motion file."""
+
+    model: str | None = None  # a catalogue name or a model file, as typed (relative to the cwd)
+    clamp: bool = False  # values a hair outside a joint's range are set to the limit and counted
+
+
+def is_motion(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in MOTION_SUFFIXES
+
+
+def load_any(path: str | Path, lab: LabInput | None = None, notes=None):
+    """(scenario, model) for a scenario file or a motion file; `notes` (a list) collects the
+    motion's warnings, else they go to stderr."""
+    lab = lab or LabInput()
+    if not is_motion(path):
+        if lab.model is not None or lab.clamp:
+            raise ViewerError("--model and --clamp go with a motion file (.mot, .sto): "
+                              "a scenario names its own model")
+        return load_checked(path)
+    table = read_mot(path)
+    if lab.model is None:
+        raise ViewerError(needs_model(table))
+    model = load_model(lab.model)
+    try:
+        scenario = mot_to_scenario(table, model, str(Path(lab.model).resolve()) if _is_file(lab.model) else lab.model,
+                                   motion_title(table), thin=False, clamp=lab.clamp)
+    finally:
+        for note in table.notes:
+            (notes.append(str(note)) if notes is not None else print(note, file=sys.stderr))
+    scenario.path = Path(path)
+    check_against_model(scenario, model)
+    return scenario, model
+
+
+def _is_file(name: str) -> bool:
+    return Path(name).suffix != "" or "/" in name or "\\" in name
+
+
+# --- which models fit a motion's columns ------------------------------------------------------------
+def needs_model(table: MotionTable) -> str:
+    """One line under 200 characters: which models the columns fit, and how to pass one."""
+    fits = fitting_models(table)
+    head = f"{Path(table.file).name}: add --model MODEL to open a motion file"
+    if not fits:
+        line = f"{head}, MODEL being the .osim its coordinates come from (no model found here fits its columns)"
+    else:
+        shown = [fits[0]]
+        for name in fits[1:]:
+            if len(f"{head}; its columns fit {', '.join(shown + [name])} (+99 more)") > MESSAGE_CHARS:
+                break
+            shown.append(name)
+        more = len(fits) - len(shown)
+        line = f"{head}; its columns fit {', '.join(shown)}{f' (+{more} more)' if more else ''}"
+    return line if len(line) <= MESSAGE_CHARS else line[:MESSAGE_CHARS - 1] + "…"
+
+
+def fitting_models(table: MotionTable) -> list[str]:
+    """Models whose joints take every column (by name and, roughly, by range): .osim files beside
+    the motion and one folder up, the shipped OpenSim models, then the built-in models."""
+    here = Path(table.file).resolve().parent
+    files = sorted({*here.glob("*.osim"), *here.parent.glob("*.osim"), *here.parent.glob("*/*.osim"),
+                    *(MESHES_DIR / "opensim-models").glob("Models/*/*.osim")})
+    out = []
+    for file in files:
+        ranges = osim_coordinates(file)
+        if ranges and _fits(table, ranges, degrees=True):
+            out.append(display_path(file))
+    from .catalogue import load_catalogue
+
+    for name in load_catalogue().models:
+        try:
+            model = load_model(name)
+        except (ModelError, OSError):
+            continue
+        ranges = {j.name: (j.lower, j.upper, j.kind == "hinge") for j in model.joints.values()}
+        if _fits(table, ranges, degrees=True, root_free=True):
+            out.append(name)
+    return out
+
+
+def _fits(table: MotionTable, ranges: dict, degrees: bool, root_free: bool = False) -> bool:
+    import numpy as np
+
+    for c, column in enumerate(table.columns):
+        if column not in ranges:
+            if root_free and ROOT_COLUMN.match(column):
+                continue  # placed by the anchor in MuJoCo models
+            return False
+        lo, hi, hinge = ranges[column]
+        values = table.values[:, c]
+        if hinge and not table.in_degrees:
+            values = np.degrees(values)
+        slack = RANGE_SLACK if hinge else RANGE_SLACK / 1000
+        if lo < hi and (values.min() < lo - slack or values.max() > hi + slack):
+            return False
+    return True
+
+
+_COORDINATE = re.compile(r'<Coordinate\s+name="([^"]+)"(.*?)</Coordinate>', re.S)
+_RANGE = re.compile(r"<range>\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*</range>")
+_MOTION = re.compile(r"<motion_type>\s*(\w+)\s*</motion_type>")
+
+
+def osim_coordinates(file: Path) -> dict[str, tuple[float, float, bool]]:
+    """name → (lower, upper, hinge) read from the .osim XML, without OpenSim (a quick look)."""
+    import math
+
+    try:
+        text = file.read_text(errors="replace")
+    except OSError:
+        return {}
+    out = {}
+    for name, body in _COORDINATE.findall(text):
+        motion = _MOTION.search(body)
+        hinge = not (motion and motion.group(1).lower() == "translational")
+        found = _RANGE.search(body)
+        lo, hi = (float(found.group(1)), float(found.group(2))) if found else (0.0, 0.0)
+        scale = 180.0 / math.pi if hinge else 1.0
+        out[name] = (lo * scale, hi * scale, hinge)
+    return out
