@@ -13,11 +13,10 @@ from pathlib import Path
 
 from .binding import load_checked, load_model
 from .errors import ModelError, Problem, ViewerError, display_path
-from .motfile import ROOT_COLUMN, MotionTable, motion_title, mot_to_scenario, read_mot
+from .motfile import MOTION_SUFFIXES, ROOT_COLUMN, MotionTable, motion_title, mot_to_scenario, read_mot
 from .paths import MESHES_DIR
 from .scenario import check_against_model
 
-MOTION_SUFFIXES = (".mot", ".sto")
 MESSAGE_CHARS = 199  # the one line without a model stays under 200 characters
 RANGE_SLACK = 1.0  # degrees (or mm) a column may pass a model's range and still "fit"
 

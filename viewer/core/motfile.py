@@ -25,6 +25,7 @@ from .files import read_user_text
 # the scenario's anchor, so these columns have nowhere to go and are skipped with a note.
 ROOT_COLUMN = re.compile(r"^(pelvis|ground_pelvis|root)_(tilt|list|rotation|tx|ty|tz)$", re.IGNORECASE)
 
+MOTION_SUFFIXES = (".mot", ".sto")
 DEGREES_DIGITS = 8  # enough that a value written and read back stays inside its joint's range
 THIN_TOLERANCE_DEG = 0.01  # rows a straight line reproduces this well are dropped (0.01° ≈ µm of muscle)
 THIN_TOLERANCE_M = 1e-5

@@ -1,0 +1,190 @@
+"""A lab's own OpenSim files opened directly: the gait2392 walk and OpenSim's Arm26 IK output
+(tests/fixtures/lab, vendored from opensim-models with their licence), on the lab's clock and ground."""
+import csv
+import importlib.util
+import os
+
+import numpy as np
+import pytest
+
+from tests.conftest import FIXTURES, ROOT
+from viewer.cli import main
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("opensim") is None,
+                                reason="optional extra not installed: pip install -e '.[opensim]'")
+
+LAB = FIXTURES / "lab"
+WALK = LAB / "subject01_walk1_ik.mot"
+WALK_MODEL = ROOT / "meshes" / "opensim-models" / "Models" / "Gait2392_Simbody" / "subject01_simbody.osim"
+ARM_IK = LAB / "arm26_InverseKinematics.mot"
+ARM_MODEL = ROOT / "meshes" / "opensim-models" / "Models" / "Arm26" / "arm26.osim"
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], np.array(rows[1:], float)
+
+
+def read_mot_rows(path):
+    from viewer.core.motfile import read_mot
+
+    table = read_mot(path)
+    return table.columns, table.times, table.values
+
+
+def err_lines(capsys) -> list[str]:
+    return [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+
+
+# --- a .mot without its model -------------------------------------------------------------------------
+@pytest.mark.parametrize("verb", ["lengths", "summary", "snapshot", "export", "share"])
+def test_a_motion_without_its_model_says_in_one_line_which_model_fits(verb, tmp_path, capsys):
+    out = {"lengths": ["-o", tmp_path / "x.csv"], "snapshot": ["-o", tmp_path / "x.png"],
+           "export": ["-o", tmp_path / "x.mp4"], "share": ["-o", tmp_path / "x.html"]}.get(verb, [])
+    assert main([verb, str(WALK), *map(str, out)]) == 1
+    lines = err_lines(capsys)
+    assert len(lines) == 1 and len(lines[0]) < 200, lines
+    assert "subject01_walk1_ik.mot: add --model MODEL" in lines[0]
+    assert "Gait2392_Simbody/subject01_simbody.osim" in lines[0]  # the vendored model its columns fit
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_motion_given_as_a_scenario_is_never_echoed_whole(tmp_path, capsys):
+    wrong = tmp_path / "walk.yaml"
+    wrong.write_text(WALK.read_text())  # 86 kB of numbers under a scenario's name
+    assert main(["summary", str(wrong)]) == 1
+    (line,) = err_lines(capsys)
+    assert "a scenario must be a mapping of keys, not text 'Coordinates version=1" in line
+    quoted = line.split("not text '", 1)[1]
+    assert len(quoted) <= 121  # at most 120 characters of the file, and the closing quote
+
+
+# --- each verb opens it -------------------------------------------------------------------------------
+def test_lengths_of_the_walk_equal_opensims_own_on_the_labs_clock(tmp_path):
+    import opensim as osim
+
+    out = tmp_path / "walk.csv"
+    assert main(["lengths", str(WALK), "--model", str(WALK_MODEL), "-o", str(out), "--fps", "60"]) == 0
+    header, values = read_csv(out)
+    columns, times, rows = read_mot_rows(WALK)
+    assert len(values) == len(times)
+    np.testing.assert_allclose(values[:, 0], times, atol=1e-6)  # 0.5 … 4.0 s, the lab's clock
+    model = osim.Model(str(WALK_MODEL))  # OpenSim on its own, as the lab ran it
+    state = model.initSystem()
+    coords = model.getCoordinateSet()
+    muscles = [model.getMuscles().get(name) for name in header[1:]]
+    for r in range(0, len(times), 15):
+        for c, name in enumerate(columns):
+            coord = coords.get(name)
+            rotational = coord.getMotionType() != osim.Coordinate.Translational and not name.startswith("pelvis_t")
+            coord.setValue(state, np.radians(rows[r, c]) if rotational else rows[r, c], False)
+        model.realizePosition(state)
+        expected = [m.getLength(state) for m in muscles]
+        np.testing.assert_allclose(values[r, 1:], expected, atol=1e-5)  # 0.01 mm (the CSV has µm digits)
+
+
+def test_arm26_ik_is_refused_on_its_one_row_and_plays_with_clamp(tmp_path, capsys):
+    out = tmp_path / "arm.csv"
+    assert main(["lengths", str(ARM_IK), "--model", str(ARM_MODEL), "-o", str(out)]) == 1
+    (line,) = err_lines(capsys)
+    assert line.startswith(f"{ARM_IK.relative_to(ROOT)}:12: r_elbow_flex = -0.0544075° is out of range")
+    assert "--clamp" in line and not out.exists()
+    assert main(["lengths", str(ARM_IK), "--model", str(ARM_MODEL), "-o", str(out), "--clamp"]) == 0
+    notes = [line for line in err_lines(capsys) if "--clamp" in line]
+    assert notes == [f"{ARM_IK.relative_to(ROOT)}:12: note: --clamp: r_elbow_flex clamped to 0 to 130° "
+                     f"in 1 row (at most 0.0544° outside)"]
+    header, values = read_csv(out)
+    biceps = header.index("BIClong")
+    assert values[-1, biceps] < values[0, biceps] - 0.02  # the elbow flexes 0 → 90°: the biceps shortens
+
+
+def test_time_round_trip_keeps_the_labs_clock(tmp_path):
+    yaml_file, back = tmp_path / "walk.yaml", tmp_path / "walk_back.mot"
+    assert main(["convert", str(WALK), str(yaml_file), "--model", str(WALK_MODEL)]) == 0
+    assert "lab_start: 0.5\n" in yaml_file.read_text()
+    assert main(["convert", str(yaml_file), str(back), "--fps", "60"]) == 0
+    columns, times, rows = read_mot_rows(WALK)
+    back_columns, back_times, back_rows = read_mot_rows(back)
+    np.testing.assert_array_equal(back_times, times)  # 0.5 … 4.0 s, exactly (8 decimals, as written)
+    for c, name in enumerate(columns):
+        np.testing.assert_allclose(back_rows[:, back_columns.index(name)], rows[:, c], atol=1e-4)
+
+
+def test_no_bone_of_the_walk_goes_below_openSims_ground():
+    from viewer.core.binding import bind
+    from viewer.core.lab import LabInput, load_any
+
+    scenario, model = load_any(WALK, LabInput(str(WALK_MODEL)))
+    kin = bind(model, scenario)
+    frames = kin.sample(kin.times(30))
+    lowest = np.full(len(frames), np.inf)
+    for g, geom in enumerate(model.bone_geoms):
+        verts, _ = model.bone_mesh(geom)
+        z = np.einsum("vj,fij->fvi", verts[::3], frames.geom_mat[:, g])[..., 2] + frames.geom_pos[:, g, 2:3]
+        lowest = np.minimum(lowest, z.min(axis=1))
+    assert lowest.min() > -0.005  # no bone more than 5 mm through the floor
+    assert np.median(lowest) < 0.04  # and the feet do reach it: OpenSim's ground is the floor
+
+
+def test_snapshot_export_summary_and_share_open_the_motion(tmp_path, capsys):
+    lab = ["--model", str(ARM_MODEL), "--clamp"]
+    png, gif, page = tmp_path / "arm.png", tmp_path / "arm.gif", tmp_path / "arm.html"
+    assert main(["snapshot", str(ARM_IK), *lab, "--time", "0.8", "-o", str(png), "--size", "320x240"]) == 0
+    assert "at 0.8 s" in capsys.readouterr().err
+    assert main(["export", str(ARM_IK), *lab, "-o", str(gif), "--size", "160x120", "--fps", "5", "--quiet"]) == 0
+    assert main(["summary", str(ARM_IK), *lab]) == 0
+    out = capsys.readouterr().out
+    assert "Arm26 inverse kinematics" in out and "Biceps" in out
+    assert main(["share", str(ARM_IK), *lab, "-o", str(page), "--quiet"]) == 0
+    assert png.stat().st_size > 1000 and gif.stat().st_size > 1000 and page.stat().st_size > 100_000
+
+
+def test_model_and_clamp_are_for_motion_files_only(capsys):
+    assert main(["summary", str(ROOT / "scenarios" / "leg_raise.yaml"), "--model", str(ARM_MODEL)]) == 1
+    assert "--model and --clamp go with a motion file" in capsys.readouterr().err
+
+
+# --- the app ------------------------------------------------------------------------------------------
+needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")
+
+
+@needs_display
+@pytest.mark.gui
+def test_app_says_which_model_in_a_banner_that_does_not_widen_the_window(window, qtbot, tmp_path):
+    size = window.size()
+    assert not window.open_path(str(WALK))
+    text = window.banner.label.text()
+    assert "subject01_walk1_ik.mot: add --model MODEL" in text and "subject01_simbody.osim" in text
+    assert text.splitlines()[0] == text.splitlines()[0][:199]
+    wrong = tmp_path / "walk.yaml"
+    wrong.write_text(WALK.read_text())
+    assert not window.open_path(str(wrong))
+    qtbot.wait(50)  # let the layout settle on the longer text
+    assert window.size() == size and window.banner.isVisible()
+    from viewer.core.errors import Problem
+
+    # What the old error was: the whole file, its tabs escaped, one unbreakable word of 86 kB.
+    for long_text in ("x" * 3000, str(Problem("walk.yaml", 1, f"not text '{WALK.read_text()}'"))):
+        window.banner.show_error(long_text)  # wraps or clips, never widens or heightens the window
+        qtbot.wait(50)
+        assert window.size() == size
+    assert window.session.scenario.title == "Lying leg raise"  # still showing the last good scenario
+
+
+@needs_display
+@pytest.mark.gui
+def test_file_open_asks_for_the_model_once_and_remembers_it(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    answers = [(str(ARM_IK), ""), (str(ARM_MODEL), "")]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: answers.pop(0))
+    window.open_dialog()
+    assert window.session.scenario.title == "Arm26 inverse kinematics", window.banner.label.text()
+    assert not answers  # the motion, then its model
+    assert "r_elbow_flex clamped" in window.statusBar().currentMessage()
+    assert window.playbar.time_label.text() == "0.00 / 1.00 s"
+    window.open_path(str(ROOT / "scenarios" / "leg_raise.yaml"))
+    answers[:] = [(str(ARM_IK), "")]
+    window.open_dialog()  # the pairing is remembered: no second question
+    assert window.session.scenario.title == "Arm26 inverse kinematics" and not answers
