@@ -17,9 +17,8 @@ name), lengths in metres.
 tendon slack length, docs/models.md) instead of muscle-tendon lengths.
 The file is written only when the whole scenario is valid and sampled.
 
-examples:
-  muscle-viewer lengths scenarios/leg_raise.yaml -o leg_raise.csv --fps 60
-  muscle-viewer lengths WALK_ik.mot --model SUBJECT.osim -o walk.csv --fps 60
+example:  muscle-viewer lengths scenarios/leg_raise.yaml -o leg_raise.csv --fps 60
+a lab's motion:  muscle-viewer lengths WALK_ik.mot --model SUBJECT.osim -o walk.csv
 """
 
 
