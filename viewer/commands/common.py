@@ -21,12 +21,17 @@ def lab_args(parser) -> None:
                        help="the model the motion's coordinates belong to (an .osim file or a built-in name)")
     group.add_argument("--clamp", action="store_true",
                        help="set values a hair outside a joint's range to the limit and count them per joint")
+    group.add_argument("--grf", default=None, metavar="TRIAL_grf.mot",
+                       help="the trial's ground reaction forces: arrows from each centre of pressure, "
+                            "0.5 m per body weight")
+    group.add_argument("--markers", default=None, metavar="TRIAL.trc", help="the trial's markers: small spheres")
 
 
 def lab_input(args):
     from viewer.core.lab import LabInput
 
-    return LabInput(model=getattr(args, "model", None), clamp=getattr(args, "clamp", False))
+    return LabInput(model=getattr(args, "model", None), clamp=getattr(args, "clamp", False),
+                    grf=getattr(args, "grf", None), markers=getattr(args, "markers", None))
 
 
 def colour_arg(parser, default: str = "the scenario's, else rate of length change") -> None:
@@ -41,12 +46,14 @@ def load(path: str, lab=None):
     """(scenario, model, kinematics) for a scenario path (or a motion file with `lab`'s model),
     checked against its model."""
     from viewer.core.binding import bind
-    from viewer.core.lab import load_any
+    from viewer.core.lab import attach_recordings, load_any
 
     scenario, model = load_any(path, lab)
     for note in getattr(model, "notes", []):  # e.g. an OpenSim mesh not found: drawn without it
         print(note, file=sys.stderr)
-    return scenario, model, bind(model, scenario)
+    kin = bind(model, scenario)
+    attach_recordings(kin, lab)
+    return scenario, model, kin
 
 
 def view_output(path: str, view: str | None = None, colour: str | None = None, speed: float = 1.0, lab=None,

@@ -11,6 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .binding import load_checked, load_model
 from .errors import ModelError, Problem, ViewerError, display_path
 from .motfile import MOTION_SUFFIXES, ROOT_COLUMN, MotionTable, motion_title, mot_to_scenario, read_mot
@@ -27,6 +29,8 @@ class LabInput:
 
     model: str | None = None  # a catalogue name or a model file, as typed (relative to the cwd)
     clamp: bool = False  # values a hair outside a joint's range are set to the limit and counted
+    grf: str | None = None  # the trial's ground reaction forces (*_grf.mot), drawn as arrows
+    markers: str | None = None  # the trial's markers (.trc), drawn as small spheres
 
 
 def is_motion(path: str | Path) -> bool:
@@ -38,8 +42,8 @@ def load_any(path: str | Path, lab: LabInput | None = None, notes=None):
     motion's warnings, else they go to stderr."""
     lab = lab or LabInput()
     if not is_motion(path):
-        if lab.model is not None or lab.clamp:
-            raise ViewerError("--model and --clamp go with a motion file (.mot, .sto): "
+        if lab.model is not None or lab.clamp or lab.grf or lab.markers:
+            raise ViewerError("--model, --clamp, --grf and --markers go with a motion file (.mot, .sto): "
                               "a scenario names its own model")
         return load_checked(path)
     table = read_mot(path)
@@ -55,6 +59,60 @@ def load_any(path: str | Path, lab: LabInput | None = None, notes=None):
     scenario.path = Path(path)
     check_against_model(scenario, model)
     return scenario, model
+
+
+def attach_recordings(kin, lab: LabInput | None) -> None:
+    """Read the trial's GRF and markers (FILE:LINE errors) and hand them to the kinematics, which
+    places them in the world with every frame it samples."""
+    if lab is None or not (lab.grf or lab.markers):
+        return
+    if not getattr(kin, "lab_ground", False):
+        raise ViewerError("--grf and --markers are in OpenSim's ground: they go with a motion that places "
+                          "the pelvis (pelvis_tx/ty/tz) on its OpenSim model")
+    from .labdata import read_grf, read_trc
+
+    kin.recordings = Recordings(read_grf(lab.grf) if lab.grf else None, read_trc(lab.markers) if lab.markers else None,
+                                body_weight(kin.model))
+
+
+GRAVITY = 9.80665
+ARROW_PER_BODY_WEIGHT = 0.5  # metres of arrow for a force of one body weight (stated in the legend)
+LEAST_FORCE = 0.02  # of body weight: below this a plate carries no foot (noise): no arrow
+
+
+def body_weight(model) -> float:
+    """The model's weight in newtons: its bodies' masses (OpenSim) times g."""
+    bodies = getattr(model, "osim_bodies", None)
+    mass = sum(b.getMass() for b in bodies) if bodies else float(model.mj.body_mass.sum())
+    return mass * GRAVITY
+
+
+@dataclass
+class LabFrame:
+    """A lab's recordings at the times of a batch of frames, in world coordinates (render draws these)."""
+
+    arrows: np.ndarray  # (F, P, 2, 3) start (centre of pressure) and tip of each plate's force; NaN: none
+    markers: np.ndarray  # (F, K, 3); NaN where a marker was not seen
+
+
+class Recordings:
+    def __init__(self, grf, markers, weight: float):
+        self.grf, self.markers, self.weight = grf, markers, weight
+
+    def frame(self, lab_times: np.ndarray, root: np.ndarray) -> LabFrame:
+        """At the lab's times; `root` maps OpenSim's ground to the world (4×4)."""
+        R, shift = root[:3, :3], root[:3, 3]
+        F = len(lab_times)
+        arrows = np.full((F, 0, 2, 3), np.nan)
+        if self.grf is not None:
+            force, point = self.grf.at(lab_times)
+            tip = point + force / self.weight * ARROW_PER_BODY_WEIGHT
+            arrows = np.stack([point, tip], axis=2) @ R.T + shift
+            arrows[np.linalg.norm(force, axis=2) < LEAST_FORCE * self.weight] = np.nan
+        markers = np.full((F, 0, 3), np.nan)
+        if self.markers is not None:
+            markers = self.markers.at(lab_times) @ R.T + shift
+        return LabFrame(arrows, markers)
 
 
 def _is_file(name: str) -> bool:

@@ -177,6 +177,7 @@ class OpenSimKinematics(Kinematics):
         self.posture_rotation = POSTURE_ROTATION[scenario.posture]  # supine lies down, as MuJoCo models do
         self._root_adr = None  # OpenSim's ground stays where the model builds it
         self.contacts = None  # contacts are solved with MuJoCo Jacobians: not for OpenSim models
+        self.recordings = None  # the trial's GRF and markers (core.lab.Recordings), drawn with each frame
         self._fixed = model.attachments()
         self._root = np.eye(4)
         self._root[:3, :3] = self.posture_rotation @ OSIM_TO_WORLD
@@ -236,7 +237,10 @@ class OpenSimKinematics(Kinematics):
         values, rates = self.motion.evaluate(times)
         raw = self._measure(values, rates)
         raw["times"] = times
-        return Frames(raw, np.repeat(self._root[None], times.size, axis=0), self._fixed)
+        frames = Frames(raw, np.repeat(self._root[None], times.size, axis=0), self._fixed)
+        if self.recordings is not None:
+            frames.lab = self.recordings.frame(times + self.scenario.lab_start, self._root)
+        return frames
 
     def _measure(self, values: np.ndarray, rates: np.ndarray, neutral: bool = False) -> dict:
         model = self.model

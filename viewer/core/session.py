@@ -15,7 +15,7 @@ from .analysis import relative_rate
 from .colour import Colouring
 from .feed import FrameFeed
 from .binding import bind, load_model
-from .lab import LabInput, load_any
+from .lab import LabInput, attach_recordings, load_any
 from .kinematics import Frames, Kinematics
 from .scenario import Scenario, check_against_model
 
@@ -39,6 +39,7 @@ class Session:
         notes: list[str] = []
         scenario, model = load_any(path, lab, notes)
         kin = bind(model, scenario)
+        attach_recordings(kin, lab)
         frames = kin.sample(kin.times(fps))
         return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source, frames=frames), fps, lab,
                    tuple(notes))
