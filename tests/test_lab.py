@@ -145,6 +145,113 @@ def test_model_and_clamp_are_for_motion_files_only(capsys):
     assert "--model and --clamp go with a motion file" in capsys.readouterr().err
 
 
+# --- forces and markers -------------------------------------------------------------------------------
+GRF = LAB / "subject01_walk1_grf.mot"
+TRC = LAB / "subject01_walk1.trc"
+
+
+def yellow(image):
+    r, g, b = (image[..., k].astype(int) for k in range(3))
+    return (r > 190) & (g > 160) & (b < 90) & (r - b > 130)
+
+
+def magenta(image):
+    r, g, b = (image[..., k].astype(int) for k in range(3))
+    return (r > 170) & (b > 150) & (g < 120)
+
+
+def test_grf_arrows_point_up_out_of_the_stance_foot(tmp_path):
+    import imageio.v3 as iio
+
+    lab = ["--model", str(WALK_MODEL), "--size", "640x480", "--view", "right", "--time", "1.0"]  # right foot on the plate
+    with_grf, without = tmp_path / "grf.png", tmp_path / "none.png"
+    assert main(["snapshot", str(WALK), *lab, "--grf", str(GRF), "-o", str(with_grf)]) == 0
+    assert main(["snapshot", str(WALK), *lab, "-o", str(without)]) == 0
+    arrow = yellow(iio.imread(with_grf)[..., :3])
+    assert not yellow(iio.imread(without)[..., :3]).any()  # nothing else is this yellow
+    rows, cols = np.nonzero(arrow)
+    assert arrow.sum() > 150
+    assert rows.max() - rows.min() > 3 * (np.percentile(cols, 95) - np.percentile(cols, 5))  # upright, not sideways
+    # It starts at the foot: the lowest bone pixels are level with the arrow's base, beside it.
+    plain = iio.imread(without)[..., :3].astype(int)
+    bone = (plain[..., 0] > 170) & (plain[..., 1] > 160) & (plain[..., 2] > 120)
+    bone[:60] = False  # the title
+    bone[:, int(0.6 * bone.shape[1]):] = False  # the legend
+    foot_row = np.nonzero(bone.any(axis=1))[0].max()
+    assert abs(rows.max() - foot_row) < 25
+    base = int(cols[rows >= rows.max() - 3].mean())
+    assert bone[foot_row - 40:foot_row + 1, base - 30:base + 30].any()
+    assert rows.min() < foot_row - 50  # about one body weight: 0.5 m, up past the ankle
+
+
+def test_markers_are_drawn_as_small_spheres_on_the_body(tmp_path):
+    import imageio.v3 as iio
+
+    out = tmp_path / "markers.png"
+    assert main(["snapshot", str(WALK), "--model", str(WALK_MODEL), "--markers", str(TRC), "--time", "1.0",
+                 "--size", "640x480", "--view", "front", "-o", str(out)]) == 0
+    sizes = blob_sizes(magenta(iio.imread(out)[..., :3]))
+    assert len(sizes) >= 20  # most of the 41 markers are in sight from the front
+    assert np.median(sizes) < 100  # small spheres, not blobs
+
+
+def blob_sizes(mask) -> list[int]:
+    """Pixel counts of the 8-connected regions of a mask."""
+    seen, sizes = np.zeros_like(mask), []
+    for start in zip(*np.nonzero(mask)):
+        if seen[start]:
+            continue
+        stack, size = [start], 0
+        seen[start] = True
+        while stack:
+            r, c = stack.pop()
+            size += 1
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    n = (r + dr, c + dc)
+                    if 0 <= n[0] < mask.shape[0] and 0 <= n[1] < mask.shape[1] and mask[n] and not seen[n]:
+                        seen[n] = True
+                        stack.append(n)
+        sizes.append(size)
+    return sizes
+
+
+BAD_GRF = {
+    "no_point": ("time\tground_force_vx\tground_force_vy\tground_force_vz\n0\t1\t2\t3\n", 5,
+                 "force ground_force_v: no column ground_force_px"),
+    "letters": ("time\tground_force_vx\tground_force_vy\tground_force_vz\tground_force_px\tground_force_py"
+                "\tground_force_pz\n0\t1\t2\t3\t4\t5\t6\n1\t1\tmany\t3\t4\t5\t6\n", 7,
+                "'many' in column ground_force_vy is not a number"),
+    "no_forces": ("time\tknee_angle_r\n0\t1\n", 5, "no ground reaction force columns"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_GRF)
+def test_a_bad_grf_file_is_one_line_naming_its_line(name, tmp_path, capsys):
+    body, line, message = BAD_GRF[name]
+    grf = tmp_path / "bad_grf.mot"
+    grf.write_text("bad\nversion=1\ninDegrees=yes\nendheader\n" + body)
+    assert main(["lengths", str(WALK), "--model", str(WALK_MODEL), "--grf", str(grf), "-o", str(tmp_path / "x.csv")]) == 1
+    (err,) = err_lines(capsys)
+    assert err.startswith(f"{grf}:{line}: ") and message in err, err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_bad_trc_file_is_one_line_naming_its_line(tmp_path, capsys):
+    lines = TRC.read_text().splitlines()
+    lines[9] = lines[9].replace("\t", "\tx7", 5)
+    trc = tmp_path / "bad.trc"
+    trc.write_text("\n".join(lines) + "\n")
+    assert main(["lengths", str(WALK), "--model", str(WALK_MODEL), "--markers", str(trc), "-o", str(tmp_path / "x.csv")]) == 1
+    (err,) = err_lines(capsys)
+    assert err.startswith(f"{trc}:10: ") and "is not a number" in err and len(err) < 200, err
+
+
+def test_forces_need_a_motion_in_opensims_ground(capsys):
+    assert main(["lengths", str(ARM_IK), "--model", str(ARM_MODEL), "--clamp", "--grf", str(GRF), "-o", "-"]) == 1
+    assert "--grf and --markers are in OpenSim's ground" in capsys.readouterr().err
+
+
 # --- the app ------------------------------------------------------------------------------------------
 needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")
 

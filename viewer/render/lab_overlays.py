@@ -10,8 +10,8 @@ import pyvista as pv
 
 ARROW_COLOUR = "#f5d000"  # yellow: apart from the muscles' warm and cool, and from the bones
 MARKER_COLOUR = "#e055c8"  # magenta, as motion-capture software draws markers
-SHAFT_RADIUS = 0.012  # m
-HEAD_RADIUS = 0.03
+SHAFT_RADIUS = 0.015  # m
+HEAD_RADIUS = 0.035
 HEAD_LENGTH = 0.07
 MARKER_RADIUS = 0.012
 SIDES = 16
