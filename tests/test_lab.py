@@ -252,6 +252,68 @@ def test_forces_need_a_motion_in_opensims_ground(capsys):
     assert "--grf and --markers are in OpenSim's ground" in capsys.readouterr().err
 
 
+# --- gait cycles ---------------------------------------------------------------------------------------
+def test_heel_strikes_from_foot_kinematics_agree_with_the_force_plates():
+    from viewer.core.binding import bind
+    from viewer.core.gait import gait_events
+    from viewer.core.lab import LabInput, attach_recordings, load_any
+
+    lab = LabInput(str(WALK_MODEL), grf=str(GRF))
+    scenario, model = load_any(WALK, lab)
+    kin = bind(model, scenario)
+    from_feet = gait_events(kin)
+    attach_recordings(kin, lab)
+    from_plates = gait_events(kin)
+    assert (from_feet.source, from_plates.source) == ("foot kinematics", "ground reaction forces")
+    start = scenario.lab_start
+    # the force plates: right heel strikes at 0.62 and 1.86 s, left at 1.25 and 2.46 s (lab clock)
+    assert np.round(np.add(from_plates.heel_strikes["right"], start), 2).tolist() == [0.62, 1.86]
+    assert np.round(np.add(from_plates.heel_strikes["left"], start), 2).tolist() == [1.25, 2.46]
+    for side in ("right", "left"):
+        for kind in ("heel_strikes", "toe_offs"):
+            plates = getattr(from_plates, kind)[side]
+            feet = np.array(getattr(from_feet, kind)[side])
+            for t in plates:  # every event the plates saw, the feet find within 40 ms
+                assert np.abs(feet - t).min() < 0.04, (side, kind, t, feet)
+    (cycle,) = from_plates.cycles("right")
+    assert 58 < cycle.stance_percent < 66  # stance is about 60 % of a walking cycle
+
+
+def test_lengths_per_gait_cycle_are_101_rows_per_cycle(tmp_path, capsys):
+    out = tmp_path / "cycles.csv"
+    assert main(["lengths", str(WALK), "--model", str(WALK_MODEL), "--cycle", "-o", str(out)]) == 0
+    assert "2 right gait cycles × 101 rows" in capsys.readouterr().err
+    header, values = read_csv(out)
+    assert header[:3] == ["cycle", "percent", "time_s"] and len(header) == 3 + 92
+    for number in (1, 2):
+        rows = values[values[:, 0] == number]
+        assert len(rows) == 101 and rows[:, 1].tolist() == list(range(101))
+    first = values[values[:, 0] == 1]
+    assert first[0, 2] == pytest.approx(0.60, abs=0.02) and first[-1, 2] == pytest.approx(1.83, abs=0.02)
+    vasti = header.index("vas_med_r")
+    assert np.ptp(first[:, vasti]) > 0.04  # the knee bends in swing: the vastus stretches by centimetres
+    with_grf = tmp_path / "grf_cycles.csv"
+    assert main(["lengths", str(WALK), "--model", str(WALK_MODEL), "--grf", str(GRF), "--cycle", "left",
+                 "-o", str(with_grf)]) == 0
+    assert "heel strikes at 1.25, 2.46 s from ground reaction forces" in capsys.readouterr().err
+    assert len(read_csv(with_grf)[1]) == 101
+
+
+def test_summary_of_a_walk_reports_ranges_per_stance_and_swing(capsys):
+    assert main(["summary", str(WALK), "--model", str(WALK_MODEL), "--grf", str(GRF), "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Gait: 1 right cycle (heel strikes at 0.62, 1.86 s, from ground reaction forces)." in out
+    assert "Right stance  (0–63 % of the cycle)" in out and "Right swing  (63–100 % of the cycle)" in out
+    assert "Whole exercise" not in out  # no end-minus-start for a cycle
+    swing = out.split("Right swing")[1]
+    assert "Vastus medialis, right" in swing and ", left" not in swing
+
+
+def test_no_cycle_in_an_arm_is_one_line(capsys):
+    assert main(["lengths", str(ARM_IK), "--model", str(ARM_MODEL), "--clamp", "--cycle", "-o", "-"]) == 1
+    assert "no gait cycle: the model has no feet" in capsys.readouterr().err
+
+
 # --- the app ------------------------------------------------------------------------------------------
 needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")
 
