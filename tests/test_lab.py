@@ -252,6 +252,60 @@ def test_forces_need_a_motion_in_opensims_ground(capsys):
     assert "--grf and --markers are in OpenSim's ground" in capsys.readouterr().err
 
 
+# --- an OpenCap session -------------------------------------------------------------------------------
+OPENCAP = FIXTURES / "opencap"
+SQUAT = OPENCAP / "squats1_videoAndMocap.mot"
+SQUAT_MODEL = OPENCAP / "LaiArnoldModified2017_contacts.osim"
+
+
+def opensim_lengths(model_file, mot, rows, muscles):
+    """Each muscle's length as OpenSim gives it with every coordinate set from the file's rows."""
+    import opensim as osim
+
+    columns, times, values = read_mot_rows(mot)
+    model = osim.Model(str(model_file))
+    state = model.initSystem()
+    coords = model.getCoordinateSet()
+    out = []
+    for r in rows:
+        for c, name in enumerate(columns):
+            coord = coords.get(name)
+            # OpenSim writes only Rotational coordinates in degrees: a Coupled one (the patella's
+            # knee_angle_r_beta) stays in its own units, as here
+            rotational = coord.getMotionType() == osim.Coordinate.Rotational
+            coord.setValue(state, np.radians(values[r, c]) if rotational else values[r, c], False)
+        model.realizePosition(state)
+        out.append([model.getMuscles().get(m).getLength(state) for m in muscles])
+    return np.array(out)
+
+
+def test_an_opencap_squat_opens_directly_with_opensims_lengths(tmp_path, capsys):
+    assert main(["summary", str(SQUAT)]) == 1  # which model: the scaled one beside it
+    assert "its columns fit tests/fixtures/opencap/LaiArnoldModified2017_contacts.osim" in capsys.readouterr().err
+    out = tmp_path / "squat.csv"
+    assert main(["lengths", str(SQUAT), "--model", str(SQUAT_MODEL), "-o", str(out), "--fps", "100"]) == 0
+    header, values = read_csv(out)
+    rows = [0, 100, 150, 250]  # standing, deepest, rising, deepest again
+    np.testing.assert_allclose(values[rows, 1:], opensim_lengths(SQUAT_MODEL, SQUAT, rows, header[1:]), atol=1e-5)
+
+
+def test_an_opencap_squat_still_stands_on_the_floor_with_a_sensible_readout(tmp_path):
+    from viewer.core.binding import bind
+    from viewer.core.feed import AngleReadout
+    from viewer.core.lab import LabInput, load_any
+
+    scenario, model = load_any(SQUAT, LabInput(str(SQUAT_MODEL)))
+    assert scenario.title == "Squats1 video and mocap"  # the header says only "Coordinates"
+    kin = bind(model, scenario)
+    frames = kin.sample([0.0, 1.0])
+    feet = [g for g in model.bone_geoms if "foot" in model.bone_geom_name(g)]
+    for f in range(2):
+        lowest = min((model.bone_mesh(g)[0] @ frames.geom_mat[f, g].T + frames.geom_pos[f, g])[:, 2].min() for g in feet)
+        assert -0.015 < lowest < 0.03  # the feet stand on OpenCap's floor, standing and squatting
+    text = AngleReadout(kin).text(frames.qpos[1], None)
+    assert "Hip flexion" in text and "Elbow" not in text  # the joints that move most in a squat
+
+
 # --- gait cycles ---------------------------------------------------------------------------------------
 def test_heel_strikes_from_foot_kinematics_agree_with_the_force_plates():
     from viewer.core.binding import bind

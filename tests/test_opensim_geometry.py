@@ -156,8 +156,10 @@ def test_vendored_files_are_upstreams_bytes():
         "subject01_walk1.trc": "c6deafacc79767f59a6427bac1e15e1ce76df56f",
         "arm26_InverseKinematics.mot": "abd46f165b08eed690d9fad8fc6f74bc39b3fb79"}
     assert "20a888b9655e73fb84963d6e03eee3752cf6074b" in (lab / "LICENCE.md").read_text()
+    opencap = ROOT / "tests" / "fixtures" / "opencap" / "LaiArnoldModified2017_contacts.osim"
+    assert blob(opencap) == "e700304684b1ec1647e633de4a68101b1e915903"  # opencap-processing, unchanged
     named = set()
-    for model in (ARM26, LEG, GAIT):
+    for model in (ARM26, LEG, GAIT, opencap):  # the OpenCap model's meshes are opensim-models' too
         named |= set(re.findall(r"<mesh_file>([^<]+)</mesh_file>", model.read_text()))
     assert {p.name for p in (VENDORED / "Geometry").iterdir()} == named  # only the meshes they use
     assert "20a888b9655e73fb84963d6e03eee3752cf6074b" in (VENDORED / "LICENCE.md").read_text()

@@ -110,7 +110,17 @@ class AngleReadout:
         ends = kin.sample(sorted({0.0, scenario.duration, *[t for p in spans for t in (p.start, p.end)]}))
         values = self._values(ends.qpos)  # (T, C)
         at = {round(float(t), 9): values[k] for k, t in enumerate(ends.times)}
-        self._overall = int(np.argmax(np.ptp(values, axis=0))) if self._channels else None
+        self._overall = self._pair = None
+        if self._channels:
+            # Over the whole motion, not its two ends: a squat or a stride comes back to where it began.
+            steps = max(2, min(int(scenario.duration * READOUT_FPS) + 1, READOUT_SAMPLES))
+            moved = np.ptp(self._values(kin.sample(np.linspace(0.0, scenario.duration, steps)).qpos), axis=0)
+            order = [int(c) for c in np.argsort(-moved) if moved[c] > 0.5]
+            self._overall = order[0] if order else int(np.argmax(moved))
+            if not spans and order:  # a recorded motion: the two joints that move most (one side of a pair)
+                first = _unsided(self._channels[order[0]][0])
+                second = next((c for c in order[1:] if _unsided(self._channels[c][0]) != first), None)
+                self._pair = (order[0], second) if second is not None else None
         self._main = {}
         for p in spans:
             moved = np.abs(at[round(p.start, 9)] - at[round(p.end, 9)]) if self._channels else None
@@ -122,8 +132,25 @@ class AngleReadout:
         return np.stack([qpos[:, adr] * f for _, adr, f in self._channels], axis=1)
 
     def text(self, qpos: np.ndarray, phase) -> str:
+        if phase is None and self._pair is not None:
+            return "\n".join(self._one(c, qpos) for c in self._pair)
         c = self._main.get(id(phase), self._overall) if phase is not None else self._overall
         if c is None:
             return ""
+        return self._one(c, qpos)
+
+    def _one(self, c: int, qpos: np.ndarray) -> str:
         label, adr, factor = self._channels[c]
         return f"{label} {qpos[adr] * factor:.0f}°"
+
+
+READOUT_FPS = 10.0  # samples per second the read-out's joints are chosen from
+READOUT_SAMPLES = 200
+
+
+def _unsided(label: str) -> str:
+    """'Knee flexion r' and 'Knee flexion l' are one joint for the read-out."""
+    for suffix in (" r", " l", " right", " left"):
+        if label.endswith(suffix):
+            return label[:-len(suffix)]
+    return label
