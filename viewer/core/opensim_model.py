@@ -334,8 +334,8 @@ GEOMETRY_ENV = "MUSCLE_VIEWER_GEOMETRY"  # folders (os.pathsep between) to look 
 def geometry_folders(model_path: Path) -> list[Path]:
     """Where an .osim's mesh files may be, in order: the model's folder, its Geometry/, a shared
     Geometry/ up to three folders above (opensim-models keeps Models/Arm26/arm26.osim beside one
-    top-level Geometry/), the folders in MUSCLE_VIEWER_GEOMETRY, an OpenSim install's Geometry/,
-    and the meshes shipped in meshes/opensim-models/Geometry."""
+    top-level Geometry/), the folders in MUSCLE_VIEWER_GEOMETRY, an OpenSim install's Geometry/;
+    where none of these is found, the meshes shipped in meshes/opensim-models/Geometry."""
     here = model_path.resolve().parent
     candidates = [here, here / "Geometry"] + [up / "Geometry" for up in list(here.parents)[:3]]
     candidates += [Path(p).expanduser() for p in os.environ.get(GEOMETRY_ENV, "").split(os.pathsep) if p]
@@ -344,15 +344,16 @@ def geometry_folders(model_path: Path) -> list[Path]:
     for pattern in ("/opt/opensim*/Geometry", "~/opensim*/Geometry", "~/OpenSim*/Geometry",
                     "~/Documents/OpenSim/*/Geometry"):
         candidates += [Path(p) for p in sorted(glob.glob(os.path.expanduser(pattern)))]
-    # Last, the bones this project ships from opensim-models (as an OpenSim install would): an
-    # OpenCap session's scaled model comes without a Geometry folder and names these meshes.
-    from .paths import MESHES_DIR
-
-    candidates.append(MESHES_DIR / "opensim-models" / "Geometry")
     out: list[Path] = []
     for folder in candidates:
         if folder.is_dir() and folder not in out:
             out.append(folder)
+    if not any(folder.name == "Geometry" for folder in out):
+        # No Geometry folder anywhere: the bones this project ships from opensim-models, as an
+        # OpenSim install would (an OpenCap session's scaled model comes without one and names these).
+        from .paths import MESHES_DIR
+
+        out.append(MESHES_DIR / "opensim-models" / "Geometry")
     return out
 
 
