@@ -306,6 +306,25 @@ def test_an_opencap_squat_still_stands_on_the_floor_with_a_sensible_readout(tmp_
     assert "Hip flexion" in text and "Elbow" not in text  # the joints that move most in a squat
 
 
+# --- meshes only where something is drawn --------------------------------------------------------------
+def test_lengths_and_summary_need_no_meshes_and_warn_of_none(tmp_path):
+    import shutil
+
+    from tests.test_safety import cli
+
+    copy = tmp_path / "Arm26"
+    copy.mkdir()
+    shutil.copy(ARM_MODEL, copy / "arm26.osim")  # no Geometry folder beside it: none of its 36 meshes
+    (tmp_path / "Geometry").mkdir()  # an empty one where opensim-models keeps them
+    lab = [ARM_IK, "--model", copy / "arm26.osim", "--clamp"]
+    for verb in (["lengths", *lab, "-o", tmp_path / "arm.csv"], ["summary", *lab]):
+        result = cli(*verb)
+        assert result.returncode == 0, result.stderr
+        assert "mesh" not in result.stderr, result.stderr
+    drawn = cli("snapshot", *lab, "-o", tmp_path / "arm.png", "--size", "160x120")
+    assert drawn.returncode == 0 and drawn.stderr.count("warning: mesh") == 36  # a still draws bones: it says
+
+
 # --- gait cycles ---------------------------------------------------------------------------------------
 def test_heel_strikes_from_foot_kinematics_agree_with_the_force_plates():
     from viewer.core.binding import bind

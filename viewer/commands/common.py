@@ -42,14 +42,15 @@ def colour_arg(parser, default: str = "the scenario's, else rate of length chang
                         help=f"what the colours show (default: {default})")
 
 
-def load(path: str, lab=None):
+def load(path: str, lab=None, draws: bool = True):
     """(scenario, model, kinematics) for a scenario path (or a motion file with `lab`'s model),
-    checked against its model."""
+    checked against its model. `draws`: the command draws bones, so a missing mesh is worth a
+    warning; lengths and summaries need no mesh and say nothing of them."""
     from viewer.core.binding import bind
     from viewer.core.lab import attach_recordings, load_any
 
     scenario, model = load_any(path, lab)
-    for note in getattr(model, "notes", []):  # e.g. an OpenSim mesh not found: drawn without it
+    for note in getattr(model, "notes", []) if draws else []:  # e.g. an OpenSim mesh not found: drawn without it
         print(note, file=sys.stderr)
     kin = bind(model, scenario)
     attach_recordings(kin, lab)

@@ -72,7 +72,7 @@ def _scenario_to_mot(args, target) -> int:
 
     from .common import load, sample_times
 
-    scenario, model, kin = load(args.input)
+    scenario, model, kin = load(args.input, draws=False)
     sample_times(kin, args.fps)  # too many rows are refused before any work
     text = scenario_to_mot(kin, args.fps, target.stem)
     atomic_write_text(target, text)

@@ -42,7 +42,7 @@ def run(args) -> int:
     from viewer.core.files import atomic_write_text
 
     target = None if args.output == "-" else output_path(args.output, (".csv",))
-    scenario, model, kin = load(args.scenario, lab_input(args))
+    scenario, model, kin = load(args.scenario, lab_input(args), draws=False)
     if not model.muscles:  # a CSV of times alone would look like a result
         from viewer.core.errors import ModelError, Problem
 

@@ -37,7 +37,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from viewer.core.analysis import UNCHANGED_PERCENT, landmark_distances, summarize
 
-    scenario, model, kin = load(args.scenario, lab_input(args))
+    scenario, model, kin = load(args.scenario, lab_input(args), draws=False)
     for group in args.group:
         if group not in model.groups:
             import sys
