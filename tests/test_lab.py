@@ -45,7 +45,7 @@ def test_a_motion_without_its_model_says_in_one_line_which_model_fits(verb, tmp_
     assert main([verb, str(WALK), *map(str, out)]) == 1
     lines = err_lines(capsys)
     assert len(lines) == 1 and len(lines[0]) < 200, lines
-    assert "subject01_walk1_ik.mot: add --model MODEL" in lines[0]
+    assert lines[0].startswith(f"{WALK.relative_to(ROOT)}: add --model MODEL to open a motion file")
     assert "Gait2392_Simbody/subject01_simbody.osim" in lines[0]  # the vendored model its columns fit
     assert not list(tmp_path.iterdir())
 
@@ -142,7 +142,7 @@ def test_snapshot_export_summary_and_share_open_the_motion(tmp_path, capsys):
 
 def test_model_and_clamp_are_for_motion_files_only(capsys):
     assert main(["summary", str(ROOT / "scenarios" / "leg_raise.yaml"), "--model", str(ARM_MODEL)]) == 1
-    assert "--model and --clamp go with a motion file" in capsys.readouterr().err
+    assert "--model, --clamp, --grf and --markers go with a motion file" in capsys.readouterr().err
 
 
 # --- forces and markers -------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def load_any(path: str | Path, lab: LabInput | None = None, notes=None):
         return load_checked(path)
     table = read_mot(path)
     if lab.model is None:
-        raise ViewerError(needs_model(table))
+        raise ViewerError([Problem(table.file, None, needs_model(table))])
     model = load_model(lab.model)
     try:
         scenario = mot_to_scenario(table, model, str(Path(lab.model).resolve()) if _is_file(lab.model) else lab.model,
@@ -121,20 +121,22 @@ def _is_file(name: str) -> bool:
 
 # --- which models fit a motion's columns ------------------------------------------------------------
 def needs_model(table: MotionTable) -> str:
-    """One line under 200 characters: which models the columns fit, and how to pass one."""
+    """What to do, for a line under 200 characters with the file's name before it: which models
+    the columns fit, and how to pass one."""
     fits = fitting_models(table)
-    head = f"{Path(table.file).name}: add --model MODEL to open a motion file"
+    room = MESSAGE_CHARS - len(table.file) - 2
+    head = "add --model MODEL to open a motion file"
     if not fits:
         line = f"{head}, MODEL being the .osim its coordinates come from (no model found here fits its columns)"
     else:
         shown = [fits[0]]
         for name in fits[1:]:
-            if len(f"{head}; its columns fit {', '.join(shown + [name])} (+99 more)") > MESSAGE_CHARS:
+            if len(f"{head}; its columns fit {', '.join(shown + [name])} (+99 more)") > room:
                 break
             shown.append(name)
         more = len(fits) - len(shown)
         line = f"{head}; its columns fit {', '.join(shown)}{f' (+{more} more)' if more else ''}"
-    return line if len(line) <= MESSAGE_CHARS else line[:MESSAGE_CHARS - 1] + "…"
+    return line if len(line) <= room else line[:max(room, 40) - 1] + "…"
 
 
 def fitting_models(table: MotionTable) -> list[str]:
