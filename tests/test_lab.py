@@ -99,6 +99,13 @@ def test_arm26_ik_is_refused_on_its_one_row_and_plays_with_clamp(tmp_path, capsy
     assert values[-1, biceps] < values[0, biceps] - 0.02  # the elbow flexes 0 → 90°: the biceps shortens
 
 
+def test_convert_without_a_model_says_which_model_takes_the_columns(tmp_path, capsys):
+    assert main(["convert", str(WALK), str(tmp_path / "walk.yaml")]) == 1  # full-body has no lumbar_extension
+    lines = [line for line in err_lines(capsys) if "note:" not in line]
+    assert "column 'lumbar_extension' is not a joint of model full-body" in lines[0]
+    assert lines[-1].endswith("its columns fit meshes/opensim-models/Models/Gait2392_Simbody/subject01_simbody.osim")
+
+
 def test_time_round_trip_keeps_the_labs_clock(tmp_path):
     yaml_file, back = tmp_path / "walk.yaml", tmp_path / "walk_back.mot"
     assert main(["convert", str(WALK), str(yaml_file), "--model", str(WALK_MODEL)]) == 0
@@ -412,6 +419,27 @@ def test_app_says_which_model_in_a_banner_that_does_not_widen_the_window(window,
         qtbot.wait(50)
         assert window.size() == size
     assert window.session.scenario.title == "Lying leg raise"  # still showing the last good scenario
+
+
+@needs_display
+@pytest.mark.gui
+def test_the_gui_verb_opens_a_motion_with_its_forces(tmp_path):
+    import imageio.v3 as iio
+
+    import subprocess
+    import sys
+
+    from tests.test_safety import ENV
+
+    shot = tmp_path / "app.png"
+    env = {**ENV, "DISPLAY": os.environ["DISPLAY"], "XAUTHORITY": os.environ.get("XAUTHORITY", ""),
+           "XDG_CONFIG_HOME": str(tmp_path)}  # its own settings
+    result = subprocess.run([sys.executable, "-m", "viewer", "gui", str(WALK), "--model", str(WALK_MODEL), "--grf",
+                             str(GRF), "--time", "1.0", "--screenshot", str(shot)],
+                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=240)
+    assert result.returncode == 0, result.stderr
+    image = iio.imread(shot)[..., :3]
+    assert yellow(image).sum() > 50  # the force arrow under the stance foot, in the window too
 
 
 @needs_display
