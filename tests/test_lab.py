@@ -99,6 +99,16 @@ def test_arm26_ik_is_refused_on_its_one_row_and_plays_with_clamp(tmp_path, capsy
     assert values[-1, biceps] < values[0, biceps] - 0.02  # the elbow flexes 0 → 90°: the biceps shortens
 
 
+def test_validate_checks_a_motion_files_format(tmp_path, capsys):
+    assert main(["validate", str(ARM_IK)]) == 0
+    assert "ok (an OpenSim motion file: 121 rows of 2 columns, 0–1 s; it opens with --model MODEL)" in \
+        capsys.readouterr().out
+    bad = tmp_path / "bad.mot"
+    bad.write_text(ARM_IK.read_text().replace("0.01417949", "O.01417949"))
+    assert main(["validate", str(bad)]) == 1
+    assert f"{bad}:13: 'O.01417949' in column r_elbow_flex is not a number" in capsys.readouterr().err
+
+
 def test_convert_without_a_model_says_which_model_takes_the_columns(tmp_path, capsys):
     assert main(["convert", str(WALK), str(tmp_path / "walk.yaml")]) == 1  # full-body has no lumbar_extension
     lines = [line for line in err_lines(capsys) if "note:" not in line]
