@@ -201,6 +201,16 @@ def test_grf_arrows_point_up_out_of_the_stance_foot(tmp_path):
     assert rows.min() < foot_row - 50  # about one body weight: 0.5 m, up past the ankle
 
 
+def test_the_legend_says_what_the_arrows_and_spheres_are_and_the_arrows_scale():
+    from viewer.core.lab import Recordings
+    from viewer.core.labdata import read_grf, read_trc
+    from viewer.render.lab_overlays import legend_entries
+
+    words = [text for _, text in legend_entries(Recordings(read_grf(GRF), read_trc(TRC), 700.0))]
+    assert words == ["Ground reaction force: 50 cm per body weight", "The lab's markers"]
+    assert legend_entries(None) == []
+
+
 def test_markers_are_drawn_as_small_spheres_on_the_body(tmp_path):
     import imageio.v3 as iio
 

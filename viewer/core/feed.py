@@ -40,6 +40,7 @@ class FrameFeed:
         self.posture_rotation = kin.posture_rotation
         self.free_root = kin.free_root
         self.landmark_names = list(kin.landmark_names)
+        self.recordings = getattr(kin, "recordings", None)  # a lab's GRF and markers (their frames come with each batch)
 
     @cached_property
     def props(self) -> Props:

@@ -16,6 +16,7 @@ import numpy as np
 from .binding import load_checked, load_model
 from .errors import ModelError, Problem, ViewerError, display_path
 from .motfile import MOTION_SUFFIXES, ROOT_COLUMN, MotionTable, motion_title, mot_to_scenario, read_mot
+from .labdata import ARROW_PER_BODY_WEIGHT
 from .paths import MESHES_DIR
 from .scenario import check_against_model
 
@@ -76,7 +77,6 @@ def attach_recordings(kin, lab: LabInput | None) -> None:
 
 
 GRAVITY = 9.80665
-ARROW_PER_BODY_WEIGHT = 0.5  # metres of arrow for a force of one body weight (stated in the legend)
 LEAST_FORCE = 0.02  # of body weight: below this a plate carries no foot (noise): no arrow
 
 
@@ -96,6 +96,8 @@ class LabFrame:
 
 
 class Recordings:
+    arrow_scale = ARROW_PER_BODY_WEIGHT  # metres of arrow per body weight, for the legend too
+
     def __init__(self, grf, markers, weight: float):
         self.grf, self.markers, self.weight = grf, markers, weight
 
@@ -106,7 +108,7 @@ class Recordings:
         arrows = np.full((F, 0, 2, 3), np.nan)
         if self.grf is not None:
             force, point = self.grf.at(lab_times)
-            tip = point + force / self.weight * ARROW_PER_BODY_WEIGHT
+            tip = point + force / self.weight * self.arrow_scale
             arrows = np.stack([point, tip], axis=2) @ R.T + shift
             arrows[np.linalg.norm(force, axis=2) < LEAST_FORCE * self.weight] = np.nan
         markers = np.full((F, 0, 3), np.nan)

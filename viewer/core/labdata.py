@@ -18,6 +18,7 @@ from .files import read_user_text
 from .motfile import parse_mot
 
 MAX_PROBLEMS = 10  # a wrong file would otherwise print one line per row
+ARROW_PER_BODY_WEIGHT = 0.5  # metres of ground-reaction arrow for a force of one body weight
 
 
 @dataclass

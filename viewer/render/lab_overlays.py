@@ -17,6 +17,22 @@ MARKER_RADIUS = 0.012
 SIDES = 16
 
 
+def legend_entries(recordings) -> list[tuple[tuple[float, float, float], str]]:
+    """(rgb, words) for the legend: what the arrows and spheres are, and the arrows' scale."""
+    if recordings is None:
+        return []
+    out = []
+    if recordings.grf is not None:
+        out.append((_rgb(ARROW_COLOUR), f"Ground reaction force: {recordings.arrow_scale * 100:.0f} cm per body weight"))
+    if recordings.markers is not None:
+        out.append((_rgb(MARKER_COLOUR), "The lab's markers"))
+    return out
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    return tuple(int(colour[k:k + 2], 16) / 255.0 for k in (1, 3, 5))
+
+
 def _arrow_template() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unit-free arrow along +z: (points (N, 3) with the head's z measured from the tip,
     a mask of head points, faces). The shaft's top ring and the head sit at the tip's distance."""
