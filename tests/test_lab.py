@@ -185,6 +185,8 @@ def test_grf_arrows_point_up_out_of_the_stance_foot(tmp_path):
     assert main(["snapshot", str(WALK), *lab, "--grf", str(GRF), "-o", str(with_grf)]) == 0
     assert main(["snapshot", str(WALK), *lab, "-o", str(without)]) == 0
     arrow = yellow(iio.imread(with_grf)[..., :3])
+    assert arrow[:, int(0.62 * arrow.shape[1]):].any()  # the legend's swatch for it, bottom right
+    arrow[:, int(0.62 * arrow.shape[1]):] = False  # the legend's side: the body is drawn left of it
     assert not yellow(iio.imread(without)[..., :3]).any()  # nothing else is this yellow
     rows, cols = np.nonzero(arrow)
     assert arrow.sum() > 150
@@ -458,8 +460,10 @@ def test_the_gui_verb_opens_a_motion_with_its_forces(tmp_path):
                              str(GRF), "--time", "1.0", "--screenshot", str(shot)],
                             capture_output=True, text=True, cwd=ROOT, env=env, timeout=240)
     assert result.returncode == 0, result.stderr
-    image = iio.imread(shot)[..., :3]
-    assert yellow(image).sum() > 50  # the force arrow under the stance foot, in the window too
+    arrow = yellow(iio.imread(shot)[..., :3])
+    arrow[:, int(0.52 * arrow.shape[1]):] = False  # the legend's swatch: right of the body in the view
+    rows = np.nonzero(arrow)[0]
+    assert arrow.sum() > 50 and np.ptp(rows) > 30  # the upright force arrow at the stance foot, in the window too
 
 
 @needs_display
