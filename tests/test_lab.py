@@ -203,6 +203,23 @@ def test_grf_arrows_point_up_out_of_the_stance_foot(tmp_path):
     assert rows.min() < foot_row - 50  # about one body weight: 0.5 m, up past the ankle
 
 
+def test_an_export_draws_the_arrows_too(tmp_path):
+    import imageio.v3 as iio
+
+    video = tmp_path / "walk.mp4"
+    assert main(["export", str(WALK), "--model", str(WALK_MODEL), "--grf", str(GRF), "--view", "right",
+                 "--size", "480x360", "--fps", "4", "--quiet", "-o", str(video)]) == 0
+    frames = iio.imread(video)
+    assert len(frames) == 14  # 3.5 s at 4 frames a second
+    lit = []
+    for frame in frames:
+        arrow = yellow(frame)
+        arrow[:, int(0.62 * arrow.shape[1]):] = False  # the legend's swatch
+        lit.append(int(arrow.sum()))
+    assert lit[2] > 30  # lab 1.0 s: the right foot in stance
+    assert lit[-1] == 0  # lab 3.75 s: after the force recording ends (2.5 s), no arrow
+
+
 def test_the_legend_says_what_the_arrows_and_spheres_are_and_the_arrows_scale():
     from viewer.core.lab import Recordings
     from viewer.core.labdata import read_grf, read_trc
