@@ -61,17 +61,27 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    target = output_path(args.output, (".png",))
+    options = write_snapshot(args.scenario, target, size=args.size, view=args.view, transparent=args.transparent,
+                             text=args.text, colour=args.colour, muscles=args.muscles, lab=lab_input(args),
+                             shown_time=args.time)
+    w, h = options.size
+    print(f"wrote {target}: {w}x{h} at {'the start' if args.time is None else f'{args.time:g} s'}", file=sys.stderr)
+    return 0
+
+
+def write_snapshot(scenario: str, target, time: float = 0.0, size: str = "1280x720", view: str | None = None,
+                   transparent: bool = False, text: str | None = None, colour: str | None = None,
+                   muscles: str = "shapes", lab=None, shown_time: float | None = None):
+    """The PNG `snapshot` writes (batch jobs call this too, so theirs are the same image) at
+    `time` scenario seconds, or at `shown_time` on the clock the user sees (a lab motion's own);
+    returns the export options."""
     from viewer.render.export import parse_size, save_still
 
     from .common import view_output
 
-    target = output_path(args.output, (".png",))
-    style = args.text or ("dark" if args.transparent else "light")
-    feed, options = view_output(args.scenario, args.view, args.colour, lab=lab_input(args), size=parse_size(args.size),
-                                transparent=args.transparent, anti_aliasing="msaa", text_style=style,
-                                muscle_style=args.muscles)
-    t = scenario_time(feed.scenario, args.time)
-    save_still(feed, t, target, options)
-    w, h = options.size
-    print(f"wrote {target}: {w}x{h} at {t + feed.scenario.lab_start:g} s", file=sys.stderr)
-    return 0
+    style = text or ("dark" if transparent else "light")
+    feed, options = view_output(scenario, view, colour, lab=lab, size=parse_size(size), transparent=transparent,
+                                anti_aliasing="msaa", text_style=style, muscle_style=muscles)
+    save_still(feed, time if shown_time is None else scenario_time(feed.scenario, shown_time), target, options)
+    return options
