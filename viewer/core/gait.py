@@ -59,14 +59,14 @@ def gait_events(kin) -> GaitEvents | None:
     feet = {side: foot_bodies(model, side) for side in SIDES}
     if not all(feet.values()):
         return None
-    times = np.linspace(0.0, kin.scenario.duration, max(int(kin.scenario.duration * EVENT_FPS) + 1, 2))
-    frames = kin.sample(times)
     recordings = getattr(kin, "recordings", None)
     if recordings is not None and recordings.grf is not None:
-        events = _from_forces(kin, recordings, times, frames, feet)
+        events = _from_forces(kin, recordings.grf, feet)
         if events.cycles("right") or events.cycles("left"):
             return events
-    return _from_kinematics(times, frames, feet)  # no forces, or too few steps on the plates for a cycle
+    # no forces, or too few steps on the plates for a cycle: the feet's own motion
+    times = np.linspace(0.0, kin.scenario.duration, max(int(kin.scenario.duration * EVENT_FPS) + 1, 2))
+    return _from_kinematics(times, kin.sample(times), feet)
 
 
 def _from_kinematics(times, frames, feet) -> GaitEvents:
@@ -106,27 +106,35 @@ def _peaks(values: np.ndarray, least_share: float = 0.3) -> list[int]:
     return out
 
 
-def _from_forces(kin, recordings, times, frames, feet) -> GaitEvents:
-    """Contact on each plate, given to the foot whose heel is nearest its centre of pressure."""
-    lab_times = times + kin.scenario.lab_start
-    force, point = recordings.grf.at(lab_times)
-    recorded = (lab_times >= recordings.grf.times[0]) & (lab_times <= recordings.grf.times[-1])
-    R, shift = kin._root[:3, :3], kin._root[:3, 3]
-    point = point @ R.T + shift
+def _from_forces(kin, grf, feet) -> GaitEvents:
+    """Contact on each plate, at the recording's own rate, given to the foot whose heel is nearest
+    its centre of pressure in the middle of the contact."""
+    start = kin.scenario.lab_start
+    inside = (grf.times >= start) & (grf.times <= start + kin.scenario.duration)
+    lab_times = grf.times[inside]
     events = GaitEvents("ground reaction forces", {s: [] for s in SIDES}, {s: [] for s in SIDES})
+    if lab_times.size < 3:
+        return events
+    force, point = grf.at(lab_times)
+    contacts = []  # (plate, first contact sample, last contact sample or None)
     for p in range(force.shape[1]):
         contact = force[:, p, 1] > CONTACT_NEWTONS  # OpenSim's y is up
-        # an edge where the recording starts or ends is not an event: the foot was already down
-        edges = [e for e in np.flatnonzero(np.diff(contact.astype(int))) if recorded[e] and recorded[e + 1]]
+        # an edge where the recording (or the motion) starts or ends is not an event: the foot was already down
+        edges = np.flatnonzero(np.diff(contact.astype(int)))
         starts = [e + 1 for e in edges if contact[e + 1]]
         ends = [e for e in edges if not contact[e + 1]]
-        for s in starts:
-            stop = next((e for e in ends if e > s), None)
-            mid = (s + stop) // 2 if stop is not None else s
-            side = min(SIDES, key=lambda side: np.linalg.norm(frames.body_pos[mid, feet[side][1]] - point[mid, p]))
-            events.heel_strikes[side].append(float(times[s]))
-            if stop is not None:
-                events.toe_offs[side].append(float(times[stop]))
+        contacts += [(p, s, next((e for e in ends if e > s), None)) for s in starts]
+    if not contacts:
+        return events
+    middles = [(s + e) // 2 if e is not None else s for _, s, e in contacts]
+    frames = kin.sample(lab_times[middles] - start)  # the feet only where a contact needs a foot
+    R, shift = kin._root[:3, :3], kin._root[:3, 3]
+    for k, (p, s, e) in enumerate(contacts):
+        centre = point[middles[k], p] @ R.T + shift
+        side = min(SIDES, key=lambda side: np.linalg.norm(frames.body_pos[k, feet[side][1]] - centre))
+        events.heel_strikes[side].append(float(lab_times[s] - start))
+        if e is not None:
+            events.toe_offs[side].append(float(lab_times[e] - start))
     for side in SIDES:
         events.heel_strikes[side].sort()
         events.toe_offs[side].sort()
