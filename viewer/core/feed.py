@@ -100,11 +100,13 @@ class AngleReadout:
         for key in scenario.keyframes:
             names += [n for n in key.pose if n not in names]
         self._channels = []  # (label, qpos address, factor to user units)
+        # A joint no muscle crosses (OpenCap's torque-driven arms) says nothing about the muscles shown.
+        muscled = getattr(model, "muscled_joints", None)
         for name in names:
             alias = model.aliases.get(name)
             joint_name, sign = next(iter(alias.joints.items())) if alias else (name, 1)
             joint = model.joints.get(joint_name)
-            if joint is None or joint.kind != "hinge":
+            if joint is None or joint.kind != "hinge" or (muscled and joint_name not in muscled):
                 continue
             self._channels.append((name.replace("_", " ").capitalize(), joint.qposadr, sign * 180.0 / np.pi))
         spans = list(scenario.phases)

@@ -200,6 +200,16 @@ class OpenSimModel(Model):
                                   "name": f"{body.getName()}/{mesh.get_mesh_file()}", "verts": verts, "faces": faces})
         return bones
 
+    @property
+    def muscled_joints(self) -> set[str]:
+        """Coordinates some muscle crosses (a moment arm over 1 mm at the default pose): the read-out
+        names only these."""
+        if not hasattr(self, "_muscled"):
+            self.osim.realizePosition(self.state)
+            self._muscled = {c.getName() for c in self.coordinates
+                             if any(abs(m.computeMomentArm(self.state, c)) > 1e-3 for m in self.osim_muscles)}
+        return self._muscled
+
     # --- the Model interface, for an OpenSim model ------------------------------------------------
     def body_id(self, name: str) -> int:
         return self._body_names.index(name) if name in self._body_names else -1
