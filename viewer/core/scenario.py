@@ -18,7 +18,7 @@ from .easing import DEFAULT_EASE, EASES
 from .files import atomic_write_text
 from .playback import LOOP_MODES
 from .viewstate import VIEWS, degenerate_view, hidden_names
-from .errors import ModelError, Problem, ScenarioError, display_path, few_suggestions, suggest
+from .errors import ModelError, Problem, ScenarioError, display_path, few_suggestions, quote, suggest
 from .contacts import ContactSpec
 from .props import PropSpec
 from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml
@@ -29,7 +29,7 @@ LOOPS = LOOP_MODES
 COLOUR_SOURCES = ("rate", "change", "group", "plain")  # keys of colour.SOURCES (a test keeps them equal)
 SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
 
-TOP_KEYS = ("format", "title", "summary", "model", "posture", "anchor", "loop", "keyframes", "phases",
+TOP_KEYS = ("format", "title", "summary", "model", "posture", "anchor", "loop", "lab_start", "keyframes", "phases",
             "focus", "hide", "bones", "camera", "measure", "colour", "props", "contacts")
 KEYFRAME_KEYS = ("time", "pose", "ease")
 PHASE_KEYS = ("name", "from", "to", "caption")
@@ -82,6 +82,7 @@ class Scenario:
     colour: dict[str, Any] = field(default_factory=dict)
     props: list[PropSpec] = field(default_factory=list)
     contacts: list[ContactSpec] = field(default_factory=list)
+    lab_start: float = 0.0  # the lab's clock at the scenario's 0 s: times are shown and written as t + lab_start
     format: int = FORMAT
     path: Path | None = field(default=None, compare=False, repr=False)
     source: Located | None = field(default=None, compare=False, repr=False)
@@ -170,7 +171,7 @@ class _Checker(ProblemCollector):
 def _kind(value) -> str:
     if value is None:
         return "empty"
-    return {bool: "true/false", int: "a number", float: "a number", str: f"text '{value}'",
+    return {bool: "true/false", int: "a number", float: "a number", str: f"text '{quote(value)}'",
             list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
@@ -210,6 +211,7 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
         c.add(("anchor",), f"'anchor' must be a body name, not {_kind(anchor)}")
         anchor = None
     loop = c.choice(data.get("loop", "none"), LOOPS, ("loop",)) or "none"
+    lab_start = c.number(data.get("lab_start", 0.0), ("lab_start",))
 
     keyframes = _read_keyframes(c, data.get("keyframes"))
     duration = keyframes[-1].time if keyframes else 0.0
@@ -232,7 +234,8 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
         raise ScenarioError(c.problems)
     return Scenario(title=title, summary=summary, model=model, posture=posture, anchor=anchor, loop=loop,
                     keyframes=keyframes, phases=phases, focus=focus, hide=hide, bones=bones, camera=camera,
-                    measure=measure, colour=colour, props=props, contacts=contacts, path=path, source=src)
+                    measure=measure, colour=colour, props=props, contacts=contacts, lab_start=float(lab_start or 0.0),
+                    path=path, source=src)
 
 
 def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
@@ -609,6 +612,8 @@ def dump_scenario(s: Scenario, schema_line: str = SCHEMA_LINE) -> str:
     if s.anchor:
         out.append(f"anchor: {_scalar(s.anchor)}")
     out.append(f"loop: {s.loop}")
+    if s.lab_start:
+        out.append(f"lab_start: {_num(s.lab_start)}")
     out.append("keyframes:")
     for i, k in enumerate(s.keyframes):
         out.append(f"  - time: {_num(k.time)}")

@@ -14,6 +14,7 @@ from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vt
                                          vtkPolyDataMapper2D, vtkTextActor)
 
 from .camera import ScreenArea
+from .lab_overlays import legend_entries
 from .layers import front_layer
 from .text import TextActor, TextStyle, block_height, shorten, wrap
 
@@ -152,9 +153,11 @@ class Overlays:
             y += self.legend_note.size_px[1] + 6 * u  # its real height: fonts differ in line height
         swatch = 16 * u
         quads = []
-        for entry in reversed(colouring.legend_for(self._hidden)):
-            self._text(entry.text, 17, (x0 + swatch + 10 * u, y), "left", "bottom")
-            quads.append(((x0, y + 2 * u), swatch, entry.rgb))
+        entries = [(e.rgb, e.text) for e in colouring.legend_for(self._hidden)]
+        entries += legend_entries(getattr(self.kin, "recordings", None))  # a lab's arrows and markers
+        for rgb, words in reversed(entries):
+            self._text(words, 17, (x0 + swatch + 10 * u, y), "left", "bottom")
+            quads.append(((x0, y + 2 * u), swatch, rgb))
             y += 26 * u
         self._actors2d.append(_swatches(quads, self.width, self.height))
         return y  # top of the legend, pixels from the bottom
@@ -169,7 +172,7 @@ class Overlays:
         self.labels.update(frames, i, t, [(line.text.GetInput(), np.mean(line.line.points, axis=0))
                                           for line in self._measures])
         phase = self.scenario.phase_at(t)
-        readout = f"{t:4.2f} s"
+        readout = f"{t + self.scenario.lab_start:4.2f} s"  # a lab motion's own clock
         angle = self._angles.text(frames.qpos[i], phase)
         if angle:
             readout += f"\n{angle}"
