@@ -142,9 +142,9 @@ class Overlays:
         share = 1.0 - CAPTION_WIDTH - 0.03 - m / self.width
         small = 15
         scale = colouring.scale_text_for(self._hidden)
-        notes = [scale] if scale else []
+        notes = wrap(scale, share * self.width, self._px(small), 2) if scale else []
         if colouring.note:
-            notes += wrap(colouring.note, share * self.width, self._px(small), 4)
+            notes += wrap(colouring.note, share * self.width, self._px(small), 5)
         y = m
         if notes:
             self.legend_note = self._text("\n".join(notes), small, (x0, y), "left", "bottom", colour=DIM_TEXT)
