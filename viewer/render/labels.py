@@ -72,8 +72,9 @@ class MuscleLabels:
     def update(self, frames, i: int, t: float, given: list[tuple[str, np.ndarray]] = ()) -> None:
         """Label frame i's top movers, and `given` (text, world point) pairs after them."""
         camera_at = np.array(self.plotter.renderer.GetActiveCamera().GetPosition())
-        movers = [(self._facing(frames, i, m, camera_at), c) for m, c in self.movers.at(t, frames.lengths[i])]
-        items = [(mover_text(self.model, m, c), _path_middle(frames, i, m)) for m, c in movers] + list(given)
+        movers = [(self._pointed_at(frames, i, unit, camera_at), mover_text(unit, c, held, self.movers.side_name(unit)))
+                  for unit, c, held in self.movers.at(t, frames.lengths[i])]
+        items = [(text, _path_middle(frames, i, m)) for m, text in movers] + list(given)
         items = items[:self.slots]
         self.shown = [m for m, _ in movers]
         project = self._projector()
@@ -142,14 +143,20 @@ class MuscleLabels:
         self._cells.Modified()
         self._leader.Modified()
 
-    def _facing(self, frames, i: int, muscle: int, camera_at: np.ndarray) -> int:
-        """The muscle or its other-side twin, whichever is nearer the camera (the one in view)."""
-        m = self.model.muscles[muscle]
-        twin = self.model.muscle_index.get(m.name[:-2] + "_l" if m.name.endswith("_r") else m.name + "_l")
-        if m.side != "right" or twin is None:
-            return muscle
-        near = [np.linalg.norm(_path_middle(frames, i, k) - camera_at) for k in (muscle, twin)]
-        return twin if near[1] < near[0] else muscle
+    def _pointed_at(self, frames, i: int, unit, camera_at: np.ndarray) -> int:
+        """The member a label's leader points at: the biggest one, on the side nearer the camera
+        when the label speaks for both sides (the one in view)."""
+        muscles = self.model.muscles
+        members = list(unit.members)
+        if not unit.side:
+            sides = {muscles[m].side for m in members}
+            if {"right", "left"} <= sides:
+                near = {s: min(np.linalg.norm(_path_middle(frames, i, m) - camera_at) for m in members
+                               if muscles[m].side == s) for s in ("right", "left")}
+                facing = min(near, key=near.get)
+                members = [m for m in members if muscles[m].side in (facing, "")]
+        weights = dict(zip(unit.members, unit.weights))
+        return max(members, key=lambda m: weights[m])
 
     def _projector(self):
         """World points (N, 3) → display pixels (N, 2) with the renderer's current camera."""

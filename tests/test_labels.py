@@ -1,0 +1,132 @@
+"""Labels that tell the story (issue 22, DESIGN §6): which muscles the labels beside the body
+name, in which words, and that no label ever says a direction its phase's caption contradicts."""
+import numpy as np
+import pytest
+
+from tests.conftest import SCENARIOS
+from viewer.core.captions import caption_claims
+from viewer.core.movers import PhaseMovers, mover_text
+
+FRAMES_PER_PHASE = 20
+SHIPPED = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
+
+
+def _open(name):
+    from viewer.core.binding import bind, load_checked
+
+    scenario, model = load_checked(SCENARIOS / name)
+    return bind(model, scenario)
+
+
+def _texts(kin, movers, t):
+    lengths = kin.sample([t]).lengths[0]
+    return [mover_text(u, c, held, movers.side_name(u)) for u, c, held in movers.at(t, lengths)]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_no_label_contradicts_its_caption_and_none_flips_within_a_phase(name):
+    kin = _open(name)
+    movers = PhaseMovers(kin)
+    model = kin.model
+    for phase, chosen in movers.phases:
+        claims = caption_claims(phase.caption, model, movers.legs)
+        times = np.linspace(phase.start, phase.end, FRAMES_PER_PHASE + 2)[1:-1]
+        frames = kin.sample(times)
+        for k, t in enumerate(times):
+            shown = movers.at(t, frames.lengths[k])
+            assert {u for u, _, _ in shown} <= set(chosen.units)  # the phase's own labels only
+            for unit, change, held in shown:
+                said = set().union(*[claims.get(i, set()) for i in unit.members])
+                direction = "shortens" if change < 0 else "lengthens"
+                assert not said or direction in said, (
+                    f"{name} at {t:.2f} s: '{mover_text(unit, change, held)}' but the caption of "
+                    f"'{phase.name}' says {sorted(said)}")
+
+
+def test_the_curl_and_the_bench_press_name_the_prime_movers_not_the_anconeus():
+    for name, wanted in (("bicep_curl.yaml", "Biceps brachii"), ("bench_press.yaml", "Pectoralis major")):
+        kin = _open(name)
+        movers = PhaseMovers(kin)
+        names = {u.name.split(",")[0] for _, chosen in movers.phases for u in chosen.units}
+        assert wanted in names, (name, names)
+        assert not names & {"Anconeus", "Supraspinatus"}, (name, names)
+
+
+def test_the_seated_knee_extension_labels_the_quadriceps():
+    kin = _open("seated_knee_extension.yaml")
+    movers = PhaseMovers(kin)
+    texts = _texts(kin, movers, 1.5)
+    quadriceps = {m.lay_name for m in kin.model.muscles_in("quadriceps")}
+    assert any(t.split(" — ")[0] in quadriceps and "shortening" in t for t in texts), texts
+
+
+def test_the_hip_flexor_stretch_names_the_stretched_back_leg():
+    kin = _open("hip_flexor_stretch.yaml")
+    movers = PhaseMovers(kin)
+    sink = _texts(kin, movers, 1.9)
+    assert any(t.startswith("Iliacus (back leg) — lengthening") for t in sink), sink
+    hold = _texts(kin, movers, 3.0)
+    assert any(t.startswith("Iliacus (back leg) — stretched") for t in hold), hold
+
+
+def test_one_label_per_muscle_with_fascicles_pooled_and_sides_named_only_where_they_differ():
+    kin = _open("crunch.yaml")
+    movers = PhaseMovers(kin)
+    texts = _texts(kin, movers, 1.0)
+    bases = [t.split(" — ")[0] for t in texts]
+    assert len(bases) == len(set(bases)) and not any("fascicle" in b for b in bases), texts
+    assert "Rectus abdominis" in bases and not any("(" in b for b in bases)  # both sides alike: no side
+    dead_bug = _open("dead_bug.yaml")
+    first = _texts(dead_bug, PhaseMovers(dead_bug), 1.5)
+    assert first and any("(left)" in t for t in first), first  # only the left leg moves
+
+
+def test_a_hold_says_what_the_movement_left():
+    kin = _open("leg_raise.yaml")
+    texts = _texts(kin, PhaseMovers(kin), 2.75)
+    assert any(t.startswith("Psoas major — shortened 20 %") or t.startswith("Iliacus — shortened 30 %")
+               for t in texts), texts
+    assert any("stretched" in t for t in texts), texts
+
+
+def test_labels_pinned_in_the_file(tmp_path):
+    from viewer.core.binding import bind, load_checked
+    from viewer.core.errors import ViewerError
+
+    text = (SCENARIOS / "leg_raise.yaml").read_text()
+    good = tmp_path / "pinned.yaml"
+    good.write_text(text.replace("focus: [hip flexors, abdominals]",
+                                 "focus: [hip flexors, abdominals]\nlabels: [iliacus, psoas major]"))
+    scenario, model = load_checked(good)
+    assert scenario.labels == ["iliacus", "psoas major"]
+    kin = bind(model, scenario)
+    texts = _texts(kin, PhaseMovers(kin), 1.5)
+    assert sorted(t.split(" — ")[0] for t in texts) == ["Iliacus", "Psoas major"]
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(good.read_text().replace("psoas major]", "psoas majr]"))
+    with pytest.raises(ViewerError) as caught:
+        load_checked(bad)
+    line = 1 + bad.read_text().splitlines().index("labels: [iliacus, psoas majr]")
+    assert f"typo.yaml:{line}:" in str(caught.value)
+    assert "unknown muscle 'psoas majr'" in str(caught.value) and "did you mean psoas major" in str(caught.value)
+
+
+def test_caption_claims_read_the_sentences_as_a_clinician_would(full_body):
+    model = full_body
+    claims = caption_claims("The hip flexors (iliacus, psoas) shorten and pull the legs up. Rectus abdominis "
+                            "keeps its length. The hamstrings are stretched, and so are the calves.", model)
+    index = model.muscle_index
+    assert claims[index["iliacus_r"]] == {"shortens"} and claims[index["psoas_l"]] == {"shortens"}
+    assert claims[index["rect_abd_r"]] == {"holds"}
+    assert claims[index["semiten_r"]] == {"lengthens"} and claims[index["soleus_r"]] == {"lengthens"}
+    sided = caption_claims("The left iliacus lengthens while the right iliacus shortens.", model)
+    assert sided[index["iliacus_l"]] == {"lengthens"} and sided[index["iliacus_r"]] == {"shortens"}
+
+
+def test_label_words():
+    from viewer.core.movers import Unit
+
+    unit = Unit("Iliacus", "left", (0,), (1.0,), "hip flexors")
+    assert mover_text(unit, -30.2) == "Iliacus (left) — shortening 30 %"
+    assert mover_text(unit, 5.0, held=True, side="back leg") == "Iliacus (back leg) — stretched 5 %"
+    assert mover_text(Unit("Iliacus", "", (0,), (1.0,), "hip flexors"), -30, held=True) == "Iliacus — shortened 30 %"
