@@ -91,9 +91,12 @@ class FrameFeed:
 
 
 class AngleReadout:
-    """The angle that moves most in the current phase, in the scenario's own words ('Hip flexion 45°')."""
+    """The angle that moves most in the current phase, in words ('Hip flexion 45°', 'Left knee flexion 5°':
+    never 'Knee flexion l 5°', which reads as 15°)."""
 
     def __init__(self, kin):
+        from .captions import spoken_name
+
         model, scenario = kin.model, kin.scenario
         names = []
         for key in scenario.keyframes:
@@ -105,7 +108,7 @@ class AngleReadout:
             joint = model.joints.get(joint_name)
             if joint is None or joint.kind != "hinge":
                 continue
-            self._channels.append((name.replace("_", " ").capitalize(), joint.qposadr, sign * 180.0 / np.pi))
+            self._channels.append((spoken_name(name), joint.qposadr, sign * 180.0 / np.pi))
         spans = list(scenario.phases)
         ends = kin.sample(sorted({0.0, scenario.duration, *[t for p in spans for t in (p.start, p.end)]}))
         values = self._values(ends.qpos)  # (T, C)
