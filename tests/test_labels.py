@@ -130,3 +130,73 @@ def test_label_words():
     assert mover_text(unit, -30.2) == "Iliacus (left) — shortening 30 %"
     assert mover_text(unit, 5.0, held=True, side="back leg") == "Iliacus (back leg) — stretched 5 %"
     assert mover_text(Unit("Iliacus", "", (0,), (1.0,), "hip flexors"), -30, held=True) == "Iliacus — shortened 30 %"
+
+
+@pytest.mark.parametrize("name, t", [("leg_raise.yaml", 1.25), ("crunch.yaml", 1.0), ("bench_press.yaml", 1.9),
+                                     ("hip_flexor_stretch.yaml", 3.0)])
+def test_leader_lines_cross_neither_the_head_nor_each_other(name, t):
+    pytest.importorskip("pyvista")
+    from viewer.core.colour import Colouring
+    from viewer.core.feed import FrameFeed
+    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.labels import HEAD_RADIUS, _crosses_circle, _segments_cross
+
+    kin = _open(name)
+    feed = FrameFeed(kin, Colouring(kin))
+    stage = Stage(feed, ExportOptions(size=(1280, 720), anti_aliasing="none"))
+    try:
+        batch = feed.batch([t])
+        stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=t)
+        labels = stage.overlays.labels
+        count = len(labels.boxes)
+        assert count >= 2
+        leaders = [(labels._leader_points[2 * k, :2], labels._leader_points[2 * k + 1, :2]) for k in range(count)]
+        project = labels._projector()
+        head = batch.frames.geom_pos[0][labels._head].mean(axis=0)
+        camera = stage.plotter.renderer.GetActiveCamera()
+        right = np.cross(camera.GetDirectionOfProjection(), camera.GetViewUp())
+        centre, edge = project(np.array([head, head + HEAD_RADIUS * right / np.linalg.norm(right)]))
+        radius = np.linalg.norm(edge - centre)
+        for k, (a, b) in enumerate(leaders):
+            assert not _crosses_circle(a, b, centre, radius), f"{name}: the leader of label {k} crosses the head"
+            for c, d in leaders[k + 1:]:
+                assert not _segments_cross(a, b, c, d), f"{name}: two leader lines cross"
+    finally:
+        stage.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (640, 360)])
+def test_a_long_caption_is_drawn_whole_never_cut_with_an_ellipsis(size):
+    """The hip flexor stretch's first caption (the longest shipped) in a still: wrapped, smaller if
+    need be, every word there (it used to end 'the rig…')."""
+    pytest.importorskip("pyvista")
+    from viewer.core.colour import Colouring
+    from viewer.core.feed import FrameFeed
+    from viewer.render.export import ExportOptions, Stage
+
+    kin = _open("hip_flexor_stretch.yaml")
+    feed = FrameFeed(kin, Colouring(kin))
+    stage = Stage(feed, ExportOptions(size=size, anti_aliasing="none"))
+    try:
+        batch = feed.batch([1.0])
+        stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=1.0)
+        drawn = stage.overlays.caption.GetInput()
+        assert "…" not in drawn
+        words = lambda text: "".join(ch for ch in text if ch.isalnum())  # noqa: E731
+        assert words(drawn) == words(kin.scenario.phases[0].caption)
+        assert stage.overlays.caption.size_px[1] < 0.4 * size[1]  # it leaves the body room
+    finally:
+        stage.close()
+
+
+def test_angle_read_out_names_the_side_in_words():
+    from viewer.core.feed import AngleReadout
+
+    kin = _open("hip_flexor_stretch.yaml")
+    readout = AngleReadout(kin)
+    labels = [channel[0] for channel in readout._channels]
+    assert "Left hip flexion" in labels and "Right knee flexion" in labels
+    assert not any(label.endswith((" l", " r")) for label in labels)
+    frames = kin.sample([1.0])
+    text = readout.text(frames.qpos[0], kin.scenario.phase_at(1.0))
+    assert text.startswith(("Left ", "Right ")) and text.endswith("°")

@@ -264,7 +264,7 @@ class Colouring:
         s = self.source
         text = f"Grey below {self.neutral:g} {s.unit}; full colour at {self.limit:.3g} {s.unit}"
         if s.held is not None:
-            text += f"; still: full at {self.held_limit:.3g} {s.held_unit} change"
+            text += f"; still: full at {self.held_limit:.3g} {s.held_unit}"
         return text
 
     @property
