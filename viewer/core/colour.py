@@ -262,9 +262,10 @@ class Colouring:
         if self.source.values is None:
             return ""
         s = self.source
-        text = f"Grey below {self.neutral:g} {s.unit}; full colour at {self.limit:.3g} {s.unit}"
+        nb = "\u00a0"  # a number and its unit stay on one line
+        text = f"Grey below {self.neutral:g}{nb}{s.unit}; full colour at {self.limit:.3g}{nb}{s.unit}"
         if s.held is not None:
-            text += f"; still: full at {self.held_limit:.3g} {s.held_unit}"
+            text += f"; still: full at {self.held_limit:.3g}{nb}{s.held_unit}"
         return text
 
     @property

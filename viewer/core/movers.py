@@ -18,15 +18,18 @@ OUTLIER_RATIO = 2.5  # a curve moving this much more than the typical other curv
 def plot_muscles(model, focus: list[str], percent_change: np.ndarray, count: int = 6) -> tuple[list[int], list[int]]:
     """Default curves of the length plot: (shown, outliers), model muscle indices.
 
-    The focus groups' muscles that change most (one side: right or unsided), or without a
+    The focus groups' muscles that change most (one side each, the one moving more), or without a
     focus every muscle's. A muscle that changes OUTLIER_RATIO times more than the median of
     the curves after it (Anconeus +108 % in the curl, against 14–32 % for the rest) is left
     out of the default so it does not squash the others, and handed back as an outlier.
     """
     pool = [m for g in focus for m in model.muscles_in(g)] if focus else list(model.muscles)
-    pool = [m.index for m in pool if m.side != "left"]
     spread = np.ptp(percent_change, axis=0)
-    ranked = sorted(pool, key=lambda i: -spread[i])
+    by_name: dict[str, int] = {}  # one side per muscle: the one that moves more (the dead bug's left leg first)
+    for m in pool:
+        if m.lay_name not in by_name or spread[m.index] > spread[by_name[m.lay_name]] + 1e-9:
+            by_name[m.lay_name] = m.index
+    ranked = sorted(by_name.values(), key=lambda i: -spread[i])
     outliers = []
     while len(ranked) > 1:
         rest = spread[ranked[1:count + 1]]
