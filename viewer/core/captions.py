@@ -228,6 +228,18 @@ def _still_joints(kin, phase, names: list[str], text: str) -> str:
 
 
 # --- what a caption says each muscle does -----------------------------------------------------------
+# Short forms captions use, beside the catalogue's names.
+GROUP_WORDS = {"glutes": ["gluteals"], "calf": ["calves", "calf muscles"], "abdominals": ["abs"],
+               "arm flexors": ["elbow flexors"], "arm extensors": ["elbow extensors"]}
+MUSCLE_WORDS = {"internal oblique": ["obliques"], "external oblique": ["obliques", "external obliques"],
+                "vastus medialis": ["vasti"], "vastus lateralis": ["vasti"], "vastus intermedius": ["vasti"],
+                "biceps brachii": ["biceps"]}
+# First words that name more than one muscle: 'biceps' (brachii or femoris), 'extensor', 'flexor', ...
+AMBIGUOUS_FIRST_WORDS = {"biceps", "extensor", "flexor", "gluteus", "vastus", "rectus", "tibialis", "peroneus",
+                         "adductor", "abductor", "internal", "external", "pectoralis", "teres", "longissimus",
+                         "iliocostalis", "opponens", "palmaris", "pronator", "quadratus", "tensor", "latissimus"}
+
+
 # Phrases that state a direction of length change, checked in this order (a 'keeps its length'
 # must not read as 'length...'). 'holds' covers every way of saying the length does not change.
 DIRECTIONS = (
@@ -252,8 +264,6 @@ def _name_spans(text: str, model) -> list[tuple[int, set]]:
 
 @functools.lru_cache(maxsize=8)
 def _name_forms_cached(model_id: int, model) -> tuple:
-    from .movers import AMBIGUOUS_FIRST_WORDS, GROUP_WORDS, MUSCLE_WORDS
-
     forms: dict[str, set] = {}
     for group in model.groups:
         for w in [group] + GROUP_WORDS.get(group, []):

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .captions import AMBIGUOUS_FIRST_WORDS, GROUP_WORDS, MUSCLE_WORDS, caption_claims
+
 UNCHANGED_PERCENT = 0.5  # |change| below this over a phase counts as "keeps its length"
 
 
@@ -130,18 +132,6 @@ def named_in(text: str, model) -> set:
     return out
 
 
-# Short forms captions use, beside the catalogue's names.
-GROUP_WORDS = {"glutes": ["gluteals"], "calf": ["calves", "calf muscles"], "abdominals": ["abs"],
-               "arm flexors": ["elbow flexors"], "arm extensors": ["elbow extensors"]}
-MUSCLE_WORDS = {"internal oblique": ["obliques"], "external oblique": ["obliques", "external obliques"],
-                "vastus medialis": ["vasti"], "vastus lateralis": ["vasti"], "vastus intermedius": ["vasti"],
-                "biceps brachii": ["biceps"]}
-# First words that name more than one muscle: 'biceps' (brachii or femoris), 'extensor', 'flexor', ...
-AMBIGUOUS_FIRST_WORDS = {"biceps", "extensor", "flexor", "gluteus", "vastus", "rectus", "tibialis", "peroneus",
-                         "adductor", "abductor", "internal", "external", "pectoralis", "teres", "longissimus",
-                         "iliocostalis", "opponens", "palmaris", "pronator", "quadratus", "tensor", "latissimus"}
-
-
 def pinned(model, names) -> set:
     """Model indices of the muscles `labels:` names (model names, lay names or their base)."""
     out = set()
@@ -175,8 +165,6 @@ class PhaseMovers:
     """
 
     def __init__(self, kin, count: int = 3):
-        from .captions import caption_claims
-
         scenario, model = kin.scenario, kin.model
         self.scenario, self.model, self.count = scenario, model, count
         self.volume = _volumes(model)
