@@ -200,3 +200,21 @@ def test_angle_read_out_names_the_side_in_words():
     frames = kin.sample([1.0])
     text = readout.text(frames.qpos[0], kin.scenario.phase_at(1.0))
     assert text.startswith(("Left ", "Right ")) and text.endswith("°")
+
+
+def test_validate_warns_when_a_caption_says_the_opposite_of_the_numbers(tmp_path, capsys):
+    """The stale-caption check also reads what a caption says each muscle does."""
+    from viewer.cli import main
+
+    path = tmp_path / "leg_raise.yaml"
+    path.write_text((SCENARIOS / "leg_raise.yaml").read_text().replace(
+        "The hamstrings and glutes are now stretched", "The hamstrings and glutes are now shortened"))
+    assert main(["validate", str(path)]) == 0  # a warning: the file plays
+    out = capsys.readouterr().out
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "glutes are now shortened" in text)
+    assert f"{path}:{line}: warning: caption of phase 'Hold at vertical' says the" in out
+    assert "shortens, but it lengthens by" in out
+    for name in SHIPPED:  # the shipped captions say what their numbers show
+        from viewer.core.caption_check import contradicted_captions
+
+        assert contradicted_captions(_open(name)) == [], name
