@@ -132,7 +132,7 @@ def test_label_words():
     assert mover_text(Unit("Iliacus", "", (0,), (1.0,), "hip flexors"), -30, held=True) == "Iliacus — shortened 30 %"
 
 
-@pytest.mark.parametrize("name, t", [("leg_raise.yaml", 1.25), ("crunch.yaml", 1.0), ("bench_press.yaml", 1.9),
+@pytest.mark.parametrize("name, t", [("leg_raise.yaml", 1.25), ("crunch.yaml", 1.0), ("bench_press.yaml", 1.9), ("dead_bug.yaml", 2.0),
                                      ("hip_flexor_stretch.yaml", 3.0)])
 def test_leader_lines_cross_neither_the_head_nor_each_other(name, t):
     pytest.importorskip("pyvista")

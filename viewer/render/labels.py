@@ -7,6 +7,8 @@ core/movers.PhaseMovers; this module only places text. Actors are made once.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pyvista as pv
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
@@ -140,14 +142,23 @@ class MuscleLabels:
             y = min((body[under, 1].max() if under.any() else hi[1]) + flesh + gap + height / 2, top)
             start = max(4.0, min(0.5 * (span[0] + span[1]) - spread / 2, self.width - spread - 4))
             away = -1.0 if head is None or head[0][0] > np.mean([p[1][0] for p in row]) else 1.0
-            for step in range(ROW_SHIFTS + 1):  # slide the row away from the head until no leader crosses it
+            def lay(order, step) -> bool:
+                """Place the row in this order, slid `step` away from the head; True if no leader
+                crosses the head or another leader."""
                 x = float(np.clip(start + away * step * 0.04 * self.width, 4.0, self.width - spread - 4))
-                for p in row:
+                for p in order:
                     p[2], p[5] = x, y
                     x += p[3] + 10 * self.unit
-                if head is None or not any(_crosses_circle((p[2] + p[3] / 2, y - height / 2), p[1], *head)
-                                           for p in row):
-                    break
+                ends = [((p[2] + p[3] / 2, y - height / 2), p[1]) for p in order]
+                if head is not None and any(_crosses_circle(a, b, *head) for a, b in ends):
+                    return False
+                return not any(_segments_cross(*ends[a], *ends[b]) for a in range(len(ends))
+                               for b in range(a + 1, len(ends)))
+
+            orders = list(itertools.permutations(row)) if len(row) <= 4 else [tuple(row)]
+            # slide the row away from the head, and reorder it, until no leader crosses the head or another
+            if not any(lay(order, step) for step in range(ROW_SHIFTS + 1) for order in orders):
+                lay(row, 0)
         self.boxes, self.anchors = [], []
         self._cells.Reset()
         for k, actor in enumerate(self.texts):
