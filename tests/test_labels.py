@@ -192,14 +192,17 @@ def test_a_long_caption_is_drawn_whole_never_cut_with_an_ellipsis(size):
 def test_angle_read_out_names_the_side_in_words():
     from viewer.core.feed import AngleReadout
 
-    kin = _open("hip_flexor_stretch.yaml")
+    kin = _open("dead_bug.yaml")
     readout = AngleReadout(kin)
     labels = [channel[0] for channel in readout._channels]
-    assert "Left hip flexion" in labels and "Right knee flexion" in labels
+    assert "Left knee flexion" in labels and "Right hip flexion" in labels
     assert not any(label.endswith((" l", " r")) for label in labels)
     frames = kin.sample([1.0])
     text = readout.text(frames.qpos[0], kin.scenario.phase_at(1.0))
     assert text.startswith(("Left ", "Right ")) and text.endswith("°")
+    lunge = AngleReadout(_open("hip_flexor_stretch.yaml"))  # a split stance: the legs by where they are
+    labels = [channel[0] for channel in lunge._channels]
+    assert "Front knee flexion" in labels and "Back hip flexion" in labels
 
 
 def test_validate_warns_when_a_caption_says_the_opposite_of_the_numbers(tmp_path, capsys):

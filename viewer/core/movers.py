@@ -182,22 +182,8 @@ class PhaseMovers:
         sampled = kin.sample(times)
         self._at = {round(float(t), 9): sampled.lengths[k] for k, t in enumerate(sampled.times)}
         self.start_lengths = self._at[0.0]
-        self.legs = self._split_stance(kin)
+        self.legs = split_stance(kin)
         self.phases = [(p, self._choose(p, caption_claims(p.caption, model, self.legs), bool(pins))) for p in phases]
-
-    def _split_stance(self, kin) -> dict:
-        """{'left': 'back leg', 'right': 'front leg'} (or the other way) when the legs stand split
-        throughout (a lunge, a stretch): then 'back leg' says more than 'left'."""
-        joints = [self.model.joints.get(f"hip_flexion_{s}") for s in ("r", "l")]
-        if self.scenario.posture != "standing" or None in joints:
-            return {}
-        qpos = kin.sample(kin.times(4.0)).qpos
-        gap = np.degrees(qpos[:, joints[0].qposadr] - qpos[:, joints[1].qposadr])  # right − left flexion
-        if np.all(gap > SPLIT_DEGREES):
-            return {"right": "front leg", "left": "back leg"}
-        if np.all(gap < -SPLIT_DEGREES):
-            return {"left": "front leg", "right": "back leg"}
-        return {}
 
     def side_name(self, unit: Unit) -> str:
         """The words for a label's side: 'back leg' for a leg muscle in a split stance, else 'left'/'right'."""
@@ -291,6 +277,21 @@ class _Whole:
     start: float = 0.0
     caption: str = ""
     name: str = "Whole exercise"
+
+
+def split_stance(kin) -> dict:
+    """{'left': 'back leg', 'right': 'front leg'} (or the other way) when a standing body's legs stay
+    split throughout (a lunge, a stretch): then 'back leg' says more than 'left'; else {}."""
+    joints = [kin.model.joints.get(f"hip_flexion_{s}") for s in ("r", "l")]
+    if kin.scenario.posture != "standing" or None in joints:
+        return {}
+    qpos = kin.sample(kin.times(4.0)).qpos
+    gap = np.degrees(qpos[:, joints[0].qposadr] - qpos[:, joints[1].qposadr])  # right − left flexion
+    if np.all(gap > SPLIT_DEGREES):
+        return {"right": "front leg", "left": "back leg"}
+    if np.all(gap < -SPLIT_DEGREES):
+        return {"left": "front leg", "right": "back leg"}
+    return {}
 
 
 def _volumes(model) -> np.ndarray:
