@@ -43,6 +43,7 @@ def test_a_still_export_at_the_top_is_warm_at_the_hip_flexors_and_cool_at_the_ha
         stage.close()
 
 
+@pytest.mark.slow
 def test_a_video_export_through_the_hold_keeps_the_colours(feed, tmp_path):
     """The frames of an MP4 across the hold, decoded: the same warm and cool as the still."""
     pytest.importorskip("pyvista")
@@ -90,6 +91,7 @@ def test_the_window_paused_and_playing_at_the_top(window, qtbot):
             reads(image, renderer, s.frames, shown, s.model, "hamstrings"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(__import__("tests.chromium", fromlist=["CHROMIUM"]).CHROMIUM is None,
                     reason="Debian chromium not installed (scripts/setup.sh installs it)")
 def test_the_take_home_page_opened_at_the_top_keeps_the_colours(tmp_path):

@@ -23,6 +23,7 @@ def _texts(kin, movers, t):
     return [mover_text(u, c, held, movers.side_name(u)) for u, c, held in movers.at(t, lengths)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_no_label_contradicts_its_caption_and_none_flips_within_a_phase(name):
     kin = _open(name)
