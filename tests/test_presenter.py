@@ -64,10 +64,10 @@ def test_present_fills_the_screen_and_esc_brings_the_window_back(window, qtbot):
 
 def _small_text_shown(win) -> bool:
     """Whether any overlay word other than the labels beside the body is drawn."""
-    from viewer.app.view3d import screen_text
+    from viewer.render.layers import screen_text
 
     labels = set(map(id, win.view.overlays.label_props()))
-    shown = [p.GetVisibility() for p in screen_text(win.view.plotter.renderer) if id(p) not in labels]
+    shown = [p.GetVisibility() for p in screen_text(win.view.plotter) if id(p) not in labels]
     assert shown  # the window does draw overlay text
     return any(shown)
 
