@@ -25,6 +25,9 @@ prints one `name=value` line per figure (DESIGN §8 and issue 14 give the goals)
   orbit_paused_fps    the same drag while paused
   orbit_playing_deg, orbit_paused_deg  how far the camera actually turned during each drag
   orbit_full_quality_s  button released → the full-quality picture is on screen
+  orbit_playing_{render,scene,overlays,other}_ms  where each picture's time goes while turning and
+                      playing: the 3D render call, the scene update, the words, and the rest (Qt's
+                      compositing of the window, the other panels, the event loop)
 
 "Drawn" counts the pictures that reach the screen: renders made inside the widget's paint
 (pyvistaqt's paintGL) and stored frames painted over the view, not renders beneath it. gl_renderer says which
@@ -247,6 +250,47 @@ def drag(view, seconds: float) -> float:
     return turned
 
 
+class Breakdown:
+    """Wall time spent in the render call, the scene update and the overlays of one view."""
+
+    def __init__(self, view):
+        self.view = view
+        self.spent = {"render": 0.0, "scene": 0.0, "overlays": 0.0}
+        self._started = 0.0
+        win = view.plotter.ren_win
+        self._tags = [win.AddObserver("StartEvent", self._start), win.AddObserver("EndEvent", self._end)]
+        for name, owner in (("scene", view.scene), ("overlays", view.overlays)):
+            self._wrap(name, owner)
+
+    def _start(self, *_args) -> None:
+        self._started = time.perf_counter()
+
+    def _end(self, *_args) -> None:
+        self.spent["render"] += time.perf_counter() - self._started
+
+    def _wrap(self, name, owner) -> None:
+        update = owner.update
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return update(*args, **kwargs)
+            finally:
+                self.spent[name] += time.perf_counter() - start
+
+        owner.update = timed  # an instance attribute: the class's method is untouched
+
+    def close(self, pictures: int, wall: float) -> dict:
+        for tag in self._tags:
+            self.view.plotter.ren_win.RemoveObserver(tag)
+        for owner in (self.view.scene, self.view.overlays):
+            owner.__dict__.pop("update", None)
+        n = max(pictures, 1)
+        out = {k: 1e3 * v / n for k, v in self.spent.items()}
+        out["other"] = 1e3 * wall / n - sum(out.values())
+        return out
+
+
 def measure_orbit(window, seconds: float) -> dict:
     """Turn the model with the mouse while it plays, then while paused; then release and time the
     full-quality picture."""
@@ -258,10 +302,15 @@ def measure_orbit(window, seconds: float) -> dict:
         if playing:
             window.toggle_play()
         counter = DrawCounter(view)
+        breakdown = Breakdown(view) if playing else None
+        began = time.perf_counter()
         turned = drag(view, seconds)
         released = time.perf_counter()
         out[f"orbit_{name}_fps"] = counter.rate()
         out[f"orbit_{name}_deg"] = turned
+        if breakdown is not None:
+            for part, ms in breakdown.close(len(counter.stamps), released - began).items():
+                out[f"orbit_playing_{part}_ms"] = ms
         if playing:
             window.toggle_play()
         else:

@@ -274,6 +274,7 @@ class View3D(QObject):
         frames = self.session.frames
         self.scene.update(frames, i, self.painted(direction)[i])
         self.overlays.update(frames, i, t)
+        self._relayout_due = False  # laid out for the camera of now (a turn after this sets it again)
         if not self.small_text:
             self._hide_small_text()  # labels that change with the phase are new text props
         self.plotter.renderer.ResetCameraClippingRange()
