@@ -91,10 +91,23 @@ class FrameFeed:
         return feed
 
 
+def _leg_words(label: str, legs: dict) -> str:
+    """'Right knee flexion' → 'Front knee flexion' for a leg joint in a split stance."""
+    side, _, rest = label.partition(" ")
+    if side.lower() in legs and rest.split(" ")[0] in ("hip", "knee", "ankle"):
+        return legs[side.lower()].split()[0].capitalize() + " " + rest
+    return label
+
+
 class AngleReadout:
-    """The angle that moves most in the current phase, in the scenario's own words ('Hip flexion 45°')."""
+    """The angle that moves most in the current phase, in words ('Hip flexion 45°', 'Left knee flexion 5°':
+    never 'Knee flexion l 5°', which reads as 15°)."""
 
     def __init__(self, kin):
+        from .captions import spoken_name
+        from .movers import split_stance
+
+        legs = split_stance(kin)  # a lunge: 'Front knee flexion', not 'Right knee flexion'
         model, scenario = kin.model, kin.scenario
         names = []
         for key in scenario.keyframes:
@@ -108,7 +121,7 @@ class AngleReadout:
             joint = model.joints.get(joint_name)
             if joint is None or joint.kind != "hinge" or (muscled and joint_name not in muscled):
                 continue
-            self._channels.append((name.replace("_", " ").capitalize(), joint.qposadr, sign * 180.0 / np.pi))
+            self._channels.append((_leg_words(spoken_name(name), legs), joint.qposadr, sign * 180.0 / np.pi))
         spans = list(scenario.phases)
         ends = kin.sample(sorted({0.0, scenario.duration, *[t for p in spans for t in (p.start, p.end)]}))
         values = self._values(ends.qpos)  # (T, C)

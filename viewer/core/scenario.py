@@ -30,7 +30,7 @@ COLOUR_SOURCES = ("rate", "change", "group", "plain")  # keys of colour.SOURCES 
 SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
 
 TOP_KEYS = ("format", "title", "summary", "model", "posture", "anchor", "loop", "lab_start", "keyframes", "phases",
-            "focus", "hide", "bones", "camera", "measure", "colour", "props", "contacts")
+            "focus", "hide", "labels", "bones", "camera", "measure", "colour", "props", "contacts")
 KEYFRAME_KEYS = ("time", "pose", "ease")
 PHASE_KEYS = ("name", "from", "to", "caption")
 CAMERA_KEYS = ("view", "azimuth", "elevation", "zoom", "position", "focal_point", "up", "view_angle")
@@ -76,6 +76,7 @@ class Scenario:
     phases: list[Phase] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
     hide: list[str] = field(default_factory=list)  # groups or muscles not drawn
+    labels: list[str] = field(default_factory=list)  # muscles the labels beside the body name (pinned)
     bones: float | None = None  # bone opacity 0..1 (None: opaque)
     camera: dict[str, Any] = field(default_factory=dict)
     measure: list[Measure] = field(default_factory=list)
@@ -218,6 +219,7 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
     phases = _read_phases(c, data.get("phases", []), duration if keyframes else float("inf"))
     focus = _read_names(c, data.get("focus", []), ("focus",))
     hide = _read_names(c, data.get("hide", []), ("hide",))
+    labels = _read_names(c, data.get("labels", []), ("labels",))
     bones = None
     if "bones" in data and (value := c.number(data["bones"], ("bones",), minimum=0)) is not None:
         if value > 1:
@@ -233,9 +235,9 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
     if c.problems:
         raise ScenarioError(c.problems)
     return Scenario(title=title, summary=summary, model=model, posture=posture, anchor=anchor, loop=loop,
-                    keyframes=keyframes, phases=phases, focus=focus, hide=hide, bones=bones, camera=camera,
-                    measure=measure, colour=colour, props=props, contacts=contacts, lab_start=float(lab_start or 0.0),
-                    path=path, source=src)
+                    keyframes=keyframes, phases=phases, focus=focus, hide=hide, labels=labels, bones=bones,
+                    camera=camera, measure=measure, colour=colour, props=props, contacts=contacts,
+                    lab_start=float(lab_start or 0.0), path=path, source=src)
 
 
 def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
@@ -515,6 +517,14 @@ def _model_problems(scenario: Scenario, model) -> list[Problem]:
     if muscle_names and scenario.hide and not set(muscle_names) - set(hidden_names(scenario, model)):
         problems.append(scenario.problem(("hide",), "every muscle is hidden: show at least one "
                                                     "(a page, a video or a still would show no muscle)"))
+    from .movers import pinned
+
+    lay_names = sorted({m.lay_name.split(",")[0].lower() for m in model.muscles})
+    for i, name in enumerate(scenario.labels):
+        if not pinned(model, [name]):
+            problems.append(scenario.problem(("labels", i), f"unknown muscle '{name}'"
+                                             f"{suggest(name.lower(), [*lay_names, *muscle_names])}; "
+                                             f"see `muscle-viewer muscles`"))
     for i, m in enumerate(scenario.measure):
         for key, name in (("from", m.start), ("to", m.end)):
             if name not in model.landmarks:
@@ -631,6 +641,8 @@ def dump_scenario(s: Scenario, schema_line: str = SCHEMA_LINE) -> str:
         out.append(f"focus: [{', '.join(_flow_scalar(g) for g in s.focus)}]")
     if s.hide:
         out.append(f"hide: [{', '.join(_flow_scalar(g) for g in s.hide)}]")
+    if s.labels:
+        out.append(f"labels: [{', '.join(_flow_scalar(g) for g in s.labels)}]")
     if s.bones is not None:
         out.append(f"bones: {_num(s.bones)}")
     if s.camera:

@@ -159,7 +159,7 @@ def wrap(text: str, max_width: float, size: int, max_lines: int, bold: bool = Fa
     for paragraph in (text or "").split("\n"):
         first = len(lines)
         line = ""
-        for word in re.findall(r"\S+\s*", paragraph):
+        for word in re.findall(r"(?:[^\s]|\u00a0)+[^\S\u00a0]*", paragraph):  # no break at a no-break space
             if len(lines) > max_lines:
                 break  # the rest is cut anyway: a 10,000-word caption costs no more than a short one
             trial = line + word
