@@ -135,7 +135,7 @@ class MuscleTubes:
             strands, part, flat = solved
             self.mesh.place(self.strands.ring_frames[:, part], self.strands.ring_centre[part],
                             self.points, self.normals, strands, flat)
-            if self._sheet.size:
+            if self.shaped:
                 self._keep_sheet_volume(frames, i, strands)
             if self.hidden.any():  # same topology, zero area: hiding costs no new actor
                 grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
@@ -163,19 +163,21 @@ class MuscleTubes:
         self._vtk_rgb.Modified()
 
     def _keep_sheet_volume(self, frames, i: int, strands: np.ndarray | None) -> None:
-        """A flattened belly that bends folds a little into itself on the inside of the bend:
-        measure what is drawn and scale its rings about their centres to give the volume back.
-        The scale does not depend on highlighting, so each frame of a batch measures once."""
+        """A flattened belly (a sheet's fascicle, or a belly too short for its volume) that
+        bends folds a little into itself on the inside of the bend: measure what is drawn and
+        scale its rings about their centres to give the volume back. The scale does not
+        depend on highlighting, so each frame of a batch measures once."""
         if getattr(self, "_scaled", None) is not frames:
-            self._sheet_scale = np.full((len(frames), self._sheet.size), np.nan)
+            self._sheet_scale = np.full((len(frames), self.layout.count), np.nan)
             self._scaled = frames
-        if strands is None:
-            keep = slice(None)
-        else:
+        flat = self.strands.flat[self.rows] > 1.0 + 1e-6
+        flat[self._sheet] = True
+        if strands is not None:
             just_solved = np.zeros(self.layout.count, bool)
             just_solved[strands] = True
-            keep = just_solved[self._sheet]
-        sheet = self._sheet[keep]
+            flat &= just_solved
+        sheet = np.flatnonzero(flat)
+        keep = sheet
         if not sheet.size:
             return
         belly = self.rings.belly_rings
