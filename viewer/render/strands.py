@@ -8,6 +8,8 @@ Numpy only, no VTK: render/scene.py turns these into surfaces.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from viewer.core.muscle_shape import BELLY_ASPECT, TENDON_RINGS, RingLayout, belly_radii, sheet_ids, tube_profile
@@ -65,6 +67,8 @@ class StrandShapes:
             sheet = sheet_ids(model)[self.muscles][self.layout.strand_muscle]
             sheet = np.where(sheet >= 0, sheet * len(groups) + strand_group, -1)
             self.sheets = SheetNeighbours(sheet, first)
+            self.sheet_of = sheet  # per strand: its sheet (−1: none)
+            self.first_centre = resample(first, self.rings.count)  # fixes each sheet's order across
             count = self.rings.count
         else:
             forces = np.array([model.muscles[m].max_force for m in self.muscles])
@@ -185,7 +189,7 @@ class StrandShapes:
             u, r = self._profile(frames, i)
             owner = self.layout.strand_muscle[rows][new]
             places[new] = arc_places(seg[new], u[owner])
-        centre = smooth(at_places(path, places))
+        centre = np.matmul(_smoothing(self.centre.shape[1], self.rings.tendon, self.rings.belly), at_places(path, places))
         if new.any():
             # Solve the belly again over the distances its rings really have along the bent path
             # (chords, not arc), so the drawn volume stays the muscle's volume; pinched where
@@ -310,23 +314,18 @@ def pinched(profile: np.ndarray, step: np.ndarray, gaps: np.ndarray) -> np.ndarr
     return f
 
 
-def smooth(centre: np.ndarray, passes: int = 4) -> np.ndarray:
-    """Round off the kinks a wrap point leaves in a centre line (ends fixed): a fat belly
-    folds into itself at a sharp corner, a real muscle bends smoothly.
-
-    Each pass moves a ring halfway toward where the line through its two neighbours passes
-    at its own place along the path (weights from the ring gaps): a corner is rounded, but
-    rings on a straight run stay where they are, so a belly keeps its length next to a
-    long sparse tendon."""
-    out = np.array(centre, copy=True)
-    step = np.diff(centre, axis=1)
-    gap = np.sqrt(np.einsum("srk,srk->sr", step, step))
-    before, after = gap[:, :-1], gap[:, 1:]
-    w = np.divide(after, before + after, out=np.full_like(before, 0.5), where=before + after > 0)[..., None]
-    w = w.astype(out.dtype)
-    for _ in range(passes):
-        mid = w * out[:, :-2] + (1.0 - w) * out[:, 2:]
-        out[:, 1:-1] = 0.5 * (out[:, 1:-1] + mid)
+@lru_cache(maxsize=8)
+def _smoothing(rings: int, first: int, count: int, passes: int = 4) -> np.ndarray:
+    """Round off the kinks a wrap point leaves in a centre line: `passes` rounds of (¼, ½, ¼)
+    averaging of the `count` belly rings from `first` on (their ends fixed) as one (rings ×
+    rings) matrix. A fat belly folds into itself at a sharp corner, a real muscle bends
+    smoothly; the belly's rings are evenly spaced along the path, so a straight run stays put.
+    The few tendon rings, spaced otherwise, are left where the path puts them."""
+    step = np.eye(rings)
+    for j in range(first + 1, first + count - 1):
+        step[j, j - 1:j + 2] = (0.25, 0.5, 0.25)
+    out = np.linalg.matrix_power(step, passes)
+    out.flags.writeable = False
     return out
 
 
