@@ -15,8 +15,8 @@ FOCUS_THICKER = 1.4  # focus muscles are drawn this much thicker than their stre
 # less so while they change length strongly, so the focus muscles stand out by colour and a
 # strongly moving muscle outside the focus still shows its direction.
 FADED_ALPHA = (1.0, 1.0)  # opacity at strength 0 and 1: solid
-FADED_MIX = (0.78, 0.45)  # share of the calm tone in the colour at strength 0 and 1
-FADE_GREY = np.array([0.90, 0.82, 0.78])  # the calm layer's pale flesh tone
+FADED_MIX = (0.80, 0.30)  # share of the calm tone in the colour at strength 0 and 1
+FADE_GREY = np.array([0.80, 0.72, 0.71])  # the calm layer's rosy grey: muscle, not bone (ivory), not plain
 
 
 def tube_radius(max_force: np.ndarray) -> np.ndarray:
