@@ -20,6 +20,14 @@ prints one `name=value` line per figure (DESIGN §8 and issue 14 give the goals)
   hot_reload_s        the scenario file changes on disk → the new version is drawn
   full_render_ms      one full-quality render of the same scene in the window (median)
   still_full_quality_s  playback stops → the full-quality picture is on screen
+  orbit_playing_fps   a left-button drag turning the model at mouse rate (60 Hz, 5 s) while it plays:
+                      pictures reaching the screen per second (the turn empties the store: live)
+  orbit_paused_fps    the same drag while paused
+  orbit_playing_deg, orbit_paused_deg  how far the camera actually turned during each drag
+  orbit_full_quality_s  button released → the full-quality picture is on screen
+  orbit_playing_{render,scene,overlays,other}_ms  where each picture's time goes while turning and
+                      playing: the 3D render call, the scene update, the words, and the rest (Qt's
+                      compositing of the window, the other panels, the event loop)
 
 "Drawn" counts the pictures that reach the screen: renders made inside the widget's paint
 (pyvistaqt's paintGL) and stored frames painted over the view, not renders beneath it. gl_renderer says which
@@ -184,6 +192,138 @@ def measure_playback(window, seconds: float, fill_limit: float = 150.0) -> dict:
     return out
 
 
+ORBIT_HZ = 60  # mouse move events per second of a drag
+ORBIT_PX = 3  # pixels per move: ~0.6° a move at the default view width, ≥ 90° over 5 s
+
+
+def camera_direction(view):
+    import numpy as np
+
+    cam = view.plotter.renderer.GetActiveCamera()
+    d = np.subtract(cam.GetFocalPoint(), cam.GetPosition())
+    return d / np.linalg.norm(d)
+
+
+def drag(view, seconds: float) -> float:
+    """Hold the left button on the view and move the mouse sideways at ORBIT_HZ for `seconds`,
+    through Qt's own mouse events (what a user's drag sends); returns the degrees turned."""
+    import numpy as np
+    from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget = view.widget
+    y = widget.height() / 2
+    x0 = widget.width() * 0.3
+    before = camera_direction(view)
+    turned, last = 0.0, before
+
+    def send(kind, x, buttons, button=Qt.NoButton):
+        pos = QPointF(x, y)
+        event = QMouseEvent(kind, pos, widget.mapToGlobal(pos), button, buttons, Qt.NoModifier)
+        QApplication.sendEvent(widget, event)
+
+    send(QEvent.MouseButtonPress, x0, Qt.LeftButton, Qt.LeftButton)
+    start = time.perf_counter()
+
+    def step():
+        nonlocal turned, last
+        # Where the hand is now: a busy app sees fewer moves, each from further away (as Qt
+        # compresses a real mouse's queued moves), never a slower hand.
+        k = int((time.perf_counter() - start) * ORBIT_HZ)
+        # back and forth over a band of the view, so the turn never runs off the widget
+        span = int(widget.width() * 0.4 / ORBIT_PX)
+        phase = k % (2 * span)
+        x = x0 + ORBIT_PX * (phase if phase <= span else 2 * span - phase)
+        send(QEvent.MouseMove, x, Qt.LeftButton)
+        now = camera_direction(view)
+        turned += float(np.degrees(np.arccos(np.clip(np.dot(now, last), -1, 1))))
+        last = now
+
+    timer = QTimer(interval=int(1000 / ORBIT_HZ))
+    timer.setTimerType(Qt.PreciseTimer)
+    timer.timeout.connect(step)
+    timer.start()
+    wait(seconds)
+    timer.stop()
+    send(QEvent.MouseButtonRelease, x0, Qt.NoButton, Qt.LeftButton)
+    return turned
+
+
+class Breakdown:
+    """Wall time spent in the render call, the scene update and the overlays of one view."""
+
+    def __init__(self, view):
+        self.view = view
+        self.spent = {"render": 0.0, "scene": 0.0, "overlays": 0.0}
+        self._started = 0.0
+        win = view.plotter.ren_win
+        self._tags = [win.AddObserver("StartEvent", self._start), win.AddObserver("EndEvent", self._end)]
+        for name, owner in (("scene", view.scene), ("overlays", view.overlays)):
+            self._wrap(name, owner)
+
+    def _start(self, *_args) -> None:
+        self._started = time.perf_counter()
+
+    def _end(self, *_args) -> None:
+        self.spent["render"] += time.perf_counter() - self._started
+
+    def _wrap(self, name, owner) -> None:
+        update = owner.update
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return update(*args, **kwargs)
+            finally:
+                self.spent[name] += time.perf_counter() - start
+
+        owner.update = timed  # an instance attribute: the class's method is untouched
+
+    def close(self, pictures: int, wall: float) -> dict:
+        for tag in self._tags:
+            self.view.plotter.ren_win.RemoveObserver(tag)
+        for owner in (self.view.scene, self.view.overlays):
+            owner.__dict__.pop("update", None)
+        n = max(pictures, 1)
+        out = {k: 1e3 * v / n for k, v in self.spent.items()}
+        out["other"] = 1e3 * wall / n - sum(out.values())
+        return out
+
+
+def measure_orbit(window, seconds: float) -> dict:
+    """Turn the model with the mouse while it plays, then while paused; then release and time the
+    full-quality picture."""
+    view = window.view
+    out = {}
+    window.seek(0.0)
+    wait(0.3)
+    for name, playing in (("playing", True), ("paused", False)):
+        if playing:
+            window.toggle_play()
+        counter = DrawCounter(view)
+        breakdown = Breakdown(view) if playing else None
+        began = time.perf_counter()
+        turned = drag(view, seconds)
+        released = time.perf_counter()
+        out[f"orbit_{name}_fps"] = counter.rate()
+        out[f"orbit_{name}_deg"] = turned
+        if breakdown is not None:
+            for part, ms in breakdown.close(len(counter.stamps), released - began).items():
+                out[f"orbit_playing_{part}_ms"] = ms
+        if playing:
+            window.toggle_play()
+        else:
+            scene = view.scene
+            counter.probe = lambda: getattr(scene, "quality", "full") == "full"
+            counter.reset()
+            if wait_until(lambda: any(counter.shown), 3.0):
+                out["orbit_full_quality_s"] = counter.stamps[counter.shown.index(True)] - released
+        counter.close()
+        wait(0.5)
+    return out
+
+
 def full_render_ms(window, repeats: int = 5) -> float:
     """One full-quality render of what the window shows (the reference for fast quality)."""
     view = window.view
@@ -333,6 +473,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=5.0, help="how long to play (compare and editor: 3 s)")
     parser.add_argument("--skip-start", action="store_true", help="leave out the start-up subprocesses")
+    parser.add_argument("--only-orbit", action="store_true", help="measure only the mouse drag (orbit_*)")
     args = parser.parse_args()
     if not os.environ.get("DISPLAY"):
         raise SystemExit("needs a display: run under xvfb-run -a -s '-screen 0 1920x1080x24'")
@@ -344,7 +485,7 @@ def main() -> int:
     from viewer.core.paths import DEFAULT_SCENARIO
 
     results: dict[str, object] = {}
-    if not args.skip_start:  # fresh processes first, before this one loads anything
+    if not (args.skip_start or args.only_orbit):  # fresh processes first, before this one loads anything
         results["start_s"], results["bare_start_s"] = start_times()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as folder:
@@ -359,7 +500,11 @@ def main() -> int:
         results["view"] = f"{w}x{h}"
         results["gl_renderer"] = gl_renderer(window.view)
         results["cpu_cores"] = os.cpu_count()
+        if args.only_orbit:
+            results.update(measure_orbit(window, args.seconds))
+            return finish(results, window, app)
         results.update(measure_playback(window, args.seconds))
+        results.update(measure_orbit(window, args.seconds))
         results["full_render_ms"] = full_render_ms(window)
         window.seek(1.25)
         wait(0.3)
@@ -367,10 +512,14 @@ def main() -> int:
         results.update(measure_compare(window, min(args.seconds, 3.0)))
         results.update(measure_editor(window, min(args.seconds, 3.0)))
         results.update(measure_hot_reload(window, Path(folder)))
-        for name, value in results.items():
-            print(f"{name}={value:.3f}" if isinstance(value, float) else f"{name}={value}", flush=True)
-        window.close()
-        app.processEvents()
+        return finish(results, window, app)
+
+
+def finish(results: dict, window, app) -> int:
+    for name, value in results.items():
+        print(f"{name}={value:.3f}" if isinstance(value, float) else f"{name}={value}", flush=True)
+    window.close()
+    app.processEvents()
     os._exit(0)  # skip interpreter teardown: PySide and VTK can crash while collecting each other
 
 

@@ -28,6 +28,8 @@ if [ "$extras" = test ]; then
     .venv/bin/python -m pip install -q -e ".[test]"
     # OpenSim is optional: its tests skip where the package cannot be installed
     .venv/bin/python -m pip install -q -e ".[opensim]" || echo "note: OpenSim extra not installed; its tests will skip" >&2
+    # Ray (`batch --ray`) is optional too: its tests skip without it, except in CI (CI=true), where they must run
+    .venv/bin/python -m pip install -q -e ".[cluster]" || echo "note: cluster extra (Ray) not installed; its tests will skip" >&2
 else
     .venv/bin/python -m pip install -q -e .
 fi

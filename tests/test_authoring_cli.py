@@ -183,10 +183,13 @@ def test_convert_refuses_mismatched_types(tmp_path, capsys):
 def test_new_with_a_model_file_moves_one_of_its_joints_and_finds_the_model_from_the_new_file(tmp_path, monkeypatch):
     from viewer.core.binding import load_checked
 
-    (tmp_path / "arm.xml").write_text(
+    (tmp_path / "arm.xml").write_text(  # one muscle: a model without any is refused (nothing to show)
         '<mujoco><worldbody><body name="upper"><geom type="capsule" size="0.05" fromto="0 0 0 0 0 -0.3"/>'
+        '<site name="origin" pos="0 0.04 -0.05"/>'
         '<body name="fore" pos="0 0 -0.3"><joint name="elbow" type="hinge" axis="1 0 0" range="0 120" limited="true"/>'
-        '<geom type="capsule" size="0.04" fromto="0 0 0 0 0 -0.3"/></body></body></worldbody></mujoco>')
+        '<geom type="capsule" size="0.04" fromto="0 0 0 0 0 -0.3"/><site name="insertion" pos="0 0.04 -0.05"/>'
+        '</body></body></worldbody><tendon><spatial name="flexor"><site site="origin"/><site site="insertion"/>'
+        '</spatial></tendon><actuator><muscle name="flexor" tendon="flexor"/></actuator></mujoco>')
     (tmp_path / "mine").mkdir()
     monkeypatch.chdir(tmp_path)
     assert main(["new", "mine/arm_curl.yaml", "--model", "arm.xml", "--posture", "standing"]) == 0

@@ -47,7 +47,7 @@ def test_the_store_keeps_pictures_exactly_and_within_its_budget(qapp):
         cache.put((k, 1), picture)
     assert len(cache) == 4  # room for four once packed: the rest are drawn live
     cache.settle()
-    assert cache.nbytes <= cache.budget  # unpacked pictures beyond the budget were packed at once
+    assert cache.nbytes <= cache.budget  # every picture is packed in the background
     assert cache.nbytes < 4 * picture.nbytes * PACKED_SHARE / 2
     for k in range(4):
         assert np.array_equal(as_array(cache.image((k, 1))), picture)  # packing loses nothing

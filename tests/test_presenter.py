@@ -53,9 +53,9 @@ def test_present_fills_the_screen_and_esc_brings_the_window_back(window, qtbot):
 
 
 def _small_text_shown(win) -> bool:
-    from viewer.app.view3d import screen_text
+    from viewer.render.layers import screen_text
 
-    shown = [p.GetVisibility() for p in screen_text(win.view.plotter.renderer)]
+    shown = [p.GetVisibility() for p in screen_text(win.view.plotter)]
     assert shown  # the window does draw overlay text
     return any(shown)
 

@@ -81,7 +81,7 @@ def test_unknown_prop_and_body_name_the_line_and_suggest(full_body):
     ("{mesh: bench, ride: [a, b, c]}", "'props[0].ride' must be a body name or a list of two body names"),
     ("{mesh: bench, ride: [torso, torso]}", "'props[0].ride' names torso twice: give two different bodies"),
     ("{mesh: bench, ride: torso, at: torso}", "has both 'ride' (moves with a body) and 'at'"),
-    ("{mesh: bench, on: torso}", "'on' is read as true/false in YAML; write 'ride: BODY'"),
+    ("{mesh: bench, on: torso}", "'on' is not a prop key; write 'ride: BODY'"),
     ("{mesh: bench, colour: red}", "must be a colour like \"#8a9099\", not 'red'"),
     ("{mesh: bench, offest: [0, 0, 0]}", "unknown key 'offest' in prop 1 (did you mean offset?)"),
     ("{ride: torso}", "'mesh' is required"),

@@ -116,3 +116,103 @@ def test_the_plot_playhead_follows_playback_at_a_calm_rate_and_ends_where_playba
     assert moves == [pytest.approx(0.05)]  # the first at once, the rest wait
     qtbot.waitUntil(lambda: plot.playhead.value() == pytest.approx(1.5), timeout=1000)
     assert len(moves) == 2
+
+
+def _moving_frame(view, qtbot, reduced: bool) -> np.ndarray:
+    """One fast-quality frame drawn as while moving, at full or reduced resolution."""
+    view.redraw.reduce_when_moving = reduced
+    seen = []
+
+    def drawn():  # read back at once: the settle into full quality may follow soon after
+        seen.append((view.redraw.moving, view.redraw.reduction.factor > 1, on_screen(view)))
+
+    view.redraw.drawn.connect(drawn)
+    view.redraw.request(moving=True)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    view.redraw.drawn.disconnect(drawn)
+    moving, was_reduced, pixels = seen[0]
+    assert moving and was_reduced == reduced
+    return pixels[::-1].astype(int)  # top row first
+
+
+def _sharpness(pixels: np.ndarray) -> float:
+    return float(np.abs(np.diff(pixels, axis=1)).sum())
+
+
+def test_a_moving_scene_is_drawn_reduced_and_the_words_over_it_stay_sharp(window, qtbot):
+    from viewer.app.redraw import REDUCTION
+
+    view = window.view
+    view.redraw._tune = lambda ms: None  # this test chooses the resolution itself
+    full = _moving_frame(view, qtbot, reduced=False)
+    reduced = _moving_frame(view, qtbot, reduced=True)
+    h, w, _ = full.shape
+    title = (slice(0, int(0.07 * h)), slice(0, int(0.3 * w)))  # "Lying leg raise", over the backdrop
+    body = (slice(int(0.35 * h), int(0.8 * h)), slice(int(0.1 * w), int(0.9 * w)))
+    assert _sharpness(full[title]) > 1e4  # the title is there
+    assert np.abs(reduced[title] - full[title]).max() <= 6  # the backdrop under it is stretched: a level or two
+    assert _sharpness(reduced[title]) == pytest.approx(_sharpness(full[title]), rel=0.03)
+    # the body itself is drawn with a quarter of the pixels: softer edges
+    assert _sharpness(reduced[body]) < 0.95 * _sharpness(full[body])
+    assert np.abs(reduced[body] - full[body]).mean() > 5 * np.abs(reduced[title] - full[title]).mean()
+    assert REDUCTION > 1
+
+
+def test_the_picture_settles_to_the_full_quality_render_after_a_reduced_motion(window, qtbot):
+    view = window.view
+    view.redraw._tune = lambda ms: None
+    _moving_frame(view, qtbot, reduced=True)
+    qtbot.waitUntil(lambda: not view.redraw.moving, timeout=3000)
+    qtbot.waitUntil(lambda: view.scene.quality == "full" and view.redraw.reduction.factor == 1, timeout=3000)
+    qtbot.wait(50)
+    still = on_screen(view)
+    again = view.pixels()[::-1]
+    assert np.array_equal(still, again)
+
+
+def test_a_slow_moving_render_switches_to_the_reduced_resolution_and_a_fast_one_back(window):
+    from viewer.app.redraw import REDUCE_ABOVE_MS
+
+    redraw = window.view.redraw
+    redraw.moving, redraw.reduce_when_moving = True, False
+    redraw._apply_quality()
+    redraw._tune(0.5 * REDUCE_ABOVE_MS)  # a GPU: full resolution stays
+    assert redraw.reduction.factor == 1
+    redraw._tune(3 * REDUCE_ABOVE_MS)  # software OpenGL at full size: too slow
+    assert redraw.reduce_when_moving and redraw.reduction.factor > 1
+    redraw._tune(0.5 * REDUCE_ABOVE_MS)  # reduced, it fits, but full size would not: stay reduced
+    assert redraw.reduction.factor > 1
+    redraw._tune(0.05 * REDUCE_ABOVE_MS)  # so fast that full size fits again
+    assert redraw.reduction.factor == 1
+    redraw.finish()
+
+
+def test_labels_follow_the_body_while_the_camera_turns_paused(window, qtbot):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    from viewer.render.labels import _path_middle
+
+    window.seek(1.25)
+    view = window.view
+    labels = view.overlays.labels
+    qtbot.waitUntil(lambda: bool(labels.shown), timeout=5000)
+
+    def anchor_error() -> float:
+        """Pixels between the first leader's end and where its muscle is drawn now."""
+        frames, (i, _, _) = window.session.frames, view._shown
+        x, y = view.display_point(_path_middle(frames, i, labels.shown[0]))
+        return float(np.hypot(*(np.asarray(labels.anchors[0]) - (x, y))))
+
+    assert anchor_error() < 2
+    before = np.asarray(labels.anchors[0]).copy()
+    widget = view.widget
+    start = QPoint(widget.width() // 3, widget.height() // 2)
+    QTest.mousePress(widget, Qt.LeftButton, Qt.NoModifier, start)
+    for k in range(1, 9):  # ~40° about the vertical
+        QTest.mouseMove(widget, start + QPoint(25 * k, 0))
+        qtbot.wait(30)
+    QTest.mouseRelease(widget, Qt.LeftButton, Qt.NoModifier, start + QPoint(200, 0))
+    qtbot.waitUntil(lambda: not view.redraw.moving, timeout=3000)
+    assert np.hypot(*(np.asarray(labels.anchors[0]) - before)) > 10  # the body moved on screen
+    assert anchor_error() < 2  # and the leader still ends on the muscle

@@ -382,7 +382,7 @@ def test_mujoco_messages_are_whole_with_their_line(tmp_path, capsys):
     assert line.endswith("dup.xml:4: cannot load this MuJoCo model: repeated name 'a' in body (element 'body')"), line
 
 
-def test_lengths_of_a_model_without_muscles_is_one_line_and_no_csv(tmp_path, capsys):
+def test_a_model_without_muscles_is_one_line_for_lengths_and_validate_alike(tmp_path, capsys):
     from viewer.cli import main
 
     (tmp_path / "bare.xml").write_text('<mujoco>\n  <worldbody>\n    <body name="arm">\n'
@@ -393,8 +393,10 @@ def test_lengths_of_a_model_without_muscles_is_one_line_and_no_csv(tmp_path, cap
     out = tmp_path / "lengths.csv"
     assert main(["lengths", str(tmp_path / "bare.yaml"), "-o", str(out)]) == 1
     line = one_line(capsys.readouterr().err)
-    assert line.startswith(f"{tmp_path / 'bare.xml'}: ") and "has no muscles" in line, line
+    assert line.startswith(f"{tmp_path / 'bare.yaml'}:3: ") and "bare.xml has no muscles" in line, line
     assert not out.exists()
+    assert main(["validate", str(tmp_path / "bare.yaml")]) == 1  # never "ok" for a model with nothing to show
+    assert "has no muscles" in one_line(capsys.readouterr().err)
     assert main(["lengths", str(tmp_path / "bare.yaml"), "-o", "-"]) == 1
     captured = capsys.readouterr()
     assert captured.out == "" and "has no muscles" in one_line(captured.err)

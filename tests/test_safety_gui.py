@@ -24,3 +24,48 @@ def test_the_app_keeps_running_with_a_banner_for_hostile_files(window, tmp_path)
         assert words in text, text
         assert "Error:" not in text and "Traceback" not in text
         assert win.session.scenario.title == "Lying leg raise"  # the last good scenario stays loaded
+
+
+def test_the_apps_export_share_screenshot_and_save_as_never_replace_an_input(window, qtbot, tmp_path, monkeypatch):
+    """Each output dialog of the app, pointed (through a symlink) at the scenario or its model file:
+    one line for the user, and the inputs byte for byte as they were."""
+    import shutil
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.conftest import FIXTURES
+    from viewer.app.export_dialog import ExportDialog
+    from viewer.app.share_dialog import start_share
+
+    for name in ("two_muscles.xml", "two_muscles_curl.yaml"):
+        shutil.copy(FIXTURES / "models" / name, tmp_path / name)
+    scenario, model = tmp_path / "two_muscles_curl.yaml", tmp_path / "two_muscles.xml"
+    before = {p: p.read_bytes() for p in (scenario, model)}
+    assert window.open_path(str(scenario)) is not False
+    (tmp_path / "link.mp4").symlink_to(scenario)
+    (tmp_path / "link.html").symlink_to(model)
+    (tmp_path / "link.png").symlink_to(model)
+
+    dialog = ExportDialog(window.session, window.state, window.view, window)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "link.mp4"))
+    dialog.start_button.click()
+    assert "an output never replaces an input" in dialog.status.text()
+
+    job = start_share(window, str(tmp_path / "link.html"))
+    qtbot.waitUntil(lambda: job.done, timeout=10000)
+    assert "two_muscles.xml" in job.result[1] and "never replaces" in job.result[1]
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "link.png"), ""))
+    window.screenshot_dialog()
+    assert "never replaces" in window.banner.label.text()
+
+    window.edit_action.trigger()
+    assert window.editor.save_as(str(model)) is False
+    assert "never replaces" in window.editor.panel.message.text() + window.statusBar().currentMessage()
+    assert window.editor.save_as(str(scenario)) is True  # saving onto itself is Save
+    before[scenario] = scenario.read_bytes()
+    for path, data in before.items():
+        assert path.read_bytes() == data, path
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.is_symlink()) == \
+        ["settings.ini", "two_muscles.xml", "two_muscles_curl.yaml"]

@@ -10,7 +10,7 @@ import sys
 from viewer import __version__, commands
 
 # `--help` lists these verb modules first, then any other module in viewer/commands
-ORDER = ["gui", "export", "snapshot", "lengths", "summary", "validate", "listing", "new", "convert"]
+ORDER = ["gui", "export", "snapshot", "batch", "lengths", "summary", "validate", "listing", "new", "convert"]
 NOT_VERBS = {"common"}
 
 
@@ -55,9 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:  # plain `muscle-viewer` opens the app
         args = parser.parse_args(["gui"])
     from viewer.core.errors import ViewerError, plain_words
+    from viewer.core.files import one_run
 
     try:
-        return args.run(args)
+        with one_run():  # outputs are checked against the files this run reads
+            return args.run(args)
     except ViewerError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -159,8 +159,14 @@ class CompareWindow(PlaybackClock, QWidget):
                   for state, view, session, panel in zip(self.panel_states, self.views, self.sessions, (left, right))]
         options = replace(panels[0], size=size, camera=None, hidden=None, speed=self.state.playhead.speed)
         path = Path(path)
-        return report(path, lambda: export_comparison([s.feed for s in self.sessions], path, options, sync=self.sync,
-                                                      progress=progress, cancel=cancel, panel_options=panels))
+
+        def write():
+            for session in self.sessions:  # never a video over either scenario, its model or a mesh
+                session.refuse_output(path)
+            return export_comparison([s.feed for s in self.sessions], path, options, sync=self.sync,
+                                     progress=progress, cancel=cancel, panel_options=panels)
+
+        return report(path, write)
 
     def export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export comparison", str(Path.cwd() / "compare.mp4"),

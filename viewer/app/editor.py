@@ -384,6 +384,8 @@ class Editor(QObject):
         if path is None and self.edit.path is None:
             return self.save_as()
         try:
+            if path is not None and self.window.session is not None:  # Save As onto the model or a mesh
+                self.window.session.refuse_output(path, saving_scenario=True)
             target = self.edit.save(path)
         except (ViewerError, OSError) as exc:
             text = "\n".join(str(p) for p in exc.problems) if isinstance(exc, ViewerError) else str(exc)

@@ -134,6 +134,11 @@ class ExportDialog(QDialog):
         if self.running:
             return
         output = Path(self.path.text())
+        try:
+            self.session.refuse_output(output)  # never a video over the scenario, its model or a mesh
+        except ViewerError as exc:
+            self.status.setText(str(exc))
+            return
         self.running, self._cancelled = True, False
         self.start_button.setEnabled(False)
         self.status.setText("Rendering…")

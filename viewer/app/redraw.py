@@ -9,7 +9,9 @@ newest state.
 While requests keep coming (playing, dragging a slider, rotating) the scene draws in fast
 quality: decimated bones, no anti-aliasing, plain blending of the see-through muscles.
 SETTLE_MS after the last one it draws once more in full quality, so a still frame is always
-the full-quality picture.
+the full-quality picture. Where a moving render at the window's size takes longer than
+REDUCE_ABOVE_MS (software OpenGL), the scene is drawn at half the width and height while it
+moves and the words over it at full size (render/layers.py); a GPU keeps full resolution.
 """
 from __future__ import annotations
 
@@ -17,7 +19,11 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from viewer.render.layers import Reduction
+
 SETTLE_MS = 100  # quiet time after which the moving picture is redrawn in full quality (goal: ≤ 0.3 s with the render)
+REDUCE_ABOVE_MS = 25.0  # a moving render slower than this at full size is drawn reduced from then on
+REDUCTION = 2.0  # width and height divided by this while reduced (a quarter of the pixels)
 
 
 class Redraw(QObject):
@@ -31,6 +37,9 @@ class Redraw(QObject):
         self.scene = scene
         self.smooth_when_still = smooth_when_still
         self.moving = False
+        self.reduction = Reduction(plotter)
+        self.reduce_when_moving = False  # set by the first slow moving render (see REDUCE_ABOVE_MS)
+        self.before_render = lambda: None  # last-moment work on what the paint draws (the view's labels)
         self.paints = 0  # renders drawn to the screen, for tests and benchmarks
         self._last_busy = -1.0  # when the last change was asked for or the last paint ended
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
@@ -86,6 +95,7 @@ class Redraw(QObject):
         quality = "fast" if self.moving else "full"
         if scene is not None and getattr(scene, "quality", quality) != quality:
             scene.set_quality(quality)
+        self.reduction.factor = REDUCTION if self.moving and self.reduce_when_moving else 1.0
         renderer = self.plotter.renderer
         smooth = not self.moving and self.smooth_when_still()
         if bool(renderer.GetUseFXAA()) != smooth:
@@ -95,9 +105,24 @@ class Redraw(QObject):
             # nearly the same blended in drawing order while they move.
             renderer.SetUseOIT(not self.moving)
 
+    def _tune(self, render_ms: float) -> None:
+        """Choose the moving resolution from what moving renders cost here: reduced once one at
+        full size is too slow; full again where a reduced one is so fast that full would fit."""
+        if not self.moving:
+            return
+        factor = self.reduction.factor
+        if factor <= 1 and render_ms > REDUCE_ABOVE_MS:
+            self.reduce_when_moving = True
+        elif factor > 1 and render_ms * factor ** 2 < 0.5 * REDUCE_ABOVE_MS:
+            self.reduce_when_moving = False
+        self._apply_quality()
+
     def _interactor_render(self, *_args) -> None:
         if getattr(self.plotter, "_in_paint", False):  # the paint itself asks: render now, once
+            self.before_render()
+            start = time.perf_counter()
             self.plotter.ren_win.Render()
+            self._tune(1e3 * (time.perf_counter() - start))
             self.paints += 1
             self._last_busy = time.monotonic()  # a render slower than SETTLE_MS still counts as moving
             if self.moving and not self._interacting:

@@ -64,6 +64,7 @@ class ShareJob(QObject):
 
         size, error = 0, ""
         try:
+            self.session.refuse_output(self.path)  # never a page over the scenario, its model or a mesh
             kin = self.session.model.kinematics(self.session.scenario)
             size = write_page(self.path, kin, self.options, progress=self._report)
         except ViewerError as exc:

@@ -17,6 +17,7 @@ from viewer.core.playback import grid_frame, grid_stride, play_order
 from viewer.core.viewstate import CameraState
 from viewer.render.camera import CameraRig
 from viewer.render.export import BACKGROUND
+from viewer.render.layers import screen_text
 from viewer.render.overlays import Overlays, text_unit
 from viewer.render.scene import Scene, SceneStyle
 
@@ -76,6 +77,11 @@ class View3D(QObject):
         self.plotter.iren.add_observer("LeftButtonReleaseEvent", self._on_release)
         for event in ("RightButtonPressEvent", "MiddleButtonPressEvent", "StartInteractionEvent"):
             self.plotter.iren.add_observer(event, lambda *_: self._go_live())
+        # The camera turns or zooms: labels and their leader lines follow the body on screen (once per paint).
+        self._relayout_due = False
+        for event in ("InteractionEvent", "MouseWheelForwardEvent", "MouseWheelBackwardEvent"):
+            self.plotter.iren.add_observer(event, self._camera_turning)
+        self.redraw.before_render = self._relayout
         # The camera the user leaves is the view state's (what an export of this window uses).
         for event in ("RightButtonReleaseEvent", "MiddleButtonReleaseEvent", "MouseWheelForwardEvent",
                       "MouseWheelBackwardEvent"):
@@ -144,12 +150,12 @@ class View3D(QObject):
         """Show or hide the overlay text and legend (presenter mode says them larger, elsewhere);
         the choice holds for overlays rebuilt later (a resize, a new scenario)."""
         self.small_text = visible
-        for prop in screen_text(self.plotter.renderer):
+        for prop in screen_text(self.plotter):
             prop.SetVisibility(visible)
         self.render()
 
     def _hide_small_text(self) -> None:
-        for prop in screen_text(self.plotter.renderer):
+        for prop in screen_text(self.plotter):
             if prop.GetVisibility():
                 prop.SetVisibility(False)
 
@@ -174,6 +180,19 @@ class View3D(QObject):
         cam = self.plotter.renderer.GetActiveCamera()
         return replace(self.camera, position=tuple(cam.GetPosition()), focal_point=tuple(cam.GetFocalPoint()),
                        up=tuple(cam.GetViewUp()), view_angle=float(cam.GetViewAngle()))
+
+    def _camera_turning(self, *args) -> None:
+        self._relayout_due = True
+
+    def _relayout(self) -> None:
+        """Lay the words out again for the camera the paint draws with (paused, nothing else would)."""
+        if not self._relayout_due or self.session is None or self.overlays is None:
+            return
+        self._relayout_due = False
+        i, _, t = self._shown
+        self.overlays.update(self.session.frames, i, t)
+        if not self.small_text:
+            self._hide_small_text()
 
     def _on_camera_moved(self, *args) -> None:
         if self.session is not None:
@@ -236,6 +255,7 @@ class View3D(QObject):
         frames = self.session.frames
         self.scene.update(frames, i, self.painted(direction)[i])
         self.overlays.update(frames, i, t)
+        self._relayout_due = False  # laid out for the camera of now (a turn after this sets it again)
         if not self.small_text:
             self._hide_small_text()  # labels that change with the phase are new text props
         self.plotter.renderer.ResetCameraClippingRange()
@@ -349,10 +369,10 @@ class View3D(QObject):
 
     def _read_pixels(self) -> np.ndarray:
         """What the last render drew, RGB rows top first (read inside the paint, context current)."""
-        import vtk
+        from vtkmodules.vtkCommonCore import vtkUnsignedCharArray  # not `import vtk`: 0.9 s on first use
 
         w, h = self.plotter.ren_win.GetSize()
-        data = vtk.vtkUnsignedCharArray()
+        data = vtkUnsignedCharArray()
         self.plotter.ren_win.GetPixelData(0, 0, w - 1, h - 1, 0, data, 0)
         return np.frombuffer(memoryview(data), np.uint8).reshape(h, w, 3)[::-1]
 
@@ -487,10 +507,3 @@ class View3D(QObject):
         self.session = self.scene = None  # queued slots (a resize, a camera note) find nothing to do
         self.plotter.close()
 
-
-def screen_text(renderer) -> list:
-    """The renderer's 2D props (overlay text and legend swatches), not the 3D scene."""
-    props = renderer.GetViewProps()
-    props.InitTraversal()
-    found = [props.GetNextProp() for _ in range(props.GetNumberOfItems())]
-    return [p for p in found if p.IsA("vtkActor2D")]

@@ -421,8 +421,12 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot of the 3D view", "view.png", "PNG image (*.png)")
         if path:
             try:
+                if self.session is not None:
+                    self.session.refuse_output(path)
                 self.view.save_screenshot(path)
                 self.statusBar().showMessage(f"Saved {path}", 5000)
+            except ViewerError as exc:
+                self.banner.show_error(str(exc))
             except (OSError, ValueError) as exc:
                 self.banner.show_error(f"{path}: could not save the screenshot ({exc})")
 

@@ -24,7 +24,12 @@ def load(path: str):
     """(scenario, model, kinematics) for a scenario path, checked against its model."""
     from viewer.core.binding import bind, load_checked
 
-    scenario, model = load_checked(path)
+    from viewer.core.files import check_outputs
+
+    try:
+        scenario, model = load_checked(path)
+    finally:  # the scenario, its model or a mesh given as the output: refused first, before any work
+        check_outputs()
     for note in getattr(model, "notes", []):  # e.g. an OpenSim mesh not found: drawn without it
         print(note, file=sys.stderr)
     return scenario, model, bind(model, scenario)
@@ -45,7 +50,10 @@ def view_output(path: str, view: str | None = None, colour: str | None = None, s
 
 
 def output_path(value: str, suffixes: tuple[str, ...]) -> Path:
-    """Check an output path before any work: its folder exists, its suffix is known."""
+    """Check an output path before any work: its folder exists, its suffix is known, and it is not
+    (now or once the inputs are read) a file this command reads."""
+    from viewer.core.files import guard_output
+
     path = Path(value)
     if suffixes and path.suffix.lower() not in suffixes:
         raise ViewerError(f"{value}: unsupported output type '{path.suffix or '(none)'}'; "
@@ -55,6 +63,7 @@ def output_path(value: str, suffixes: tuple[str, ...]) -> Path:
         raise ViewerError(f"{value}: cannot write here: folder '{folder}' does not exist")
     if path.is_dir():
         raise ViewerError(f"{value}: is a folder; give a file name")
+    guard_output(path)
     return path
 
 

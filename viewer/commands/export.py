@@ -38,22 +38,19 @@ def add_parser(sub) -> None:
     colour_arg(p)
     p.add_argument("--muscles", choices=("shapes", "lines"), default="shapes",
                    help="shapes: bellies and tendons from each muscle's volume (default); lines: thin lines of action")
+    p.add_argument("--workers", type=positive(int), default=1, metavar="N",
+                   help="render in N processes (e.g. the number of cores); the file is the same as with 1")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from viewer.render.export import check_video_options, export_video, parse_size
-
-    from .common import view_output
-
     target = output_path(args.output, (".mp4", ".gif"))
-    feed, options = view_output(args.scenario, args.view, args.colour, args.speed, size=parse_size(args.size),
-                                fps=args.fps, orbit=args.orbit, loops=args.loops, muscle_style=args.muscles)
-    check_video_options(target, options)
     bar = None if args.quiet else ProgressBar(f"export {target.name}")
     try:
-        count = export_video(feed, target, options, progress=bar)
+        count, options = write_export(args.scenario, target, size=args.size, fps=args.fps, speed=args.speed,
+                                      view=args.view, orbit=args.orbit, loops=args.loops, colour=args.colour,
+                                      muscles=args.muscles, workers=args.workers, progress=bar)
     finally:
         if bar:
             bar.finish()
@@ -61,6 +58,29 @@ def run(args) -> int:
     print(f"wrote {target}: {count} frames, {w}x{h}, {count / options.fps:.2f} s at {options.fps:g} fps",
           file=sys.stderr)
     return 0
+
+
+def write_export(scenario: str, target, size: str = "1280x720", fps: float = 30.0, speed: float = 1.0,
+                 view: str | None = None, orbit: float = 0.0, loops: int = 1, colour: str | None = None,
+                 muscles: str = "shapes", workers: int = 1, progress=None):
+    """The video `export` writes (batch jobs call this too, so theirs are the same file):
+    returns (frames written, export options). workers > 1 renders shares of the frames in that
+    many processes and encodes them in order in this one: the same file as one process writes."""
+    from viewer.render.export import check_video_options, export_video, parse_size
+
+    from .common import view_output
+
+    options_kw = dict(size=parse_size(size), fps=fps, orbit=orbit, loops=loops, muscle_style=muscles)
+    feed, options = view_output(scenario, view, colour, speed, **options_kw)
+    check_video_options(target, options)
+    if workers > 1:
+        from viewer.batch.segments import export_parallel
+
+        count = export_parallel(dict(path=scenario, view=view, colour=colour, speed=speed, **options_kw),
+                                target, options, workers, progress=progress)
+    else:
+        count = export_video(feed, target, options, progress=progress)
+    return count, options
 
 
 class ProgressBar:

@@ -34,32 +34,44 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from viewer.share.page import PageOptions, write_page
-
-    from .common import load
     from .export import ProgressBar
 
     target = output_path(args.output, (".html", ".htm"))
-    import numpy as np
-
-    from viewer.core.viewstate import ViewState
-
-    scenario, model, kin = load(args.scenario)
-    # The file's saved view (hide, bones, colour, camera), as the window and `export` draw it.
-    state = ViewState.from_scenario(scenario, model, view=args.view, colour_source=args.colour)
-    camera = state.camera
-    exact = {}
-    if camera.exact:
-        exact = dict(direction=tuple(np.subtract(camera.position, camera.focal_point)), up=tuple(camera.up))
-    options = PageOptions(note=args.note, colour_source=state.colour_source, view=camera.view,
-                          azimuth=camera.azimuth, elevation=camera.elevation,
-                          hidden=frozenset(int(m) for m in np.flatnonzero(state.hidden_mask(model))),
-                          bone_opacity=state.bone_opacity, **exact)
     bar = None if args.quiet else ProgressBar(f"share {target.name}", unit="steps")
     try:
-        size = write_page(target, kin, options, progress=bar)
+        size, scenario = write_share(args.scenario, target, note=args.note, view=args.view, colour=args.colour,
+                                     progress=bar)
     finally:
         if bar:
             bar.finish()
     print(f"wrote {target}: {size / 1e6:.1f} MB, {scenario.duration:g} s of '{scenario.title}'", file=sys.stderr)
     return 0
+
+
+def write_share(path: str, target, note: str = "", view: str | None = None, colour: str | None = None,
+                progress=None):
+    """The page `share` writes (batch jobs call this too); returns (bytes written, scenario)."""
+    import numpy as np
+
+    from viewer.core.errors import ViewerError
+    from viewer.core.viewstate import ViewState
+    from viewer.share.page import PageOptions, write_page
+
+    from .common import load
+
+    try:
+        note.encode("utf-8")
+    except UnicodeEncodeError:  # a byte that is not UTF-8 on the command line (Python keeps it as a surrogate)
+        raise ViewerError("--note: not UTF-8 text (a byte of another encoding?); write the note in UTF-8") from None
+    scenario, model, kin = load(path)
+    # The file's saved view (hide, bones, colour, camera), as the window and `export` draw it.
+    state = ViewState.from_scenario(scenario, model, view=view, colour_source=colour)
+    camera = state.camera
+    exact = {}
+    if camera.exact:
+        exact = dict(direction=tuple(np.subtract(camera.position, camera.focal_point)), up=tuple(camera.up))
+    options = PageOptions(note=note, colour_source=state.colour_source, view=camera.view,
+                          azimuth=camera.azimuth, elevation=camera.elevation,
+                          hidden=frozenset(int(m) for m in np.flatnonzero(state.hidden_mask(model))),
+                          bone_opacity=state.bone_opacity, **exact)
+    return write_page(target, kin, options, progress=progress), scenario

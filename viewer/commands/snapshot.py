@@ -46,16 +46,25 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    target = output_path(args.output, (".png",))
+    options = write_snapshot(args.scenario, target, args.time, size=args.size, view=args.view,
+                             transparent=args.transparent, text=args.text, colour=args.colour, muscles=args.muscles)
+    w, h = options.size
+    print(f"wrote {target}: {w}x{h} at {args.time:g} s", file=sys.stderr)
+    return 0
+
+
+def write_snapshot(scenario: str, target, time: float = 0.0, size: str = "1280x720", view: str | None = None,
+                   transparent: bool = False, text: str | None = None, colour: str | None = None,
+                   muscles: str = "shapes"):
+    """The PNG `snapshot` writes (batch jobs call this too, so theirs are the same image);
+    returns the export options."""
     from viewer.render.export import parse_size, save_still
 
     from .common import view_output
 
-    target = output_path(args.output, (".png",))
-    style = args.text or ("dark" if args.transparent else "light")
-    feed, options = view_output(args.scenario, args.view, args.colour, size=parse_size(args.size),
-                                transparent=args.transparent, anti_aliasing="msaa", text_style=style,
-                                muscle_style=args.muscles)
-    save_still(feed, args.time, target, options)
-    w, h = options.size
-    print(f"wrote {target}: {w}x{h} at {args.time:g} s", file=sys.stderr)
-    return 0
+    style = text or ("dark" if transparent else "light")
+    feed, options = view_output(scenario, view, colour, size=parse_size(size), transparent=transparent,
+                                anti_aliasing="msaa", text_style=style, muscle_style=muscles)
+    save_still(feed, time, target, options)
+    return options

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalogue import load_catalogue
+from .files import note_reads, recording
 from .errors import ModelError, Problem, ScenarioError, display_path, suggest
 from .model import MODEL_SUFFIXES, NATIVE_SUFFIXES, Model, _compile_file, _compile_myo_sim
 from .native_model import read_native
@@ -43,20 +44,26 @@ def load_model(name_or_path: str | Path | None = None, base_dir: Path | None = N
                          f"built-in models: {', '.join(catalogue.models)}")
     key = str(path.resolve())
     if key not in _loaded or _loaded_mtime.get(key) != _mtime(path):
-        shown = display_path(path)
-        if path.suffix.lower() == ".osim":
-            from .opensim_model import load_opensim  # optional: needs the `opensim` extra
-
-            _loaded[key] = load_opensim(path, shown)
-        elif path.suffix.lower() in NATIVE_SUFFIXES:
-            if not path.exists():
-                raise ModelError([Problem(shown, None, "model file not found")])
-            native = read_native(path)
-            _loaded[key] = Model(native.mj, key, native.title, native.entry, shown)
-        else:
-            _loaded[key] = Model(_compile_file(path, shown), key, path.stem, None, shown)
+        with recording() as inputs:  # the model file and its meshes: no output may replace them
+            _loaded[key] = _read_model_file(path)
+        _loaded[key].inputs = inputs
         _loaded_mtime[key] = _mtime(path)
+    note_reads(_loaded[key].inputs)  # a model kept from an earlier run was read for this one too
     return _loaded[key]
+
+
+def _read_model_file(path: Path) -> Model:
+    shown = display_path(path)
+    if path.suffix.lower() == ".osim":
+        from .opensim_model import load_opensim  # optional: needs the `opensim` extra
+
+        return load_opensim(path, shown)
+    if path.suffix.lower() in NATIVE_SUFFIXES:
+        if not path.exists():
+            raise ModelError([Problem(shown, None, "model file not found")])
+        native = read_native(path)
+        return Model(native.mj, str(path.resolve()), native.title, native.entry, shown)
+    return Model(_compile_file(path, shown), str(path.resolve()), path.stem, None, shown)
 
 
 def load_checked(path: str | Path):

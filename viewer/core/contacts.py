@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import mujoco
 import numpy as np
 
-from .errors import Problem, suggest
+from .errors import Problem, shorten, suggest
 
 # Metres of skin and soft tissue between a bone and the surface it rests on.
 CLEARANCE = {
@@ -79,7 +79,7 @@ class ContactSpec:
     slide: bool = True  # False: the point also keeps its place along the surface
 
     def as_dict(self) -> dict:
-        out: dict = {"body": self.body, "on": self.on}
+        out: dict = {"body": self.body, "surface": self.on}
         if not self.slide:
             out["slide"] = False
         return out
@@ -110,11 +110,13 @@ def check_contacts(scenario, model) -> list[Problem]:
     surfaces = surface_names(scenario)
     for i, spec in enumerate(getattr(scenario, "contacts", [])):
         if model.body_id(body_of(spec.body)) < 0:
-            names = list(BODY_ALIASES) + model.body_names
-            problems.append(scenario.problem(("contacts", i, "body"), f"unknown body '{spec.body}'"
-                                             f"{suggest(spec.body, names)}"))
+            # only names this model has: MyoFullBody's hand_r is no suggestion for an OpenSim arm
+            names = [a for a in BODY_ALIASES if model.body_id(body_of(a)) >= 0] + model.body_names
+            listed = f"; this model's bodies: {', '.join(model.body_names)}" if len(model.body_names) <= 30 else ""
+            problems.append(scenario.problem(("contacts", i, "body"), f"unknown body '{shorten(spec.body)}'"
+                                             f"{suggest(spec.body, names) or listed}"))
         if spec.on not in surfaces:
-            problems.append(scenario.problem(("contacts", i, "on"), f"contact {i + 1}: nothing called '{spec.on}' "
+            problems.append(scenario.problem(("contacts", i, "surface"), f"contact {i + 1}: nothing called '{shorten(spec.on)}' "
                                              f"to rest on or hold{suggest(spec.on, surfaces)}; this scenario has: "
                                              f"{', '.join(surfaces)} (add a prop under 'props:' for more)"))
     return problems

@@ -88,15 +88,19 @@ def atomic_write(path: str | Path, write: Callable[[str], None],
     """
     path = Path(path)
     name = display_path(path)
+    if _guarding:
+        refuse_input(path)
     real, mode = _target(path)
     folder = real.parent if str(real.parent) else Path(".")
+    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{real.name}.", suffix=".part" + real.suffix)
-    except OSError as exc:
-        raise ViewerError([Problem(name, None, f"cannot write into folder '{display_path(folder)}': "
-                                               f"{_reason(exc)}")]) from None
-    os.close(fd)
-    try:
+        try:
+            with interrupt.held():  # a signal waits until `tmp` is known, so the clean-up finds it
+                fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{real.name}.", suffix=".part" + real.suffix)
+                os.close(fd)
+        except OSError as exc:
+            raise ViewerError([Problem(name, None, f"cannot write into folder '{display_path(folder)}': "
+                                                   f"{_reason(exc)}")]) from None
         try:
             write(tmp)
             interrupt.check()
@@ -117,8 +121,9 @@ def atomic_write(path: str | Path, write: Callable[[str], None],
         with contextlib.suppress(OSError):
             _fsync(folder, directory=True)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -129,13 +134,14 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write(path, write)
 
 
-def read_user_text(path: str | Path, limit: int, error: type[ViewerError] = ViewerError) -> str:
-    """A user's text file (UTF-8, an optional BOM), refused before reading if it is not a
-    regular file or is larger than `limit` bytes. Problems raise `error` naming the file."""
-    name = display_path(path)
+def check_input(path: str | Path, limit: int, error: type[ViewerError] = ViewerError,
+                name: str | None = None) -> os.stat_result:
+    """Refuse, before anything opens it, a path that is not a regular file (a FIFO would block the
+    reader forever, /dev/zero never ends) or is larger than `limit` bytes; note it as read."""
+    name = name or display_path(path)
 
-    def fail(message: str, line: int | None = None):
-        return error([Problem(name, line, message)])
+    def fail(message: str):
+        return error([Problem(name, None, message)])
 
     try:
         info = os.stat(path)  # stat never blocks, even on a FIFO
@@ -149,16 +155,131 @@ def read_user_text(path: str | Path, limit: int, error: type[ViewerError] = View
         raise fail(f"is {_kind(info.st_mode)}, not a regular file; only regular files are read")
     if info.st_size > limit:
         raise fail(f"is {info.st_size / 2**20:.1f} MB; files larger than {limit / 2**20:g} MB are not read")
+    note_read(path, info)
+    return info
+
+
+def read_user_bytes(path: str | Path, limit: int, error: type[ViewerError] = ViewerError,
+                    name: str | None = None) -> bytes:
+    """A user's file, whole, after check_input; OS errors (/proc/self/mem's) name the file."""
+    name = name or display_path(path)
+    check_input(path, limit, error, name)
     try:
         # O_NONBLOCK: should the path have become a FIFO since the stat, open() still returns at once
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as f:
             raw = f.read(limit + 1)
     except OSError as exc:
-        raise fail(f"cannot read: {_reason(exc)}") from None
+        raise error([Problem(name, None, f"cannot read: {_reason(exc)}")]) from None
     if len(raw) > limit:
-        raise fail(f"is larger than {limit / 2**20:g} MB; files that large are not read")
+        raise error([Problem(name, None, f"is larger than {limit / 2**20:g} MB; files that large are not read")])
+    return raw
+
+
+def read_user_text(path: str | Path, limit: int, error: type[ViewerError] = ViewerError) -> str:
+    """A user's text file (UTF-8, an optional BOM), refused before reading if it is not a
+    regular file or is larger than `limit` bytes. Problems raise `error` naming the file."""
+    name = display_path(path)
+    raw = read_user_bytes(path, limit, error, name)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise fail("not a text file (invalid UTF-8)", raw[: exc.start].count(b"\n") + 1) from None
+        raise error([Problem(name, raw[: exc.start].count(b"\n") + 1, "not a text file (invalid UTF-8)")]) from None
+
+
+# --- an output never replaces an input --------------------------------------------------------------
+# Every file a run reads is noted by its identity (device, inode), so a symlink or a hard link to it
+# is recognised too. A command that writes refuses, before any work, an output that is one of them.
+_reads: dict[tuple[int, int], str] = {}
+_recorders: list[dict] = []
+_guarding = False
+_outputs: list[Path] = []
+
+
+def note_read(path: str | Path, info: os.stat_result | None = None) -> None:
+    try:
+        info = info or os.stat(path)
+    except OSError:
+        return
+    key, name = (info.st_dev, info.st_ino), display_path(path)
+    _reads.setdefault(key, name)
+    for seen in _recorders:
+        seen.setdefault(key, name)
+
+
+def identities(paths) -> dict[tuple[int, int], str]:
+    """{(dev, ino): name} of the paths that exist (None and missing ones are skipped)."""
+    out = {}
+    for path in paths:
+        try:
+            info = os.stat(path) if path is not None else None
+        except (OSError, ValueError):
+            continue
+        if info is not None:
+            out[(info.st_dev, info.st_ino)] = display_path(path)
+    return out
+
+
+def note_reads(inputs: dict[tuple[int, int], str]) -> None:
+    for key, name in inputs.items():
+        _reads.setdefault(key, name)
+
+
+@contextlib.contextmanager
+def recording():
+    """{(dev, ino): name} of the files read inside the block (a loaded model keeps its own)."""
+    seen: dict[tuple[int, int], str] = {}
+    _recorders.append(seen)
+    try:
+        yield seen
+    finally:
+        _recorders.remove(seen)
+
+
+def reads() -> dict[tuple[int, int], str]:
+    return dict(_reads)
+
+
+@contextlib.contextmanager
+def one_run():
+    """One command's run: starts with nothing read; outputs are checked against its reads once
+    `guard_outputs()` is called (by commands that write; the app checks its dialogs itself)."""
+    global _guarding
+    _reads.clear()
+    try:
+        yield
+    finally:
+        _reads.clear()
+        _outputs.clear()
+        _guarding = False
+
+
+def guard_output(target: str | Path) -> None:
+    """From now on this run refuses to write `target` (or any file) over a file it read."""
+    global _guarding
+    _guarding = True
+    _outputs.append(Path(target))
+    refuse_input(target)
+
+
+def check_outputs() -> None:
+    """Refuse now, before any work, an output of this run that is one of the files read so far."""
+    for target in _outputs:
+        refuse_input(target)
+
+
+def refuse_input(target: str | Path, inputs: dict[tuple[int, int], str] | None = None,
+                 reader: str = "this command") -> None:
+    """Raise a one-line ViewerError when `target` (symlinks followed) is a file that is read:
+    the scenario, its model, a mesh, a motion. A target that does not exist yet is fine."""
+    inputs = _reads if inputs is None else inputs
+    try:
+        info = os.stat(target)
+    except (OSError, ValueError):
+        return
+    name = inputs.get((info.st_dev, info.st_ino))
+    if name is not None:
+        shown = display_path(target)
+        what = "is a file" if name == shown else f"leads to '{name}', a file"
+        raise ViewerError([Problem(shown, None, f"{what} {reader} reads; an output never replaces an "
+                                                f"input (choose another output file)")])

@@ -1,4 +1,4 @@
-"""Ctrl-C and SIGTERM, honoured from the first second.
+"""Ctrl-C, SIGTERM and SIGHUP (the terminal closed), honoured from the first second.
 
 A signal raises KeyboardInterrupt as Python's own Ctrl-C does, and also sets a flag. C++
 libraries (VTK's set-up, observers called from C++) can swallow that exception; the flag makes
@@ -7,6 +7,7 @@ again, so a signalled run never completes a write and always exits non-zero.
 """
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 
@@ -29,11 +30,28 @@ def _handler(signum, frame):
 
 
 def install() -> None:
-    """Handle SIGINT and SIGTERM (main thread only: Python allows no other); call before any slow set-up."""
+    """Handle SIGINT, SIGTERM and SIGHUP (main thread only: Python allows no other); call before any
+    slow set-up. SIGHUP would otherwise end the process at once, leaving its temporary files behind."""
     if threading.current_thread() is not threading.main_thread():
         return
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _handler)
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:  # nohup's choice holds
+            signal.signal(signum, _handler)
+
+
+@contextlib.contextmanager
+def held():
+    """Signals wait until the block ends, then arrive (raise) at once: for starting a child process
+    whose handle must exist before a signal can ask for it to be stopped."""
+    signums = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, signums)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def received() -> int | None:

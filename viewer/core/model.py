@@ -90,6 +90,7 @@ class Coupling:
 
 class Model:
     backend = "mujoco"
+    inputs: dict = {}  # (device, inode) → name of each file read to build it (binding fills it in)
 
     def __init__(self, mj: mujoco.MjModel, key: str, title: str, entry: ModelEntry | None, name: str | None = None):
         self.mj = mj
@@ -319,6 +320,11 @@ def _compile_file(path: Path, shown: str) -> mujoco.MjModel:
         raise ModelError([Problem(shown, None, "model file not found")])
     if path.suffix.lower() == ".xml":
         _check_size(path, shown)
+    else:  # a FIFO would block MuJoCo's reader forever
+        from . import limits
+        from .files import check_input
+
+        check_input(path, limits.MODEL_BYTES, ModelError, shown)
     try:
         if path.suffix.lower() == ".mjb":
             return _quiet_compile(lambda: mujoco.MjModel.from_binary_path(str(path)))

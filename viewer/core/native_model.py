@@ -13,7 +13,7 @@ import mujoco
 import numpy as np
 
 from .catalogue import AliasSpec, GroupInfo, LandmarkSpec, ModelEntry
-from .errors import ModelError, Problem, ScenarioError, suggest
+from .errors import ModelError, Problem, ScenarioError, ViewerError, suggest
 from .quiet import quiet_compile
 from .yamlsrc import ProblemCollector, read_yaml
 
@@ -81,8 +81,14 @@ def _load_mesh(path: Path, scale: float):
     """Vertices and triangles of a mesh file through trimesh; None and a reason on failure."""
     import trimesh
 
+    from . import limits
+    from .files import check_input
+
     try:
+        check_input(path, limits.MESH_BYTES)  # a FIFO would block trimesh forever
         mesh = trimesh.load(str(path), force="mesh")
+    except ViewerError as exc:
+        return None, f"mesh file '{path.name}' {exc.problems[0].message}"
     except Exception as exc:  # trimesh raises many kinds for corrupt files
         return None, f"cannot read mesh file '{path.name}' ({type(exc).__name__})"
     if not isinstance(mesh, trimesh.Trimesh) or len(mesh.faces) == 0:
@@ -250,7 +256,7 @@ def _add_mesh(r: _Reader, spec, body, m, path: tuple, folder: Path, scale: float
     if not file.exists():
         r.add(path + ("file",), f"mesh file '{m['file']}' not found (looked in {folder})")
         return
-    if file.stat().st_size == 0:
+    if file.is_file() and file.stat().st_size == 0:  # a FIFO has no size either: _load_mesh refuses it
         r.add(path + ("file",), f"mesh file '{m['file']}' is empty")
         return
     loaded, why = _load_mesh(file, scale * r.number(m.get("scale"), path + ("scale",), 1.0, positive=True))

@@ -28,7 +28,7 @@ def _opensim():
     import opensim
 
     opensim.Logger.removeFileSink()  # OpenSim would otherwise write opensim.log into the cwd
-    opensim.Logger.setLevelString("error")  # keep the terminal for our own one-line messages
+    opensim.Logger.setLevelString("critical")  # keep the terminal for our own one-line messages
     return opensim
 
 
@@ -39,15 +39,74 @@ def load_opensim(path: Path, shown: str) -> "OpenSimModel":
         from .extras import install_hint
 
         raise ModelError([Problem(shown, None, install_hint(".osim"))]) from None
-    if not path.exists():
-        raise ModelError([Problem(shown, None, "model file not found")])
+    from . import limits
+    from .files import read_user_bytes
+
+    # OpenSim's own reader would block on a FIFO, read any size, expand entities and name a C++ frame
+    raw = read_user_bytes(path, limits.OSIM_BYTES, ModelError, shown)
+    refuse_entities(raw, shown)
+    _refuse_unreadable_meshes(raw, path, shown)
     try:
         model = osim.Model(str(path))
         state = model.initSystem()
     except Exception as exc:  # OpenSim reports XML and connection errors as RuntimeError text
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelError([Problem(shown, None, f"OpenSim could not read this model: {first}")]) from None
+        reason, line = opensim_reason(exc)
+        raise ModelError([Problem(shown, line, f"OpenSim could not read this model: {reason}")]) from None
     return OpenSimModel(model, state, path, shown)
+
+
+def _refuse_unreadable_meshes(raw: bytes, path: Path, shown: str) -> None:
+    """OpenSim opens every mesh file while it reads the model, and would wait forever on a FIFO
+    or read a device without end: such a mesh refuses the model, naming both."""
+    import xml.etree.ElementTree as ET
+
+    from . import limits
+    from .files import check_input
+
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError:  # OpenSim's own reader says where
+        return
+    folders = geometry_folders(path)
+    for element in root.iter("mesh_file"):
+        name = (element.text or "").strip()
+        file = _find_mesh(folders, name) if name else None
+        if file is None:
+            continue
+        try:
+            check_input(file, limits.MESH_BYTES, ModelError)
+        except ModelError as exc:
+            raise ModelError([Problem(shown, None, f"its mesh {exc.problems[0]}; OpenSim would wait on it or read "
+                                                   f"it whole, so the model is not read")]) from None
+
+
+def refuse_entities(raw: bytes, shown: str, error=ModelError) -> None:
+    """A model or mesh never declares XML entities: an 'entity bomb' expands a few lines to
+    gigabytes and an external entity reads another file, so a DOCTYPE is refused before parsing."""
+    found = [at for at in (raw.find(b"<!DOCTYPE"), raw.find(b"<!ENTITY")) if at >= 0]
+    if found:
+        line = raw[:min(found)].count(b"\n") + 1
+        raise error([Problem(shown, line, "declares XML entities (<!DOCTYPE or <!ENTITY); model and mesh "
+                                          "files never need them, so the file is not read")])
+
+
+def opensim_reason(exc: BaseException) -> tuple[str, int | None]:
+    """OpenSim's reason without its C++ frames ('SimTK Exception thrown at Xml.cpp:817: …'), and
+    the line of the file it names, if any."""
+    import re
+
+    text = " ".join(str(exc).split())
+    line = re.search(r"\(line=(\d+), col=\d+\)", text)
+    xml = re.search(r"Failed to load the Xml file '.*' with error '(.*?)\s*(\(line=\d+, col=\d+\))?\.?'", text)
+    if xml:
+        text = f"not valid XML: {xml.group(1).rstrip('. ')}"
+    text = re.sub(r"std::exception in '.*?':\s*", "", text)
+    text = re.sub(r"SimTK Exception thrown at \S+:\s*", "", text)
+    text = re.sub(r"\s*(\(|In Object |)Thrown at \S+(\)|)\.?", "", text)
+    text = re.sub(r"Error detected by Simbody method \S+:\s*", "", text)
+    text = re.sub(r"\(Required condition '.*?' was not met\.\)\s*", "", text)
+    text = text.strip(" .:") or type(exc).__name__
+    return (text[:300] + "…" if len(text) > 300 else text), (int(line.group(1)) if line else None)
 
 
 class OpenSimModel(Model):
@@ -116,7 +175,7 @@ class OpenSimModel(Model):
                     mesh = osim.Mesh.safeDownCast(frame.get_attached_geometry(k))
                     if mesh is None:
                         continue
-                    file = next((f / mesh.get_mesh_file() for f in folders if (f / mesh.get_mesh_file()).is_file()), None)
+                    file = _find_mesh(folders, mesh.get_mesh_file())
                     if file is None:  # OpenSim itself only warns about missing geometry: so do we
                         self.notes.append(Problem(self.shown, None, f"warning: mesh '{mesh.get_mesh_file()}' of body "
                                                   f"{body.getName()} not found; looked in "
@@ -127,10 +186,16 @@ class OpenSimModel(Model):
                         self.notes.append(Problem(self.shown, None, f"warning: mesh '{file.name}' of body "
                                                   f"{body.getName()} is not drawn: use {', '.join(MESH_SUFFIXES)}"))
                         continue
+                    try:  # read now, so a bad mesh is a warning for that mesh and validate sees it
+                        verts, faces = _read_mesh(file)
+                    except ModelError as exc:
+                        self.notes.append(Problem(self.shown, None, f"warning: mesh of body {body.getName()} is not "
+                                                  f"drawn: {exc.problems[0]}"))
+                        continue
                     local = to_body @ _transform(frame.getTransformInGround(state))
                     scale = np.array([mesh.get_scale_factors().get(i) for i in range(3)])
                     bones.append({"body": b, "file": file, "scale": scale, "pos": local[:3, 3], "mat": local[:3, :3],
-                                  "name": f"{body.getName()}/{mesh.get_mesh_file()}"})
+                                  "name": f"{body.getName()}/{mesh.get_mesh_file()}", "verts": verts, "faces": faces})
         return bones
 
     # --- the Model interface, for an OpenSim model ------------------------------------------------
@@ -399,32 +464,71 @@ def _offset_frames_on(osim, model, body) -> list:
     return frames
 
 
+def _find_mesh(folders: list[Path], name: str) -> Path | None:
+    for folder in folders:
+        try:
+            if (folder / name).exists() and not (folder / name).is_dir():  # a FIFO is found, then refused
+                return folder / name
+        except (OSError, ValueError):  # a 5,000-letter name, a NUL byte: not a file there
+            continue
+    return None
+
+
 def _read_mesh(file: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices and triangles of a mesh file, or a one-line ModelError naming it."""
+    from . import limits
+    from .files import read_user_bytes
+
+    shown = display_path(file)
+    raw = read_user_bytes(file, limits.MESH_BYTES, ModelError, shown)  # a FIFO, /proc/self/mem: one line
     if file.suffix.lower() == ".vtp":
-        return _read_vtp(file)
+        return _read_vtp(raw, shown)
+    import io
+
     import trimesh
 
-    mesh = trimesh.load(str(file), force="mesh")
-    return np.asarray(mesh.vertices, float), np.asarray(mesh.faces, int)
+    try:
+        mesh = trimesh.load(io.BytesIO(raw), file_type=file.suffix.lower().lstrip("."), force="mesh")
+        verts, faces = np.asarray(mesh.vertices, float), np.asarray(mesh.faces, int)
+    except Exception as exc:  # trimesh raises many kinds for corrupt files
+        raise ModelError([Problem(shown, None, f"cannot read this mesh ({type(exc).__name__})")]) from None
+    return verts, faces.reshape(-1, 3)
 
 
-def _read_vtp(file: Path) -> tuple[np.ndarray, np.ndarray]:
+def _read_vtp(raw: bytes, shown: str) -> tuple[np.ndarray, np.ndarray]:
     """ASCII VTK XML PolyData, as in OpenSim's Geometry folders: points and (triangulated) polys."""
     import xml.etree.ElementTree as ET
 
-    root = ET.parse(file).getroot()
-    piece = root.find(".//Piece")
-    arrays = {}
-    for section in ("Points", "Polys"):
-        for data in piece.find(section).iter("DataArray"):
-            if data.get("format", "ascii") != "ascii":
-                raise ModelError([Problem(str(file), None, "only ASCII .vtp geometry is supported; "
-                                                           "save the mesh as OBJ or STL")])
-            arrays[(section, data.get("Name", "Points"))] = np.array(data.text.split(), float)
-    points = arrays[("Points", "Points")].reshape(-1, 3) if ("Points", "Points") in arrays \
-        else next(v for (s, _), v in arrays.items() if s == "Points").reshape(-1, 3)
-    connectivity = arrays[("Polys", "connectivity")].astype(int)
-    offsets = arrays[("Polys", "offsets")].astype(int)
+    def fail(message: str):
+        return ModelError([Problem(shown, None, message)])
+
+    refuse_entities(raw, shown)
+    try:
+        piece = ET.fromstring(raw).find(".//Piece")
+        arrays = {}
+        for section in ("Points", "Polys"):
+            for data in piece.find(section).iter("DataArray"):
+                if data.get("format", "ascii") != "ascii":
+                    raise fail("only ASCII .vtp geometry is supported; save the mesh as OBJ or STL")
+                arrays[(section, data.get("Name", "Points"))] = np.array((data.text or "").split(), float)
+        points = arrays[("Points", "Points")] if ("Points", "Points") in arrays \
+            else next(v for (s, _), v in arrays.items() if s == "Points")
+        connectivity = arrays[("Polys", "connectivity")]
+        offsets = arrays[("Polys", "offsets")]
+    except ET.ParseError as exc:
+        raise fail(f"not valid XML: {exc}") from None
+    except (AttributeError, KeyError, StopIteration, ValueError):
+        raise fail("not VTK PolyData with Points and Polys (connectivity, offsets)") from None
+    if points.size % 3 or not np.isfinite(points).all():
+        raise fail("its points are not finite x y z triples")
+    points = points.reshape(-1, 3)
+    if connectivity.size and (connectivity.min() < 0 or connectivity.max() >= len(points)
+                              or (connectivity % 1).any()):
+        raise fail(f"a polygon names a point that does not exist (there are {len(points):,} points)")
+    if offsets.size and ((np.diff(offsets, prepend=0) < 0).any() or offsets[-1] > connectivity.size
+                         or (offsets % 1).any()):
+        raise fail("its polygon offsets run backwards or past the connectivity list")
+    connectivity, offsets = connectivity.astype(int), offsets.astype(int)
     faces, start = [], 0
     for end in offsets:  # fan-triangulate each polygon
         poly = connectivity[start:end]

@@ -18,6 +18,7 @@ import numpy as np
 import yaml
 
 from .errors import Problem, ScenarioError, suggest
+from .files import note_read
 from .paths import MESHES_DIR
 
 PROPS_DIR = MESHES_DIR / "props"
@@ -99,6 +100,10 @@ class PropMesh:
 def _read_mesh(path: str) -> tuple[np.ndarray, np.ndarray]:
     import trimesh
 
+    from . import limits
+    from .files import check_input
+
+    check_input(path, limits.MESH_BYTES, ScenarioError)  # a FIFO would block trimesh forever
     try:
         mesh = trimesh.load(path, force="mesh", process=False)
     except Exception as exc:  # a corrupt file: one line naming it, never a traceback
@@ -160,7 +165,9 @@ class Props:
         known = prop_catalogue()
         self.meshes = []
         for spec in self.specs:
-            vertices, faces = _read_mesh(str(mesh_path(spec.mesh, scenario.base_dir)))
+            file = mesh_path(spec.mesh, scenario.base_dir)
+            note_read(file)  # read once per process (cached), an input of every run that draws it
+            vertices, faces = _read_mesh(str(file))
             colour = spec.colour or known.get(spec.mesh, {}).get("colour", DEFAULT_COLOUR)
             self.meshes.append(PropMesh(spec.mesh, vertices, faces, _rgb(colour)))
         self._riding = [tuple(model.body_id(b) for b in s.ride) for s in self.specs]

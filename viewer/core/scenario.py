@@ -17,8 +17,8 @@ from . import limits
 from .easing import DEFAULT_EASE, EASES
 from .files import atomic_write_text
 from .playback import LOOP_MODES
-from .viewstate import VIEWS
-from .errors import ModelError, Problem, ScenarioError, display_path, suggest
+from .viewstate import VIEWS, degenerate_view, hidden_names
+from .errors import ModelError, Problem, ScenarioError, display_path, few_suggestions, suggest
 from .contacts import ContactSpec
 from .props import PropSpec
 from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml
@@ -39,7 +39,7 @@ EXACT_CAMERA_KEYS = ("position", "focal_point", "up")  # all three or none: a ca
 MEASURE_KEYS = ("label", "from", "to")
 COLOUR_KEYS = ("source", "limit", "neutral")
 PROP_KEYS = ("mesh", "ride", "at", "offset", "rotate", "colour")
-CONTACT_KEYS = ("body", "on", "slide")
+CONTACT_KEYS = ("body", "surface", "slide", "on")  # `on:` is the old name of `surface:` (YAML 1.1 reads it as true)
 
 
 @dataclass
@@ -157,9 +157,12 @@ class _Checker(ProblemCollector):
             return None
         return value
 
-    def sequence(self, value, path: tuple) -> list | None:
+    def sequence(self, value, path: tuple, limit: int | None = None) -> list | None:
         if not isinstance(value, list):
             self.add(path, f"'{_dotted(path)}' must be a list, not {_kind(value)}")
+            return None
+        if limit is not None and len(value) > limit:  # refused before any entry is looked at
+            self.add(path, f"'{_dotted(path)}' has {len(value):,} entries; at most {limit:,} are read")
             return None
         return value
 
@@ -281,7 +284,7 @@ def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
 
 
 def _read_phases(c: _Checker, raw, duration: float) -> list[Phase]:
-    items = c.sequence(raw, ("phases",))
+    items = c.sequence(raw, ("phases",), limits.PHASES)
     out = []
     for i, item in enumerate(items or []):
         path = ("phases", i)
@@ -312,7 +315,7 @@ def _read_phases(c: _Checker, raw, duration: float) -> list[Phase]:
 
 
 def _read_names(c: _Checker, raw, path: tuple) -> list[str]:
-    items = c.sequence(raw, path)
+    items = c.sequence(raw, path, limits.NAMES)
     names = []
     for i, item in enumerate(items or []):
         if isinstance(item, str):
@@ -338,8 +341,9 @@ def _read_camera(c: _Checker, raw) -> dict:
     if "zoom" in raw and (value := c.number(raw["zoom"], ("camera", "zoom"), minimum=0.1,
                                             maximum=MAX_ZOOM)) is not None:
         out["zoom"] = value
-    if "view_angle" in raw and (value := c.number(raw["view_angle"], ("camera", "view_angle"), minimum=1)) is not None:
-        out["view_angle"] = min(value, 120.0)
+    if "view_angle" in raw and (value := c.number(raw["view_angle"], ("camera", "view_angle"), minimum=1,
+                                                  maximum=120)) is not None:
+        out["view_angle"] = value
     given = [k for k in EXACT_CAMERA_KEYS if k in raw]
     if given and len(given) < len(EXACT_CAMERA_KEYS):
         missing = ", ".join(k for k in EXACT_CAMERA_KEYS if k not in raw)
@@ -348,7 +352,7 @@ def _read_camera(c: _Checker, raw) -> dict:
         exact = {k: _read_triple(c, raw[k], ("camera", k)) for k in EXACT_CAMERA_KEYS}
         if all(v is not None for v in exact.values()):
             position, focal, up = (np.array(exact[k]) for k in EXACT_CAMERA_KEYS)
-            if np.linalg.norm(position - focal) < 1e-6 or np.linalg.norm(np.cross(up, position - focal)) < 1e-9:
+            if degenerate_view(position - focal, up):
                 c.add(("camera", "position"), "the camera's position, focal_point and up do not make a view "
                                               "(the camera sits on its target or looks along its up)")
             else:
@@ -357,7 +361,7 @@ def _read_camera(c: _Checker, raw) -> dict:
 
 
 def _read_measures(c: _Checker, raw) -> list[Measure]:
-    items = c.sequence(raw, ("measure",))
+    items = c.sequence(raw, ("measure",), limits.MEASURES)
     out = []
     for i, item in enumerate(items or []):
         path = ("measure", i)
@@ -385,16 +389,16 @@ def _read_colour(c: _Checker, raw) -> dict:
 
 
 def _read_props(c: _Checker, raw) -> list[PropSpec]:
-    items = c.sequence(raw, ("props",))
+    items = c.sequence(raw, ("props",), limits.PROPS)
     out = []
     for i, item in enumerate(items or []):
         path = ("props", i)
         if c.mapping(item, path) is None:
             continue
-        if True in item:  # YAML reads a bare `on:` key as true
-            c.add(path, f"prop {i + 1}: 'on' is read as true/false in YAML; write 'ride: BODY' for a prop "
+        if True in item or "on" in item:  # `on:` is a contact's word, not a prop's
+            c.add(path, f"prop {i + 1}: 'on' is not a prop key; write 'ride: BODY' for a prop "
                         f"that moves with a body")
-            item = {k: v for k, v in item.items() if k is not True}
+            item = {k: v for k, v in item.items() if k is not True and k != "on"}
         c.keys(item, PROP_KEYS, path, f"prop {i + 1}")
         mesh = c.text(item.get("mesh"), path + ("mesh",), required=True)
         bodies = {key: _read_bodies(c, item[key], path + (key,)) for key in ("ride", "at") if key in item}
@@ -417,17 +421,20 @@ def _read_props(c: _Checker, raw) -> list[PropSpec]:
 
 
 def _read_contacts(c: _Checker, raw) -> list[ContactSpec]:
-    items = c.sequence(raw, ("contacts",))
+    items = c.sequence(raw, ("contacts",), limits.CONTACTS)
     out = []
     for i, item in enumerate(items or []):
         path = ("contacts", i)
         if c.mapping(item, path) is None:
             continue
-        if True in item:  # YAML 1.1 reads a bare `on` key as true
+        if True in item:  # a YAML 1.1 reader's `on` key
             item = {("on" if k is True else k): v for k, v in item.items()}
         c.keys(item, CONTACT_KEYS, path, f"contact {i + 1}")
         body = c.text(item.get("body"), path + ("body",), required=True)
-        on = c.text(item.get("on"), path + ("on",), required=True)
+        key = "on" if "on" in item and "surface" not in item else "surface"
+        if "on" in item and "surface" in item:
+            c.add(path + ("on",), f"contact {i + 1} has both 'surface' and 'on' (its old name); keep 'surface'")
+        on = c.text(item.get(key), path + (key,), required=True)
         slide = item.get("slide", True)
         if not isinstance(slide, bool):
             c.add(path + ("slide",), f"'{_dotted(path + ('slide',))}' must be true or false, not {_kind(slide)}")
@@ -476,6 +483,13 @@ def scenario_from_text(text: str, name: str = "<text>", path: Path | None = None
 # --- checks against the model -------------------------------------------------------------------
 def check_against_model(scenario: Scenario, model) -> None:
     """Raise ScenarioError if joints, ranges, groups, landmarks or anchor don't fit the model."""
+    with few_suggestions(limits.PROBLEMS):
+        problems = _model_problems(scenario, model)
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _model_problems(scenario: Scenario, model) -> list[Problem]:
     problems: list[Problem] = []
     for i, key in enumerate(scenario.keyframes):
         try:
@@ -487,10 +501,17 @@ def check_against_model(scenario: Scenario, model) -> None:
             problems.append(scenario.problem(("focus", i), f"unknown muscle group '{group}'"
                                              f"{suggest(group, model.groups)}; groups: {', '.join(model.groups)}"))
     muscle_names = [m.name for m in model.muscles]
+    if not muscle_names:  # nothing to colour: validate must not call it ok
+        problems.append(scenario.problem(("model",), f"model {model.name} has no muscles (MuJoCo <muscle> actuators "
+                                                     f"on tendons, or OpenSim muscles): there is nothing to show"))
+    known = set(muscle_names) | set(model.groups)
     for i, name in enumerate(scenario.hide):
-        if name not in model.groups and name not in muscle_names:
+        if name not in known:
             problems.append(scenario.problem(("hide", i), f"unknown muscle or group '{name}'"
                                              f"{suggest(name, [*model.groups, *muscle_names])}"))
+    if muscle_names and scenario.hide and not set(muscle_names) - set(hidden_names(scenario, model)):
+        problems.append(scenario.problem(("hide",), "every muscle is hidden: show at least one "
+                                                    "(a page, a video or a still would show no muscle)"))
     for i, m in enumerate(scenario.measure):
         for key, name in (("from", m.start), ("to", m.end)):
             if name not in model.landmarks:
@@ -505,8 +526,7 @@ def check_against_model(scenario: Scenario, model) -> None:
     from .contacts import check_contacts
 
     problems += check_contacts(scenario, model)
-    if problems:
-        raise ScenarioError(problems)
+    return problems
 
 
 class _PoseProblems(Exception):

@@ -53,6 +53,28 @@ class Session:
     def model(self):
         return self.kin.model
 
+    @cached_property
+    def inputs(self) -> dict:
+        """The files this session shows, by identity: the scenario, its model and meshes, its props' meshes."""
+        from .files import identities
+        from .props import mesh_path
+
+        found = dict(self.model.inputs)
+        found.update(identities([self.scenario.path] + [mesh_path(p.mesh, self.scenario.base_dir)
+                                                        for p in self.scenario.props]))
+        return found
+
+    def refuse_output(self, path, saving_scenario: bool = False) -> None:
+        """ViewerError when an output of the app (a video, a still, a page, a scenario saved
+        elsewhere) would replace a file this session reads; saving the scenario onto itself is a save."""
+        from .files import identities, refuse_input
+
+        inputs = dict(self.inputs)
+        if saving_scenario:
+            for key in identities([self.scenario.path]):
+                inputs.pop(key, None)
+        refuse_input(path, inputs, "the open scenario")
+
     @property
     def duration(self) -> float:
         return self.scenario.duration

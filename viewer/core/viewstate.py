@@ -216,6 +216,16 @@ class ViewState:
         return np.array([m.name in self.hidden for m in model.muscles], bool)
 
 
+def degenerate_view(direction, up) -> bool:
+    """True when a camera cannot look: it sits on its target, or looks along its own up. One
+    rule (by direction, not length) for the scenario check, the window, export and the page."""
+    d, u = np.asarray(direction, float), np.asarray(up, float)
+    nd, nu = np.linalg.norm(d), np.linalg.norm(u)
+    if not (np.isfinite(nd) and np.isfinite(nu) and nd > 1e-6 and nu > 0):
+        return True
+    return bool(np.linalg.norm(np.cross(d / nd, u / nu)) < 1e-6)
+
+
 def hidden_names(scenario, model) -> list[str]:
     """Muscle names a scenario's `hide:` list names (groups expand to their muscles)."""
     names = []

@@ -4,6 +4,7 @@ Error messages must name the line a value sits on, which yaml.safe_load forgets.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,17 @@ class ProblemCollector:
                 self.add(path + (key,), f"unknown key '{key}' in {what}{suggest(str(key), allowed)}")
 
 
-_constructor = yaml.constructor.SafeConstructor()
+class _Constructor(yaml.constructor.SafeConstructor):
+    def construct_yaml_int(self, node):
+        """YAML 1.2: 010 is ten (YAML 1.1 read it as octal eight)."""
+        value = self.construct_scalar(node)
+        if isinstance(value, str) and re.fullmatch(r"[-+]?[0-9]+", value):
+            return int(value)
+        return super().construct_yaml_int(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_constructor = _Constructor()
 
 
 class _Budget:
@@ -89,9 +100,10 @@ def _to_python(node: yaml.Node, path: tuple, lines: dict, file: str, budget: _Bu
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ScenarioError([Problem(file, key_node.start_mark.line + 1, "a key must be a plain name")])
-            key = _constructor.construct_object(key_node)
-            if key in out:
-                raise ScenarioError([Problem(file, key_node.start_mark.line + 1, f"key '{key}' appears twice")])
+            key = _scalar(key_node, file)
+            if key in out:  # the key as written: `on` and `surface` are never 'True'
+                raise ScenarioError([Problem(file, key_node.start_mark.line + 1,
+                                             f"key '{key_node.value}' appears twice")])
             out[key] = _to_python(value_node, path + (key,), lines, file, budget)
             lines[path + (key,)] = key_node.start_mark.line + 1
         budget.open.discard(id(node))
@@ -101,7 +113,45 @@ def _to_python(node: yaml.Node, path: tuple, lines: dict, file: str, budget: _Bu
         items = [_to_python(item, path + (i,), lines, file, budget) for i, item in enumerate(node.value)]
         budget.open.discard(id(node))
         return items
-    return _constructor.construct_object(node)
+    return _scalar(node, file)
+
+
+_TAG_WORDS = {"bool": "true or false", "int": "a whole number", "float": "a number", "timestamp": "a date",
+              "binary": "base64 data", "null": "empty"}
+
+
+def _scalar(node: yaml.Node, file: str) -> Any:
+    """A scalar's value; one whose explicit tag its text does not fit (`!!bool "maybe"`,
+    `!!int "0x"`, `!!timestamp "tomorrow"`) is a problem on its line, not a crash."""
+    try:
+        return _constructor.construct_object(node)
+    except yaml.constructor.ConstructorError:
+        raise
+    except Exception:  # PyYAML's constructors raise KeyError, IndexError, ValueError, TypeError…
+        kind = str(node.tag).rsplit(":", 1)[-1]
+        value = node.value if isinstance(node.value, str) else "…"
+        raise ScenarioError([Problem(file, node.start_mark.line + 1,
+                                     f"'{value}' cannot be read as !!{kind} ({_TAG_WORDS.get(kind, kind)})")]) \
+            from None
+
+
+def _yaml12(base: type) -> type:
+    """`base` reading plain scalars as YAML 1.2 does, as the schema and editors read them: only
+    true/false are booleans (so a contact's `on:` key is the word on), 2e0 is a number, 1:30
+    and 2024-01-01 are text."""
+    old = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+           "tag:yaml.org,2002:timestamp")
+    cls = type(f"{base.__name__}12", (base,), {})
+    cls.yaml_implicit_resolvers = {first: [(tag, rx) for tag, rx in pairs if tag not in old]
+                                   for first, pairs in base.yaml_implicit_resolvers.items()}
+    cls.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+    cls.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+                              list("-+0123456789"))
+    cls.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+0123456789."))
+    return cls
 
 
 class _Loader(yaml.SafeLoader):
@@ -121,10 +171,13 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_LOADER = _yaml12(getattr(yaml, "CSafeLoader", _Loader))  # libyaml: 2-3× faster
+
+
 def parse_yaml(text: str, file: str) -> Located:
     """Parse YAML text; a syntax error becomes a ScenarioError naming the line."""
     try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", _Loader))  # libyaml: 2-3× faster
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

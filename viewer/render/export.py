@@ -205,12 +205,22 @@ class VideoEncoder:
         self.exe = imageio_ffmpeg.get_ffmpeg_exe()
         rate = str(Fraction(fps).limit_denominator(1001))
         self._log = tempfile.TemporaryFile()  # a file, not a pipe: ffmpeg can never block on it
-        self._proc = subprocess.Popen(
-            [self.exe, "-y", "-hide_banner", "-nostats", "-loglevel", "error",
-             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}", "-r", rate, "-i", "-",
-             *output_args, "-f", "gif" if path.lower().endswith(".gif") else "mp4", path],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
-            start_new_session=True)  # Ctrl-C reaches us, not ffmpeg: we decide what is kept
+        self._proc = None
+        try:
+            # A signal while ffmpeg starts waits until its handle exists, then stops it: otherwise
+            # ffmpeg would go on and create the temporary file after it had been cleaned up.
+            with interrupt.held():
+                self._proc = subprocess.Popen(
+                    [self.exe, "-y", "-hide_banner", "-nostats", "-loglevel", "error",
+                     "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}", "-r", rate, "-i", "-",
+                     *output_args, "-f", "gif" if path.lower().endswith(".gif") else "mp4", path],
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+                    start_new_session=True)  # Ctrl-C reaches us, not ffmpeg: we decide what is kept
+            interrupt.check()
+        except BaseException:
+            if self._proc is not None:
+                self.abandon()
+            raise
 
     def send(self, frame) -> None:
         try:
@@ -287,11 +297,16 @@ def check_video_options(path: str | Path, options: ExportOptions) -> None:
         raise ViewerError("orbit must be a number of degrees")
 
 
-def export_frames(feed, options: ExportOptions):
+def export_frames(feed, options: ExportOptions, draw: Callable[[int], bool] | None = None):
     """Render an export frame by frame: yields (done, total, bottom-up RGB frame).
 
     A generator, so the app can draw one frame, let its window breathe, and draw the next;
     the command line just runs through it.
+
+    draw(k) → False skips frame k (0-based), for a share of the frames another process renders:
+    skipped frames are still sampled, batch by batch as the whole export samples them, because
+    sampling is warm-started from frame to frame (contacts), so every drawn frame is the whole
+    export's frame, pixel for pixel.
     """
     times, direction = playback(feed.scenario.duration, options, feed.scenario.loop)
     total = times.size
@@ -299,8 +314,15 @@ def export_frames(feed, options: ExportOptions):
     try:
         done = 0
         for batch in feed.batches(times, direction):
+            wanted = [draw is None or draw(done + i) for i in range(len(batch))]
+            if not any(wanted):
+                done += len(batch)
+                continue
             colours = stage.scene.paint(batch.rgb, batch.strength)
             for i in range(len(batch)):
+                if not wanted[i]:
+                    done += 1
+                    continue
                 orbit = options.orbit * done / total if options.orbit else 0.0
                 stage.show(batch.frames, i, colours[i], orbit)
                 done += 1
@@ -328,8 +350,9 @@ def write_video(path: str | Path, options: ExportOptions, frames, progress=None,
 
     def write(tmp: str) -> None:
         nonlocal count
-        writer = _encoder(tmp, options)
+        writer = None
         try:
+            writer = _encoder(tmp, options)
             for done, total, image in frames:
                 writer.send(np.ascontiguousarray(image))
                 interrupt.check()  # a signal VTK swallowed still stops the export here
@@ -339,7 +362,8 @@ def write_video(path: str | Path, options: ExportOptions, frames, progress=None,
                 if cancel and cancel():
                     raise ExportCancelled()
         except BaseException:
-            _abandon(writer)
+            if writer is not None:
+                _abandon(writer)
             raise
         writer.close()  # waits for ffmpeg to finish the file
 

@@ -14,6 +14,7 @@ from vtkmodules.vtkRenderingCore import vtkActor2D, vtkCoordinate, vtkPolyDataMa
 
 from viewer.core.movers import mover_text
 
+from .layers import front_layer
 from .text import TextActor, TextStyle, block_height
 
 LABEL_SIZE = 16  # font pixels at 720 lines
@@ -42,7 +43,7 @@ class MuscleLabels:
             actor = TextActor(TextStyle(self.font, tuple(colour), shadow=False, panel=(PANEL, 0.65)), (0, 0),
                               "left", "centre")
             actor.SetVisibility(False)
-            plotter.renderer.AddViewProp(actor)
+            front_layer(plotter).AddViewProp(actor)
             self.texts.append(actor)
         self._leader = vtkPolyData()
         self._leader_points = np.zeros((2 * self.slots, 3), np.float32)
@@ -59,14 +60,14 @@ class MuscleLabels:
         self.leader.SetMapper(mapper)
         self.leader.GetProperty().SetColor(*LEADER)
         self.leader.GetProperty().SetLineWidth(max(1.0, 1.5 * unit))
-        plotter.renderer.AddViewProp(self.leader)
+        front_layer(plotter).AddViewProp(self.leader)
         self.boxes: list[tuple[float, float, float, float]] = []  # (x0, y0, x1, y1) display px, as drawn
         self.anchors: list[np.ndarray] = []
         self.shown: list[int] = []  # muscles labelled now
 
     def remove(self) -> None:
         for actor in self.texts + [self.leader]:
-            self.plotter.renderer.RemoveViewProp(actor)
+            front_layer(self.plotter).RemoveViewProp(actor)
 
     # --- per frame --------------------------------------------------------------------------
     def update(self, frames, i: int, t: float, given: list[tuple[str, np.ndarray]] = ()) -> None:

@@ -14,6 +14,7 @@ from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vt
                                          vtkPolyDataMapper2D, vtkTextActor)
 
 from .camera import ScreenArea
+from .layers import front_layer
 from .text import TextActor, TextStyle, block_height, shorten, wrap
 
 TEXT = (0.96, 0.96, 0.96)
@@ -60,7 +61,7 @@ class Overlays:
         self._angles = kin.readout
         self._hidden = hidden
         self._actors2d: list = []
-        renderer = plotter.renderer
+        renderer = front_layer(plotter)  # words stay sharp while the scene is drawn reduced
         m = 16 * self.unit
         self.top_px = self.bottom_px = 0.0  # window bands the text covers: keep the model out of them
         if text:
@@ -195,7 +196,7 @@ class Overlays:
     def remove(self) -> None:
         """Take every overlay actor out of the plotter (the app rebuilds them on resize)."""
         for actor in self._actors2d:
-            self.plotter.renderer.RemoveViewProp(actor)
+            front_layer(self.plotter).RemoveViewProp(actor)
         for line in self._measures:
             line.remove()
         if self.labels is not None:
@@ -209,7 +210,7 @@ class _MeasureLine:
         measure = kin.scenario.measure[index]
         self.label = measure.label
         self.ends = (kin.landmark_names.index(measure.start), kin.landmark_names.index(measure.end))
-        layer = _front_layer(plotter)  # the landmarks sit inside the body: draw the line over it
+        layer = front_layer(plotter)  # the landmarks sit inside the body: draw the line over it
         self.line = pv.Line((0, 0, 0), (0, 0, 1e-3))
         line = pv.Actor(mapper=pv.DataSetMapper(self.line))
         line.mapper.ScalarVisibilityOff()  # pv.Line carries a 'Distance' array: not a colour
@@ -249,25 +250,6 @@ class _MeasureLine:
         top = a if a[2] >= b[2] else b
         self.text.SetPosition(*top)
         self.text.SetInput(f"{self.label} {np.linalg.norm(a - b) * 100:.1f} cm")
-
-
-def _front_layer(plotter: pv.Plotter):
-    """A renderer drawn after the scene with the same camera, on a cleared depth buffer."""
-    window = plotter.ren_win
-    existing = getattr(plotter, "_muscle_viewer_front", None)
-    if existing is not None:
-        return existing
-    from vtkmodules.vtkRenderingCore import vtkRenderer
-
-    layer = vtkRenderer()
-    layer.SetLayer(window.GetNumberOfLayers())  # above PyVista's own layers
-    layer.SetActiveCamera(plotter.renderer.GetActiveCamera())
-    layer.InteractiveOff()
-    layer.SetPreserveColorBuffer(True)
-    window.SetNumberOfLayers(layer.GetLayer() + 1)
-    window.AddRenderer(layer)
-    plotter._muscle_viewer_front = layer
-    return layer
 
 
 def _swatches(quads, width: int, height: int) -> vtkActor2D:

@@ -228,7 +228,10 @@ def _line_step(style: TextStyle) -> int:
     return int(round(style.size * style.line_spacing * 1.2))
 
 
-@functools.lru_cache(maxsize=256)  # the app rebuilds its overlays on every resize: the same words again
+# The same words come back: overlays rebuilt on a resize, and every pass of a playing loop (the
+# clock, the labels' percentages: ~1,000 texts for a long loop, ~20 kB each; fewer than that
+# and a loop pushes out each text just before it is needed again).
+@functools.lru_cache(maxsize=2048)
 def render_block(text: str, style: TextStyle, align: str = "left") -> np.ndarray:
     """Lines of text as an RGBA array (h, w, 4), top row first; read-only (it is shared)."""
     lines = [draw_line(line, style.size, style.rgb, style.bold) for line in text.split("\n")]

@@ -24,12 +24,14 @@ from typing import Callable
 
 import numpy as np
 
+from viewer.core import limits
 from viewer.core.colour import Colouring
 from viewer.core.decimate import decimate
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
 from viewer.core.playback import BATCH  # frames sampled per kinematics call
 from viewer.core.props import Props
+from viewer.core.viewstate import degenerate_view
 from viewer.render.camera import VIEW_ANGLE, body_points, view_direction  # numpy only, no VTK
 from viewer.render.look import BONE_COLOUR, FADED_ALPHA, paint  # numpy only, no VTK
 from viewer.render.strands import StrandShapes  # numpy only, no VTK
@@ -45,6 +47,7 @@ BYTES_PER_RING = 7  # a moving ring per frame: three 16-bit coordinates and an 8
 BONE_FRACTION = 0.2  # share of each bone's triangles kept
 STILL_TOLERANCE = 4e-4  # metres: a strand that never moves further than this is stored once
 EXTENT_FPS = 6.0
+PAGE_FIXED_BYTES = 3 * 2**20  # three.js, the player and the decimated bones (MyoFullBody: about 2 MB)
 FLOOR_COLOUR = (0.36, 0.45, 0.52)
 
 
@@ -74,6 +77,9 @@ def write_page(path: str | Path, kin, options: PageOptions | None = None,
     """Write the page atomically (nothing appears on failure); returns its size in bytes."""
     text = page_html(kin, options or PageOptions(), progress)
     data = text.encode("utf-8")
+    if len(data) > limits.PAGE_BYTES:  # the estimate before sampling missed: still never a larger page
+        raise ViewerError(f"the page would be {len(data) / 2**20:.1f} MB, more than the "
+                          f"{limits.PAGE_BYTES / 2**20:g} MB a page holds; share a shorter scenario")
 
     def write(tmp: str) -> None:
         with open(tmp, "wb") as f:
@@ -106,13 +112,17 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
     """Everything the page plays, as JSON-ready values (typed arrays as base64 strings)."""
     _check(options)
     model, scenario = kin.model, kin.scenario
-    colouring = Colouring(kin, source=options.colour_source)
     drawn = np.array([m for m in range(len(model.muscles)) if m not in options.hidden], int)
     if drawn.size == 0:
         raise ViewerError("every muscle is hidden; show at least one before sharing")
+    pieces_count = len(model.bone_geoms) + len(scenario.props)
+    check_size(scenario, MIN_FPS, drawn.size, pieces_count, 0)  # before sampling anything: a one-hour scenario
+    colouring = Colouring(kin, source=options.colour_source)
     overview = kin.sample(kin.times(EXTENT_FPS))
     layout = StrandLayout(drawn, overview.wrap_obj[0], overview.wrap_adr[0], overview.wrap_num[0])
-    fps = page_fps(options.fps, scenario.duration, int((~_still(layout, overview)).sum()))
+    moving = int((~_still(layout, overview)).sum())
+    fps = page_fps(options.fps, scenario.duration, moving)
+    check_size(scenario, fps, drawn.size, pieces_count, moving)
     times = kin.times(fps)
     F = len(times)
     props = Props(kin)
@@ -228,6 +238,24 @@ def page_fps(most: float, duration: float, moving_strands: int) -> float:
     return float(most) if fps == most else np.ceil(fps * duration) / duration  # whole frames: the last one at the end
 
 
+def frame_bytes(muscles: int, pieces: int, moving_strands: int) -> float:
+    """Page text per stored frame: colours, bone and prop poses, moving centre lines (base64)."""
+    return (muscles * 4 + pieces * (3 * 4 + 4 * 2) + moving_strands * RINGS * 3 * 2) * 4 / 3
+
+
+def check_size(scenario, fps: float, muscles: int, pieces: int, moving_strands: int) -> None:
+    """Refuse, before the frames are sampled, a page that would pass limits.PAGE_BYTES (the
+    fixed part, three.js and the bones, takes about PAGE_FIXED_BYTES)."""
+    per_second = fps * frame_bytes(muscles, pieces, moving_strands)
+    budget = limits.PAGE_BYTES - PAGE_FIXED_BYTES
+    if scenario.duration * per_second > budget:
+        longest = f" (about {budget / per_second:.0f} s of this exercise)" if moving_strands else ""
+        raise ViewerError(f"{scenario.name}: {scenario.duration:g} s is too long for one page: at "
+                          f"{fps:g} frames per second it would be about "
+                          f"{(scenario.duration * per_second + PAGE_FIXED_BYTES) / 2**20:,.0f} MB, and a page holds "
+                          f"at most {limits.PAGE_BYTES / 2**20:g} MB{longest}; share one repetition instead")
+
+
 def _still(layout: StrandLayout, frames) -> np.ndarray:
     """Per strand: whether its centre line stays within STILL_TOLERANCE over these frames."""
     centres = np.stack([resample(layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i],
@@ -280,7 +308,7 @@ def _camera(kin, options: PageOptions) -> tuple[np.ndarray, np.ndarray]:
     if options.direction is not None:
         d = np.asarray(options.direction, float)
         up = np.asarray(options.up if options.up is not None else (0.0, 0.0, 1.0), float)
-        if not np.linalg.norm(d) > 0 or not np.linalg.norm(np.cross(d, up)) > 1e-6:
+        if degenerate_view(d, up):
             raise ViewerError("camera direction must be a non-zero vector that is not along its up")
         d = d / np.linalg.norm(d)
         up = up - np.dot(up, d) * d

@@ -1,0 +1,392 @@
+"""Bounded work and one-line answers for hostile inputs, round three: FIFOs and huge files where
+models, meshes and motions are read, list lengths, error floods, YAML tags, OpenSim XML, .vtp
+meshes, .mot files and the take-home page's size.
+
+Each test does what a hostile or careless user would and checks what they would see.
+"""
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT, SCENARIOS
+from tests.test_safety import ENV, cli, one_line
+from viewer.core.errors import ViewerError
+
+ARM26 = ROOT / "meshes" / "opensim-models" / "Models" / "Arm26" / "arm26.osim"
+GEOMETRY = ROOT / "meshes" / "opensim-models" / "Geometry"
+HUMERUS = "arm_r_humerus.vtp"
+needs_opensim = pytest.mark.skipif(shutil.which("true") is None or __import__("importlib").util.find_spec("opensim")
+                                   is None, reason="needs the opensim extra")
+
+
+def arm26(tmp_path, osim_text: str | None = None):
+    """A copy of OpenSim's Arm26 with its meshes beside it (links), and a curl scenario using it."""
+    (tmp_path / "arm26.osim").write_text(osim_text if osim_text is not None else ARM26.read_text())
+    for mesh in GEOMETRY.glob("*.vtp"):
+        (tmp_path / mesh.name).symlink_to(mesh)
+    scenario = tmp_path / "curl.yaml"
+    scenario.write_text("format: 1\ntitle: Curl\nmodel: arm26.osim\nkeyframes:\n"
+                        "  - {time: 0, pose: {r_elbow_flex: 0}}\n  - {time: 1, pose: {r_elbow_flex: 90}}\n")
+    return scenario
+
+
+def hostile_mesh(tmp_path, name: str = HUMERUS):
+    path = tmp_path / name
+    path.unlink()
+    return path
+
+
+def timed(*argv, timeout=60):
+    start = time.monotonic()
+    result = cli(*argv, timeout=timeout)
+    return result, time.monotonic() - start
+
+
+# --- FIFOs and devices wherever a path is read -------------------------------------------------------
+@needs_opensim
+def test_a_fifo_osim_model_is_refused_within_2_s(tmp_path):
+    scenario = arm26(tmp_path)
+    (tmp_path / "arm26.osim").unlink()
+    os.mkfifo(tmp_path / "arm26.osim")
+    start = time.monotonic()
+    with pytest.raises(ViewerError, match="FIFO") as caught:
+        from viewer.core.binding import load_checked
+
+        load_checked(scenario)
+    assert time.monotonic() - start < 2.0
+    assert "arm26.osim" in str(caught.value) and len(caught.value.problems) == 1
+
+
+@needs_opensim
+def test_a_fifo_mesh_of_an_opensim_model_is_refused_within_2_s_naming_model_and_mesh(tmp_path):
+    """OpenSim opens every mesh while it reads the model: a FIFO would block it forever."""
+    scenario = arm26(tmp_path)
+    os.mkfifo(hostile_mesh(tmp_path))
+    result, took = timed("validate", scenario)
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and took < 10, (took, line)  # Python's and OpenSim's start, then at once
+    assert "arm26.osim" in line and HUMERUS in line and "FIFO" in line, line
+
+
+def test_a_fifo_mesh_of_a_native_model_is_refused_within_2_s(tmp_path):
+    os.mkfifo(tmp_path / "bone.stl")
+    (tmp_path / "model.yaml").write_text("format: 1\nbodies:\n  - name: arm\n    mesh: {file: bone.stl}\nmuscles: []\n")
+    from viewer.core.binding import load_model
+
+    start = time.monotonic()
+    with pytest.raises(ViewerError, match="FIFO") as caught:
+        load_model(tmp_path / "model.yaml")
+    assert time.monotonic() - start < 2.0 and "bone.stl" in str(caught.value)
+
+
+def test_a_fifo_prop_mesh_is_refused_within_2_s(tmp_path):
+    from viewer.core.props import _read_mesh
+
+    os.mkfifo(tmp_path / "bar.stl")
+    start = time.monotonic()
+    with pytest.raises(ViewerError, match="FIFO"):
+        _read_mesh(str(tmp_path / "bar.stl"))
+    assert time.monotonic() - start < 2.0
+
+
+def test_a_fifo_mjb_model_is_refused_within_2_s(tmp_path):
+    os.mkfifo(tmp_path / "m.mjb")
+    (tmp_path / "s.yaml").write_text("format: 1\ntitle: t\nmodel: m.mjb\nkeyframes:\n  - {time: 0, pose: {}}\n")
+    result, took = timed("validate", tmp_path / "s.yaml")
+    assert result.returncode == 1 and took < 10 and "FIFO" in one_line(result.stderr)
+
+
+# --- .osim and .vtp: entities, XML errors, indices, odd mesh names -------------------------------------------
+ENTITY_BOMB = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+               + "".join(f' <!ENTITY lol{k} "{("&lol" + (str(k - 1) if k > 1 else "") + ";") * 10}">\n'
+                         for k in range(1, 10))
+               + ']>\n')
+EXTERNAL_ENTITY = '<?xml version="1.0"?>\n<!DOCTYPE x [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>\n'
+
+
+@needs_opensim
+@pytest.mark.parametrize("prefix", [ENTITY_BOMB, EXTERNAL_ENTITY], ids=["entity_bomb", "external_entity"])
+def test_an_osim_with_entities_is_one_line_with_the_reason_not_a_cpp_frame(tmp_path, prefix):
+    body = ARM26.read_text().split("?>", 1)[1]
+    scenario = arm26(tmp_path, prefix + body.replace("<Model name", "<!-- &lol9; --><Model name", 1))
+    result = cli("validate", scenario)
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and "declares XML entities" in line and "arm26.osim:2" in line, line
+    assert "SimTK" not in line and ".cpp" not in line and "root:" not in line
+
+
+@needs_opensim
+def test_a_broken_osim_names_its_line_and_the_xml_reason(tmp_path):
+    text = ARM26.read_text().replace("</BodySet>", "</BodySetX>", 1)
+    scenario = arm26(tmp_path, text)
+    result = cli("validate", scenario)
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and "OpenSim could not read this model: not valid XML" in line, line
+    assert "SimTK" not in line and ".cpp" not in line and "std::exception" not in line
+    assert f"arm26.osim:{text[:text.index('</BodySetX>')].count(chr(10)) + 1}:" in line, line
+
+
+def _vtp(points: str, connectivity: str, offsets: str, prefix: str = '<?xml version="1.0"?>\n') -> str:
+    return (prefix + '<VTKFile type="PolyData"><PolyData><Piece NumberOfPoints="3" NumberOfPolys="1">'
+            f'<Points><DataArray type="Float32" NumberOfComponents="3" format="ascii">{points}</DataArray></Points>'
+            f'<Polys><DataArray type="Int32" Name="connectivity" format="ascii">{connectivity}</DataArray>'
+            f'<DataArray type="Int32" Name="offsets" format="ascii">{offsets}</DataArray></Polys>'
+            '</Piece></PolyData></VTKFile>\n')
+
+
+@needs_opensim
+@pytest.mark.parametrize("text, words", [
+    (_vtp("0 0 0 1 0 0 0 1 0", "0 1 7", "3"), "names a point that does not exist"),
+    (_vtp("0 0 0 1 0 0 0 1 0", "0 1 -2", "3"), "names a point that does not exist"),
+    (_vtp("0 0 0 1 0 0 0 1 0", "0 1 2", "9"), "offsets run backwards or past"),
+    (_vtp("&lol9;", "0 1 2", "3", ENTITY_BOMB), "declares XML entities"),
+    (_vtp("&secret;", "0 1 2", "3", EXTERNAL_ENTITY), "declares XML entities"),
+    ("<VTKFile><PolyData>", "not valid XML"),
+], ids=["index_past_end", "negative_index", "bad_offsets", "entity_bomb", "external_entity", "cut_off"])
+def test_a_bad_vtp_is_a_warning_for_that_mesh_and_validate_and_snapshot_agree(tmp_path, text, words):
+    scenario = arm26(tmp_path)
+    hostile_mesh(tmp_path).write_text(text)
+    result = cli("validate", scenario)
+    assert result.returncode == 0, result.stderr
+    warning = one_line(result.stderr)
+    assert "warning" in warning and HUMERUS in warning and words in warning, warning
+    assert "arm26.osim" in warning
+    assert "ok" in result.stdout
+    if words == "names a point that does not exist" and "7" in text:  # one drawing run is enough
+        still = cli("snapshot", scenario, "-o", tmp_path / "arm.png", "--size", "160x120")
+        assert still.returncode == 0 and (tmp_path / "arm.png").stat().st_size > 1000, still.stderr
+
+
+@needs_opensim
+def test_a_mesh_on_proc_self_mem_and_a_5000_letter_mesh_name_are_warnings_naming_the_file(tmp_path):
+    text = ARM26.read_text()
+    text = text.replace("<mesh_file>arm_r_ulna.vtp</mesh_file>", f"<mesh_file>{'u' * 5000}.vtp</mesh_file>", 1)
+    scenario = arm26(tmp_path, text)
+    hostile_mesh(tmp_path).symlink_to("/proc/self/mem")  # a regular file of size 0 that cannot be read
+    result = cli("validate", scenario)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, lines
+    mem = next(line for line in lines if HUMERUS in line)
+    assert "cannot read: Input/output error" in mem and "arm26.osim" in mem, mem
+    long = next(line for line in lines if "uuuu" in line)
+    assert "not found" in long and "…" in long and len(long) < 1000, long
+
+
+# --- list lengths and error floods ---------------------------------------------------------------------------
+def _with(tmp_path, extra: str, name: str = "flood.yaml"):
+    path = tmp_path / name
+    path.write_text((SCENARIOS / "leg_raise.yaml").read_text() + extra)
+    return path
+
+
+@pytest.mark.parametrize("key", ["hide", "focus"])
+def test_125000_unknown_names_answer_in_5_s_with_at_most_20_lines(tmp_path, key):
+    text = (SCENARIOS / "leg_raise.yaml").read_text().replace("focus: [hip flexors, abdominals]\n", "")
+    path = tmp_path / "flood.yaml"
+    path.write_text(text + f"{key}: [" + ", ".join(f"{i:x}" for i in range(125_000)) + "]\n")  # under 1 MB
+    result, took = timed("validate", path)
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1 and took < 5.0 and 1 <= len(lines) <= 20, (took, lines[:3])
+    assert "125,000 entries; at most 1,000" in lines[0]
+
+
+def test_900_unknown_hide_names_are_19_lines_and_a_count(tmp_path):
+    path = _with(tmp_path, "hide: [" + ", ".join(f"nobody_{i}" for i in range(900)) + "]\n")
+    result, took = timed("validate", path)
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1 and len(lines) == 20 and took < 5.0, (took, lines[:3])
+    assert "unknown muscle or group 'nobody_0'" in lines[0]
+    assert lines[-1].endswith("and 881 more problems; fix these first")
+
+
+@pytest.mark.parametrize("key, entry, count, limit", [
+    ("measure", "{label: m, from: lower_ribs, to: pubic_symphysis}", 8000, 50),
+    ("contacts", "{body: hand_r, surface: floor}", 300, 16),
+    ("props", "{mesh: barbell, ride: hand_r}", 100, 16),
+    ("phases", "{name: p, from: 0, to: 1}", 2000, 1000),
+])
+def test_long_lists_are_refused_before_any_work(tmp_path, key, entry, count, limit):
+    text = (SCENARIOS / "leg_raise.yaml").read_text()
+    text = "\n".join(line for line in text.splitlines() if not line.startswith(("measure:", "phases:", "  - {")))
+    path = tmp_path / "long.yaml"
+    path.write_text(text + f"\n{key}:\n" + "".join(f"  - {entry}\n" for _ in range(count)))
+    result, took = timed("snapshot", path, "-o", tmp_path / "x.png", "--size", "96x64")
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and took < 10 and f"has {count:,} entries; at most {limit:,}" in line, line
+    assert not (tmp_path / "x.png").exists()
+
+
+# --- messages: YAML tags, numbers, duplicate keys, names ------------------------------------------------------
+@pytest.mark.parametrize("value, words", [
+    ('!!bool "maybe"', "'maybe' cannot be read as !!bool"),
+    ('!!int "-"', "'-' cannot be read as !!int"),
+    ('!!int ""', "'' cannot be read as !!int"),
+    ('!!float ""', "'' cannot be read as !!float"),
+    ('!!timestamp "tomorrow"', "'tomorrow' cannot be read as !!timestamp"),
+    ('!!int "0x"', "'0x' cannot be read as !!int"),
+])
+def test_yaml_tags_with_bad_values_are_one_line_with_the_line(tmp_path, value, words):
+    path = tmp_path / "tag.yaml"
+    path.write_text(f"format: 1\ntitle: t\nloop: {value}\nkeyframes:\n  - {{time: 0, pose: {{}}}}\n")
+    result = cli("validate", path)
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and line.startswith(f"{path}:3: {words}"), line
+
+
+def test_2e0_is_a_number_as_in_yaml_1_2_and_on_is_a_word(tmp_path):
+    from viewer.core.scenario import load_scenario
+
+    path = tmp_path / "s.yaml"
+    path.write_text("format: 1\ntitle: t\ncamera: {position: [2e0, 0, 1], focal_point: [0, 0, 1], up: [0, 0, 1]}\n"
+                    "keyframes:\n  - {time: 0, pose: {hip_flexion: 1e1}}\n")
+    s = load_scenario(path)
+    assert s.camera["position"] == [2.0, 0.0, 1.0] and s.keyframes[0].pose == {"hip_flexion": 10.0}
+
+
+def test_a_duplicate_on_key_names_on_not_true(tmp_path):
+    path = _with(tmp_path, "contacts:\n  - {body: hand_r, on: floor, on: mat}\n")
+    line = one_line(cli("validate", path).stderr)
+    assert f"{path}:" in line and "key 'on' appears twice" in line and "True" not in line, line
+
+
+def test_view_angle_1000_is_an_error_with_its_line(tmp_path):
+    path = _with(tmp_path, "").with_name("angle.yaml")
+    path.write_text((SCENARIOS / "leg_raise.yaml").read_text().replace("camera: {view: left}",
+                                                                      "camera: {view: left, view_angle: 1000}"))
+    line = one_line(cli("validate", path).stderr)
+    assert "view_angle' must be at most 120, not 1000" in line and f"{path}:" in line, line
+
+
+def test_non_utf8_note_is_one_line(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "viewer", "share", str(SCENARIOS / "leg_raise.yaml"), "-o",
+                             str(tmp_path / "p.html"), "--note", b"caf\xe9 twice a day"],
+                            capture_output=True, cwd=ROOT, env=ENV, timeout=60)
+    err = result.stderr.decode("utf-8", "replace")
+    line = one_line(err)
+    assert result.returncode == 1 and "--note" in line and "UTF-8" in line, line
+    assert not (tmp_path / "p.html").exists()
+
+
+@needs_opensim
+def test_a_body_the_model_lacks_is_never_suggested_as_itself(tmp_path):
+    scenario = arm26(tmp_path)
+    scenario.write_text(scenario.read_text() + "contacts:\n  - {body: hand_r, surface: floor}\n")
+    line = one_line(cli("validate", scenario).stderr)
+    assert "unknown body 'hand_r'" in line and "did you mean hand_r" not in line, line
+    assert "r_ulna_radius_hand" in line  # the arm's own bodies are listed instead
+
+
+def test_a_900_000_letter_name_is_shortened(tmp_path):
+    path = _with(tmp_path, "hide: [" + "x" * 900_000 + "]\n")
+    line = one_line(cli("validate", path).stderr)
+    assert "…" in line and "(900,000 characters)" in line and len(line) < 500, line[:300]
+
+
+def test_a_2_000_000_letter_mot_column_is_shortened(tmp_path):
+    path = tmp_path / "wide.mot"
+    _mot(path, ["y" * 2_000_000], 2, "0")
+    result = cli("convert", path, tmp_path / "wide.yaml")
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and "(2,000,000 characters)" in line and len(line) < 500, line[:300]
+
+
+@pytest.mark.parametrize("camera, words", [
+    ("camera: {position: [0, -3, 1], focal_point: [0, 0, 1], up: [0, 1.0e-7, 1.0e-7]}", None),
+    ("camera: {position: [0, -3, 1], focal_point: [0, 0, 1], up: [0, 1.0e-7, 0]}", "do not make a view"),
+])
+def test_validate_and_share_agree_on_a_tiny_camera_up(tmp_path, camera, words):
+    path = tmp_path / "cam.yaml"
+    path.write_text((SCENARIOS / "leg_raise.yaml").read_text().replace("camera: {view: left}", camera))
+    checked = cli("validate", path)
+    if words is None:  # a short but usable up: both draw it
+        assert checked.returncode == 0, checked.stderr
+        page = cli("share", path, "-o", tmp_path / "p.html", "--quiet")
+        assert page.returncode == 0, page.stderr
+    else:
+        assert checked.returncode == 1 and words in one_line(checked.stderr)
+        page = cli("share", path, "-o", tmp_path / "p.html", "--quiet")
+        assert page.returncode == 1 and words in one_line(page.stderr)
+
+
+def test_every_muscle_hidden_fails_validate_as_it_fails_share(tmp_path):
+    from viewer.core.binding import load_model
+
+    groups = list(load_model("full-body").groups)
+    path = _with(tmp_path, f"hide: [{', '.join(groups)}]\n")
+    checked = cli("validate", path)
+    assert checked.returncode == 1 and "every muscle is hidden" in one_line(checked.stderr)
+    page = cli("share", path, "-o", tmp_path / "p.html", "--quiet")
+    assert page.returncode == 1 and "every muscle is hidden" in one_line(page.stderr)
+
+
+# --- .mot files -----------------------------------------------------------------------------------------------
+def _mot(path, columns: list[str], rows: int, value: str = "10") -> None:
+    with open(path, "w") as f:
+        f.write(f"held\nversion=1\nnRows={rows}\nnColumns={len(columns) + 1}\ninDegrees=yes\nendheader\n")
+        f.write("\t".join(["time", *columns]) + "\n")
+        row = "\t" + "\t".join([value] * len(columns)) + "\n"
+        f.writelines(f"{i / 100:.2f}{row}" for i in range(rows))
+
+
+def test_a_mot_with_a_million_columns_is_refused_within_2_s(tmp_path):
+    from viewer.core.motfile import read_mot
+
+    path = tmp_path / "wide.mot"
+    _mot(path, [f"c{i}" for i in range(1_000_000)], 1, "0")
+    start = time.monotonic()
+    with pytest.raises(ViewerError, match="1,000,000 columns; at most 2,000"):
+        read_mot(path)
+    assert time.monotonic() - start < 2.0
+
+
+def test_100000_rows_of_a_held_pose_convert_to_two_keyframes(tmp_path):
+    path = tmp_path / "held.mot"
+    _mot(path, ["hip_flexion_r", "knee_angle_r"], 100_000)
+    result, took = timed("convert", path, tmp_path / "held.yaml", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "held.yaml").read_text().count("- time:") == 2
+    assert took < 60  # was quadratic: minutes
+
+
+def test_a_mot_value_that_overflows_is_one_line_with_its_line(tmp_path):
+    path = tmp_path / "huge.mot"
+    _mot(path, ["hip_flexion_r"], 3)
+    path.write_text(path.read_text().replace("0.01\t10", "0.01\t1e308"))
+    result = cli("convert", path, tmp_path / "huge.yaml")
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and f"{path}:9:" in line and "beyond" in line, line
+    assert "Warning" not in result.stderr and ".py" not in result.stderr
+
+
+def test_sigterm_stops_a_long_convert_within_1_s(tmp_path):
+    path = tmp_path / "held.mot"
+    _mot(path, [f"hip_flexion_r", "knee_angle_r"] + [f"x{i}" for i in range(0)], 190_000)
+    child = subprocess.Popen([sys.executable, "-m", "viewer", "convert", str(path), str(tmp_path / "out.yaml")],
+                             cwd=ROOT, env=ENV, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)  # reading and thinning are under way
+    sent = time.monotonic()
+    child.send_signal(signal.SIGTERM)
+    child.communicate(timeout=30)
+    assert time.monotonic() - sent < 1.0 and child.returncode == 128 + signal.SIGTERM
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["held.mot"]
+
+
+# --- the page's size ------------------------------------------------------------------------------------------
+def test_a_one_hour_scenarios_share_is_refused_within_60_s_and_3_gb(tmp_path):
+    text = (SCENARIOS / "leg_raise.yaml").read_text().replace("  - time: 5.5\n", "  - time: 3600\n")
+    path = tmp_path / "hour.yaml"
+    path.write_text(text.replace("to: 5.5,", "to: 3600,"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result, took = timed("share", path, "-o", tmp_path / "hour.html", "--quiet", timeout=120)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and "3600 s is too long for one page" in line and "12 MB" in line, line
+    assert took < 60 and max(peak_kb, before) < 3 * 2**20, (took, peak_kb)
+    assert not (tmp_path / "hour.html").exists()
