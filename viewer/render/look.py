@@ -16,7 +16,7 @@ FOCUS_THICKER = 1.4  # focus muscles are drawn this much thicker than their stre
 # strongly moving muscle outside the focus still shows its direction.
 FADED_ALPHA = (1.0, 1.0)  # opacity at strength 0 and 1: solid
 FADED_MIX = (0.80, 0.30)  # share of the calm tone in the colour at strength 0 and 1
-FADE_GREY = np.array([0.80, 0.72, 0.71])  # the calm layer's rosy grey: muscle, not bone (ivory), not plain
+FADE_GREY = np.array([0.80, 0.70, 0.70])  # the calm layer's rosy grey: muscle, not bone (ivory), not plain
 
 
 def tube_radius(max_force: np.ndarray) -> np.ndarray:

@@ -36,6 +36,7 @@ LYING = ("supine", "prone")
 MAT_THICKNESS = 0.03
 REVEAL_ALPHA = 45  # opacity (of 255) of a calm-layer muscle in front of the focus
 REVEAL_GRID = 48  # screen cells per side the covering is worked out in
+REVEAL_SHARE = 0.15  # share of a calm-layer strand's rings over the focus that opens it
 SHEET_KEEP = 400  # batches of up to this many frames keep each frame's sheets (~0.3 MB a frame)
 
 
@@ -455,7 +456,7 @@ class Scene:
         return w / max(h, 1)
 
     def _in_front_of_focus(self) -> np.ndarray:
-        """Per faded strand: whether it stands between the camera and the focus muscles (two of
+        """Per faded strand: whether it stands between the camera and the focus muscles (most of
         its rings over them on screen, nearer): the calm layer opens there, so a deep focus
         muscle (the iliacus under the sartorius and the rectus femoris) stays in sight."""
         view = camera_view(self.plotter.renderer.GetActiveCamera(), self._aspect())
@@ -474,7 +475,7 @@ class Scene:
         x, y, d = view(faded.reshape(-1, 3))
         cell = _cells(x, y)
         over = (cell >= 0) & (d > 0) & (d < grown.ravel()[np.maximum(cell, 0)] - 0.01)
-        return over.reshape(faded.shape[:2]).sum(axis=1) >= 2
+        return over.reshape(faded.shape[:2]).mean(axis=1) >= REVEAL_SHARE
 
     def _focus_points(self, frames, i: int) -> np.ndarray:
         """Path points of the focus muscles in frame i (what a prop must not hide)."""

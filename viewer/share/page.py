@@ -239,8 +239,8 @@ def page_fps(most: float, duration: float, moving_strands: int) -> float:
 
 
 def frame_bytes(muscles: int, pieces: int, moving_strands: int) -> float:
-    """Page text per stored frame: colours, bone and prop poses, moving centre lines (base64)."""
-    return (muscles * 4 + pieces * (3 * 4 + 4 * 2) + moving_strands * RINGS * 3 * 2) * 4 / 3
+    """Page text per stored frame: colours, bone and prop poses, moving centre lines and radii (base64)."""
+    return (muscles * 4 + pieces * (3 * 4 + 4 * 2) + moving_strands * RINGS * BYTES_PER_RING) * 4 / 3
 
 
 def check_size(scenario, fps: float, muscles: int, pieces: int, moving_strands: int) -> None:
