@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("MUJOCO_GL", "disable")
+# Qt keeps settings under $XDG_CONFIG_HOME: the tests, the app they build and the commands they run
+# get a folder of their own, never the user's real settings (a saved layout once squeezed a panel).
+os.environ["XDG_CONFIG_HOME"] = __import__("tempfile").mkdtemp(prefix="mv-test-settings-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

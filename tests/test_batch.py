@@ -201,3 +201,21 @@ def spawned_children(parent: int) -> list[int]:
         if ppid == parent and b"spawn_main" in cmdline:
             found.append(int(entry.name))
     return found
+
+
+def test_a_failing_output_is_one_line_in_the_table_and_the_rest_are_made(tmp_path):
+    plan = small_library(tmp_path, names=("crunch",), views=("left",))
+    bad = tmp_path / "scenarios" / "broken.yaml"
+    bad.write_text((tmp_path / "scenarios" / "crunch.yaml").read_text().replace("trunk_flexion", "trunk_flexon", 1))
+    plan.write_text(plan.read_text().replace("scenarios: [", "scenarios: [scenarios/broken.yaml, ")
+                    .replace("outputs: [mp4, ", "outputs: ["))
+    run = cli("batch", plan, "-o", tmp_path / "out", "--workers", 1)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr + run.stdout
+    failed = [line for line in run.stdout.splitlines() if line.startswith("failed ")]
+    assert len(failed) == 1 and failed[0].split()[1] == "broken/left-small-phase-1-end.png"
+    assert "broken.yaml:" in failed[0] and "unknown joint 'trunk_flexon' (did you mean trunk_flexion?)" in failed[0]
+    assert done_names(run) == {"crunch/left-small-phase-1-end.png"}
+    assert run.stdout.splitlines()[-1].startswith("1 done, 0 skipped (current), 1 failed in ")
+    assert set(manifest(tmp_path / "out")) == {"crunch/left-small-phase-1-end.png"}
+    assert not (tmp_path / "out" / "broken" / "left-small-phase-1-end.png").exists()

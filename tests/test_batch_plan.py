@@ -146,3 +146,11 @@ def test_cli_lists_the_outputs_and_refuses_a_bad_plan_in_one_line(tmp_path):
     assert run.stderr.strip().endswith("plan.yaml:4: sizes.hd: bad size '99999x10': width and height must be "
                                        "64…7680 pixels")
     assert not (tmp_path / "out").exists()  # nothing made before the plan is right
+
+
+def test_a_plan_asking_for_too_many_outputs_is_refused_before_any_work(tmp_path):
+    seconds = ", ".join(str(k / 100) for k in range(550))  # 550 stills of each of 6 views × 40 sizes
+    sizes = ", ".join(f"s{k}: {200 + 2 * k}x200" for k in range(40))
+    path = plan_file(tmp_path, f"views: [front, back, left, right, top, three-quarter]\nsizes: {{{sizes}}}\n"
+                               f"outputs: [{{png: [{seconds}]}}]\n")
+    assert problems(path) == [f"{path}: makes more than 100,000 outputs; split it into several plans"]

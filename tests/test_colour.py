@@ -26,15 +26,26 @@ def test_diverging_map_is_warm_for_shortening_cool_for_lengthening_plain_inside_
     assert rgb[0].sum() < rgb[1].sum() and rgb[6].sum() < rgb[5].sum()
 
 
-def test_plain_colour_is_a_muscle_tone_not_grey():
+def test_plain_colour_is_a_clear_neutral_not_a_warm_tone():
     r, g, b = PLAIN
-    assert r - b > 0.15  # a dusty rose, visibly warmer than grey
-    def saturation(c):
-        return (max(c) - min(c)) / max(c)
-    # ...but calmer than the faintest warm colour and far from it; cool colours are blue (b > r)
-    assert saturation(PLAIN) < 0.6 * saturation(WARM_RAMP[0])
+    assert max(PLAIN) - min(PLAIN) < 0.03  # grey: a rose tone read as warm once shaded
     assert np.abs(np.array(PLAIN) - WARM_RAMP[0]).max() > 0.15
     assert all(c[2] > c[0] for c in COOL_RAMP)
+
+
+@pytest.mark.parametrize("deficiency", ["deuteranomaly", "protanomaly"])
+def test_the_three_legend_colours_stay_apart_under_colour_vision_deficiency(deficiency):
+    """ΔE (CAM02-UCS, colorspacious) ≥ 20 between each pair of warm, grey and cool swatches,
+    as a person with full deuteranopia or protanopia sees them."""
+    colorspacious = pytest.importorskip("colorspacious")
+    from viewer.core.colour import legend_colours
+
+    seen = [np.clip(colorspacious.cspace_convert(np.array(rgb), {"name": "sRGB1+CVD", "cvd_type": deficiency,
+                                                                   "severity": 100}, "sRGB1"), 0, 1)
+            for rgb in legend_colours()]
+    assert len(seen) == 3
+    for a, b in ((0, 1), (1, 2), (0, 2)):
+        assert colorspacious.deltaE(seen[a], seen[b], input_space="sRGB1") >= 20, (a, b)
 
 
 def test_symmetric_limit_is_95th_percentile_of_values_outside_the_band():
@@ -102,8 +113,9 @@ def test_legend_speaks_plain_words(leg_raise):
     texts = [entry.text for entry in colouring.legend]
     assert "Warm: shortening (contracting)" in texts
     assert "Cool: lengthening (being stretched)" in texts
-    assert "Plain: length holds" in texts
-    assert colouring.note == EFFORT_NOTE
+    assert "Grey: length holds" in texts
+    assert colouring.note.endswith(EFFORT_NOTE)
+    assert "Paused or held" in colouring.note and "change since the start" in colouring.note
     assert "not effort" in colouring.note
     assert "%/s" in colouring.scale_text
 
@@ -135,3 +147,63 @@ def test_unknown_source_is_a_one_line_error(leg_raise):
     kin, _ = leg_raise
     with pytest.raises(ViewerError, match="unknown colour source 'rat'.*did you mean rate"):
         Colouring(kin, source="rat")
+
+
+def _colour_at(colouring, kin, model, t, names):
+    rgb = colouring.colours(kin.sample([t]))[0]
+    return [rgb[_index(model, n)] for n in names]
+
+
+HIP_FLEXORS = ("iliacus_r", "psoas_r", "iliacus_l", "psoas_l")
+HAMSTRINGS = ("bflh_r", "semimem_r", "semiten_r")
+
+
+def test_paused_at_the_top_of_the_leg_raise_hip_flexors_stay_warm_hamstrings_cool(leg_raise):
+    """The rate is zero at vertical (2.5 s) and through the hold (to 3 s): the colour is the
+    change since the start, so the picture still says what the raise did."""
+    kin, model = leg_raise
+    colouring = Colouring(kin)
+    for t in (2.5, 2.75, 3.0):
+        assert np.abs(colouring.values(kin.sample([t]))[0, _index(model, "iliacus_r")]) < 0.5  # still
+        assert all(is_warm(c) for c in _colour_at(colouring, kin, model, t, HIP_FLEXORS)), t
+        assert all(is_cool(c) for c in _colour_at(colouring, kin, model, t, HAMSTRINGS)), t
+        assert all(np.allclose(c, PLAIN, atol=0.02) for c in _colour_at(colouring, kin, model, t,
+                                                                         ("rect_abd_r", "rect_abd_l"))), t
+    # back at the start (5.5 s) nothing is longer or shorter than it was: grey again
+    assert all(np.allclose(c, PLAIN) for c in _colour_at(colouring, kin, model, 5.5, HIP_FLEXORS + HAMSTRINGS))
+
+
+def test_held_colour_is_the_change_since_the_start_and_rate_rules_while_moving(leg_raise):
+    kin, model = leg_raise
+    colouring = Colouring(kin)
+    frames = kin.sample([0.0, 1.25, 2.75, 4.25])
+    held = colouring.held_values(frames)
+    iliacus = _index(model, "iliacus_r")
+    assert held[0, iliacus] == pytest.approx(0.0)
+    assert held[2, iliacus] == pytest.approx(-30.0, abs=1.5)  # DESIGN §2: iliacus −30 % at 90°
+    rgb, strength = colouring.paint(frames)
+    assert np.allclose(rgb[2, iliacus], diverging(held[2:3, iliacus], 1.0, colouring.held_limit)[0])
+    assert strength[2, iliacus] > 0.9
+    # lowering (4.25 s): the iliacus is still shorter than at the start, but it lengthens: cool
+    assert is_cool(rgb[3, iliacus])
+    # reversed playback changes the moving colours, never the held ones
+    backwards = colouring.colours(frames, direction=-np.ones(4))
+    assert np.allclose(backwards[2], rgb[2]) and is_warm(backwards[3, iliacus])
+
+
+def test_colour_fades_smoothly_into_the_held_colour_inside_the_band():
+    from viewer.core.colour import still_weight
+
+    assert np.allclose(still_weight(np.array([0.0, 0.5, -1.0, 2.0, 5.0]), 2.0), [1.0, 0.75, 0.5, 0.0, 0.0])
+    assert np.allclose(still_weight(np.array([0.0, 1.0]), 0.0), [1.0, 0.0])
+
+
+def test_held_limit_is_measured_and_shared_in_a_comparison(leg_raise):
+    from viewer.core.colour import share_scale
+
+    kin, _ = leg_raise
+    colouring = Colouring(kin)
+    assert 15.0 < colouring.held_limit < 60.0
+    assert "still: full at" in colouring.scale_text
+    shared = share_scale([colouring, Colouring(kin, held_limit=80.0)])
+    assert [c.held_limit for c in shared] == [80.0, 80.0]

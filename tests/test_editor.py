@@ -133,6 +133,7 @@ def test_sliders_preview_the_pose_without_changing_the_scenario(window, qtbot):
     set_slider(window.editor, "hip_flexion", 90)
     qtbot.wait(100)  # the preview is drawn on the next turn of the event loop
     after = window.view.pixels()
+    assert after.shape == before.shape  # the strip's text keeps its two lines: the view never jumps
     assert np.abs(after.astype(int) - before.astype(int)).sum(axis=2).astype(bool).mean() > 0.005
     assert window.editor.edit.scenario == scenario
     qtbot.mouseClick(strip.add_button, Qt.LeftButton)

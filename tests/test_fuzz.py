@@ -13,6 +13,7 @@ import os
 import string
 
 import pytest
+import numpy as np
 import yaml
 
 hypothesis = pytest.importorskip("hypothesis")
@@ -233,3 +234,61 @@ def test_a_mutated_mujoco_model_loads_or_is_refused(model_folder, text):
     path = model_folder / "fuzz_model.xml"
     path.write_text(text, encoding="utf-8")
     _model_loads_or_refuses(path)
+
+
+# --- the view keys: hide, focus, bones, camera, contacts ---------------------------------------------------------
+def _without_view_keys(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith(("focus:", "camera:", "hide:",
+                                                                                "bones:", "contacts:")))
+
+
+muscle_names = st.sampled_from(["hip flexors", "abdominals", "hamstrings", "iliacus_r", "psoas_r", "BIClong",
+                                "nonsense", "", "True", "on"]) | st.text(max_size=15)
+triples = st.lists(st.floats(-10, 10) | st.sampled_from([1e-9, 0.0, float("nan"), float("inf")]) | values, max_size=4)
+cameras = st.dictionaries(
+    st.sampled_from(["view", "azimuth", "elevation", "zoom", "position", "focal_point", "up", "view_angle", "oops"]),
+    st.sampled_from(["left", "front", "three-quarter", "top", "sideways"]) | st.floats(-1e4, 1e4) | triples | values,
+    max_size=6)
+contact_entries = st.dictionaries(
+    st.sampled_from(["body", "surface", "on", "slide", "oops"]),
+    st.sampled_from(["hand_r", "hand_l", "calcn_l", "skull", "hand_x", "floor", "mat", "bar", "none"]) | values,
+    max_size=4)
+view_keys = st.fixed_dictionaries({}, optional={
+    "hide": st.lists(muscle_names, max_size=6) | values, "focus": st.lists(muscle_names, max_size=4) | values,
+    "bones": st.floats(-1, 2) | values, "camera": cameras | values,
+    "contacts": st.lists(contact_entries, max_size=3) | values})
+
+
+@FUZZ
+@given(view_keys)
+def test_hide_bones_camera_and_contacts_are_checked_or_refused_and_a_loaded_view_draws(full_body, keys):
+    from viewer.core.viewstate import ViewState, degenerate_view
+
+    text = _without_view_keys(LEG_RAISE) + "\n" + (_dump(keys) if keys else "")
+    scenario = loads_or_refuses(text, full_body)
+    if scenario is None:
+        return
+    state = ViewState.from_scenario(scenario, full_body)  # what every output draws from
+    assert 0.0 <= state.bone_opacity <= 1.0
+    assert state.hidden_mask(full_body).sum() < len(full_body.muscles)  # never every muscle
+    camera = scenario.camera
+    if "position" in camera:
+        assert not degenerate_view(np.subtract(camera["position"], camera["focal_point"]), camera["up"])
+    assert camera.get("view_angle", 30) <= 120
+
+
+# --- the .mot reader's row thinning -------------------------------------------------------------------------------
+@FUZZ
+@given(st.lists(st.tuples(st.floats(0.001, 0.1), st.floats(-5, 5), st.floats(-5, 5)), min_size=1, max_size=60),
+       st.sampled_from([0.01, 0.5, 2.0]))
+def test_thinned_rows_stay_within_tolerance_of_every_row(steps, tolerance):
+    """Straight lines between the kept rows pass within the tolerance of every dropped row."""
+    from viewer.core.motfile import _thin
+
+    times = np.cumsum([s[0] for s in steps])
+    values = np.cumsum([[s[1], s[2]] for s in steps], axis=0)
+    keep = _thin(values, times, np.full(2, tolerance))
+    assert keep[0] == 0 and keep[-1] == len(times) - 1 and keep == sorted(set(keep))
+    for c in range(2):
+        line = np.interp(times, times[keep], values[keep, c])
+        assert np.all(np.abs(line - values[:, c]) <= tolerance * (1 + 1e-9) + 1e-12)

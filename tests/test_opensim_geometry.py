@@ -104,6 +104,7 @@ def test_posture_supine_lays_an_opensim_model_down(tmp_path):
 VENDORED = ROOT / "meshes" / "opensim-models"
 ARM26 = VENDORED / "Models" / "Arm26" / "arm26.osim"
 LEG = VENDORED / "Models" / "Leg6Dof9Musc" / "leg6dof9musc.osim"
+GAIT = VENDORED / "Models" / "Gait2392_Simbody" / "subject01_simbody.osim"
 
 
 def colours(png):
@@ -147,8 +148,18 @@ def test_vendored_files_are_upstreams_bytes():
 
     assert blob(ARM26) == "2ff458149668bb2f0de24572f80658f8dd9db1d9"
     assert blob(LEG) == "7fff08aa90058cd05e6cb5c1873ad3ac7c16b054"
+    assert blob(GAIT) == "a5d532a5f94b1615e66052c3503be809c72617f7"
+    lab = ROOT / "tests" / "fixtures" / "lab"  # the trials (tests/test_lab.py), same commit
+    assert {p.name: blob(p) for p in lab.iterdir() if p.suffix != ".md"} == {
+        "subject01_walk1_ik.mot": "e0a5740045d6dd60b95e61095215b266dfa9daa0",
+        "subject01_walk1_grf.mot": "88884a13973c0beb307328fa31493b387770d9de",
+        "subject01_walk1.trc": "c6deafacc79767f59a6427bac1e15e1ce76df56f",
+        "arm26_InverseKinematics.mot": "abd46f165b08eed690d9fad8fc6f74bc39b3fb79"}
+    assert "20a888b9655e73fb84963d6e03eee3752cf6074b" in (lab / "LICENCE.md").read_text()
+    opencap = ROOT / "tests" / "fixtures" / "opencap" / "LaiArnoldModified2017_contacts.osim"
+    assert blob(opencap) == "e700304684b1ec1647e633de4a68101b1e915903"  # opencap-processing, unchanged
     named = set()
-    for model in (ARM26, LEG):
+    for model in (ARM26, LEG, GAIT, opencap):  # the OpenCap model's meshes are opensim-models' too
         named |= set(re.findall(r"<mesh_file>([^<]+)</mesh_file>", model.read_text()))
     assert {p.name for p in (VENDORED / "Geometry").iterdir()} == named  # only the meshes they use
     assert "20a888b9655e73fb84963d6e03eee3752cf6074b" in (VENDORED / "LICENCE.md").read_text()

@@ -37,6 +37,16 @@ def test_present_fills_the_screen_and_esc_brings_the_window_back(window, qtbot):
 
     qtbot.wait(400)  # the view rebuilds its small overlay text after a resize: it stays hidden
     assert not _small_text_shown(window)
+    # ...but the muscle labels and the measuring line's text stay, at presenter size, between the bands
+    window.seek(1.25)
+    labels = window.view.overlays.labels
+    texts = [a.GetInput() for a in labels.texts if a.GetVisibility()]
+    assert any(t.startswith("Iliacus — shortening") for t in texts), texts
+    assert any(t.startswith("Ribs to pubis") and t.endswith(" cm") for t in texts), texts
+    assert labels.font >= 24  # read from a chair: larger than the window's 16–18 px
+    height = window.view.widget.height()
+    for x0, y0, x1, y1 in labels.boxes:  # display pixels, from the bottom
+        assert y0 >= bands.bottom.height() and y1 <= height - bands.top.height()
 
     qtbot.mouseClick(bands.play, Qt.LeftButton)  # the big button pauses
     assert not window.playhead.playing
@@ -53,9 +63,11 @@ def test_present_fills_the_screen_and_esc_brings_the_window_back(window, qtbot):
 
 
 def _small_text_shown(win) -> bool:
+    """Whether any overlay word other than the labels beside the body is drawn."""
     from viewer.render.layers import screen_text
 
-    shown = [p.GetVisibility() for p in screen_text(win.view.plotter)]
+    labels = set(map(id, win.view.overlays.label_props()))
+    shown = [p.GetVisibility() for p in screen_text(win.view.plotter) if id(p) not in labels]
     assert shown  # the window does draw overlay text
     return any(shown)
 

@@ -20,6 +20,7 @@ from viewer.core.files import atomic_write_text
 from viewer.core.scenario import load_scenario
 
 ENV = {"PATH": "/usr/bin:/bin", "MUJOCO_GL": "disable", "HOME": str(ROOT / ".."),
+       "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"],
        "MUSCLE_VIEWER_CACHE": str(ROOT / ".pytest_cache" / "models")}
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

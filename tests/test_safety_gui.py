@@ -69,3 +69,50 @@ def test_the_apps_export_share_screenshot_and_save_as_never_replace_an_input(win
         assert path.read_bytes() == data, path
     assert sorted(p.name for p in tmp_path.iterdir() if not p.is_symlink()) == \
         ["settings.ini", "two_muscles.xml", "two_muscles_curl.yaml"]
+
+
+def test_gui_tests_and_the_app_under_them_never_use_the_users_settings():
+    from pathlib import Path
+
+    from PySide6.QtCore import QSettings
+
+    own = os.environ["XDG_CONFIG_HOME"]
+    default = QSettings("muscle-viewer", "muscle-viewer").fileName()  # what MainWindow() uses
+    assert default.startswith(own + os.sep), default
+    assert not default.startswith(str(Path.home() / ".config") + os.sep)
+
+
+def test_a_saved_layout_cannot_squeeze_the_panels(qtbot, tmp_path):
+    """A window state saved with the exercise list 55 px wide and the plot 20 px high."""
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtWidgets import QDockWidget
+
+    from tests.conftest import SCENARIOS
+    from viewer.app.window import MIN_PANEL_HEIGHT, MIN_PANEL_WIDTH, MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    docks = {d.objectName(): d for d in first.findChildren(QDockWidget)}
+    for dock in docks.values():
+        dock.setMinimumSize(0, 0)  # as a version without minimums saved it
+    first.resizeDocks([docks["dock_Exercises"], docks["dock_Muscles"]], [55, 60], Qt.Horizontal)
+    first.resizeDocks([docks["dock_Length over time"]], [20], Qt.Vertical)
+    qtbot.waitUntil(lambda: docks["dock_Exercises"].width() < 100, timeout=3000)
+    settings.setValue("window_state", first.saveState())
+    settings.setValue("geometry", first.saveGeometry())
+    first.timer.stop()
+    first.close()
+
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.restore(str(SCENARIOS / "leg_raise.yaml"))
+    docks = {d.objectName(): d for d in win.findChildren(QDockWidget)}
+    qtbot.waitUntil(lambda: docks["dock_Exercises"].width() >= MIN_PANEL_WIDTH, timeout=3000)
+    assert docks["dock_Muscles"].width() >= MIN_PANEL_WIDTH
+    assert docks["dock_Length over time"].height() >= MIN_PANEL_HEIGHT
+    win.timer.stop()

@@ -96,7 +96,8 @@ def test_page_colours_are_the_windows_paint(leg_raise):
     iliacus = names.index("iliacus_r")
     assert np.abs(rgba[f, iliacus, :3] / 255.0 - rgb[0, iliacus]).max() < 1 / 255 + 1e-9  # in focus: exact
     assert rgba[f, iliacus, 0] > rgba[f, iliacus, 2] + 80  # warm: shortening
-    assert data["legend"]["note"].startswith("Colour shows length change, not effort")
+    assert "Colour shows length change, not effort" in data["legend"]["note"]
+    assert data["legend"]["note"].startswith("Paused or held, a muscle keeps the colour")
 
 
 def test_view_state_values_shape_the_page(leg_raise):

@@ -83,7 +83,7 @@ def test_app_options_work_without_the_gui_verb(monkeypatch):
     from viewer.cli import main
 
     calls = []
-    monkeypatch.setattr(app_main, "run", lambda scenario, screenshot, time=None, edit=False:
+    monkeypatch.setattr(app_main, "run", lambda scenario, screenshot, time=None, edit=False, lab=None:
                         calls.append((scenario, screenshot, time, edit)) or 0)
     assert main(["--screenshot", "x.png"]) == 0
     assert main([str(SCENARIOS / "crunch.yaml"), "--time", "1", "--edit"]) == 0

@@ -204,7 +204,7 @@ def open_comparison(window, other: str | None = None) -> CompareWindow | None:
             return None
     try:
         # Fresh sessions: the comparison recolours them to one scale without touching the main view.
-        sessions = [Session.open(window.session.path), Session.open(other)]
+        sessions = [Session.open(window.session.path, lab=window.session.lab), Session.open(other)]
     except ViewerError as exc:
         QMessageBox.warning(window, "Compare", "\n".join(str(p) for p in exc.problems))
         return None

@@ -95,7 +95,7 @@ class EditingMixin:
         state.set_scenario(session.scenario)  # time, speed, loop, hidden muscles and bones carry over
         if aim:
             state.set_camera(CameraState.from_settings(session.scenario.camera))
-        self.playbar.set_duration(session.duration)
+        self.playbar.set_duration(session.duration, session.scenario.lab_start)
         self.view.show_session(session, state, aim=aim)
         if refocus:
             self.muscles.show_model(session.model, session.scenario.focus, session.colouring.key)
@@ -109,6 +109,7 @@ class EditingMixin:
     def saved(self, path: Path) -> None:
         """The editor wrote `path`: follow it, list it, and do not reload our own write."""
         self.session.path = Path(path)
+        self.session.lab = None  # a motion saved as a scenario: the scenario names its model
         self.hot_reload.watch(path)
         self._remember(str(path))
         self.library.mark_current(str(path))
@@ -127,7 +128,7 @@ class EditingMixin:
             return False
         path, old = self.session.path, self.session
         try:
-            session = Session.open(path, colour_source=old.colouring.key)
+            session = Session.open(path, colour_source=old.colouring.key, lab=old.lab)
         except ViewerError as exc:
             self.banner.show_error("\n".join(str(p) for p in exc.problems) + self._kept_note())
             return False

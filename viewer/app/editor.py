@@ -52,8 +52,10 @@ class KeyframeStrip(QWidget):
         for name in EASES:
             self.ease.addItem(EASE_TEXT.get(name, name), name)
         self.where = QLabel(objectName="keyframe_where", wordWrap=True)
-        # a long "where" text wraps instead of widening the window
-        self.where.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        # a long "where" text wraps instead of widening the window, within two lines always kept:
+        # a second line appearing while a slider moves would shrink the 3D view under the hand
+        self.where.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.where.setFixedHeight(2 * self.where.fontMetrics().lineSpacing() + 4)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.where, 1)
@@ -111,6 +113,9 @@ class Editor(QObject):
         self.dock.setWidget(scroll)
         self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        from .window import MIN_PANEL_WIDTH  # (window imports the editor lazily)
+
+        self.dock.setMinimumWidth(MIN_PANEL_WIDTH)
         muscles = window.findChild(QDockWidget, "dock_Muscles")
         if muscles is not None:  # one tab beside the muscle panel: the view keeps its width
             window.tabifyDockWidget(muscles, self.dock)

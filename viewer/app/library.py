@@ -8,12 +8,15 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from viewer.core.errors import ViewerError
 from viewer.core.extras import missing_extra
+from viewer.core.motfile import MOTION_SUFFIXES, title_from_path
 from viewer.core.paths import SCENARIOS_DIR
 from viewer.core.scenario import load_scenario
 
 
 def _title(path: Path) -> tuple[str, str | None]:
     """The title, and the install hint when its model needs an optional extra that is missing."""
+    if path.suffix.lower() in MOTION_SUFFIXES:  # a lab's motion: its model is remembered with it
+        return title_from_path(path), None
     try:
         scenario = load_scenario(path)
     except ViewerError:

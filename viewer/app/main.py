@@ -22,7 +22,7 @@ def ensure_display() -> None:
 
 
 def run(scenario: str | None = None, screenshot: str | None = None, settings=None, time: float | None = None,
-        edit: bool = False) -> int:
+        edit: bool = False, lab=None) -> int:
     ensure_display()
     # Start-up makes ~10⁶ objects (Qt, VTK, pyvista, the model) that all stay alive: full
     # collections of them cost ~0.1–0.3 s before the first frame and later on. Collect none
@@ -40,11 +40,11 @@ def run(scenario: str | None = None, screenshot: str | None = None, settings=Non
     _resume_gc_after_first_frame(window)
     sys.excepthook = _report_in(window)
     window.show()
-    window.restore(scenario)
+    window.restore(scenario, lab)
     if edit:
         window.set_editing(True)
-    if time is not None:
-        window.seek(time)
+    if time is not None:  # on the clock the window shows (a lab motion's own)
+        window.seek(time - (window.session.scenario.lab_start if window.session else 0.0))
     if os.environ.get("MUSCLE_VIEWER_TIMING"):  # benchmarks/app_start.py reads this line
         def first_frame() -> None:
             window.view.redraw.drawn.disconnect(first_frame)

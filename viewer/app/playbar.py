@@ -48,7 +48,7 @@ class PlayBar(QWidget):
         row.addWidget(QLabel("Speed"))
         row.addWidget(self.speed)
         row.addWidget(self.loop)
-        self._duration = 0.0
+        self._duration, self._origin = 0.0, 0.0
         self.play_button.clicked.connect(self.play_toggled)
         self.back_button.clicked.connect(lambda: self.step.emit(-1))
         self.forward_button.clicked.connect(lambda: self.step.emit(1))
@@ -56,8 +56,9 @@ class PlayBar(QWidget):
         self.speed.currentIndexChanged.connect(lambda i: self.speed_changed.emit(self.speed.itemData(i)))
         self.loop.currentIndexChanged.connect(lambda i: self.loop_changed.emit(self.loop.itemData(i)))
 
-    def set_duration(self, seconds: float) -> None:
-        self._duration = seconds
+    def set_duration(self, seconds: float, origin: float = 0.0) -> None:
+        """`origin`: the clock shown at 0 s (a lab motion's own time, e.g. 0.50 / 4.00 s)."""
+        self._duration, self._origin = seconds, origin
         self.slider.blockSignals(True)
         self.slider.setRange(0, int(round(seconds * SLIDER_STEPS_PER_SECOND)))
         self.slider.blockSignals(False)
@@ -66,7 +67,7 @@ class PlayBar(QWidget):
         self.slider.blockSignals(True)
         self.slider.setValue(int(round(seconds * SLIDER_STEPS_PER_SECOND)))
         self.slider.blockSignals(False)
-        self.time_label.setText(f"{seconds:.2f} / {self._duration:.2f} s")
+        self.time_label.setText(f"{seconds + self._origin:.2f} / {self._duration + self._origin:.2f} s")
         self.play_button.setIcon(self._icons[bool(playing)])
         self.play_button.setProperty("playing", bool(playing))
 

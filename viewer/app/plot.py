@@ -141,7 +141,8 @@ class PlotPanel(QWidget):
         quantity = self.quantity.currentData()
         data = s.percent_change if quantity == "change" else s.frames.lengths * 100.0
         plot.setLabel("left", "% change" if quantity == "change" else "length (cm)")
-        times = s.frames.times
+        start = s.scenario.lab_start  # a lab motion is plotted on its own clock
+        times = s.frames.times + start
         model = s.model
         rows = []
         chosen = self.chosen_muscles()
@@ -154,7 +155,7 @@ class PlotPanel(QWidget):
             hex_colour = pen.color().name()
             rows.append(f'<span style="color:{hex_colour}">&#9632;</span> {html.escape(m.label)}')
         self.legend.setText("<br>".join(rows) or "<i>no muscles to plot</i>")
-        plot.setXRange(0, s.duration, padding=0.02)
+        plot.setXRange(start, start + s.duration, padding=0.02)
 
     def show_time(self, t: float) -> None:
         """Move the playhead, at most every PLAYHEAD_MS while times keep coming (playing).
@@ -173,11 +174,13 @@ class PlotPanel(QWidget):
     def _move_playhead(self) -> None:
         self._playhead_due.stop()
         self._moved_at = time.monotonic()
-        if self.playhead.value() != self._time:
-            self.playhead.setValue(self._time)
+        shown = self._time + (self.session.scenario.lab_start if self.session is not None else 0.0)
+        if self.playhead.value() != shown:
+            self.playhead.setValue(shown)
 
     def _clicked(self, event) -> None:
         if self.session is None:
             return
         point = self.plot.plotItem.vb.mapSceneToView(event.scenePos())
-        self.seek.emit(float(np.clip(point.x(), 0.0, self.session.duration)))
+        t = point.x() - self.session.scenario.lab_start
+        self.seek.emit(float(np.clip(t, 0.0, self.session.duration)))

@@ -112,7 +112,7 @@ class PresenterBands(QWidget):
         if phase is not self._shown_phase:
             self._shown_phase = phase
             self.phase.setText(phase.name if phase else w.session.scenario.title)
-            self.caption.setText(phase.caption if phase else w.session.scenario.summary)
+            self.caption.setText(w.session.feed.caption(phase) if phase else w.session.scenario.summary)
 
     def _toggle_speed(self) -> None:
         w = self.window
@@ -184,7 +184,6 @@ class Presenter(QObject):
         self.bands.show()
         self.bands.raise_()
         self._place()
-        self._small_text(False)
         if not w.playhead.playing:
             w.toggle_play()
 
@@ -220,7 +219,7 @@ class Presenter(QObject):
         camera.SetViewUp(*up)
         camera.SetViewAngle(angle)
         w.view.plotter.renderer.ResetCameraClippingRange()
-        self._small_text(True)
+        w.view.present(None)
         w.show_time()
 
     def _place(self) -> None:
@@ -228,11 +227,9 @@ class Presenter(QObject):
             return
         widget = self.window.view.widget
         self.bands.lay_out(widget.geometry())
+        # The window's small words hide (the bands say them larger); labels and the measure stay, between the bands.
+        self.window.view.present((float(self.bands.bottom.height()), float(self.bands.top.height())))
         self._aim_between_bands(widget.width(), widget.height())
-
-    def _small_text(self, visible: bool) -> None:
-        """Show or hide the window's own small overlay text (title, caption, legend): the bands say it larger."""
-        self.window.view.show_small_text(visible)
 
     def _aim_between_bands(self, width: int, height: int) -> None:
         """Fit the body into the screen between the two bands (the window's own fit leaves room

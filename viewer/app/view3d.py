@@ -21,6 +21,8 @@ from viewer.render.layers import screen_text
 from viewer.render.overlays import Overlays, text_unit
 from viewer.render.scene import Scene, SceneStyle
 
+PRESENT_LABEL_SCALE = 1.6  # presenter mode: labels this much larger than the window's, read from a chair
+
 from .frame_cache import PACKED_SHARE, PLAY_RATE, FrameCache, FramePicture, to_qimage
 from .redraw import Redraw
 
@@ -52,6 +54,9 @@ class View3D(QObject):
         self.camera = CameraState()
         self.hidden: np.ndarray | None = None
         self.small_text = True  # overlay text and legend drawn (presenter mode hides them)
+        # presenter mode: (bottom, top) pixels its bands cover; the muscle labels and the measuring
+        # line's text stay, at presenter size, between the bands
+        self.presenting: tuple[float, float] | None = None
         self.highlighted: int | None = None
         self._painted: dict[int, np.ndarray] = {}
         self._shown = (0, 1, 0.0)  # frame index, direction, time
@@ -137,7 +142,8 @@ class View3D(QObject):
             self.overlays.remove()
         self._changed()
         self.overlays = Overlays(self.plotter, self.session.feed, self.session.colouring, self.size, unit=self.unit,
-                                 legend=legend, hidden=self.hidden)
+                                 legend=legend, hidden=self.hidden,
+                                 labels_at=None if self.presenting is None else (PRESENT_LABEL_SCALE, self.presenting))
         self.rig = CameraRig(self.session.feed, self.scene.extent, self.size, area=self.overlays.free_area(),
                              camera=self.camera)
         if not self.small_text:
@@ -150,13 +156,26 @@ class View3D(QObject):
         """Show or hide the overlay text and legend (presenter mode says them larger, elsewhere);
         the choice holds for overlays rebuilt later (a resize, a new scenario)."""
         self.small_text = visible
-        for prop in screen_text(self.plotter):
-            prop.SetVisibility(visible)
+        if visible:
+            self._rebuild_overlays(aim=False)  # fresh text, each piece as visible as its content says
+        else:
+            self._hide_small_text()
+        self.render()
+
+    def present(self, bands: tuple[float, float] | None) -> None:
+        """Presenter mode on (bands: the (bottom, top) pixels its text bands cover) or off (None):
+        the small overlay words hide, the muscle labels and the measure's text stay, larger."""
+        if bands == self.presenting and (bands is None) == self.small_text:
+            return
+        self.presenting = bands
+        self.small_text = bands is None
+        self._rebuild_overlays(aim=False)
         self.render()
 
     def _hide_small_text(self) -> None:
+        keep = set(map(id, self.overlays.label_props())) if self.overlays is not None else set()
         for prop in screen_text(self.plotter):
-            if prop.GetVisibility():
+            if prop.GetVisibility() and id(prop) not in keep:
                 prop.SetVisibility(False)
 
     def _aim(self) -> None:

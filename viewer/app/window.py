@@ -7,10 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
 from viewer import __version__
 from viewer.core.errors import ViewerError, plain_words
+from viewer.core.lab import LabInput, is_motion
 from viewer.core.paths import DEFAULT_SCENARIO, SCENARIOS_DIR
 from viewer.core.playback import Playhead
 from viewer.core.preview import is_model_file, preview_scenario
@@ -35,6 +36,9 @@ class ErrorBanner(QWidget):
         super().__init__(parent)
         self.label = QLabel(objectName="error_text")
         self.label.setWordWrap(True)
+        # Any text (a long path, a file's words) wraps inside the window: the banner never widens it.
+        self.label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.label.setMinimumWidth(0)
         self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         close = QToolButton(text="✕", toolTip="Dismiss")
         close.clicked.connect(self.hide)
@@ -62,6 +66,10 @@ def initial_size(available: QRect) -> QSize:
     """The first window size: the preferred one where the screen has room, else what fits."""
     return QSize(min(PREFERRED_SIZE.width(), int(available.width() * SCREEN_SHARE[0])),
                  min(PREFERRED_SIZE.height(), int(available.height() * SCREEN_SHARE[1])))
+
+
+MIN_PANEL_WIDTH = 160  # px: the exercise list and the muscle panel stay readable whatever layout is restored
+MIN_PANEL_HEIGHT = 90  # px: the plot keeps its axes
 
 
 class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
@@ -92,6 +100,10 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         left = self._dock("Exercises", self.library, Qt.LeftDockWidgetArea)
         right = self._dock("Muscles", self.muscles, Qt.RightDockWidgetArea)
         bottom = self._dock("Length over time", self.plot, Qt.BottomDockWidgetArea)
+        # A saved layout can never squeeze a panel to nothing (one had left the exercise list 55 px wide).
+        for dock in (left, right):
+            dock.setMinimumWidth(MIN_PANEL_WIDTH)
+        bottom.setMinimumHeight(MIN_PANEL_HEIGHT)
         self._menus()
         self._connect()
         self._init_clock()
@@ -223,21 +235,60 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
     # --- opening scenarios ------------------------------------------------------------------------
     def open_dialog(self) -> None:
         start = str(Path(self.session.path).parent if self.session else SCENARIOS_DIR)
-        path, _ = QFileDialog.getOpenFileName(self, "Open scenario or model", start,
-                                              "Scenarios and models (*.yaml *.yml *.xml *.mjb);;All files (*)")
-        if path:
-            self.open_path(path)
+        path, _ = QFileDialog.getOpenFileName(self, "Open scenario, model or lab motion", start,
+                                              "Scenarios, models and motions (*.yaml *.yml *.xml *.mjb *.osim *.mot "
+                                              "*.sto);;All files (*)")
+        if not path:
+            return
+        lab = None
+        if is_motion(path):  # the model its coordinates belong to: asked once, then remembered
+            lab = self.lab_model_for(path) or self.pick_lab_model(path)
+            if lab is None:
+                return
+        self.open_path(path, lab)
 
-    def open_path(self, path: str) -> bool:
-        """Load a scenario; on any problem show it and keep the current one."""
-        if self.session is not None and Path(path).resolve() == self.session.path.resolve():
+    def pick_lab_model(self, path: str) -> LabInput | None:
+        model, _ = QFileDialog.getOpenFileName(self, f"Which model is {Path(path).name} for?", str(Path(path).parent),
+                                               "OpenSim models (*.osim);;Models (*.osim *.xml *.yaml);;All files (*)")
+        # The app clamps values a hair outside a range, as OpenSim plays them; the status bar counts them.
+        return LabInput(model=model, clamp=True) if model else None
+
+    def lab_model_for(self, path: str) -> LabInput | None:
+        """The model this motion file was last opened with (File → Open remembers the pairing)."""
+        pair = self._lab_pairs().get(str(Path(path).resolve()))
+        return LabInput(model=pair["model"], clamp=bool(pair.get("clamp"))) if pair else None
+
+    def _lab_pairs(self) -> dict:
+        import json
+
+        try:
+            pairs = json.loads(self.settings.value("lab_models", "{}") or "{}")
+        except (TypeError, ValueError):
+            return {}
+        return pairs if isinstance(pairs, dict) else {}
+
+    def _remember_lab(self, session: Session) -> None:
+        import json
+
+        if session.lab is not None and session.lab.model:
+            pairs = self._lab_pairs()
+            model = session.lab.model if Path(session.lab.model).suffix == "" else str(Path(session.lab.model).resolve())
+            pairs[str(Path(session.path).resolve())] = {"model": model, "clamp": session.lab.clamp}
+            self.settings.setValue("lab_models", json.dumps(pairs))
+
+    def open_path(self, path: str, lab: LabInput | None = None) -> bool:
+        """Load a scenario (or a lab's motion file with its model); on any problem show it and keep
+        the current one."""
+        if self.session is not None and Path(path).resolve() == self.session.path.resolve() and lab is None:
             return True
         if not self._editing_may_leave("open another scenario"):
             return False
+        if is_motion(path) and (lab is None or lab.model is None):
+            lab = self.lab_model_for(path) or lab
         try:
             if is_model_file(path):  # a model on its own: open a starter scenario that moves it
                 path = str(preview_scenario(path))
-            session = Session.open(path, colour_source=self.settings.value("colour_source", None))
+            session = Session.open(path, colour_source=self.settings.value("colour_source", None), lab=lab)
         except ViewerError as exc:
             self.banner.show_error("\n".join(str(p) for p in exc.problems)
                                    + self._kept_note())
@@ -247,7 +298,10 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
             traceback.print_exc()
             return False
         self.banner.hide()
+        self._remember_lab(session)
         self.set_session(session)
+        if session.notes:  # e.g. the rows --clamp set to a joint's limit
+            self.statusBar().showMessage(" · ".join(n.split(": ", 1)[-1] for n in session.notes), 15000)
         return True
 
     def _kept_note(self) -> str:
@@ -264,7 +318,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         if scenario.bones is None:  # the file says nothing: keep the user's bone opacity
             state.bone_opacity = self.muscles.bones.value() / 100.0
         self._bind_state(state)
-        self.playbar.set_duration(session.duration)
+        self.playbar.set_duration(session.duration, session.scenario.lab_start)
         self.playbar.set_loop(scenario.loop)
         self.view.show_session(session, state, aim=aim)
         self.muscles.show_model(session.model, scenario.focus, session.colouring.key)
@@ -442,7 +496,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
                           f"kinematics: MuJoCo · rendering: VTK/PyVista.")
 
     # --- settings ---------------------------------------------------------------------------------------
-    def restore(self, first_path: str | None) -> None:
+    def restore(self, first_path: str | None, lab: LabInput | None = None) -> None:
         """Window layout and preferences from last time, then the first scenario to show."""
         geometry = self.settings.value("geometry")
         if geometry is not None:
@@ -458,7 +512,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         candidates = [first_path] if first_path else []
         candidates += [last] if last and not first_path else []
         for path in candidates:
-            if self.open_path(path):
+            if self.open_path(path, lab if path == first_path else None):
                 return
         # The named file was broken (its error shows in the banner): fall back to the default.
         message = self.banner.label.text() if self.banner.isVisible() else ""

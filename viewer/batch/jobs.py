@@ -11,9 +11,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from viewer.core.errors import ViewerError
+from viewer.core.errors import Problem, ScenarioError, ViewerError
 
-from .plan import OWN, Plan
+from .plan import MAX_JOBS, OWN, Plan
 
 PAGE_WEIGHT = 40  # a page's cost in small-frame units (measured: about as long as 40 small frames)
 STILL_WEIGHT = 12  # a still: one multisampled frame and a stage set up for it
@@ -81,6 +81,9 @@ def expand(plan: Plan) -> list[Job]:
                                         time=seconds, transparent=plan.still.get("transparent", False),
                                         muscles=plan.still.get("muscles", "shapes"),
                                         weight=STILL_WEIGHT * max(pixels, 1.0), **common))
+                if len(jobs) > MAX_JOBS:  # a plan of a few lines can ask for millions (1,000 stills × …)
+                    raise ScenarioError([Problem(plan.file, None, f"makes more than {MAX_JOBS:,} outputs; split it "
+                                                                f"into several plans")])
                 if "html" in plan.formats:
                     jobs.append(Job(f"{path.stem}/{view_name}{tail}.html", "page", note=plan.page.get("note", ""),
                                     weight=PAGE_WEIGHT, **common))

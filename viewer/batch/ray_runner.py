@@ -1,7 +1,7 @@
 """The same jobs on a Ray cluster (`batch --ray auto|ADDRESS`; the optional `cluster` extra).
 
-One actor per worker CPU keeps a warm renderer (model, VTK, GL context) across jobs, as the
-local pool's processes do. An actor renders a job into a private temporary folder and returns
+One actor per worker CPU keeps a warm renderer (the compiled model, VTK's libraries) across
+jobs, as the local pool's processes do. An actor renders a job into a private temporary folder and returns
 the file's bytes; this process writes them into the output folder through the same atomic
 write as every other output, so workers need no shared file system for the outputs (they do
 need the scenario files at the same paths, see docs/batch.md).
@@ -42,6 +42,7 @@ class RenderWorker:
 
     def __init__(self):
         os.environ.setdefault("MUJOCO_GL", "disable")
+        os.environ.setdefault("LP_NUM_THREADS", "0")  # one actor per CPU: each rasterises on its own thread
         import tempfile
 
         self.folder = tempfile.mkdtemp(prefix="muscle-viewer-ray-")
@@ -77,12 +78,14 @@ class RayRunner:
         ray = _ray()
         connected_here = not ray.is_initialized()
         if connected_here:
+            _check_reachable(self.address)
             try:
                 ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
                          configure_logging=False)
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise ViewerError(f"--ray {self.address}: cannot connect to a Ray cluster "
                                   f"({' '.join(str(exc).split())[:200]})") from None
+            interrupt.install()  # ray.init put its own SIGTERM handler in place of ours: clean-up needs ours
         try:
             self._run(ray, jobs, out, on_result)
         finally:
@@ -168,6 +171,19 @@ class RayRunner:
                     ray.kill(actor, no_restart=True)
                 except Exception:  # noqa: BLE001 - already gone
                     pass
+
+
+def _check_reachable(address: str) -> None:
+    """A HOST:PORT that nothing answers on: one line now, instead of Ray retrying for minutes."""
+    import socket
+
+    host, _, port = address.rpartition(":")
+    if address == "auto" or "://" in address or not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as exc:
+        raise ViewerError(f"--ray {address}: no Ray cluster answers there ({exc.strerror or exc})") from None
 
 
 def _first_line(exc: BaseException) -> str:

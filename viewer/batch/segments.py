@@ -34,6 +34,9 @@ def _worker(conn, job: dict, index: int, workers: int) -> None:
     import os
 
     os.environ.setdefault("MUJOCO_GL", "disable")
+    from .pool import share_cores
+
+    share_cores(workers)
     interrupt.install()
     try:
         from viewer.commands.common import view_output

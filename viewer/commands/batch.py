@@ -16,8 +16,8 @@ an interrupted batch (Ctrl-C, SIGTERM) leaves no partial file and resumes where 
 
 examples:
   muscle-viewer batch scenarios/plans/example.yaml -o library/
-  muscle-viewer batch scenarios/plans/example.yaml -o library/ --workers 2 --list
-  muscle-viewer batch plan.yaml -o /shared/library --ray auto      (needs muscle-viewer[cluster])
+  muscle-viewer batch scenarios/plans/example.yaml -o library/ --workers 2 --only 'crunch/*'
+  muscle-viewer batch scenarios/plans/example.yaml -o library/ --ray auto   (needs muscle-viewer[cluster])
 """
 
 

@@ -8,8 +8,30 @@ from pathlib import Path
 from viewer.core.errors import ViewerError
 
 
-def scenario_arg(parser, help_text: str = "scenario file (YAML), e.g. scenarios/leg_raise.yaml") -> None:
+def scenario_arg(parser, help_text: str = "scenario file (YAML), e.g. scenarios/leg_raise.yaml, or a lab's "
+                                           "OpenSim motion file (.mot, .sto) with --model") -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help=help_text)
+    lab_args(parser)
+
+
+def lab_args(parser) -> None:
+    """--model and --clamp: a motion file (.mot/.sto) opens wherever a scenario goes."""
+    group = parser.add_argument_group("lab motion files (.mot, .sto)")
+    group.add_argument("--model", default=None, metavar="MODEL.osim",
+                       help="the model the motion's coordinates belong to (an .osim file or a built-in name)")
+    group.add_argument("--clamp", action="store_true",
+                       help="set values a hair outside a joint's range to the limit and count them per joint")
+    group.add_argument("--grf", default=None, metavar="TRIAL_grf.mot",
+                       help="the trial's ground reaction forces: arrows from each centre of pressure, "
+                            "0.5 m per body weight")
+    group.add_argument("--markers", default=None, metavar="TRIAL.trc", help="the trial's markers: small spheres")
+
+
+def lab_input(args):
+    from viewer.core.lab import LabInput
+
+    return LabInput(model=getattr(args, "model", None), clamp=getattr(args, "clamp", False),
+                    grf=getattr(args, "grf", None), markers=getattr(args, "markers", None))
 
 
 def colour_arg(parser, default: str = "the scenario's, else rate of length change") -> None:
@@ -20,22 +42,36 @@ def colour_arg(parser, default: str = "the scenario's, else rate of length chang
                         help=f"what the colours show (default: {default})")
 
 
-def load(path: str):
-    """(scenario, model, kinematics) for a scenario path, checked against its model."""
-    from viewer.core.binding import bind, load_checked
+def load(path: str, lab=None, draws: bool = True):
+    """(scenario, model, kinematics) for a scenario path (or a motion file with `lab`'s model),
+    checked against its model. `draws`: the command draws bones, so a missing mesh is worth a
+    warning; lengths and summaries need no mesh and say nothing of them."""
+    from viewer.core.binding import bind
+    from viewer.core.lab import attach_recordings, load_any
 
     from viewer.core.files import check_outputs
 
     try:
-        scenario, model = load_checked(path)
+        scenario, model = load_any(path, lab)
     finally:  # the scenario, its model or a mesh given as the output: refused first, before any work
         check_outputs()
-    for note in getattr(model, "notes", []):  # e.g. an OpenSim mesh not found: drawn without it
+    for note in model_notes(scenario, model) if draws else []:  # e.g. an OpenSim mesh not found: drawn without it
         print(note, file=sys.stderr)
-    return scenario, model, bind(model, scenario)
+    kin = bind(model, scenario)
+    attach_recordings(kin, lab)
+    return scenario, model, kin
 
 
-def view_output(path: str, view: str | None = None, colour: str | None = None, speed: float = 1.0, **options):
+def model_notes(scenario, model) -> list[str]:
+    """The model's warnings (a mesh not drawn), each naming the scenario line that pulled the model in."""
+    from viewer.core.errors import Problem
+
+    return [str(scenario.problem(("model",), str(note))) if isinstance(note, Problem) else str(note)
+            for note in getattr(model, "notes", [])]
+
+
+def view_output(path: str, view: str | None = None, colour: str | None = None, speed: float = 1.0, lab=None,
+                **options):
     """(feed, export options) for a scenario file as its saved view shows it (`camera`, `colour`,
     `hide`, `bones`), with the command line's --view/--colour/--speed on top: every output
     renders from a view state, like the window."""
@@ -44,7 +80,7 @@ def view_output(path: str, view: str | None = None, colour: str | None = None, s
     from viewer.core.viewstate import ViewState
     from viewer.render.export import options_from_view
 
-    scenario, model, kin = load(path)
+    scenario, model, kin = load(path, lab)
     state = ViewState.from_scenario(scenario, model, view=view, colour_source=colour, speed=speed)
     return FrameFeed(kin, Colouring(kin, source=state.colour_source)), options_from_view(state, model, **options)
 

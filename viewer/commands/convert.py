@@ -72,7 +72,7 @@ def _scenario_to_mot(args, target) -> int:
 
     from .common import load, sample_times
 
-    scenario, model, kin = load(args.input)
+    scenario, model, kin = load(args.input, draws=False)
     sample_times(kin, args.fps)  # too many rows are refused before any work
     text = scenario_to_mot(kin, args.fps, target.stem)
     atomic_write_text(target, text)
@@ -84,6 +84,7 @@ def _scenario_to_mot(args, target) -> int:
 
 
 def _mot_to_scenario(args, target) -> int:
+    from viewer.core.errors import ViewerError
     from viewer.core.binding import load_model
     from viewer.core.motfile import mot_to_scenario, read_mot, title_from_path
     from viewer.core.scenario import save_scenario
@@ -96,6 +97,14 @@ def _mot_to_scenario(args, target) -> int:
     try:
         scenario = mot_to_scenario(table, model, model_ref, title_from_path(args.input), args.posture or "standing",
                                    thin=not args.every_row, skip_unknown=args.skip_unknown)
+    except ViewerError as exc:
+        if args.model is None:  # the default model does not take it: say which one would
+            from viewer.core.errors import Problem
+            from viewer.core.lab import fitting_models, needs_model
+
+            if fitting_models(table):
+                raise ViewerError(exc.problems + [Problem(table.file, None, needs_model(table))]) from None
+        raise
     finally:
         for note in table.notes:
             print(note, file=sys.stderr)

@@ -8,7 +8,7 @@ import time
 
 from viewer.core.scenario import VIEWS
 
-from .common import colour_arg, output_path, positive, scenario_arg
+from .common import colour_arg, output_path, positive, scenario_arg, lab_input
 
 HELP = "render the scenario to an MP4 or GIF video"
 DESCRIPTION = """\
@@ -50,7 +50,7 @@ def run(args) -> int:
     try:
         count, options = write_export(args.scenario, target, size=args.size, fps=args.fps, speed=args.speed,
                                       view=args.view, orbit=args.orbit, loops=args.loops, colour=args.colour,
-                                      muscles=args.muscles, workers=args.workers, progress=bar)
+                                      muscles=args.muscles, workers=args.workers, progress=bar, lab=lab_input(args))
     finally:
         if bar:
             bar.finish()
@@ -62,7 +62,7 @@ def run(args) -> int:
 
 def write_export(scenario: str, target, size: str = "1280x720", fps: float = 30.0, speed: float = 1.0,
                  view: str | None = None, orbit: float = 0.0, loops: int = 1, colour: str | None = None,
-                 muscles: str = "shapes", workers: int = 1, progress=None):
+                 muscles: str = "shapes", workers: int = 1, progress=None, lab=None):
     """The video `export` writes (batch jobs call this too, so theirs are the same file):
     returns (frames written, export options). workers > 1 renders shares of the frames in that
     many processes and encodes them in order in this one: the same file as one process writes."""
@@ -71,7 +71,11 @@ def write_export(scenario: str, target, size: str = "1280x720", fps: float = 30.
     from .common import view_output
 
     options_kw = dict(size=parse_size(size), fps=fps, orbit=orbit, loops=loops, muscle_style=muscles)
-    feed, options = view_output(scenario, view, colour, speed, **options_kw)
+    if workers > 1 and lab is not None and lab.model is not None:
+        from viewer.core.errors import ViewerError
+
+        raise ViewerError("--workers goes with scenario files: a lab's motion file renders in one process")
+    feed, options = view_output(scenario, view, colour, speed, lab=lab, **options_kw)
     check_video_options(target, options)
     if workers > 1:
         from viewer.batch.segments import export_parallel

@@ -8,6 +8,7 @@ Rotate with the left mouse button, zoom with the wheel, pan with the middle butt
 
 examples:
   muscle-viewer gui scenarios/crunch.yaml
+  muscle-viewer gui WALK_ik.mot --model SUBJECT.osim
   xvfb-run -a muscle-viewer gui scenarios/leg_raise.yaml --screenshot shot.png
 """
 
@@ -20,6 +21,9 @@ def add_parser(sub) -> None:
     p.add_argument("--screenshot", metavar="F.png", help="render, save the whole window as PNG, and exit")
     p.add_argument("--time", type=float, default=None, metavar="SECONDS", help="open at this time of the exercise")
     p.add_argument("--edit", action="store_true", help="open in editor mode (sliders, keyframes, phases)")
+    from .common import lab_args
+
+    lab_args(p)
     p.set_defaults(run=run)
 
 
@@ -30,4 +34,6 @@ def run(args) -> int:
 
     if args.screenshot:
         output_path(args.screenshot, (".png",))
-    return run_app(args.scenario, args.screenshot, time=args.time, edit=args.edit)
+    from .common import lab_input
+
+    return run_app(args.scenario, args.screenshot, time=args.time, edit=args.edit, lab=lab_input(args))

@@ -6,7 +6,7 @@ import sys
 
 from viewer.core.viewstate import VIEWS
 
-from .common import colour_arg, output_path, scenario_arg
+from .common import colour_arg, output_path, scenario_arg, lab_input
 
 HELP = "write one self-contained HTML page that plays the exercise (offline, any phone)"
 DESCRIPTION = """\
@@ -40,7 +40,7 @@ def run(args) -> int:
     bar = None if args.quiet else ProgressBar(f"share {target.name}", unit="steps")
     try:
         size, scenario = write_share(args.scenario, target, note=args.note, view=args.view, colour=args.colour,
-                                     progress=bar)
+                                     progress=bar, lab=lab_input(args))
     finally:
         if bar:
             bar.finish()
@@ -49,7 +49,7 @@ def run(args) -> int:
 
 
 def write_share(path: str, target, note: str = "", view: str | None = None, colour: str | None = None,
-                progress=None):
+                progress=None, lab=None):
     """The page `share` writes (batch jobs call this too); returns (bytes written, scenario)."""
     import numpy as np
 
@@ -63,7 +63,7 @@ def write_share(path: str, target, note: str = "", view: str | None = None, colo
         note.encode("utf-8")
     except UnicodeEncodeError:  # a byte that is not UTF-8 on the command line (Python keeps it as a surrogate)
         raise ViewerError("--note: not UTF-8 text (a byte of another encoding?); write the note in UTF-8") from None
-    scenario, model, kin = load(path)
+    scenario, model, kin = load(path, lab)
     # The file's saved view (hide, bones, colour, camera), as the window and `export` draw it.
     state = ViewState.from_scenario(scenario, model, view=view, colour_source=colour)
     camera = state.camera

@@ -35,6 +35,9 @@ def run(args) -> int:
 
     failed = 0
     for name in args.files:
+        if _is_motion(name):  # a lab's motion file: its format is checked; it plays with --model
+            failed += not _motion_ok(name)
+            continue
         try:
             # A scenario whose model needs an extra that is not installed is skipped, not failed.
             hint = missing_extra(load_scenario(name))
@@ -49,8 +52,10 @@ def run(args) -> int:
             continue
         for problem in unprintable_words(scenario):
             print(problem, file=sys.stderr)
-        for note in getattr(model, "notes", []):  # an OpenSim mesh not found: the model draws without it
-            print(printable(str(note)), file=sys.stderr)
+        from .common import model_notes
+
+        for note in model_notes(scenario, model):  # an OpenSim mesh not found: the model draws without it
+            print(printable(note), file=sys.stderr)
         if _implausible(scenario, model, getattr(args, "strict", False)):
             failed += 1
             continue
@@ -90,3 +95,26 @@ def _implausible(scenario, model, strict: bool) -> bool:
     for problem in problems:
         print(printable(str(problem)), file=sys.stderr)
     return strict and bool(problems)
+
+
+def _is_motion(name: str) -> bool:
+    from viewer.core.lab import is_motion
+
+    return is_motion(name)
+
+
+def _motion_ok(name: str) -> bool:
+    from viewer.core.errors import ViewerError, printable
+    from viewer.core.motfile import read_mot
+
+    try:
+        table = read_mot(name)
+    except ViewerError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return False
+    for note in table.notes:
+        print(note, file=sys.stderr)
+    print(printable(f"{table.file}: ok (an OpenSim motion file: {len(table.times)} rows of {len(table.columns)} "
+                    f"columns, {table.times[0]:g}–{table.times[-1]:g} s; it opens with --model MODEL)"))
+    return True

@@ -32,6 +32,15 @@ def change_since_phase_start(kin: Kinematics, frames: Frames) -> np.ndarray:
     return (frames.lengths / reference[rows] - 1.0) * 100.0
 
 
+def change_since_start(kin: Kinematics, frames: Frames, start_lengths: np.ndarray | None = None) -> np.ndarray:
+    """% length change since t = 0, the start of the exercise. (F, M).
+
+    start_lengths: the lengths at t = 0 when the caller has them (else sampled here)."""
+    if start_lengths is None:
+        start_lengths = kin.sample(np.zeros(1)).lengths[0]
+    return (frames.lengths / start_lengths - 1.0) * 100.0
+
+
 def landmark_distances(kin: Kinematics, frames: Frames) -> dict[str, np.ndarray]:
     """Distance in metres between the two landmarks of each `measure` entry, over time."""
     names = kin.landmark_names

@@ -10,6 +10,7 @@ so the render layer may ask it for the caption to draw (`caption_check` builds w
 """
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from dataclasses import dataclass
@@ -224,3 +225,104 @@ def _still_joints(kin, phase, names: list[str], text: str) -> str:
         if not moving:
             return word
     return ""
+
+
+# --- what a caption says each muscle does -----------------------------------------------------------
+# Short forms captions use, beside the catalogue's names.
+GROUP_WORDS = {"glutes": ["gluteals"], "calf": ["calves", "calf muscles"], "abdominals": ["abs"],
+               "arm flexors": ["elbow flexors"], "arm extensors": ["elbow extensors"]}
+MUSCLE_WORDS = {"internal oblique": ["obliques"], "external oblique": ["obliques", "external obliques"],
+                "vastus medialis": ["vasti"], "vastus lateralis": ["vasti"], "vastus intermedius": ["vasti"],
+                "biceps brachii": ["biceps"]}
+# First words that name more than one muscle: 'biceps' (brachii or femoris), 'extensor', 'flexor', ...
+AMBIGUOUS_FIRST_WORDS = {"biceps", "extensor", "flexor", "gluteus", "vastus", "rectus", "tibialis", "peroneus",
+                         "adductor", "abductor", "internal", "external", "pectoralis", "teres", "longissimus",
+                         "iliocostalis", "opponens", "palmaris", "pronator", "quadratus", "tensor", "latissimus"}
+
+
+# Phrases that state a direction of length change, checked in this order (a 'keeps its length'
+# must not read as 'length...'). 'holds' covers every way of saying the length does not change.
+DIRECTIONS = (
+    ("holds", r"keeps? (?:its|their) length|(?:not|never|hardly|barely|n't) (?:yet )?(?:change[sd]?|changing)"
+              r"(?: (?:its|their))?(?: length)?|(?:hardly|barely) changes?|same length|length holds"),
+    ("shortens", r"shorten(?:s|ed|ing)?|contract(?:s|ed|ing)?|at (?:its|their) shortest"),
+    ("lengthens", r"lengthen(?:s|ed|ing)?|stretch(?:es|ed|ing)?|at (?:its|their) longest"),
+)
+_DIRECTION = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in DIRECTIONS), re.IGNORECASE)
+_SIDE = re.compile(r"\b(left|right)\b|\b(back|front)\b(?! of\b| extensors?\b| muscles?\b|\))", re.IGNORECASE)
+
+
+def _name_spans(text: str, model) -> list[tuple[int, set]]:
+    """(position, model indices) of every muscle or group the text names."""
+    spans = []
+    lowered = text.lower()
+    for words, indices in _name_forms(model):
+        for m in re.finditer(rf"\b{re.escape(words)}s?\b", lowered):
+            spans.append((m.start(), indices))
+    return sorted(spans, key=lambda s: s[0])
+
+
+@functools.lru_cache(maxsize=8)
+def _name_forms_cached(model_id: int, model) -> tuple:
+    forms: dict[str, set] = {}
+    for group in model.groups:
+        for w in [group] + GROUP_WORDS.get(group, []):
+            forms.setdefault(w, set()).update(m.index for m in model.muscles_in(group))
+    for m in model.muscles:
+        base = m.lay_name.split(",")[0].lower()
+        words = {base} | set(MUSCLE_WORDS.get(base, []))
+        if base.split()[0] not in AMBIGUOUS_FIRST_WORDS:
+            words.add(base.split()[0])
+        base_, _, part = m.lay_name.lower().partition(", ")
+        if part and ("head" in part or "part" in part):  # 'the long head of biceps femoris', 'the front of the deltoid'
+            for name in {part, part.split()[0]}:
+                words |= {f"{name} of the {base_}", f"{name} of {base_}"}
+        for w in words:
+            forms.setdefault(w, set()).add(m.index)
+    # longest first: 'rectus femoris' is found before 'rectus'
+    return tuple(sorted(((w, frozenset(i)) for w, i in forms.items()), key=lambda f: -len(f[0])))
+
+
+def _name_forms(model) -> tuple:
+    return _name_forms_cached(id(model), model)
+
+
+def caption_claims(caption: str, model, legs: dict | None = None) -> dict[int, set]:
+    """Model index → the directions ('shortens', 'lengthens', 'holds') a caption states for it.
+
+    Sentence by sentence (split at . ; :), a named muscle or group takes the first direction
+    stated after it, or else the last one before it ('..., and so are the triceps'); names in
+    brackets go with the name before them ('the hip flexors (iliacus, psoas) shorten'); a
+    'left'/'right' before a name limits it to that side, as does 'back leg'/'front leg' in a split
+    stance (legs: {'left': 'back leg', ...}, movers.PhaseMovers.legs)."""
+    by_leg = {words.split()[0]: side for side, words in (legs or {}).items()}
+    claims: dict[int, set] = {}
+    for sentence in re.split(r"[.;:](?:\s|$)", caption or ""):
+        flat = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), sentence)  # brackets out, places kept
+        directions = [(m.start(), m.lastgroup) for m in _DIRECTION.finditer(flat)]
+        if not directions:
+            continue
+        taken = []  # (start, end) of names already claimed (a longer name wins over its words)
+        for start, indices in _name_spans(sentence, model):
+            if any(a <= start < b for a, b in taken):
+                continue
+            inside = flat[start] == " " and sentence[start] != " "
+            after = [d for p, d in directions if p > start]
+            before = [d for p, d in directions if p < start]
+            direction = after[0] if after else before[-1]
+            if inside:  # in brackets: the direction of the name before the bracket
+                opening = sentence.rfind("(", 0, start)
+                after = [d for p, d in directions if p > opening]
+                direction = after[0] if after else before[-1] if before else direction
+            word_end = start + len(next(w for w, i in _name_forms(model) if i == indices and
+                                        sentence.lower().startswith(w, start)))
+            taken.append((start, word_end))
+            last_direction = max([p for p, _ in directions if p < start], default=-1)
+            sides = [(m.group(1) or by_leg.get(m.group(2).lower(), "")).lower()
+                     for m in _SIDE.finditer(flat[last_direction + 1:start])]
+            sides = [s for s in sides if s]
+            for i in indices:
+                if sides and model.muscles[i].side not in (sides[-1], ""):
+                    continue
+                claims.setdefault(i, set()).add(direction)
+    return claims

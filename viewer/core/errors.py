@@ -60,6 +60,16 @@ def printable(text: str, lines: bool = False) -> str:
     return str(text).translate(_CONTROL_KEEP_LINES if lines else _CONTROL)
 
 
+QUOTE_CHARS = 120  # an error never echoes more of a file than this
+
+
+def quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """A piece of a user's file for an error message: one line, at most `limit` characters,
+    so a wrong file (a motion table given as a scenario) never floods the terminal."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def plain_words(exc: BaseException) -> str:
     """An unexpected failure in plain words on one line, without Python's exception class names."""
     if isinstance(exc, ViewerError):

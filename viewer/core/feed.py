@@ -40,6 +40,7 @@ class FrameFeed:
         self.posture_rotation = kin.posture_rotation
         self.free_root = kin.free_root
         self.landmark_names = list(kin.landmark_names)
+        self.recordings = getattr(kin, "recordings", None)  # a lab's GRF and markers (their frames come with each batch)
 
     @cached_property
     def props(self) -> Props:
@@ -90,27 +91,52 @@ class FrameFeed:
         return feed
 
 
+def _leg_words(label: str, legs: dict) -> str:
+    """'Right knee flexion' → 'Front knee flexion' for a leg joint in a split stance."""
+    side, _, rest = label.partition(" ")
+    if side.lower() in legs and rest.split(" ")[0] in ("hip", "knee", "ankle"):
+        return legs[side.lower()].split()[0].capitalize() + " " + rest
+    return label
+
+
 class AngleReadout:
-    """The angle that moves most in the current phase, in the scenario's own words ('Hip flexion 45°')."""
+    """The angle that moves most in the current phase, in words ('Hip flexion 45°', 'Left knee flexion 5°':
+    never 'Knee flexion l 5°', which reads as 15°)."""
 
     def __init__(self, kin):
+        from .captions import spoken_name
+        from .movers import split_stance
+
+        legs = split_stance(kin)  # a lunge: 'Front knee flexion', not 'Right knee flexion'
         model, scenario = kin.model, kin.scenario
         names = []
         for key in scenario.keyframes:
             names += [n for n in key.pose if n not in names]
         self._channels = []  # (label, qpos address, factor to user units)
+        # A joint no muscle crosses (OpenCap's torque-driven arms) says nothing about the muscles shown.
+        muscled = getattr(model, "muscled_joints", None)
         for name in names:
             alias = model.aliases.get(name)
             joint_name, sign = next(iter(alias.joints.items())) if alias else (name, 1)
             joint = model.joints.get(joint_name)
-            if joint is None or joint.kind != "hinge":
+            if joint is None or joint.kind != "hinge" or (muscled and joint_name not in muscled):
                 continue
-            self._channels.append((name.replace("_", " ").capitalize(), joint.qposadr, sign * 180.0 / np.pi))
+            self._channels.append((_leg_words(spoken_name(name), legs), joint.qposadr, sign * 180.0 / np.pi))
         spans = list(scenario.phases)
         ends = kin.sample(sorted({0.0, scenario.duration, *[t for p in spans for t in (p.start, p.end)]}))
         values = self._values(ends.qpos)  # (T, C)
         at = {round(float(t), 9): values[k] for k, t in enumerate(ends.times)}
-        self._overall = int(np.argmax(np.ptp(values, axis=0))) if self._channels else None
+        self._overall = self._pair = None
+        if self._channels:
+            # Over the whole motion, not its two ends: a squat or a stride comes back to where it began.
+            steps = max(2, min(int(scenario.duration * READOUT_FPS) + 1, READOUT_SAMPLES))
+            moved = np.ptp(self._values(kin.sample(np.linspace(0.0, scenario.duration, steps)).qpos), axis=0)
+            order = [int(c) for c in np.argsort(-moved) if moved[c] > 0.5]
+            self._overall = order[0] if order else int(np.argmax(moved))
+            if not spans and order:  # a recorded motion: the two joints that move most (one side of a pair)
+                first = _unsided(self._channels[order[0]][0])
+                second = next((c for c in order[1:] if _unsided(self._channels[c][0]) != first), None)
+                self._pair = (order[0], second) if second is not None else None
         self._main = {}
         for p in spans:
             moved = np.abs(at[round(p.start, 9)] - at[round(p.end, 9)]) if self._channels else None
@@ -122,8 +148,25 @@ class AngleReadout:
         return np.stack([qpos[:, adr] * f for _, adr, f in self._channels], axis=1)
 
     def text(self, qpos: np.ndarray, phase) -> str:
+        if phase is None and self._pair is not None:
+            return "\n".join(self._one(c, qpos) for c in self._pair)
         c = self._main.get(id(phase), self._overall) if phase is not None else self._overall
         if c is None:
             return ""
+        return self._one(c, qpos)
+
+    def _one(self, c: int, qpos: np.ndarray) -> str:
         label, adr, factor = self._channels[c]
         return f"{label} {qpos[adr] * factor:.0f}°"
+
+
+READOUT_FPS = 10.0  # samples per second the read-out's joints are chosen from
+READOUT_SAMPLES = 200
+
+
+def _unsided(label: str) -> str:
+    """'Knee flexion r' and 'Knee flexion l' are one joint for the read-out."""
+    for suffix in (" r", " l", " right", " left"):
+        if label.endswith(suffix):
+            return label[:-len(suffix)]
+    return label

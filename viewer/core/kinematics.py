@@ -84,6 +84,8 @@ class Frames:
     access by the per-frame root transform, so analysis that needs only lengths never pays.
     """
 
+    lab = None  # a lab's recordings at these times (GRF arrows, markers) in world coordinates, if any
+
     def __init__(self, raw: dict, root: np.ndarray, fixed: "Attachments"):
         self._raw = raw
         self._fixed = fixed

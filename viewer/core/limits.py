@@ -44,7 +44,7 @@ TABLE = [  # (what, limit) for the README
     ("MuJoCo model file (.xml) size", f"{MODEL_BYTES // 2**20} MB"),
     ("OpenSim model file (.osim) size", f"{OSIM_BYTES // 2**20} MB"),
     ("one mesh file (model bone, prop)", f"{MESH_BYTES // 2**20} MB"),
-    ("bodies per MuJoCo model", f"{MODEL_BODIES:,}"),
+    ("bodies per model (MuJoCo or our own YAML)", f"{MODEL_BODIES:,}"),
     ("YAML values after alias expansion", f"{YAML_NODES:,}"),
     ("YAML nesting depth", f"{YAML_DEPTH}"),
     ("keyframes per scenario", f"{KEYFRAMES:,}"),

@@ -18,13 +18,14 @@ from pathlib import Path
 import numpy as np
 
 from . import interrupt, limits
-from .errors import Problem, ViewerError, display_path, suggest
+from .errors import Problem, ViewerError, display_path, quote, suggest
 from .files import read_user_text
 
 # OpenSim models carry the pelvis as six coordinates; here the root is a free joint placed by
 # the scenario's anchor, so these columns have nowhere to go and are skipped with a note.
 ROOT_COLUMN = re.compile(r"^(pelvis|ground_pelvis|root)_(tilt|list|rotation|tx|ty|tz)$", re.IGNORECASE)
 
+MOTION_SUFFIXES = (".mot", ".sto")
 DEGREES_DIGITS = 8  # enough that a value written and read back stays inside its joint's range
 THIN_TOLERANCE_DEG = 0.01  # rows a straight line reproduces this well are dropped (0.01° ≈ µm of muscle)
 THIN_TOLERANCE_M = 1e-5
@@ -81,7 +82,7 @@ def parse_mot(text: str, file: str) -> MotionTable:
         value, number = header["indegrees"]
         in_degrees = _yes_no(value)
         if in_degrees is None:
-            raise ViewerError([Problem(file, number, f"inDegrees must be yes or no, not '{value}'")])
+            raise ViewerError([Problem(file, number, f"inDegrees must be yes or no, not '{quote(value)}'")])
     else:  # what OpenSim itself assumes for a file without the flag
         in_degrees = False
         notes.append(Problem(file, end, "warning: no inDegrees line; reading angles as radians, as OpenSim does"))
@@ -97,12 +98,12 @@ def parse_mot(text: str, file: str) -> MotionTable:
         raise ViewerError([Problem(file, column_line, f"{len(columns) - 1:,} columns; at most "
                                                       f"{limits.MOTION_COLUMNS:,} are read")])
     if columns[0].lower() != "time":
-        raise ViewerError([Problem(file, column_line, f"the first column must be 'time', not '{columns[0]}'")])
+        raise ViewerError([Problem(file, column_line, f"the first column must be 'time', not '{quote(columns[0])}'")])
     columns = columns[1:]
     seen = set()
     for column in columns:
         if column in seen:
-            raise ViewerError([Problem(file, column_line, f"column '{column}' appears twice")])
+            raise ViewerError([Problem(file, column_line, f"column '{quote(column)}' appears twice")])
         seen.add(column)
     rows, row_lines, problems = [], [], []
     for number, line in body[1:]:
@@ -145,7 +146,7 @@ def _row(fields: list[str], columns: list[str], file: str, number: int, problems
         try:
             value = float(field_)
         except ValueError:
-            problems.append(Problem(file, number, f"'{field_}' in column {column} is not a number"))
+            problems.append(Problem(file, number, f"'{quote(field_)}' in column {quote(column)} is not a number"))
             return None
         if not math.isfinite(value):
             problems.append(Problem(file, number, f"{column} is {field_}: values must be finite numbers"))
@@ -175,7 +176,7 @@ def scenario_to_mot(kin, fps: float, name: str) -> str:
     columns = [j.qposadr for j in joints]  # sampled in batches: only these columns are kept
     qpos = np.concatenate([kin.sample(times[i:i + 1000]).qpos[:, columns] for i in range(0, times.size, 1000)])
     values = np.column_stack([j.to_user(qpos[:, i]) for i, j in enumerate(joints)]) if joints else qpos
-    return format_mot(name, [j.name for j in joints], times, values)
+    return format_mot(name, [j.name for j in joints], times + kin.scenario.lab_start, values)  # the lab's clock
 
 
 # --- .mot → scenario -------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ def _match_columns(table: MotionTable, model, skip_unknown: bool) -> tuple[list[
             table.notes.append(Problem(table.file, table.column_line, f"warning: skipped unknown column {column}"
                                                                       f"{suggest(column, model.poseable)}"))
         else:
-            problems.append(Problem(table.file, table.column_line, f"column '{column}' is not a joint of model "
+            problems.append(Problem(table.file, table.column_line, f"column '{quote(column)}' is not a joint of model "
                                     f"{model.name}{suggest(column, model.poseable)} (see `muscle-viewer joints`; "
                                     f"--skip-unknown drops such columns)"))
     if problems:
@@ -232,7 +233,7 @@ def _thin(values: np.ndarray, times: np.ndarray, tolerance: np.ndarray) -> list[
 
 
 def mot_to_scenario(table: MotionTable, model, model_ref: str, title: str, posture: str = "standing",
-                    thin: bool = True, skip_unknown: bool = False):
+                    thin: bool = True, skip_unknown: bool = False, clamp: bool = False):
     """A Scenario with one linear keyframe per (kept) row; only joints that leave neutral.
 
     Linear keys through the sampled rows reproduce the motion exactly at those times; `thin`
@@ -245,18 +246,7 @@ def mot_to_scenario(table: MotionTable, model, model_ref: str, title: str, postu
     for c, joint in enumerate(joints):
         if joint.kind == "hinge" and not table.in_degrees:
             values[:, c] = np.degrees(values[:, c])
-    problems = []
-    for c, joint in enumerate(joints):  # first offending row of each joint, with its line
-        if not joint.limited:
-            continue
-        bad = np.flatnonzero((values[:, c] < joint.lower - 1e-6) | (values[:, c] > joint.upper + 1e-6))
-        if bad.size:
-            r = bad[0]
-            more = f" (and {bad.size - 1} more row{'s' if bad.size > 2 else ''})" if bad.size > 1 else ""
-            problems.append(Problem(table.file, table.row_lines[r], f"{joint.name} = {values[r, c]:g}{joint.unit} "
-                                    f"is out of range: {joint.lower:g} to {joint.upper:g}{joint.unit}{more}"))
-    if problems:
-        raise ViewerError(problems)
+    _check_ranges(table, joints, values, clamp)
     neutral = np.array([joint.to_user(joint.neutral) for joint in joints])
     tolerance = np.array([THIN_TOLERANCE_DEG if j.kind == "hinge" else THIN_TOLERANCE_M for j in joints])
     moving = np.any(np.abs(values - neutral) > tolerance * 1e-3, axis=0)
@@ -264,17 +254,42 @@ def mot_to_scenario(table: MotionTable, model, model_ref: str, title: str, postu
         moving[0] = True
     joints = [j for j, m in zip(joints, moving) if m]
     values, tolerance = values[:, moving], tolerance[moving]
-    times = table.times - table.times[0]
-    if table.times[0] != 0:
-        table.notes.append(Problem(table.file, table.row_lines[0], f"note: the first row is at {table.times[0]:g} s; "
-                                                                   f"times are shifted so the scenario starts at 0"))
+    times = table.times - table.times[0]  # the scenario runs from 0; lab_start keeps the lab's clock
     rows = _thin(values, times, tolerance) if thin else range(len(times))
     names = _flexion_names(model)
     keyframes = [Keyframe(round(float(times[r]), 8), _pose(joints, values[r], names), "linear") for r in rows]
     named = f", named {table.name}" if table.name and table.name != Path(table.file).stem else ""
     summary = (f"Converted from the OpenSim motion file {Path(table.file).name}{named} "
                f"({len(table.times)} rows, {len(joints)} moving joint{'s' if len(joints) > 1 else ''}).")
-    return Scenario(title=title, keyframes=keyframes, summary=summary, model=model_ref, posture=posture)
+    return Scenario(title=title, keyframes=keyframes, summary=summary, model=model_ref, posture=posture,
+                    lab_start=float(table.times[0]))
+
+
+def _check_ranges(table: MotionTable, joints, values: np.ndarray, clamp: bool) -> None:
+    """Values outside a joint's range are errors (first row of each joint, with its line), or with
+    `clamp` are set to the nearest limit and counted per joint, as OpenSim's clamped coordinates do."""
+    problems = []
+    for c, joint in enumerate(joints):
+        if not joint.limited:
+            continue
+        bad = np.flatnonzero((values[:, c] < joint.lower - 1e-6) | (values[:, c] > joint.upper + 1e-6))
+        if not bad.size:
+            continue
+        r = bad[0]
+        rows = f"{bad.size} row{'s' if bad.size > 1 else ''}"
+        if clamp:
+            worst = float(np.max(np.maximum(joint.lower - values[bad, c], values[bad, c] - joint.upper)))
+            values[:, c] = np.clip(values[:, c], joint.lower, joint.upper)
+            table.notes.append(Problem(table.file, table.row_lines[r], f"note: --clamp: {joint.name} clamped to "
+                                       f"{joint.lower:g} to {joint.upper:g}{joint.unit} in {rows} "
+                                       f"(at most {worst:.3g}{joint.unit} outside)"))
+            continue
+        more = f" (and {bad.size - 1} more row{'s' if bad.size > 2 else ''})" if bad.size > 1 else ""
+        problems.append(Problem(table.file, table.row_lines[r], f"{joint.name} = {values[r, c]:g}{joint.unit} "
+                                f"is out of range: {joint.lower:g} to {joint.upper:g}{joint.unit}{more}; "
+                                f"--clamp sets such values to the limit"))
+    if problems:
+        raise ViewerError(problems)
 
 
 def _flexion_names(model) -> dict[str, tuple[str, float]]:
@@ -303,6 +318,25 @@ def _pose(joints, row, names: dict[str, tuple[str, float]]) -> dict[str, float]:
     return pose
 
 
+# Names OpenSim's tools write into a motion's first line: they say nothing about the trial.
+GENERIC_NAMES = {"", "coordinates", "storage", "motion", "results", "states", "kinematics", "controls", "default"}
+# Tool suffixes in lab file names (walk1_ik.mot): the trial's name is the rest.
+TOOL_WORDS = {"ik", "mot", "sto", "q"}
+
+
 def title_from_path(path: str | Path) -> str:
-    words = re.sub(r"[_\-.]+", " ", Path(path).stem).strip()
-    return (words[:1].upper() + words[1:]) if words else "Converted motion"
+    """A readable title from a file name: subject01_walk1_ik → "Subject01 walk1",
+    squats1_videoAndMocap → "Squats1 video and mocap"."""
+    stem = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", Path(path).stem)  # camelCase → camel Case
+    words = [w for w in re.split(r"[_\-.\s]+", stem) if w]
+    kept = [w.lower() if i else w for i, w in enumerate(words) if w.lower() not in TOOL_WORDS] or words
+    text = " ".join(kept)
+    return (text[:1].upper() + text[1:]) if text else "Converted motion"
+
+
+def motion_title(table: MotionTable) -> str:
+    """The name line of the file when it names the trial, else a readable form of the file name."""
+    name = " ".join(table.name.split())
+    if name.lower() in GENERIC_NAMES or name == Path(table.file).stem or len(name) > 80:
+        return title_from_path(table.file)
+    return name

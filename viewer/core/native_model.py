@@ -146,6 +146,12 @@ def _read_bodies(r: _Reader, data: dict, folder: Path, scale: float, spec) -> li
     if not raw:
         r.add(("bodies",), "a model needs at least one body under 'bodies'")
         return []
+    from . import limits
+
+    if len(raw) > limits.MODEL_BODIES:  # MuJoCo's compile grows faster than the bodies: refused before it
+        r.add(("bodies",), f"{len(raw):,} bodies; models of at most {limits.MODEL_BODIES:,} are read "
+                           f"(MyoFullBody has about 100)")
+        return []
     entries = []
     for i, b in enumerate(raw):
         path = ("bodies", i)

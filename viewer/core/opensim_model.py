@@ -33,19 +33,20 @@ def _opensim():
 
 
 def load_opensim(path: Path, shown: str) -> "OpenSimModel":
+    from . import limits
+    from .files import read_user_bytes
+
+    # OpenSim's own reader would block on a FIFO, read any size, expand entities and name a C++ frame;
+    # checked before OpenSim's seconds-long import
+    raw = read_user_bytes(path, limits.OSIM_BYTES, ModelError, shown)
+    refuse_entities(raw, shown)
+    _refuse_unreadable_meshes(raw, path, shown)
     try:
         osim = _opensim()
     except ImportError:
         from .extras import install_hint
 
         raise ModelError([Problem(shown, None, install_hint(".osim"))]) from None
-    from . import limits
-    from .files import read_user_bytes
-
-    # OpenSim's own reader would block on a FIFO, read any size, expand entities and name a C++ frame
-    raw = read_user_bytes(path, limits.OSIM_BYTES, ModelError, shown)
-    refuse_entities(raw, shown)
-    _refuse_unreadable_meshes(raw, path, shown)
     try:
         model = osim.Model(str(path))
         state = model.initSystem()
@@ -126,9 +127,12 @@ class OpenSimModel(Model):
         self.followers = _couplers(osim, osim_model, [c.getName() for c in self.coordinates])
         drivers = {dep: ", ".join(self.coordinates[k].getName() for k in indep) for dep, indep, _, _ in self.followers}
         self.joints = {}
+        slides = _translations(osim, osim_model)
         for i, c in enumerate(self.coordinates):
-            # A Coupled coordinate (the patella's knee angle) is an angle too, in radians.
-            hinge = c.getMotionType() in (osim.Coordinate.Rotational, osim.Coordinate.Coupled)
+            # A Coupled coordinate (the patella's knee angle) is an angle too, in radians; one that
+            # drives a translation axis (older files' pelvis_tx reads as Coupled) is in metres.
+            hinge = (c.getMotionType() in (osim.Coordinate.Rotational, osim.Coordinate.Coupled)
+                     and c.getName() not in slides)
             lo, hi = c.getRangeMin(), c.getRangeMax()
             scale = 180.0 / np.pi if hinge else 1.0
             driver = drivers.get(i, "(coupled)") if c.isDependent(state) or i in drivers else None
@@ -155,7 +159,7 @@ class OpenSimModel(Model):
         self._body_names = ["ground"] + [b.getName() for b in self.osim_bodies]
         # A body joined to the ground with a translation (gait models' pelvis) is a whole body
         # that lies, stands or sits on the floor; an arm fixed to the ground stays where it is built.
-        floating = _floating_bodies(osim, osim_model)
+        floating, self.ground_translations = _floating_bodies(osim, osim_model)
         self.floating = bool(floating)
         self.trunk_bodies = {self._body_names.index(b) for b in floating if b in self._body_names}
         self._bones = self._read_bones(osim)
@@ -197,6 +201,16 @@ class OpenSimModel(Model):
                     bones.append({"body": b, "file": file, "scale": scale, "pos": local[:3, 3], "mat": local[:3, :3],
                                   "name": f"{body.getName()}/{mesh.get_mesh_file()}", "verts": verts, "faces": faces})
         return bones
+
+    @property
+    def muscled_joints(self) -> set[str]:
+        """Coordinates some muscle crosses (a moment arm over 1 mm at the default pose): the read-out
+        names only these."""
+        if not hasattr(self, "_muscled"):
+            self.osim.realizePosition(self.state)
+            self._muscled = {c.getName() for c in self.coordinates
+                             if any(abs(m.computeMomentArm(self.state, c)) > 1e-3 for m in self.osim_muscles)}
+        return self._muscled
 
     # --- the Model interface, for an OpenSim model ------------------------------------------------
     def body_id(self, name: str) -> int:
@@ -240,10 +254,15 @@ class OpenSimKinematics(Kinematics):
         self.posture_rotation = POSTURE_ROTATION[scenario.posture]  # supine lies down, as MuJoCo models do
         self._root_adr = None  # OpenSim's ground stays where the model builds it
         self.contacts = None  # contacts are solved with MuJoCo Jacobians: not for OpenSim models
+        self.recordings = None  # the trial's GRF and markers (core.lab.Recordings), drawn with each frame
         self._fixed = model.attachments()
         self._root = np.eye(4)
         self._root[:3, :3] = self.posture_rotation @ OSIM_TO_WORLD
-        if model.floating:  # a whole body rests on the floor in its posture, centred over the origin
+        # A lab's motion places the pelvis in OpenSim's ground itself (pelvis_tx/ty/tz): that ground
+        # (y = 0) is the floor, as in OpenSim. Otherwise a whole body rests on the floor in its
+        # posture, centred over the origin.
+        self.lab_ground = bool(model.ground_translations & {j.name for j in self.motion.joints})
+        if model.floating and not self.lab_ground:
             self._root = self._on_floor(self.sample([0.0]))
 
     @property
@@ -295,7 +314,10 @@ class OpenSimKinematics(Kinematics):
         values, rates = self.motion.evaluate(times)
         raw = self._measure(values, rates)
         raw["times"] = times
-        return Frames(raw, np.repeat(self._root[None], times.size, axis=0), self._fixed)
+        frames = Frames(raw, np.repeat(self._root[None], times.size, axis=0), self._fixed)
+        if self.recordings is not None:
+            frames.lab = self.recordings.frame(times + self.scenario.lab_start, self._root)
+        return frames
 
     def _measure(self, values: np.ndarray, rates: np.ndarray, neutral: bool = False) -> dict:
         model = self.model
@@ -389,7 +411,8 @@ GEOMETRY_ENV = "MUSCLE_VIEWER_GEOMETRY"  # folders (os.pathsep between) to look 
 def geometry_folders(model_path: Path) -> list[Path]:
     """Where an .osim's mesh files may be, in order: the model's folder, its Geometry/, a shared
     Geometry/ up to three folders above (opensim-models keeps Models/Arm26/arm26.osim beside one
-    top-level Geometry/), the folders in MUSCLE_VIEWER_GEOMETRY, an OpenSim install's Geometry/."""
+    top-level Geometry/), the folders in MUSCLE_VIEWER_GEOMETRY, an OpenSim install's Geometry/;
+    where none of these is found, the meshes shipped in meshes/opensim-models/Geometry."""
     here = model_path.resolve().parent
     candidates = [here, here / "Geometry"] + [up / "Geometry" for up in list(here.parents)[:3]]
     candidates += [Path(p).expanduser() for p in os.environ.get(GEOMETRY_ENV, "").split(os.pathsep) if p]
@@ -402,6 +425,12 @@ def geometry_folders(model_path: Path) -> list[Path]:
     for folder in candidates:
         if folder.is_dir() and folder not in out:
             out.append(folder)
+    if not any(folder.name == "Geometry" for folder in out):
+        # No Geometry folder anywhere: the bones this project ships from opensim-models, as an
+        # OpenSim install would (an OpenCap session's scaled model comes without one and names these).
+        from .paths import MESHES_DIR
+
+        out.append(MESHES_DIR / "opensim-models" / "Geometry")
     return out
 
 
@@ -426,17 +455,39 @@ def _couplers(osim, model, names: list[str]) -> list[tuple[int, list[int], objec
     return out
 
 
-def _floating_bodies(osim, model) -> list[str]:
-    """Bodies joined to the ground by a joint with a translational coordinate."""
-    out = []
+def _floating_bodies(osim, model) -> tuple[list[str], set[str]]:
+    """Bodies joined to the ground by a joint with a translational coordinate, and those coordinates."""
+    out, translations = [], set()
     joints = model.getJointSet()
     for i in range(joints.getSize()):
         joint = joints.get(i)
         if joint.getParentFrame().findBaseFrame().getAbsolutePathString() != "/ground":
             continue
-        if any(joint.get_coordinates(k).getMotionType() == osim.Coordinate.Translational
-               for k in range(joint.numCoordinates())):
+        slides = _translations(osim, model)
+        moves = [joint.get_coordinates(k).getName() for k in range(joint.numCoordinates())
+                 if joint.get_coordinates(k).getName() in slides]
+        if moves:
             out.append(joint.getChildFrame().findBaseFrame().getName())
+            translations.update(moves)
+    return out, translations
+
+
+def _translations(osim, model) -> set[str]:
+    """Coordinates that move a joint along an axis: Translational ones, and those only a CustomJoint's
+    translation axes name (OpenSim reports these as Coupled in models from older file versions)."""
+    out = set()
+    joints = model.getJointSet()
+    for i in range(joints.getSize()):
+        joint = joints.get(i)
+        for k in range(joint.numCoordinates()):
+            if joint.get_coordinates(k).getMotionType() == osim.Coordinate.Translational:
+                out.add(joint.get_coordinates(k).getName())
+        custom = osim.CustomJoint.safeDownCast(joint)
+        if custom is not None:  # only on translation axes: the knee angle also moves the tibia along, yet turns it
+            transform = custom.getSpatialTransform()
+            named = [transform.getTransformAxis(axis).getCoordinateNamesInArray() for axis in range(6)]
+            names = [{a.get(n) for n in range(a.getSize())} for a in named]
+            out |= (names[3] | names[4] | names[5]) - (names[0] | names[1] | names[2])
     return out
 
 

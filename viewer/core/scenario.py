@@ -18,7 +18,7 @@ from .easing import DEFAULT_EASE, EASES
 from .files import atomic_write_text
 from .playback import LOOP_MODES
 from .viewstate import VIEWS, degenerate_view, hidden_names
-from .errors import ModelError, Problem, ScenarioError, display_path, few_suggestions, suggest
+from .errors import ModelError, Problem, ScenarioError, display_path, few_suggestions, quote, suggest
 from .contacts import ContactSpec
 from .props import PropSpec
 from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml
@@ -29,8 +29,8 @@ LOOPS = LOOP_MODES
 COLOUR_SOURCES = ("rate", "change", "group", "plain")  # keys of colour.SOURCES (a test keeps them equal)
 SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
 
-TOP_KEYS = ("format", "title", "summary", "model", "posture", "anchor", "loop", "keyframes", "phases",
-            "focus", "hide", "bones", "camera", "measure", "colour", "props", "contacts")
+TOP_KEYS = ("format", "title", "summary", "model", "posture", "anchor", "loop", "lab_start", "keyframes", "phases",
+            "focus", "hide", "labels", "bones", "camera", "measure", "colour", "props", "contacts")
 KEYFRAME_KEYS = ("time", "pose", "ease")
 PHASE_KEYS = ("name", "from", "to", "caption")
 CAMERA_KEYS = ("view", "azimuth", "elevation", "zoom", "position", "focal_point", "up", "view_angle")
@@ -76,12 +76,14 @@ class Scenario:
     phases: list[Phase] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
     hide: list[str] = field(default_factory=list)  # groups or muscles not drawn
+    labels: list[str] = field(default_factory=list)  # muscles the labels beside the body name (pinned)
     bones: float | None = None  # bone opacity 0..1 (None: opaque)
     camera: dict[str, Any] = field(default_factory=dict)
     measure: list[Measure] = field(default_factory=list)
     colour: dict[str, Any] = field(default_factory=dict)
     props: list[PropSpec] = field(default_factory=list)
     contacts: list[ContactSpec] = field(default_factory=list)
+    lab_start: float = 0.0  # the lab's clock at the scenario's 0 s: times are shown and written as t + lab_start
     format: int = FORMAT
     path: Path | None = field(default=None, compare=False, repr=False)
     source: Located | None = field(default=None, compare=False, repr=False)
@@ -170,7 +172,7 @@ class _Checker(ProblemCollector):
 def _kind(value) -> str:
     if value is None:
         return "empty"
-    return {bool: "true/false", int: "a number", float: "a number", str: f"text '{value}'",
+    return {bool: "true/false", int: "a number", float: "a number", str: f"text '{quote(value)}'",
             list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
@@ -210,12 +212,14 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
         c.add(("anchor",), f"'anchor' must be a body name, not {_kind(anchor)}")
         anchor = None
     loop = c.choice(data.get("loop", "none"), LOOPS, ("loop",)) or "none"
+    lab_start = c.number(data.get("lab_start", 0.0), ("lab_start",))
 
     keyframes = _read_keyframes(c, data.get("keyframes"))
     duration = keyframes[-1].time if keyframes else 0.0
     phases = _read_phases(c, data.get("phases", []), duration if keyframes else float("inf"))
     focus = _read_names(c, data.get("focus", []), ("focus",))
     hide = _read_names(c, data.get("hide", []), ("hide",))
+    labels = _read_names(c, data.get("labels", []), ("labels",))
     bones = None
     if "bones" in data and (value := c.number(data["bones"], ("bones",), minimum=0)) is not None:
         if value > 1:
@@ -231,8 +235,9 @@ def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
     if c.problems:
         raise ScenarioError(c.problems)
     return Scenario(title=title, summary=summary, model=model, posture=posture, anchor=anchor, loop=loop,
-                    keyframes=keyframes, phases=phases, focus=focus, hide=hide, bones=bones, camera=camera,
-                    measure=measure, colour=colour, props=props, contacts=contacts, path=path, source=src)
+                    keyframes=keyframes, phases=phases, focus=focus, hide=hide, labels=labels, bones=bones,
+                    camera=camera, measure=measure, colour=colour, props=props, contacts=contacts,
+                    lab_start=float(lab_start or 0.0), path=path, source=src)
 
 
 def _read_keyframes(c: _Checker, raw) -> list[Keyframe]:
@@ -512,6 +517,14 @@ def _model_problems(scenario: Scenario, model) -> list[Problem]:
     if muscle_names and scenario.hide and not set(muscle_names) - set(hidden_names(scenario, model)):
         problems.append(scenario.problem(("hide",), "every muscle is hidden: show at least one "
                                                     "(a page, a video or a still would show no muscle)"))
+    from .movers import pinned
+
+    lay_names = sorted({m.lay_name.split(",")[0].lower() for m in model.muscles})
+    for i, name in enumerate(scenario.labels):
+        if not pinned(model, [name]):
+            problems.append(scenario.problem(("labels", i), f"unknown muscle '{name}'"
+                                             f"{suggest(name.lower(), [*lay_names, *muscle_names])}; "
+                                             f"see `muscle-viewer muscles`"))
     for i, m in enumerate(scenario.measure):
         for key, name in (("from", m.start), ("to", m.end)):
             if name not in model.landmarks:
@@ -609,6 +622,8 @@ def dump_scenario(s: Scenario, schema_line: str = SCHEMA_LINE) -> str:
     if s.anchor:
         out.append(f"anchor: {_scalar(s.anchor)}")
     out.append(f"loop: {s.loop}")
+    if s.lab_start:
+        out.append(f"lab_start: {_num(s.lab_start)}")
     out.append("keyframes:")
     for i, k in enumerate(s.keyframes):
         out.append(f"  - time: {_num(k.time)}")
@@ -626,6 +641,8 @@ def dump_scenario(s: Scenario, schema_line: str = SCHEMA_LINE) -> str:
         out.append(f"focus: [{', '.join(_flow_scalar(g) for g in s.focus)}]")
     if s.hide:
         out.append(f"hide: [{', '.join(_flow_scalar(g) for g in s.hide)}]")
+    if s.labels:
+        out.append(f"labels: [{', '.join(_flow_scalar(g) for g in s.labels)}]")
     if s.bones is not None:
         out.append(f"bones: {_num(s.bones)}")
     if s.camera:

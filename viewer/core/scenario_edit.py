@@ -12,6 +12,7 @@ from typing import Callable
 
 from .easing import DEFAULT_EASE, EASES
 from .errors import Problem, ViewerError
+from .motfile import MOTION_SUFFIXES
 from .pose_edit import joint_values_at, joints_of, keyframe_pose, pose_keys
 from .scenario import Keyframe, Measure, Phase, Scenario
 from .scenario_text import problems_in, save_text, scenario_text
@@ -27,7 +28,9 @@ class ScenarioEdit:
     def __init__(self, scenario: Scenario, model, original_text: str | None = None):
         self.model = model
         self.keys = pose_keys(model)
-        self.path: Path | None = scenario.path
+        # A lab's motion file is never written over with YAML: its edits are saved as a new scenario.
+        motion = scenario.path is not None and scenario.path.suffix.lower() in MOTION_SUFFIXES
+        self.path: Path | None = None if motion else scenario.path
         self.original_text = original_text  # the file as the author wrote it: its comments are kept
         self._states = [self._copy(scenario)]
         self._labels = ["open"]

@@ -70,6 +70,8 @@ def plain_data(s: Scenario) -> dict:
         out["focus"] = list(s.focus)
     if s.hide:
         out["hide"] = list(s.hide)
+    if s.labels:
+        out["labels"] = list(s.labels)
     if s.bones is not None:
         out["bones"] = _num(s.bones)
     if s.camera:

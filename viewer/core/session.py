@@ -14,7 +14,8 @@ import numpy as np
 from .analysis import relative_rate
 from .colour import Colouring
 from .feed import FrameFeed
-from .binding import bind, load_checked, load_model
+from .binding import bind, load_model
+from .lab import LabInput, attach_recordings, load_any
 from .kinematics import Frames, Kinematics
 from .scenario import Scenario, check_against_model
 
@@ -29,13 +30,19 @@ class Session:
     frames: Frames
     colouring: Colouring
     fps: float = PLAY_FPS
+    lab: LabInput | None = None  # a lab's motion file: the model (and --clamp) it was opened with
+    notes: tuple[str, ...] = ()  # the motion's notes (clamped rows, skipped columns), for the status bar
 
     @classmethod
-    def open(cls, path: str | Path, fps: float = PLAY_FPS, colour_source: str | None = None) -> "Session":
-        scenario, model = load_checked(path)
+    def open(cls, path: str | Path, fps: float = PLAY_FPS, colour_source: str | None = None,
+             lab: LabInput | None = None) -> "Session":
+        notes: list[str] = []
+        scenario, model = load_any(path, lab, notes)
         kin = bind(model, scenario)
+        attach_recordings(kin, lab)
         frames = kin.sample(kin.times(fps))
-        return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source, frames=frames), fps)
+        return cls(Path(path), scenario, kin, frames, Colouring(kin, colour_source, frames=frames), fps, lab,
+                   tuple(notes))
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, model=None, fps: float = PLAY_FPS,

@@ -10,6 +10,7 @@ import copy
 from pathlib import Path
 
 from .errors import ViewerError
+from .motfile import MOTION_SUFFIXES
 from .scenario import load_scenario
 from .scenario_text import save_text, scenario_text
 from .viewstate import compact_hidden
@@ -29,6 +30,9 @@ def view_scenario(scenario, state, model, camera=None):
 def save_view(path, state, model, camera=None) -> Path:
     """Write the view state into the scenario file at `path`; returns the path."""
     path = Path(path)
+    if path.suffix.lower() in MOTION_SUFFIXES:
+        raise ViewerError(f"{path.name}: a lab's motion file is kept as it is; to save a view, make it a scenario "
+                          f"first (muscle-viewer convert {path.name} {path.stem}.yaml --model MODEL)")
     if not path.exists():
         raise ViewerError(f"{path}: save the scenario first (File → Save scenario as…), then save the view into it")
     original = path.read_text(encoding="utf-8-sig")

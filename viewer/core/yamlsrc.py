@@ -109,6 +109,8 @@ def _to_python(node: yaml.Node, path: tuple, lines: dict, file: str, budget: _Bu
         budget.open.discard(id(node))
         return out
     if isinstance(node, yaml.SequenceNode):
+        if len(node.value) > limits.KEYFRAMES:  # longer than any list a file may hold: only its length is read
+            return [None] * len(node.value)
         budget.open.add(id(node))
         items = [_to_python(item, path + (i,), lines, file, budget) for i, item in enumerate(node.value)]
         budget.open.discard(id(node))

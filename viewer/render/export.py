@@ -385,7 +385,8 @@ def render_still(feed, t: float, options: ExportOptions = ExportOptions(anti_ali
     """The scenario at time t as an image array (h, w, 3|4), top row first."""
     duration = feed.scenario.duration
     if not 0.0 <= t <= duration:
-        raise ViewerError(f"time {t:g} s is outside the scenario (0…{duration:g} s)")
+        start = feed.scenario.lab_start  # shown on the lab's clock, as the user typed it
+        raise ViewerError(f"time {t + start:g} s is outside the scenario ({start:g}…{duration + start:g} s)")
     stage = Stage(feed, options)
     try:
         batch = feed.batch([t], [direction])

@@ -7,6 +7,8 @@ core/movers.PhaseMovers; this module only places text. Actors are made once.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pyvista as pv
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
@@ -21,6 +23,9 @@ LABEL_SIZE = 16  # font pixels at 720 lines
 GAP = 18  # design pixels between the body's outline and a label column
 FLESH = 0.09  # metres: bones' origins lie inside the body; its outline is this much further out
 LEADER = (0.85, 0.86, 0.88)
+HEAD_BODIES = ("head", "skull")
+ROW_SHIFTS = 12  # steps of 4 % of the width a row of labels above the body may slide to clear the head
+HEAD_RADIUS = 0.12  # metres around the head's bone centres that leader lines keep out of
 TEXT_COLOUR = (0.97, 0.97, 0.97)
 PANEL = (0.08, 0.09, 0.11)
 
@@ -61,6 +66,10 @@ class MuscleLabels:
         self.leader.GetProperty().SetColor(*LEADER)
         self.leader.GetProperty().SetLineWidth(max(1.0, 1.5 * unit))
         front_layer(plotter).AddViewProp(self.leader)
+        model = self.model
+        # the head, which a leader line must never cross (a line through the face reads as pointing at it)
+        self._head = [k for k, g in enumerate(model.bone_geoms)
+                      if model.body_name(model.bone_body(g)) in HEAD_BODIES or "skull" in model.bone_geom_name(g)]
         self.boxes: list[tuple[float, float, float, float]] = []  # (x0, y0, x1, y1) display px, as drawn
         self.anchors: list[np.ndarray] = []
         self.shown: list[int] = []  # muscles labelled now
@@ -73,8 +82,9 @@ class MuscleLabels:
     def update(self, frames, i: int, t: float, given: list[tuple[str, np.ndarray]] = ()) -> None:
         """Label frame i's top movers, and `given` (text, world point) pairs after them."""
         camera_at = np.array(self.plotter.renderer.GetActiveCamera().GetPosition())
-        movers = [(self._facing(frames, i, m, camera_at), c) for m, c in self.movers.at(t, frames.lengths[i])]
-        items = [(mover_text(self.model, m, c), _path_middle(frames, i, m)) for m, c in movers] + list(given)
+        movers = [(self._pointed_at(frames, i, unit, camera_at), mover_text(unit, c, held, self.movers.side_name(unit)))
+                  for unit, c, held in self.movers.at(t, frames.lengths[i])]
+        items = [(text, _path_middle(frames, i, m)) for m, text in movers] + list(given)
         items = items[:self.slots]
         self.shown = [m for m, _ in movers]
         project = self._projector()
@@ -93,6 +103,11 @@ class MuscleLabels:
         gap = GAP * self.unit
         height = block_height(1, self.texts[0].style) if self.texts else self.font * 1.35
         bottom, top = self.free[0] + height, self.height - self.free[1] - height
+        head = None
+        if self._head and len(frames.geom_pos[i]):
+            middle = bones[self._head].mean(axis=0)
+            ends = project(np.array([middle, middle + HEAD_RADIUS * right]))
+            head = (ends[0], float(np.linalg.norm(ends[1] - ends[0])))
         placed = []
         for actor, (text, point) in zip(self.texts, items):
             anchor = project(point[None])[0]
@@ -100,6 +115,11 @@ class MuscleLabels:
             width = actor.size_px[0]
             room = {True: lo[0] - gap - width >= 4, False: hi[0] + gap + width <= self.width - 4}
             prefer = bool(anchor[0] < centre_x)
+            if head is not None and room[not prefer]:  # the nearer side's leader would cross the head
+                edge = {True: lo[0] - gap, False: hi[0] + gap}
+                if (_crosses_circle((edge[prefer], anchor[1]), anchor, *head)
+                        and not _crosses_circle((edge[not prefer], anchor[1]), anchor, *head)):
+                    prefer = not prefer
             side = prefer if room[prefer] else (not prefer if room[not prefer] else None)
             x0 = {True: lo[0] - gap - width, False: hi[0] + gap, None: anchor[0] - width / 2}[side]
             x0 = float(np.clip(x0, 4, self.width - width - 4))
@@ -113,6 +133,7 @@ class MuscleLabels:
             if low < bottom:  # ran off the bottom: shift the column up
                 for p in column:
                     p[5] = min(p[5] + bottom - low, top)
+            _uncross(column, lambda p: (p[2] + p[3], p[5]) if side else (p[2], p[5]))
         # No room beside the body (it fills the width): a row above the body, side by side.
         row = sorted((p for p in placed if p[4] is None), key=lambda p: p[1][0])
         if row:
@@ -120,10 +141,25 @@ class MuscleLabels:
             span = (min(p[1][0] for p in row) - spread / 2, max(p[1][0] for p in row) + spread / 2)
             under = (body[:, 0] >= span[0] - flesh) & (body[:, 0] <= span[1] + flesh)
             y = min((body[under, 1].max() if under.any() else hi[1]) + flesh + gap + height / 2, top)
-            x = max(4.0, min(0.5 * (span[0] + span[1]) - spread / 2, self.width - spread - 4))
-            for p in row:
-                p[2], p[5] = x, y
-                x += p[3] + 10 * self.unit
+            start = max(4.0, min(0.5 * (span[0] + span[1]) - spread / 2, self.width - spread - 4))
+            away = -1.0 if head is None or head[0][0] > np.mean([p[1][0] for p in row]) else 1.0
+            def lay(order, step) -> bool:
+                """Place the row in this order, slid `step` away from the head; True if no leader
+                crosses the head or another leader."""
+                x = float(np.clip(start + away * step * 0.04 * self.width, 4.0, self.width - spread - 4))
+                for p in order:
+                    p[2], p[5] = x, y
+                    x += p[3] + 10 * self.unit
+                ends = [((p[2] + p[3] / 2, y - height / 2), p[1]) for p in order]
+                if head is not None and any(_crosses_circle(a, b, *head) for a, b in ends):
+                    return False
+                return not any(_segments_cross(*ends[a], *ends[b]) for a in range(len(ends))
+                               for b in range(a + 1, len(ends)))
+
+            orders = list(itertools.permutations(row)) if len(row) <= 4 else [tuple(row)]
+            # slide the row away from the head, and reorder it, until no leader crosses the head or another
+            if not any(lay(order, step) for step in range(ROW_SHIFTS + 1) for order in orders):
+                lay(row, 0)
         self.boxes, self.anchors = [], []
         self._cells.Reset()
         for k, actor in enumerate(self.texts):
@@ -143,14 +179,20 @@ class MuscleLabels:
         self._cells.Modified()
         self._leader.Modified()
 
-    def _facing(self, frames, i: int, muscle: int, camera_at: np.ndarray) -> int:
-        """The muscle or its other-side twin, whichever is nearer the camera (the one in view)."""
-        m = self.model.muscles[muscle]
-        twin = self.model.muscle_index.get(m.name[:-2] + "_l" if m.name.endswith("_r") else m.name + "_l")
-        if m.side != "right" or twin is None:
-            return muscle
-        near = [np.linalg.norm(_path_middle(frames, i, k) - camera_at) for k in (muscle, twin)]
-        return twin if near[1] < near[0] else muscle
+    def _pointed_at(self, frames, i: int, unit, camera_at: np.ndarray) -> int:
+        """The member a label's leader points at: the biggest one, on the side nearer the camera
+        when the label speaks for both sides (the one in view)."""
+        muscles = self.model.muscles
+        members = list(unit.members)
+        if not unit.side:
+            sides = {muscles[m].side for m in members}
+            if {"right", "left"} <= sides:
+                near = {s: min(np.linalg.norm(_path_middle(frames, i, m) - camera_at) for m in members
+                               if muscles[m].side == s) for s in ("right", "left")}
+                facing = min(near, key=near.get)
+                members = [m for m in members if muscles[m].side in (facing, "")]
+        weights = dict(zip(unit.members, unit.weights))
+        return max(members, key=lambda m: weights[m])
 
     def _projector(self):
         """World points (N, 3) → display pixels (N, 2) with the renderer's current camera."""
@@ -164,6 +206,38 @@ class MuscleLabels:
             return np.c_[(ndc[:, 0] + 1) * 0.5 * self.width, (ndc[:, 1] + 1) * 0.5 * self.height]
 
         return project
+
+
+def _crosses_circle(a, b, centre, radius: float) -> bool:
+    """Whether the leader a–b (b: its anchor) passes within `radius` of `centre` (display pixels); a
+    leader to a point the head itself covers on screen cannot avoid it and does not count."""
+    a, b, c = np.asarray(a, float), np.asarray(b, float), np.asarray(centre, float)
+    if np.linalg.norm(b - c) < radius:
+        return False
+    d = b - a
+    t = np.clip(np.dot(c - a, d) / max(np.dot(d, d), 1e-9), 0.0, 1.0)
+    return bool(np.linalg.norm(a + t * d - c) < radius)
+
+
+def _segments_cross(p1, p2, q1, q2) -> bool:
+    def turn(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    return (turn(p1, p2, q1) * turn(p1, p2, q2) < 0) and (turn(q1, q2, p1) * turn(q1, q2, p2) < 0)
+
+
+def _uncross(column: list, end) -> None:
+    """Swap the heights of two labels of one column whose leader lines cross (a few passes)."""
+    for _ in range(len(column)):
+        swapped = False
+        for a in range(len(column)):
+            for b in range(a + 1, len(column)):
+                p, q = column[a], column[b]
+                if _segments_cross(end(p), p[1], end(q), q[1]):
+                    p[5], q[5] = q[5], p[5]
+                    swapped = True
+        if not swapped:
+            return
 
 
 def _path_middle(frames, i: int, muscle: int) -> np.ndarray:

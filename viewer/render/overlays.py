@@ -14,6 +14,7 @@ from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vt
                                          vtkPolyDataMapper2D, vtkTextActor)
 
 from .camera import ScreenArea
+from .lab_overlays import legend_entries
 from .layers import front_layer
 from .text import TextActor, TextStyle, block_height, shorten, wrap
 
@@ -22,7 +23,9 @@ DIM_TEXT = (0.80, 0.82, 0.85)
 PANEL = (0.08, 0.09, 0.11)
 PANEL_OPACITY = 0.72
 MEASURE_COLOUR = (1.0, 0.86, 0.35)  # a yellow that differs from both warm and cool muscles
-CAPTION_LINES = 4  # a longer caption is cut with …: it must leave room for the body
+CAPTION_LINES = 4  # a caption longer than this at full size is set smaller: it must leave room for the body
+CAPTION_SIZES = (18, 16, 14)  # design pixels, tried in turn; at the last a long caption takes more lines
+MAX_CAPTION_LINES = 12  # never cut in practice: a caption is never shortened with …
 MAX_TEXT_SHARE = 0.6  # of the height, at most, kept clear of the body for text
 CLOCK_WIDTH = 220.0  # design pixels kept free for the clock and angle, top right
 BASE_HEIGHT = 720.0  # sizes below are pixels at this window height
@@ -42,12 +45,14 @@ def text_unit(height: int, window: bool = True) -> float:
 class Overlays:
     def __init__(self, plotter: pv.Plotter, kin, colouring, size: tuple[int, int], text: bool = True,
                  unit: float | None = None, legend: bool = True, hidden: np.ndarray | None = None,
-                 text_style: str = "light"):
+                 text_style: str = "light", labels_at: tuple | None = None):
         """kin: the scenario's FrameFeed. text=False draws nothing: no words and no measuring lines
         (clean pixels for tests).
 
         legend=False leaves the colour legend out (side-by-side panels share one) and lets the
         caption use the full width. hidden (bool per muscle) leaves hidden groups out of the legend.
+        labels_at: (scale, (bottom, top) pixels) for the labels beside the body where other text
+        (presenter mode's bands) covers the window's edges, larger than the rest by `scale`.
         """
         self.plotter = plotter
         self.kin = kin
@@ -70,14 +75,19 @@ class Overlays:
             self.title = self._text(title, 28, (m, self.height - m), "left", "top", bold=True)
             self.phase = self._text("", 20, (m, self.height - m - 40 * self.unit), "left", "top", colour=DIM_TEXT)
             self.clock = self._text("", 20, (self.width - m, self.height - m), "right", "top", plain=True)
-            self.caption = self._text("", 18, (m, m), "left", "bottom", panel=True)
+            captions = [kin.caption(p) for p in self.scenario.phases if p.caption] + [self.scenario.summary]
+            self._caption_size = CAPTION_SIZES[-1]
+            for design in CAPTION_SIZES:  # the largest size at which every caption fits CAPTION_LINES
+                self._caption_size = design
+                if max(len(self._wrap_caption(c)) for c in captions) <= CAPTION_LINES:
+                    break
+            self.caption = self._text("", self._caption_size, (m, m), "left", "bottom", panel=True)
             legend_top = self._legend(colouring, m) if legend else m
             for actor in self._actors2d:
                 renderer.AddViewProp(actor)
-            captions = [p.caption for p in self.scenario.phases] + [self.scenario.summary]
             lines = max(len(self._wrap_caption(c)) for c in captions)
             self.top_px = m + 70 * self.unit
-            caption = TextStyle(self._px(18), panel=(PANEL, PANEL_OPACITY), shadow=False)
+            caption = TextStyle(self._px(self._caption_size), panel=(PANEL, PANEL_OPACITY), shadow=False)
             self.bottom_px = max(legend_top, m + block_height(lines, caption) + 6 * self.unit)
         count = len(self.scenario.measure) if text else 0
         self._measures = [_MeasureLine(plotter, kin, i, self.unit, self._style) for i in range(count)]
@@ -88,7 +98,8 @@ class Overlays:
 
             for line in self._measures:
                 line.text.SetVisibility(False)
-            self.labels = MuscleLabels(plotter, kin, size, self.unit, extra=count, free=(self.bottom_px, self.top_px),
+            scale, free = labels_at if labels_at is not None else (1.0, (self.bottom_px, self.top_px))
+            self.labels = MuscleLabels(plotter, kin, size, self.unit * scale, extra=count, free=tuple(free),
                                        colours=[None] * 3 + [MEASURE_COLOUR] * count)
 
     # --- building ---------------------------------------------------------------------------
@@ -133,8 +144,9 @@ class Overlays:
         return max(8, int(round(size * self.unit)))
 
     def _wrap_caption(self, text: str) -> list[str]:
-        """At most CAPTION_LINES lines across the caption's share of the width, any script."""
-        return wrap(text or "", (self._caption_share - 0.04) * self.width, self._px(18), CAPTION_LINES)
+        """The caption in lines across its share of the width at the chosen size, any script, whole."""
+        return wrap(text or "", (self._caption_share - 0.04) * self.width, self._px(self._caption_size),
+                    MAX_CAPTION_LINES)
 
     def _legend(self, colouring, m: float) -> float:
         """Swatches with plain-words lines, bottom right; the numbers and the effort note below."""
@@ -143,18 +155,20 @@ class Overlays:
         share = 1.0 - CAPTION_WIDTH - 0.03 - m / self.width
         small = 15
         scale = colouring.scale_text_for(self._hidden)
-        notes = [scale] if scale else []
+        notes = wrap(scale, share * self.width, self._px(small), 2) if scale else []
         if colouring.note:
-            notes += wrap(colouring.note, share * self.width, self._px(small), 4)
+            notes += wrap(colouring.note, share * self.width, self._px(small), 5)
         y = m
         if notes:
             self.legend_note = self._text("\n".join(notes), small, (x0, y), "left", "bottom", colour=DIM_TEXT)
             y += self.legend_note.size_px[1] + 6 * u  # its real height: fonts differ in line height
         swatch = 16 * u
         quads = []
-        for entry in reversed(colouring.legend_for(self._hidden)):
-            self._text(entry.text, 17, (x0 + swatch + 10 * u, y), "left", "bottom")
-            quads.append(((x0, y + 2 * u), swatch, entry.rgb))
+        entries = [(e.rgb, e.text) for e in colouring.legend_for(self._hidden)]
+        entries += legend_entries(getattr(self.kin, "recordings", None))  # a lab's arrows and markers
+        for rgb, words in reversed(entries):
+            self._text(words, 17, (x0 + swatch + 10 * u, y), "left", "bottom")
+            quads.append(((x0, y + 2 * u), swatch, rgb))
             y += 26 * u
         self._actors2d.append(_swatches(quads, self.width, self.height))
         return y  # top of the legend, pixels from the bottom
@@ -169,7 +183,7 @@ class Overlays:
         self.labels.update(frames, i, t, [(line.text.GetInput(), np.mean(line.line.points, axis=0))
                                           for line in self._measures])
         phase = self.scenario.phase_at(t)
-        readout = f"{t:4.2f} s"
+        readout = f"{t + self.scenario.lab_start:4.2f} s"  # a lab motion's own clock
         angle = self._angles.text(frames.qpos[i], phase)
         if angle:
             readout += f"\n{angle}"
@@ -184,6 +198,10 @@ class Overlays:
             self.caption.SetInput("\n".join(lines))
             self.caption.SetVisibility(bool(lines))
 
+
+    def label_props(self) -> list:
+        """The 2-D props of the labels beside the body (presenter mode keeps them)."""
+        return [] if self.labels is None else self.labels.texts + [self.labels.leader]
 
     def free_area(self, gap: float = 8.0) -> ScreenArea:
         """The part of the window the text leaves for the body, for the camera fit."""

@@ -22,6 +22,7 @@ from viewer.core.decimate import Surface, bone_surfaces
 from . import look, picking
 from .look import BONE_COLOUR, FOCUS_THICKER
 from .camera import body_points
+from .lab_overlays import LabMarks
 from .props import PropActors, camera_view
 from .sheets import SheetSurface
 from .strands import StrandShapes
@@ -352,6 +353,9 @@ class Scene:
         self.extent = extent
         # A fixed-base model (an arm on a stand) is not placed on the floor: draw none.
         self.floor = self._add_floor(plotter) if self.style.floor and kin.free_root else None
+        lab = frames.lab  # a lab's GRF arrows and markers, placed by core with each frame
+        drawn = lab is not None and (lab.arrows.shape[1] or lab.markers.shape[1])
+        self.lab_marks = LabMarks(plotter, lab) if drawn else None
 
     def _add_bones(self, plotter: pv.Plotter) -> list:
         """One actor per bone: a frame only sets each actor's matrix, no vertex is touched.
@@ -432,6 +436,8 @@ class Scene:
         self.faded.update(frames, i, colours)
         self.focus.update(frames, i, colours)
         self.prop_actors.update(frames, i)
+        if self.lab_marks is not None and frames.lab is not None:
+            self.lab_marks.update(frames.lab, i)
         if len(self.props) and self.focus.muscles.size and self.kin.scenario.focus:
             self.prop_actors.fade_hiding(self.plotter.renderer.GetActiveCamera(), self._aspect(),
                                          self._focus_points(frames, i), frames, i)

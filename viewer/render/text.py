@@ -37,6 +37,8 @@ def _runs(line: str, fonts: list[Path]) -> list[tuple[str, Path | None]]:
     # font, not per word (a label is then one piece, ~4x faster to draw).
     bidi = any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in line)
     for ch in line:
+        if unicodedata.category(ch) == "Cc":  # control characters draw nothing, and make raqm's layout fail
+            continue
         if runs and _JOINS.match(ch):
             runs[-1][0] += ch  # marks and joiners stay with the character before them
             continue
@@ -157,7 +159,7 @@ def wrap(text: str, max_width: float, size: int, max_lines: int, bold: bool = Fa
     for paragraph in (text or "").split("\n"):
         first = len(lines)
         line = ""
-        for word in re.findall(r"\S+\s*", paragraph):
+        for word in re.findall(r"(?:[^\s]|\u00a0)+[^\S\u00a0]*", paragraph):  # no break at a no-break space
             if len(lines) > max_lines:
                 break  # the rest is cut anyway: a 10,000-word caption costs no more than a short one
             trial = line + word

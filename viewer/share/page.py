@@ -97,10 +97,22 @@ def page_html(kin, options: PageOptions, progress: Progress | None = None) -> st
         "STYLE": (ASSETS / "player.css").read_text(encoding="utf-8"),
         "THREE": _script_safe((ASSETS / "three.bundle.min.js").read_text(encoding="utf-8")),
         "PLAYER": _script_safe((ASSETS / "player.js").read_text(encoding="utf-8")),
-        "DATA": _script_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":"))),
+        "DATA": json_for_script(data),
     }
     # One pass over the template only: text inserted for one marker is never searched again.
     return re.sub(r"/\*(TITLE|STYLE|THREE|PLAYER|DATA)\*/", lambda m: parts[m.group(1)], template)
+
+
+# Inside <script> the HTML parser, not JSON, decides where the element ends: "</script>" closes
+# it and "<!--<script>" makes it swallow everything after. Escaped, no text in the data (a title,
+# a caption, a note, a muscle name) can do either; U+2028/U+2029 are escaped for older JS parsers.
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_for_script(data) -> str:
+    """JSON text safe inside a <script> element: < > & U+2028 U+2029 as \\u escapes (still JSON)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
 
 
 def _script_safe(text: str) -> str:
