@@ -141,7 +141,7 @@ def _snapshot(tmp_path, name: str, text: str) -> np.ndarray:
 
 
 def test_snapshot_with_hidden_hip_flexors_has_no_warm_hip_flexor_pixels(tmp_path, hip_flexor_mask):
-    assert hip_flexor_mask.sum() > 200
+    assert hip_flexor_mask.sum() > 120  # at 480×270 the labels' leader lines cross part of the hip
     shown = _snapshot(tmp_path, "shown", LEG_RAISE)
     hidden = _snapshot(tmp_path, "hidden", LEG_RAISE.replace("focus: [hip flexors, abdominals]",
                                                              "focus: [hip flexors, abdominals]\nhide: [hip flexors]"))
@@ -158,4 +158,14 @@ def test_snapshot_with_bones_0_has_no_bone_pixels(tmp_path):
     none = _snapshot(tmp_path, "none", LEG_RAISE.replace("focus: [hip flexors, abdominals]",
                                                          "focus: [hip flexors, abdominals]\nbones: 0"))
     assert _ivory(solid).sum() > 1000
-    assert _ivory(none).sum() < 0.01 * _ivory(solid).sum()
+    # bones: 0 looks as the picture drawn with no bones at all: the few 'ivory' pixels left are
+    # pale grey muscles in the light, which this colour test cannot tell from bone at this size
+    from dataclasses import replace
+
+    from viewer.commands.common import view_output
+    from viewer.render.export import render_still
+
+    feed, options = view_output(str(tmp_path / "none.yaml"), size=(480, 270))
+    without = render_still(feed, 1.25, replace(options, bones=False))
+    assert _ivory(none).sum() <= _ivory(without).sum() + 5
+    assert _ivory(none).sum() < 0.05 * _ivory(solid).sum()

@@ -16,7 +16,7 @@ from vtkmodules.vtkRenderingCore import vtkActor2D, vtkCoordinate, vtkPolyDataMa
 
 from viewer.core.movers import mover_text
 
-from .layers import front_layer
+from .layers import text_layer
 from .text import TextActor, TextStyle, block_height
 
 LABEL_SIZE = 16  # font pixels at 720 lines
@@ -48,7 +48,7 @@ class MuscleLabels:
             actor = TextActor(TextStyle(self.font, tuple(colour), shadow=False, panel=(PANEL, 0.65)), (0, 0),
                               "left", "centre")
             actor.SetVisibility(False)
-            front_layer(plotter).AddViewProp(actor)
+            text_layer(plotter).AddViewProp(actor)
             self.texts.append(actor)
         self._leader = vtkPolyData()
         self._leader_points = np.zeros((2 * self.slots, 3), np.float32)
@@ -65,7 +65,7 @@ class MuscleLabels:
         self.leader.SetMapper(mapper)
         self.leader.GetProperty().SetColor(*LEADER)
         self.leader.GetProperty().SetLineWidth(max(1.0, 1.5 * unit))
-        front_layer(plotter).AddViewProp(self.leader)
+        text_layer(plotter).AddViewProp(self.leader)
         model = self.model
         # the head, which a leader line must never cross (a line through the face reads as pointing at it)
         self._head = [k for k, g in enumerate(model.bone_geoms)
@@ -76,7 +76,7 @@ class MuscleLabels:
 
     def remove(self) -> None:
         for actor in self.texts + [self.leader]:
-            front_layer(self.plotter).RemoveViewProp(actor)
+            text_layer(self.plotter).RemoveViewProp(actor)
 
     # --- per frame --------------------------------------------------------------------------
     def update(self, frames, i: int, t: float, given: list[tuple[str, np.ndarray]] = ()) -> None:

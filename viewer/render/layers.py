@@ -1,14 +1,15 @@
 """The window's two drawing layers, and the scene drawn at reduced resolution while it moves.
 
-Layer 0 is the scene (bones, muscles, props). The front layer is drawn after it with the same
-camera on a cleared depth buffer: the measuring lines (their landmarks sit inside the body) and
-every word on the picture (title, caption, clock, legend, labels and their leader lines).
+Layer 0 is the scene (bones, muscles, props). Two layers are drawn after it with the same camera:
+the text layer, every word on the picture (title, caption, clock, legend, labels and their leader
+lines), then the front layer, on a cleared depth buffer, the measuring lines (their landmarks sit
+inside the body, and the line and its end dots stay on top of everything).
 
 While the camera turns or the exercise plays on a machine without a GPU, one render of the
 scene at the window's full size costs more than a frame's time, and most of it is filling
 pixels. `Reduction` then draws the scene into the bottom-left 1/f of the window and stretches
 that picture over the whole window (one linear blit through a scratch framebuffer) before the
-front layer draws, so the body is a little soft while it moves and the text stays sharp
+text and front layers draw, so the body is a little soft while it moves and the text stays sharp
 (ParaView's image reduction for interactive rendering). The viewport shrinks only inside the
 render: the camera, picking and the mouse see the whole window at all times.
 """
@@ -22,26 +23,40 @@ GL_COLOR_BUFFER_BIT, GL_NEAREST, GL_LINEAR, GL_SCISSOR_TEST = 0x4000, 0x2600, 0x
 VTK_UNSIGNED_CHAR = 3
 
 
-def front_layer(plotter: pv.Plotter) -> vtkRenderer:
-    """The renderer drawn after the scene with the same camera, on a cleared depth buffer."""
-    window = plotter.ren_win
-    existing = getattr(plotter, "_muscle_viewer_front", None)
+def _layers(plotter: pv.Plotter) -> tuple[vtkRenderer, vtkRenderer]:
+    """(text layer, front layer): both drawn after the scene with its camera, the front one last."""
+    existing = getattr(plotter, "_muscle_viewer_layers", None)
     if existing is not None:
         return existing
-    layer = vtkRenderer()
-    layer.SetLayer(window.GetNumberOfLayers())  # above PyVista's own layers
-    layer.SetActiveCamera(plotter.renderer.GetActiveCamera())
-    layer.InteractiveOff()
-    layer.SetPreserveColorBuffer(True)
-    window.SetNumberOfLayers(layer.GetLayer() + 1)
-    window.AddRenderer(layer)
-    plotter._muscle_viewer_front = layer
-    return layer
+    window = plotter.ren_win
+    first = window.GetNumberOfLayers()  # above PyVista's own layers
+    layers = []
+    for k in range(2):
+        layer = vtkRenderer()
+        layer.SetLayer(first + k)
+        layer.SetActiveCamera(plotter.renderer.GetActiveCamera())
+        layer.InteractiveOff()
+        layer.SetPreserveColorBuffer(True)
+        window.AddRenderer(layer)
+        layers.append(layer)
+    window.SetNumberOfLayers(first + 2)
+    plotter._muscle_viewer_layers = tuple(layers)
+    return plotter._muscle_viewer_layers
+
+
+def text_layer(plotter: pv.Plotter) -> vtkRenderer:
+    """Where every word on the picture is drawn (title, caption, clock, legend, labels, leader lines)."""
+    return _layers(plotter)[0]
+
+
+def front_layer(plotter: pv.Plotter) -> vtkRenderer:
+    """The measuring lines, drawn last on a cleared depth buffer: their landmarks sit inside the body."""
+    return _layers(plotter)[1]
 
 
 def screen_text(plotter: pv.Plotter) -> list:
     """The 2D props on the picture (overlay text, legend swatches, labels), not the 3D scene."""
-    props = front_layer(plotter).GetViewProps()
+    props = text_layer(plotter).GetViewProps()
     props.InitTraversal()
     found = [props.GetNextProp() for _ in range(props.GetNumberOfItems())]
     return [p for p in found if p.IsA("vtkActor2D")]

@@ -15,7 +15,7 @@ from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vt
 
 from .camera import ScreenArea
 from .lab_overlays import legend_entries
-from .layers import front_layer
+from .layers import front_layer, text_layer
 from .text import TextActor, TextStyle, block_height, shorten, wrap
 
 TEXT = (0.96, 0.96, 0.96)
@@ -66,7 +66,7 @@ class Overlays:
         self._angles = kin.readout
         self._hidden = hidden
         self._actors2d: list = []
-        renderer = front_layer(plotter)  # words stay sharp while the scene is drawn reduced
+        renderer = text_layer(plotter)  # words stay sharp while the scene is drawn reduced
         m = 16 * self.unit
         self.top_px = self.bottom_px = 0.0  # window bands the text covers: keep the model out of them
         if text:
@@ -214,7 +214,7 @@ class Overlays:
     def remove(self) -> None:
         """Take every overlay actor out of the plotter (the app rebuilds them on resize)."""
         for actor in self._actors2d:
-            front_layer(self.plotter).RemoveViewProp(actor)
+            text_layer(self.plotter).RemoveViewProp(actor)
         for line in self._measures:
             line.remove()
         if self.labels is not None:
