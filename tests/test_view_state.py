@@ -157,7 +157,7 @@ def test_snapshot_with_bones_0_has_no_bone_pixels(tmp_path):
     solid = _snapshot(tmp_path, "solid", LEG_RAISE)
     none = _snapshot(tmp_path, "none", LEG_RAISE.replace("focus: [hip flexors, abdominals]",
                                                          "focus: [hip flexors, abdominals]\nbones: 0"))
-    assert _ivory(solid).sum() > 1000
+    assert _ivory(solid).sum() > 800  # (the calm, solid muscle layer covers part of the skeleton)
     # bones: 0 looks as the picture drawn with no bones at all: the few 'ivory' pixels left are
     # pale grey muscles in the light, which this colour test cannot tell from bone at this size
     from dataclasses import replace

@@ -23,7 +23,7 @@ from . import look, picking
 from .look import BONE_COLOUR, FOCUS_THICKER
 from .camera import body_points
 from .lab_overlays import LabMarks
-from .props import PropActors, camera_view
+from .props import PropActors
 from .sheets import SheetSurface
 from .strands import StrandShapes
 from .tubes import TubeMesh, enclosed_volume
@@ -35,9 +35,6 @@ TENDON_MIX = 0.72
 MUSCLE_STYLES = ("shapes", "lines")  # physiological bellies and tendons | thin lines of action
 LYING = ("supine", "prone")
 MAT_THICKNESS = 0.03
-REVEAL_ALPHA = 45  # opacity (of 255) of a calm-layer muscle in front of the focus
-REVEAL_GRID = 48  # screen cells per side the covering is worked out in
-REVEAL_SHARE = 0.15  # share of a calm-layer strand's rings over the focus that opens it
 SHEET_KEEP = 400  # batches of up to this many frames keep each frame's sheets (~0.3 MB a frame)
 
 
@@ -85,7 +82,6 @@ class MuscleTubes:
         self._sheet = sheet[(sheet >= self.rows.start) & (sheet < self.rows.stop)] - self.rows.start
         self._tendon_rings = self.rings.is_tendon if self.shaped else np.zeros(self.mesh.rings, bool)
         self.hidden = np.zeros(S, bool)  # per strand: collapsed to a point, not drawn
-        self.reveal = None  # per strand: drawn see-through, as it stands in front of the focus
         self._last_colours = None
         n = self.mesh.size
         self.points = np.zeros((n, 3), np.float32)
@@ -227,9 +223,6 @@ class MuscleTubes:
     def _paint(self, colours: np.ndarray) -> None:
         """Write the strands' colours, tendons washed pale; nothing when no colour changed."""
         per_strand = colours[self.muscles[self.layout.strand_muscle], :self.channels]
-        if self.reveal is not None and self.channels == 4 and self.reveal.any():
-            per_strand = per_strand.copy()  # see-through where they would hide the focus
-            per_strand[self.reveal, 3] = np.minimum(per_strand[self.reveal, 3], REVEAL_ALPHA)
         if self._last_colours is not None and np.array_equal(per_strand, self._last_colours):
             return
         self._last_colours = per_strand.copy()
@@ -431,8 +424,6 @@ class Scene:
         self._place_bones(frames.geom_pos[i], frames.geom_mat[i])
         if self.strands.count:
             self.strands.update(frames, i)
-        if self.faded.muscles.size and self.focus.muscles.size and self.faded.channels == 4:
-            self.faded.reveal = self._in_front_of_focus()
         self.faded.update(frames, i, colours)
         self.focus.update(frames, i, colours)
         self.prop_actors.update(frames, i)
@@ -460,28 +451,6 @@ class Scene:
     def _aspect(self) -> float:
         w, h = self.plotter.window_size
         return w / max(h, 1)
-
-    def _in_front_of_focus(self) -> np.ndarray:
-        """Per faded strand: whether it stands between the camera and the focus muscles (most of
-        its rings over them on screen, nearer): the calm layer opens there, so a deep focus
-        muscle (the iliacus under the sartorius and the rectus femoris) stays in sight."""
-        view = camera_view(self.plotter.renderer.GetActiveCamera(), self._aspect())
-        focus = self.strands.centre[self.focus.rows][~self.focus.hidden].reshape(-1, 3)  # (hidden: nothing to see)
-        faded = self.strands.centre[self.faded.rows]
-        fx, fy, fd = view(focus)
-        nearest = np.full((REVEAL_GRID + 2) ** 2, np.inf)
-        cell = _cells(fx, fy)
-        ok = (cell >= 0) & (fd > 0)
-        np.minimum.at(nearest, cell[ok], fd[ok])
-        near = nearest.reshape(REVEAL_GRID + 2, REVEAL_GRID + 2)
-        grown = near.copy()  # a focus muscle is thicker than its centre line: one cell round it too
-        for axis in (0, 1):
-            for shift in (1, -1):
-                grown = np.minimum(grown, np.roll(near, shift, axis=axis))
-        x, y, d = view(faded.reshape(-1, 3))
-        cell = _cells(x, y)
-        over = (cell >= 0) & (d > 0) & (d < grown.ravel()[np.maximum(cell, 0)] - 0.01)
-        return over.reshape(faded.shape[:2]).mean(axis=1) >= REVEAL_SHARE
 
     def _focus_points(self, frames, i: int) -> np.ndarray:
         """Path points of the focus muscles in frame i (what a prop must not hide)."""
@@ -518,14 +487,6 @@ class Scene:
     def set_bone_opacity(self, opacity: float) -> None:
         for actor in self.bone_actors:
             actor.GetProperty().SetOpacity(opacity)
-
-
-def _cells(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Screen cells (REVEAL_GRID per side, a border of one) of points in −1…1; −1 off screen."""
-    on = (np.abs(x) < 1) & (np.abs(y) < 1)
-    cx = np.clip(((x + 1) / 2 * REVEAL_GRID).astype(int), 0, REVEAL_GRID - 1) + 1
-    cy = np.clip(((y + 1) / 2 * REVEAL_GRID).astype(int), 0, REVEAL_GRID - 1) + 1
-    return np.where(on, cx * (REVEAL_GRID + 2) + cy, -1)
 
 
 def _surface_mapper(surface: Surface) -> vtkPolyDataMapper:
