@@ -154,7 +154,8 @@ def test_a_moving_scene_is_drawn_reduced_and_the_words_over_it_stay_sharp(window
     assert _sharpness(reduced[title]) == pytest.approx(_sharpness(full[title]), rel=0.03)
     # the body itself is drawn with a quarter of the pixels: softer edges
     assert _sharpness(reduced[body]) < 0.95 * _sharpness(full[body])
-    assert np.abs(reduced[body] - full[body]).mean() > 5 * np.abs(reduced[title] - full[title]).mean()
+    changed = (np.abs(reduced[body] - full[body]).max(axis=-1) > 10).mean()
+    assert changed > 0.005, changed  # edges of the body: softer by more than a shade
     assert REDUCTION > 1
 
 
@@ -198,14 +199,17 @@ def test_labels_follow_the_body_while_the_camera_turns_paused(window, qtbot):
     labels = view.overlays.labels
     qtbot.waitUntil(lambda: bool(labels.shown), timeout=5000)
 
-    def anchor_error() -> float:
-        """Pixels between the first leader's end and where its muscle is drawn now."""
+    def drawn_at() -> np.ndarray:
+        """Where each labelled muscle is drawn now (display pixels)."""
         frames, (i, _, _) = window.session.frames, view._shown
-        x, y = view.display_point(_path_middle(frames, i, labels.shown[0]))
-        return float(np.hypot(*(np.asarray(labels.anchors[0]) - (x, y))))
+        return np.array([view.display_point(_path_middle(frames, i, m)) for m in labels.shown], float)
+
+    def anchor_error() -> float:
+        """Pixels between the leaders' ends and where their muscles are drawn now (the worst)."""
+        return float(np.hypot(*(np.asarray(labels.anchors[:len(labels.shown)]) - drawn_at()).T).max())
 
     assert anchor_error() < 2
-    before = np.asarray(labels.anchors[0]).copy()
+    before = drawn_at()
     widget = view.widget
     start = QPoint(widget.width() // 3, widget.height() // 2)
     QTest.mousePress(widget, Qt.LeftButton, Qt.NoModifier, start)
@@ -214,5 +218,5 @@ def test_labels_follow_the_body_while_the_camera_turns_paused(window, qtbot):
         qtbot.wait(30)
     QTest.mouseRelease(widget, Qt.LeftButton, Qt.NoModifier, start + QPoint(200, 0))
     qtbot.waitUntil(lambda: not view.redraw.moving, timeout=3000)
-    assert np.hypot(*(np.asarray(labels.anchors[0]) - before)) > 10  # the body moved on screen
-    assert anchor_error() < 2  # and the leader still ends on the muscle
+    assert np.hypot(*(drawn_at() - before).T).max() > 10  # the muscles moved on screen
+    assert anchor_error() < 2  # and each leader still ends on its muscle
