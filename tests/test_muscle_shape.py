@@ -30,6 +30,13 @@ def test_muscles_json_numbers_follow_mujocos_muscle_model(full_body, capsys):
     assert psoas["optimal_fibre_length_m"] == pytest.approx(0.117, abs=0.0005)
     assert psoas["volume_cm3"] == pytest.approx(270, abs=3)  # Handsfield 2014 measured ≈ 270 cm³
     assert psoas["drawn_volume_cm3"] == psoas["volume_cm3"] and psoas["parameters"] == "model"
+    # where the belly lies, from anatomy: the vasti's tendon crosses the knee, the biceps long
+    # head has a long tendon at the shoulder too, the trunk's fascicles split theirs evenly
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["vaslat_r"]["origin_tendon_share"] == 0.05 and by_name["vaslat_r"]["belly_reach_share"] > 0
+    assert by_name["BIClong"]["origin_tendon_share"] == 0.4 and by_name["BIClong"]["belly_reach_share"] == 0
+    assert by_name["rect_abd_r"]["origin_tendon_share"] == 0.5
+    assert all(0 <= r["origin_tendon_share"] <= 1 for r in rows)
 
 
 def test_fibre_lengths_are_muscle_tendon_lengths_less_the_tendon(tmp_path, full_body):
@@ -69,7 +76,10 @@ def test_belly_keeps_its_volume_and_thickens_when_it_shortens(full_body):
     k = full_body.muscle_index["BIClong"]
     lengths = np.outer([1.0, 0.85], shapes.rest_length)  # rest, then 15 % shorter
     u, r = tube_profile(shapes, lengths, layout, sides=8)
-    assert np.all(np.diff(u, axis=-1) >= 0) and np.all(u[..., 0] == 0) and np.allclose(u[..., -1], 1)
+    assert np.all(np.diff(u, axis=-1) >= 0) and np.allclose(u[..., -1], 1)
+    # every tube starts at its origin point, but a belly drawn back past it (the vasti)
+    reach = shapes.belly_reach > 0
+    assert np.all(u[..., ~reach, 0] == 0) and np.all(u[..., reach, 0] < 0)
     belly = layout.belly_rings
     s = u[..., belly] * lengths[..., None]
     rb = r[..., belly]

@@ -33,9 +33,11 @@ def _array(text, dtype):
 
 
 # --- what the page carries ---------------------------------------------------------------------
-def test_muscle_centre_lines_survive_packing_to_a_tenth_of_a_millimetre(leg_raise):
-    from viewer.render.tubes import StrandLayout, resample
-    from viewer.share.page import PageOptions, page_data
+def test_the_windows_bellies_and_tendons_survive_packing(leg_raise):
+    """The page carries the centre lines and ring radii the window solves (render/strands.py),
+    to a tenth of a millimetre and a few per cent."""
+    from viewer.render.strands import StrandShapes
+    from viewer.share.page import PAGE_SIDES, PageOptions, page_data
 
     data = page_data(leg_raise, PageOptions())
     st = data["strands"]
@@ -45,23 +47,29 @@ def test_muscle_centre_lines_survive_packing_to_a_tenth_of_a_millimetre(leg_rais
     assert F == round(5.5 * 30) + 1
     assert moving.size > 50 and still.size > 50  # the legs move, the arms stay: stored once
     pts = _array(st["movingPoints"], np.uint16).reshape(F, moving.size, R, 3)
+    rad = _array(st["movingRadius"], np.uint8).reshape(F, moving.size, R)
     f = round(1.25 * data["fps"])
     unpacked = lo + pts[f] / 65535.0 * (hi - lo)
+    radius = st["radiusMax"] * (rad[f] / 255.0) ** 2
     frames = leg_raise.sample([f / data["fps"]])
-    layout = StrandLayout(np.arange(len(leg_raise.model.muscles)), frames.wrap_obj[0], frames.wrap_adr[0],
-                          frames.wrap_num[0])
-    truth = resample(layout.padded(frames.wrap_xpos[0], frames.wrap_obj[0], frames.wrap_adr[0],
-                                   frames.wrap_num[0]), R)[moving]
-    assert np.abs(unpacked - truth).max() < 1e-4
+    shapes = StrandShapes(leg_raise.model, [np.arange(len(leg_raise.model.muscles))], frames, "shapes", R,
+                          sides=[PAGE_SIDES], thicker=[1.0])
+    shapes.update(frames, 0)
+    assert np.abs(unpacked - shapes.centre[moving]).max() < 1e-4
+    belly = shapes.radius[moving] > 0.004
+    assert np.abs(radius[belly] / shapes.radius[moving][belly] - 1).max() < 0.05
+    # a belly and its tendons: the rings are thick in the middle and thin at the ends
+    biceps = int(np.flatnonzero(shapes.layout.strand_muscle == leg_raise.model.muscle_index["BIClong"])[0])
+    assert shapes.radius[biceps, R // 2] > 4 * shapes.radius[biceps, 1]
 
 
 def test_long_whole_body_motions_store_fewer_frames_not_a_bigger_page():
-    from viewer.share.page import MIN_FPS, MOVING_BUDGET, PAGE_FPS, RINGS, page_fps
+    from viewer.share.page import BYTES_PER_RING, MIN_FPS, MOVING_BUDGET, PAGE_FPS, RINGS, page_fps
 
     assert page_fps(PAGE_FPS, 5.5, 80) == PAGE_FPS  # the leg raise: few muscles move
     fps = page_fps(PAGE_FPS, 8.5, 600)
     assert MIN_FPS <= fps < PAGE_FPS and (fps * 8.5) == round(fps * 8.5)
-    assert 600 * RINGS * 8 * 8.5 * fps <= MOVING_BUDGET * 1.02
+    assert 600 * RINGS * BYTES_PER_RING * 4 / 3 * 8.5 * fps <= MOVING_BUDGET * 1.02
     assert page_fps(PAGE_FPS, 600.0, 600) == MIN_FPS  # ten minutes: the floor holds
 
 
@@ -277,5 +285,28 @@ def test_on_a_phone_a_finger_drag_turns_the_body(leg_raise_page):
         assert turned.sum() > 2000  # paused, so only the camera can have changed the picture
         browser.drain()
         assert browser.errors() == [] and browser.remote_requests() == []
+    finally:
+        browser.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (scripts/setup.sh installs it)")
+def test_on_a_phone_the_whole_standing_body_fills_the_space_the_text_leaves(tmp_path):
+    """390×844, the squat standing (its tallest moment): head to feet between the legend and
+    the caption, across at most the screen's width, and filling most of that space."""
+    from tests.chromium import Browser
+
+    page = tmp_path / "squat.html"
+    assert main(["share", str(SCENARIOS / "bodyweight_squat.yaml"), "-o", str(page), "--quiet"]) == 0
+    browser = Browser()
+    try:
+        browser.open(page_url(page, "#t=0"), 390, 844, mobile=True)
+        browser.wait_for("document.body.dataset.ready === '1' && musclePage.frames > 3")
+        box = browser.evaluate("musclePage.bodyBox()")
+        print(box)
+        assert box["freeBottom"] - box["freeTop"] > 0.4 * box["height"]  # the text leaves room
+        assert 0 <= box["left"] and box["right"] <= box["width"]
+        assert box["freeTop"] - 4 <= box["top"] and box["bottom"] <= box["freeBottom"] + 4  # head and feet in view
+        assert box["bottom"] - box["top"] >= 0.85 * (box["freeBottom"] - box["freeTop"])  # and it fills it
+        assert browser.errors() == []
     finally:
         browser.close()

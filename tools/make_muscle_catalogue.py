@@ -100,6 +100,59 @@ PLAIN = {
     "perlong": ("Peroneus longus", "shin"),
 }
 
+# Where a muscle's tendon tissue lies: the share of its tendon slack length drawn at the
+# path's first point (the origin; the proximal end of every limb muscle in MyoFullBody), the
+# rest at the insertion. Judged from how each muscle attaches, as the standard anatomy texts
+# describe it (Gray's Anatomy, 42nd ed., 2020; Moore, Clinically Oriented Anatomy, 8th ed.):
+# a fleshy origin gets a small share, a long proximal tendon or aponeurosis a large one.
+# Estimates, not measurements: docs/models.md lists them with the reasons.
+ORIGIN_TENDON_BY_GROUP = {  # the default of a group
+    "quadriceps": 0.05, "hamstrings": 0.40, "calf": 0.05, "shin": 0.05, "glutes": 0.10,
+    "hip flexors": 0.10, "hip adductors": 0.15, "arm flexors": 0.10, "arm extensors": 0.05,
+    "forearm": 0.10, "shoulder": 0.05, "chest": 0.10, "lats": 0.30, "spinal psoas": 0.10,
+}
+ORIGIN_TENDON_DEFAULT = 0.5  # trunk and hand: tendon at both ends alike (most have almost none)
+ORIGIN_TENDON = {  # base name → (share, why): where a muscle differs from its group
+    "recfem": (0.25, "short tendons from the anterior inferior iliac spine; long quadriceps tendon"),
+    "vaslat": (0.05, "fleshy origin along the femoral shaft; tendon crosses the knee"),
+    "vasmed": (0.05, "fleshy origin along the linea aspera; tendon crosses the knee"),
+    "vasint": (0.05, "fleshy origin on the front of the femoral shaft; tendon crosses the knee"),
+    "bflh": (0.40, "long common tendon from the ischial tuberosity"),
+    "semiten": (0.30, "common tendon from the ischial tuberosity; long distal tendon (pes anserinus)"),
+    "semimem": (0.55, "long flat proximal tendon from the ischial tuberosity"),
+    "bfsh": (0.05, "fleshy origin from the linea aspera"),
+    "gaslat": (0.10, "short tendons on the femoral condyles; the Achilles tendon distally"),
+    "gasmed": (0.10, "short tendons on the femoral condyles; the Achilles tendon distally"),
+    "BIClong": (0.40, "long head tendon from the supraglenoid tubercle, through the bicipital groove"),
+    "BICshort": (0.30, "tendon from the coracoid process"),
+    "BRA": (0.05, "fleshy origin on the front of the distal humerus"),
+    "BRD": (0.05, "fleshy origin on the supracondylar ridge; long distal tendon to the radius"),
+    "CORB": (0.20, "short tendon from the coracoid process"),
+    "TRIlong": (0.25, "tendon from the infraglenoid tubercle"),
+    "sart": (0.10, "short tendon from the anterior superior iliac spine"),
+    "tfl": (0.10, "fleshy origin on the iliac crest; inserts through the iliotibial tract"),
+    "grac": (0.20, "thin aponeurosis from the pubis; long distal tendon"),
+    "addlong": (0.25, "rounded tendon from the pubic body"),
+    "LAT1": (0.30, "broad aponeurosis from the thoracolumbar fascia"),
+    "LAT2": (0.30, "broad aponeurosis from the thoracolumbar fascia"),
+    "LAT3": (0.30, "broad aponeurosis from the thoracolumbar fascia"),
+}
+
+
+# Muscles with a long fleshy origin along a bone that the model gathers into one origin point
+# halfway along it: the share of the belly drawn back past that point, along the path's first
+# run (the vasti arise along the upper two thirds of the femoral shaft, Gray's Anatomy; the
+# model's vasti paths start halfway down the femur).
+BELLY_REACH = {"vaslat": 0.4, "vasmed": 0.4, "vasint": 0.4}
+
+
+def origin_tendon(base: str, group: str) -> float:
+    """Share of the tendon at the origin end for a muscle (see ORIGIN_TENDON)."""
+    if base in ORIGIN_TENDON:
+        return ORIGIN_TENDON[base][0]
+    return ORIGIN_TENDON_BY_GROUP.get(group, ORIGIN_TENDON_DEFAULT)
+
+
 FINGERS = {"2": "index finger", "3": "middle finger", "4": "ring finger", "5": "little finger"}
 QL_PART = {"post": "posterior", "mid": "middle", "ant": "anterior"}
 
@@ -147,7 +200,8 @@ def describe(name: str) -> dict:
                 break
         else:
             raise SystemExit(f"no lay name rule for muscle {name!r}: add one to {__file__}")
-    return {"name": lay, "side": side, "group": group}
+    return {"name": lay, "side": side, "group": group, "origin_tendon": origin_tendon(base, group),
+            "belly_reach": BELLY_REACH.get(base, 0.0)}
 
 
 def main() -> None:
@@ -158,11 +212,16 @@ def main() -> None:
     lines = [
         "# Lay names, sides and groups of the MyoFullBody muscles (model name → description).",
         "# Written by tools/make_muscle_catalogue.py; edit a line here to correct a name or group.",
+        "# origin_tendon: share of the tendon drawn at the origin end, the rest at the insertion",
+        "# (where the belly lies; the tool's ORIGIN_TENDON says why, docs/models.md lists them);",
+        "# belly_reach: share of the belly drawn back past the model's origin point (BELLY_REACH).",
         f"# Source: myo-sim {myo_sim.__version__}, model myofullbody, {len(names)} muscles.",
     ]
     for name in names:
         info = describe(name)
-        lines.append(f"{name}: {{name: \"{info['name']}\", side: {info['side']}, group: {info['group']}}}")
+        lines.append(f"{name}: {{name: \"{info['name']}\", side: {info['side']}, group: {info['group']}, "
+                     f"origin_tendon: {info['origin_tendon']:g}"
+                     + (f", belly_reach: {info['belly_reach']:g}" if info["belly_reach"] else "") + "}")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {out} ({len(names)} muscles)", file=sys.stderr)
 

@@ -75,6 +75,10 @@ def _muscles_json(model, group: str | None) -> str:
              "pcsa_cm2": round(float(shapes.pcsa[m.index]) * 1e4, 4),
              "volume_cm3": round(float(shapes.volume[m.index]) * 1e6, 4),
              "drawn_volume_cm3": round(float(shapes.drawn_volume[m.index]) * 1e6, 4),
+             # where the belly is drawn (catalogue, from anatomy): tendon share at the origin end,
+             # belly share drawn back past the model's origin point
+             "origin_tendon_share": round(float(shapes.origin_tendon[m.index]), 4),
+             "belly_reach_share": round(float(shapes.belly_reach[m.index]), 4),
              "parameters": shapes.source[m.index] + (", L0 longer than the muscle at rest: drawn capped"
                                                      if shapes.capped[m.index] else "")}
             for m in model.muscles if group is None or m.group == group]

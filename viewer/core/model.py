@@ -38,6 +38,8 @@ class Muscle:
     group: str
     tendon: int
     max_force: float  # newtons, for tube thickness
+    origin_tendon: float = 0.5  # share of the tendon drawn at the path's origin end (catalogue)
+    belly_reach: float = 0.0  # share of the belly drawn back past the path's origin point (catalogue)
 
     @property
     def label(self) -> str:
@@ -180,7 +182,8 @@ class Model:
         for i, (name, tendon, force) in enumerate(pairs):
             d = info.get(name, {})
             muscles.append(Muscle(i, name, d.get("name", name), d.get("side", ""), d.get("group", OTHER_GROUP),
-                                  tendon, force))
+                                  tendon, force, float(d.get("origin_tendon", 0.5)),
+                                  float(d.get("belly_reach", 0.0))))
         return muscles
 
     def _read_groups(self, known: dict[str, GroupInfo]) -> dict[str, GroupInfo]:

@@ -17,17 +17,19 @@ def muscle_shapes(model) -> MuscleShapes:
 
     `Model.shapes` caches it per model: the scene and the page read it from there."""
     force = np.array([m.max_force for m in model.muscles], float)
+    split = np.array([m.origin_tendon for m in model.muscles], float)
+    reach = np.array([m.belly_reach for m in model.muscles], float)
     osim = getattr(model, "osim_muscles", None)
     if osim is not None:  # OpenSim: its own optimal fibre and tendon slack lengths
         L0 = np.array([m.getOptimalFiberLength() for m in osim], float)
         LT = np.array([m.getTendonSlackLength() for m in osim], float)
-        return MuscleShapes(L0, LT, force, ("model",) * len(L0), np.full(len(L0), np.inf))
+        return MuscleShapes(L0, LT, force, ("model",) * len(L0), np.full(len(L0), np.inf), split, reach)
     L0, LT, known = _mujoco_parameters(model)
     rest = _rest_lengths(model)
     if not known.all():  # no muscle parameters (plain motor actuators, bare tendons): estimate
         L0 = np.where(known, L0, ESTIMATED_FIBRE_SHARE * rest)
         LT = np.where(known, LT, (1.0 - ESTIMATED_FIBRE_SHARE) * rest)
-    return MuscleShapes(L0, LT, force, tuple("model" if k else "estimated" for k in known), rest)
+    return MuscleShapes(L0, LT, force, tuple("model" if k else "estimated" for k in known), rest, split, reach)
 
 
 def _mujoco_parameters(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -21,6 +21,13 @@ import numpy as np
 # max isometric forces, F = σ · V / L0. Dividing by it again gives back those volumes.
 SPECIFIC_TENSION = 60.0e4  # N/m² (= 60 N/cm²)
 BELLY_SHARE = (0.25, 0.92)  # the belly's share of the path: never a blob, never without tendon ends
+# A belly's largest radius is at most this share of its length: a vastus lateralis is ~30 cm
+# long and ~6 cm thick from front to back (an MRI cross-section, e.g. Handsfield 2014's), a
+# biceps ~20 cm by ~4 cm; 0.2 keeps every belly as slender as those. A belly that would be
+# fatter is made longer along the path, out of its tendons (each in proportion to its length),
+# so it keeps the model's volume without becoming a balloon.
+BELLY_ASPECT = 0.2
+ASPECT_MARGIN = 1.03  # the tendons' own thickness and the drawn polygon take a little of the limit
 # Tendon cross-section as a share of PCSA (the Achilles tendon, ~0.7 cm², carries a calf of
 # ~30 cm² per head), and the drawn tendon radius kept readable but thin.
 TENDON_AREA_SHARE = 1.0 / 40.0
@@ -42,6 +49,18 @@ class MuscleShapes:
     max_force: np.ndarray  # F_max, N
     source: tuple  # per muscle: "model" (its own parameters) or "estimated"
     rest_length: np.ndarray  # muscle–tendon length in the model's rest pose, m (inf: unknown)
+    # Share of the tendon drawn at the path's origin end, the rest at the insertion (catalogue
+    # `origin_tendon`, from anatomy; None: half at each end).
+    origin_tendon: np.ndarray | None = None
+    # Share of the belly drawn back past the path's first point, along its first run: a long
+    # fleshy origin the model gathers into one point (catalogue `belly_reach`; None: 0).
+    belly_reach: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.origin_tendon is None:
+            object.__setattr__(self, "origin_tendon", np.full(np.shape(self.max_force), 0.5))
+        if self.belly_reach is None:
+            object.__setattr__(self, "belly_reach", np.zeros(np.shape(self.max_force)))
 
     @property
     def pcsa(self) -> np.ndarray:  # m²
@@ -70,7 +89,8 @@ class MuscleShapes:
         """The same parameters for some muscles only (indices into Model.muscles)."""
         m = np.asarray(muscles, int)
         return MuscleShapes(self.optimal_fibre_length[m], self.tendon_slack_length[m], self.max_force[m],
-                            tuple(self.source[i] for i in m), self.rest_length[m])
+                            tuple(self.source[i] for i in m), self.rest_length[m], self.origin_tendon[m],
+                            self.belly_reach[m])
 
     def fibre_length(self, lengths: np.ndarray) -> np.ndarray:
         """Fibre length L − LT for muscle–tendon lengths (..., M): what `lengths --quantity fibre` writes."""
@@ -120,6 +140,12 @@ class RingLayout:
     def profile(self) -> np.ndarray:  # (belly,) spindle 0 … 1 … 0
         return _spindle(self.belly)
 
+    @property
+    def fill(self) -> float:
+        """Volume of a belly of length 1 and largest radius 1 drawn as circles with this profile."""
+        f = self.profile
+        return float(np.pi * np.mean((f[:-1] ** 2 + f[:-1] * f[1:] + f[1:] ** 2) / 3))
+
 
 @lru_cache(maxsize=16)
 def _spindle(rings: int) -> np.ndarray:
@@ -128,10 +154,15 @@ def _spindle(rings: int) -> np.ndarray:
     return profile
 
 
-def belly_share(shapes: MuscleShapes, lengths: np.ndarray) -> np.ndarray:
-    """Share of the path the belly spans: (L − LT)/L, clamped to BELLY_SHARE. (..., M)."""
+def belly_share(shapes: MuscleShapes, lengths: np.ndarray, layout: "RingLayout | None" = None) -> np.ndarray:
+    """Share of the path the belly spans: (L − LT)/L, lengthened to stay within BELLY_ASPECT,
+    clamped to BELLY_SHARE. (..., M)."""
     L = np.asarray(lengths, float)
     share = np.divide(L - shapes.tendon_slack_length, L, out=np.ones_like(L), where=L > 0)
+    # V = fill · length · (BELLY_ASPECT · length)²: the shortest belly within the aspect limit
+    fill = (layout or RingLayout()).fill * BELLY_ASPECT ** 2
+    shortest = np.cbrt(shapes.drawn_volume / fill) * ASPECT_MARGIN
+    share = np.maximum(share, np.divide(shortest, L, out=np.ones_like(L), where=L > 0))
     return np.clip(share, *BELLY_SHARE)
 
 
@@ -150,20 +181,24 @@ def tube_profile(shapes: MuscleShapes, lengths: np.ndarray, layout: RingLayout =
     """Ring positions and radii for muscle–tendon lengths (..., M).
 
     Returns u (..., M, rings): each ring's place as a share of the path's arc length from the
-    origin (0) to the insertion (1), and r (..., M, rings) its radius in metres. Tendons take
-    equal shares at both ends; the belly's rings are spaced evenly and their radii solved so
+    origin (0) to the insertion (1), below 0 back past the origin where `belly_reach` says, and r (..., M, rings) its radius in metres. The tendon is
+    split between the ends as the catalogue says (`origin_tendon`); the belly's rings are
+    spaced evenly and their radii solved so
     the belly drawn with `sides`-gons (frusta between rings) holds volume_scale · drawn_volume
     exactly (drawn_volume is V except where L0 is capped).
     """
     L = np.asarray(lengths, float)
-    share = belly_share(shapes, L)
-    start = 0.5 * (1.0 - share)
+    share = belly_share(shapes, L, layout)
+    reach = shapes.belly_reach * share  # (below 0: before the path's origin point)
+    start = np.where(reach > 0, -reach, shapes.origin_tendon * (1.0 - share))
+    end = 1.0 - share - start
+    lo = np.minimum(start, 0.0)
     T, B = layout.tendon, layout.belly
     k = np.arange(T) / T
     u = np.concatenate([
-        start[..., None] * k,  # origin tendon: 0 … just before the belly
+        lo[..., None] + (start - lo)[..., None] * k,  # origin tendon: 0 … just before the belly
         start[..., None] + share[..., None] * np.linspace(0.0, 1.0, B),
-        (start + share)[..., None] + start[..., None] * (k + 1.0 / T),  # … insertion at 1
+        (start + share)[..., None] + end[..., None] * (k + 1.0 / T),  # … insertion at 1
     ], axis=-1)
     belly_len = share * L
     volume = shapes.drawn_volume * volume_scale
@@ -182,18 +217,20 @@ def tube_profile(shapes: MuscleShapes, lengths: np.ndarray, layout: RingLayout =
 
 
 def belly_radii(volume: np.ndarray, r_t: np.ndarray, gaps: np.ndarray, layout: RingLayout = RingLayout(),
-                sides: int | np.ndarray | None = None) -> np.ndarray:
+                sides: int | np.ndarray | None = None, profile: np.ndarray | None = None) -> np.ndarray:
     """Radii of the belly rings (..., belly) so the frusta between them hold `volume` (...).
 
     gaps (..., belly − 1): distances between consecutive belly rings (even in `tube_profile`;
     a renderer passes the distances its resampled centre line really has). Radius
     r_j = r_t + x·f_j; Σ c·h_j/3·(r_j² + r_j r_j+1 + r_j+1²) = V is a quadratic a·x² + b·x + c0 = V
-    in the bulge x.
+    in the bulge x. profile: f per belly (..., belly) where it is not the layout's spindle
+    (a renderer pinches it where the path bends).
     """
-    f = layout.profile
+    f = layout.profile if profile is None else profile
+    f0, f1 = f[..., :-1], f[..., 1:]
     c = polygon_area_factor(sides)
-    a = c / 3 * np.einsum("...j,j->...", gaps, f[:-1] ** 2 + f[:-1] * f[1:] + f[1:] ** 2)
-    b = c * r_t * np.einsum("...j,j->...", gaps, f[:-1] + f[1:])
+    a = c / 3 * np.sum(gaps * (f0 ** 2 + f0 * f1 + f1 ** 2), axis=-1)
+    b = c * r_t * np.sum(gaps * (f0 + f1), axis=-1)
     c0 = c * r_t ** 2 * np.sum(gaps, axis=-1)
     disc = np.maximum(b * b + 4 * a * (volume - c0), 0.0)
     x = np.divide(-b + np.sqrt(disc), 2 * a, out=np.zeros_like(a), where=a > 0)

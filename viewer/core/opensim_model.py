@@ -145,7 +145,8 @@ class OpenSimModel(Model):
         info = catalogue.models[catalogue.default].muscles  # gait-model names match MyoLegs' (psoas_r, …)
         lay = [info.get(m.getName()) or info.get(_myo_name(m.getName())) or {} for m in self.osim_muscles]
         self.muscles = [Muscle(i, m.getName(), lay[i].get("name", m.getName()), lay[i].get("side", ""),
-                               lay[i].get("group", OTHER_GROUP), i, m.getMaxIsometricForce())
+                               lay[i].get("group", OTHER_GROUP), i, m.getMaxIsometricForce(),
+                               float(lay[i].get("origin_tendon", 0.5)), float(lay[i].get("belly_reach", 0.0)))
                         for i, m in enumerate(self.osim_muscles)]
         self.groups = self._read_groups(catalogue.groups)
         known = set(self.joints)

@@ -226,3 +226,18 @@ class CameraRig:
             return Shot(position, focal, up, c.view_angle)
         d, up = view_direction(self.view, self.rotation, self.azimuth + orbit, self.elevation)
         return fit(self.points, d, up, self.aspect, self.area, self.zoom)
+
+
+def screen_extent(shot: Shot, points: np.ndarray, aspect: float) -> tuple[np.ndarray, np.ndarray]:
+    """(lower-left, upper-right) of the points seen by this shot, in normalised device
+    coordinates (−1…1 across the picture): how much of the picture the body fills."""
+    d = shot.position - shot.focal_point
+    d = d / np.linalg.norm(d)
+    u = shot.up - np.dot(shot.up, d) * d
+    u /= np.linalg.norm(u)
+    r = np.cross(u, d)
+    rel = points - shot.position
+    depth = -(rel @ d)
+    ty = np.tan(np.radians(shot.view_angle) / 2)
+    xy = np.stack([(rel @ r) / (depth * ty * aspect), (rel @ u) / (depth * ty)], axis=1)
+    return xy.min(axis=0), xy.max(axis=0)

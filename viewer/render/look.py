@@ -10,11 +10,13 @@ BONE_COLOUR = (0.91, 0.87, 0.78)  # ivory
 RADIUS_PER_SQRT_NEWTON = 2.7e-4  # metres: a 1000 N muscle gets a 8.5 mm line of action
 RADIUS_RANGE = (0.003, 0.009)  # thinnest and thickest line, metres: readable, never bulky
 FOCUS_THICKER = 1.4  # focus muscles are drawn this much thicker than their strength alone gives
-# Muscles outside the focus: see-through, more so while they hold their length, and
-# nudged toward grey, so the focus reads first but a strongly moving muscle still shows.
-FADED_ALPHA = (0.14, 0.80)  # opacity at strength 0 and 1
-FADED_MIX = (0.60, 0.20)  # share of grey in the colour at strength 0 and 1
-FADE_GREY = np.array([0.62, 0.60, 0.58])
+# Muscles outside the focus: a calm, light, solid layer that makes the figure read as a
+# body (see-through grey read as smoke). Their colour is washed toward a pale flesh tone,
+# less so while they change length strongly, so the focus muscles stand out by colour and a
+# strongly moving muscle outside the focus still shows its direction.
+FADED_ALPHA = (1.0, 1.0)  # opacity at strength 0 and 1: solid
+FADED_MIX = (0.80, 0.30)  # share of the calm tone in the colour at strength 0 and 1
+FADE_GREY = np.array([0.80, 0.70, 0.70])  # the calm layer's rosy grey: muscle, not bone (ivory), not plain
 
 
 def tube_radius(max_force: np.ndarray) -> np.ndarray:

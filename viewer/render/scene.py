@@ -24,16 +24,18 @@ from .look import BONE_COLOUR, FOCUS_THICKER
 from .camera import body_points
 from .lab_overlays import LabMarks
 from .props import PropActors
+from .sheets import SheetSurface
 from .strands import StrandShapes
 from .tubes import TubeMesh, enclosed_volume
 
 FLOOR_COLOUR = (0.36, 0.45, 0.52)  # a muted blue-grey exercise mat
 # Tendons: the muscle's colour washed out toward a pearly white, and shinier than the belly.
-TENDON_WHITE = np.array([0.95, 0.94, 0.90])
+TENDON_WHITE = np.array([0.94, 0.93, 0.93])  # pearly, a shade cooler than bone ivory
 TENDON_MIX = 0.72
 MUSCLE_STYLES = ("shapes", "lines")  # physiological bellies and tendons | thin lines of action
 LYING = ("supine", "prone")
 MAT_THICKNESS = 0.03
+SHEET_KEEP = 400  # batches of up to this many frames keep each frame's sheets (~0.3 MB a frame)
 
 
 @dataclass
@@ -126,6 +128,73 @@ class MuscleTubes:
             self.polys.append(poly)
         self.actor = self.actors[0]  # the bellies (or the lines): what picking looks at first
         self.poly = self.polys[0]
+        # Flat muscles: one smooth surface per sheet instead of their fascicles' tubes.
+        self.sheet = None
+        self._in_sheet = np.zeros(S, bool)
+        if self.shaped and self._sheet.size:
+            sheet = SheetSurface(strands.sheet_of[self.rows], strands.first_centre[self.rows])
+            if sheet.count:  # (a set may hold a single fascicle of a sheet: it stays a tube)
+                self.sheet = sheet
+                self._in_sheet[sheet.strands] = True
+                self._add_sheet_actor(plotter, see_through)
+
+    def _add_sheet_actor(self, plotter: pv.Plotter, see_through: bool) -> None:
+        sheet = self.sheet
+        self.sheet_points = sheet.points.reshape(-1, 3)  # the sheets are worked out in place
+        self.sheet_normals = sheet.normals.reshape(-1, 3)
+        self.sheet_rgb = np.zeros((sheet.count, self.channels), np.uint8)
+        self._vtk_sheet = [numpy_to_vtk(a, deep=False) for a in (self.sheet_points, self.sheet_normals, self.sheet_rgb)]
+        self._vtk_sheet[1].SetName("Normals")
+        self._vtk_sheet[2].SetName("rgb")
+        poly = pv.PolyData(self.sheet_points, faces=sheet.faces)
+        poly.GetPoints().SetData(self._vtk_sheet[0])
+        poly.GetPointData().SetNormals(self._vtk_sheet[1])
+        poly.GetPointData().SetScalars(self._vtk_sheet[2])
+        actor = plotter.add_mesh(poly, scalars="rgb", rgb=True, smooth_shading=False, specular=0.2, specular_power=15,
+                                 diffuse=0.85, ambient=0.18, show_scalar_bar=False, reset_camera=False,
+                                 render=False, name=None)
+        actor.GetProperty().SetInterpolationToPhong()
+        if see_through:
+            actor.GetProperty().BackfaceCullingOn()
+        actor.mapper.SetScalarModeToUsePointData()
+        actor.mapper.SetColorModeToDirectScalars()
+        self.sheet_poly, self.sheet_actor = poly, actor
+        self._gaps[id(actor)] = 0
+        self.actors.append(actor)
+
+    def _place_sheets(self, frames, i: int, strands: np.ndarray | None) -> None:
+        """The surfaces of the sheets whose fascicles were just solved (strands: their numbers in
+        this set, None: all); hidden fascicles leave their sheet (all hidden: it collapses).
+
+        A sheet depends only on the frame and the highlight: each frame of a batch (playback
+        shows one batch over and over) is worked out once and then copied."""
+        shown = ~self.hidden
+        mine = self.strands
+        factor = mine.factor[self.rows]
+        if getattr(self, "_sheet_frames", None) is not frames or not np.array_equal(self._sheet_factor, factor):
+            self._sheet_frames, self._sheet_factor, self._sheet_kept = frames, factor.copy(), {}
+        kept = self._sheet_kept.get(i) if len(frames) <= SHEET_KEEP else None
+        if kept is not None:
+            self.sheet.points[:], self.sheet.normals[:], self.sheet.owner[:] = kept
+        else:
+            changed = None
+            if strands is not None:
+                changed = np.zeros(self.layout.count, bool)
+                changed[strands] = True
+            volume = mine.volume[self.rows] * factor ** 2  # highlighting thickens
+            self.sheet.surface(self.centre, mine.radius[self.rows], volume, changed)  # in place: VTK's arrays
+            if len(frames) <= SHEET_KEEP:
+                self._sheet_kept[i] = (self.sheet.points.copy(), self.sheet.normals.copy(), self.sheet.owner.copy())
+        if self.hidden.any():
+            gone = ~shown[self.sheet.owner]
+            self.sheet_points[gone] = self.centre[self.sheet.owner[gone], 0]
+        for a in self._vtk_sheet[:2]:
+            a.Modified()
+        if self._last_colours is not None:  # the fascicle making the outline at a point may change
+            self.sheet_rgb[:] = self._last_colours[self.sheet.owner]
+            self._vtk_sheet[2].Modified()
+        self.sheet_poly.GetPoints().Modified()
+        self.sheet_poly.Modified()
 
     def update(self, frames, i: int, colours: np.ndarray) -> None:
         """Surfaces of the strands the StrandShapes just solved again, then the colours."""
@@ -136,11 +205,14 @@ class MuscleTubes:
             strands, part, flat = solved
             self.mesh.place(self.strands.ring_frames[:, part], self.strands.ring_centre[part],
                             self.points, self.normals, strands, flat)
-            if self._sheet.size:
+            if self.shaped:
                 self._keep_sheet_volume(frames, i, strands)
-            if self.hidden.any():  # same topology, zero area: hiding costs no new actor
+            collapsed = self.hidden | self._in_sheet
+            if collapsed.any():  # same topology, zero area: hiding costs no new actor
                 grid = self.points.reshape(self.mesh.sides, self.layout.count, self.mesh.rings, 3)
-                grid[:, self.hidden] = self.centre[self.hidden, :1][None]
+                grid[:, collapsed] = self.centre[collapsed, :1][None]
+            if self.sheet is not None:
+                self._place_sheets(frames, i, strands)
             self._vtk_points.Modified()
             self._vtk_normals.Modified()
             for poly in self.polys:
@@ -162,21 +234,27 @@ class MuscleTubes:
             rings[:, self._tendon_rings, :3] = pale[:, None, :].astype(np.uint8)
         self.rgb.reshape(self.mesh.sides, -1)[:] = rings.reshape(1, -1)
         self._vtk_rgb.Modified()
+        if self.sheet is not None:
+            self.sheet_rgb[:] = per_strand[self.sheet.owner]
+            self._vtk_sheet[2].Modified()
 
     def _keep_sheet_volume(self, frames, i: int, strands: np.ndarray | None) -> None:
-        """A flattened belly that bends folds a little into itself on the inside of the bend:
-        measure what is drawn and scale its rings about their centres to give the volume back.
-        The scale does not depend on highlighting, so each frame of a batch measures once."""
+        """A flattened belly (a sheet's fascicle, or a belly too short for its volume) that
+        bends folds a little into itself on the inside of the bend: measure what is drawn and
+        scale its rings about their centres to give the volume back. The scale does not
+        depend on highlighting, so each frame of a batch measures once."""
         if getattr(self, "_scaled", None) is not frames:
-            self._sheet_scale = np.full((len(frames), self._sheet.size), np.nan)
+            self._sheet_scale = np.full((len(frames), self.layout.count), np.nan)
             self._scaled = frames
-        if strands is None:
-            keep = slice(None)
-        else:
+        flat = self.strands.flat[self.rows] > 1.0 + 1e-6
+        flat[self._sheet] = True
+        flat &= ~self._in_sheet  # drawn as one surface per sheet instead
+        if strands is not None:
             just_solved = np.zeros(self.layout.count, bool)
             just_solved[strands] = True
-            keep = just_solved[self._sheet]
-        sheet = self._sheet[keep]
+            flat &= just_solved
+        sheet = np.flatnonzero(flat)
+        keep = sheet
         if not sheet.size:
             return
         belly = self.rings.belly_rings

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from viewer.core.muscle_shape import (SHEET_ASPECT, SHEET_REACH, TENDON_RINGS, RingLayout, belly_radii, sheet_ids,
-                                      tube_profile)
+from viewer.core.muscle_shape import (BELLY_ASPECT, SHEET_ASPECT, SHEET_REACH, TENDON_RINGS, RingLayout, belly_radii,
+                                      sheet_ids, tube_profile)
 
 from .look import tube_radius
 from .tubes import StrandLayout, arc_places, at_places, resample, ring_frames, segment_lengths, spindle
@@ -22,6 +22,11 @@ ALL_MOVED = 0.7  # share of strands that moved above which a frame solves all of
 PROFILE_CHUNK = 24  # frames whose muscle profiles are solved together
 RIGID = 1e-9  # relative change in every segment's length below which a strand only moved rigidly
 
+# Where its centre line bends, a belly is pinched: a muscle bends round a bone or a pulley by
+# its tendon or a thin part, it does not bulge there. A bend of BEND_FULL degrees between ring
+# steps takes BEND_PINCH of the profile away; the volume moves to the straight runs.
+BEND_FULL = 40.0
+BEND_PINCH = 0.7
 
 
 class StrandShapes:
@@ -56,10 +61,13 @@ class StrandShapes:
             self._strand_sides = np.asarray(sides)[strand_group]
             self._base_factor = np.sqrt(1.0 / self.layout.branches[self.layout.strand_muscle])
             self.volume = self.shapes.drawn_volume[self.layout.strand_muscle]  # per strand, m³
+            self.flat = np.ones(S)  # per strand: how much its belly is flattened (1: round)
             # A sheet stays within one tube set: a focus fascicle does not spread toward a faded one.
             sheet = sheet_ids(model)[self.muscles][self.layout.strand_muscle]
             sheet = np.where(sheet >= 0, sheet * len(groups) + strand_group, -1)
             self.sheets = SheetNeighbours(sheet, first)
+            self.sheet_of = sheet  # per strand: its sheet (−1: none)
+            self.first_centre = resample(first, self.rings.count)  # fixes each sheet's order across
             count = self.rings.count
         else:
             forces = np.array([model.muscles[m].max_force for m in self.muscles])
@@ -180,24 +188,57 @@ class StrandShapes:
             u, r = self._profile(frames, i)
             owner = self.layout.strand_muscle[rows][new]
             places[new] = arc_places(seg[new], u[owner])
-        centre = smooth(at_places(path, places))
+        centre = np.matmul(_smoothing(self.centre.shape[1], self.rings.tendon, self.rings.belly), at_places(path, places))
         if new.any():
             # Solve the belly again over the distances its rings really have along the bent path
-            # (chords, not arc), so the drawn volume stays the muscle's volume.
+            # (chords, not arc), so the drawn volume stays the muscle's volume; pinched where
+            # the path bends.
             solved = r[owner]
             step = np.diff(centre[new][:, self.rings.belly_rings], axis=1)
             gaps = np.sqrt(np.einsum("srk,srk->sr", step, step))
-            solved[:, self.rings.belly_rings] = belly_radii(
-                self.volume[rows][new], solved[:, self.rings.tendon], gaps, self.rings, self._strand_sides[rows][new])
+            profile = pinched(self.rings.profile, step, gaps)
+            belly = belly_radii(self.volume[rows][new], solved[:, self.rings.tendon], gaps, self.rings,
+                                self._strand_sides[rows][new], profile)
+            solved[:, self.rings.belly_rings] = belly
             radius[new] = solved * self.factor[rows][new, None]
+            # A belly still thicker than BELLY_ASPECT of its length (a short path holding much
+            # volume: infraspinatus, anconeus) is drawn flattened, as those muscles are: an
+            # ellipse of the same area whose thickness keeps the limit.
+            thick = belly.max(axis=1) / np.maximum(BELLY_ASPECT * gaps.sum(axis=1), 1e-9)
+            flat = self.flat[rows]
+            flat[new] = np.clip(thick, *SHEET_ASPECT)
+            self.flat[rows] = flat
         self._seg[rows], self._places[rows], self._length[rows] = seg, places, length
         self.radius[rows] = radius
         self.centre[rows] = centre
         self.ring_centre = self.centre[rows]
         sheet = self.sheets.widths(self.centre, self.radius, strands) if self.sheets.any else None
-        self.ring_frames = ring_frames(self.ring_centre, radius, sheet)
+        flat = self._flattened(strands, sheet)
+        self.ring_frames = ring_frames(self.ring_centre, radius, flat)
+        if flat is not None:
+            self.ring_sheet, _, self.ring_aspect = flat
+        else:
+            self.ring_sheet, self.ring_aspect = np.zeros(0, int), np.zeros((0, self.centre.shape[1]), np.float32)
+
+    def _flattened(self, strands: np.ndarray | None, sheet):
+        """The sheet fascicles' widths (SheetNeighbours.widths) with the flattened bellies added
+        (their own ring frame, wide across the plane they bend in), sorted by place."""
+        a = self.flat if strands is None else self.flat[strands]
+        pick = np.flatnonzero(a > 1.0 + 1e-6)
         if sheet is not None:
-            self.ring_sheet, _, self.ring_aspect = sheet
+            pick = np.setdiff1d(pick, sheet[0])  # a sheet's fascicles spread toward their neighbours,
+            sheet = (sheet[0], sheet[1], np.maximum(sheet[2], a[sheet[0], None]))  # at least as flat
+        if not pick.size:
+            return sheet
+        R = self.centre.shape[1]
+        rows, wide, aspect = pick, np.zeros((pick.size, R, 3), np.float32), np.repeat(a[pick, None], R, axis=1)
+        if sheet is not None:
+            rows = np.concatenate([sheet[0], pick])
+            wide = np.concatenate([sheet[1], wide])
+            aspect = np.concatenate([sheet[2], aspect])
+            order = np.argsort(rows, kind="stable")
+            rows, wide, aspect = rows[order], wide[order], aspect[order]
+        return rows, wide, aspect.astype(np.float32)
 
     def _profile(self, frames, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Ring places and radii of frame i, solved once per frame of a batch, PROFILE_CHUNK
@@ -259,19 +300,32 @@ class SheetNeighbours:
         return mine, wide, aspect.astype(np.float32)
 
 
-def smooth(centre: np.ndarray, passes: int = 4) -> np.ndarray:
-    """Round off the kinks a wrap point leaves in a centre line (ends fixed): a fat belly
-    folds into itself at a sharp corner, a real muscle bends smoothly."""
-    return np.matmul(_smoothing(centre.shape[1], passes), centre)
+def pinched(profile: np.ndarray, step: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+    """(n, belly) the belly profile of n strands, pinched at rings where the centre line
+    bends (step: (n, belly − 1, 3) steps between belly rings, gaps their lengths)."""
+    t = step / np.maximum(gaps, 1e-12)[..., None]
+    cos = np.einsum("srk,srk->sr", t[:, 1:], t[:, :-1])
+    bend = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))  # at the inner belly rings
+    pinch = 1.0 - BEND_PINCH * np.clip(bend / BEND_FULL, 0.0, 1.0)
+    pinch[:, 1:] = np.minimum(pinch[:, 1:], pinch[:, :-1])  # the ring before a bend too
+    f = np.repeat(profile[None], step.shape[0], axis=0)
+    f[:, 1:-1] *= pinch
+    return f
 
 
 @lru_cache(maxsize=8)
-def _smoothing(rings: int, passes: int) -> np.ndarray:
-    """`passes` rounds of (¼, ½, ¼) averaging of the inner points as one (rings × rings) matrix."""
+def _smoothing(rings: int, first: int, count: int, passes: int = 4) -> np.ndarray:
+    """Round off the kinks a wrap point leaves in a centre line: `passes` rounds of (¼, ½, ¼)
+    averaging of the `count` belly rings from `first` on (their ends fixed) as one (rings ×
+    rings) matrix. A fat belly folds into itself at a sharp corner, a real muscle bends
+    smoothly; the belly's rings are evenly spaced along the path, so a straight run stays put.
+    The few tendon rings, spaced otherwise, are left where the path puts them."""
     step = np.eye(rings)
-    for j in range(1, rings - 1):
+    for j in range(first + 1, first + count - 1):
         step[j, j - 1:j + 2] = (0.25, 0.5, 0.25)
-    return np.linalg.matrix_power(step, passes)
+    out = np.linalg.matrix_power(step, passes)
+    out.flags.writeable = False
+    return out
 
 
 def _norm(v: np.ndarray) -> np.ndarray:

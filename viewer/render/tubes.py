@@ -93,7 +93,12 @@ def arc_places(seg: np.ndarray, n: int | np.ndarray) -> np.ndarray:
     # One interpolation over all strands at once, each shifted into its own interval [2s, 2s + 1].
     shift = 2.0 * np.arange(S)[:, None]
     at = np.interp((target + shift).ravel(), (u + shift).ravel(), np.arange(S * P, dtype=float))
-    return at.reshape(S, -1) - (np.arange(S) * P)[:, None]
+    at = at.reshape(S, -1) - (np.arange(S) * P)[:, None]
+    before = target < 0  # back past the first point, along the first segment (at_places extrapolates)
+    if before.any():
+        per_step = np.divide(total[:, 0], seg[:, 0], out=np.zeros(S), where=seg[:, 0] > 0)
+        at = np.where(before, target * per_step[:, None], at)
+    return at
 
 
 def at_places(points: np.ndarray, at: np.ndarray) -> np.ndarray:

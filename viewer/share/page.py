@@ -3,9 +3,11 @@
 What travels in the page, all sampled here so the browser only plays it back:
 - bones and props: decimated meshes (quantised to 16 bits in their own box) and, per frame,
   a position and a quaternion each;
-- muscles: per frame, each strand's centre line (RINGS points, quantised to 16 bits in the
-  body's box; strands that do not move are stored once), the tube radius along it, and per
-  frame one RGBA colour per muscle from core's Colouring: the same paint as the window;
+- muscles: per frame, each strand's centre line and ring radii as the window solves them
+  (render/strands.py: the same bellies where anatomy puts them, holding their volume, and thin
+  tendons; RINGS points quantised to 16 bits in the body's box, radii to 8 bits on a square-root
+  scale; strands that do not move are stored once), and per frame one RGBA colour per muscle
+  from core's Colouring: the same paint as the window;
 - captions per phase, the legend in plain words, the camera view, the clinician's note.
 The browser side (assets/player.js) builds a fixed-topology tube mesh once and rewrites its
 points per frame; three.js comes inlined from assets/three.bundle.min.js (tools/three/).
@@ -31,14 +33,17 @@ from viewer.core.playback import BATCH  # frames sampled per kinematics call
 from viewer.core.props import Props
 from viewer.core.viewstate import degenerate_view
 from viewer.render.camera import VIEW_ANGLE, body_points, view_direction  # numpy only, no VTK
-from viewer.render.look import BONE_COLOUR, FOCUS_THICKER, paint, tube_radius  # numpy only, no VTK
-from viewer.render.tubes import StrandLayout, TubeMesh, resample  # numpy only, no VTK
+from viewer.render.look import BONE_COLOUR, FADED_ALPHA, paint  # numpy only, no VTK
+from viewer.render.strands import StrandShapes  # numpy only, no VTK
+from viewer.render.tubes import StrandLayout, resample  # numpy only, no VTK
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 PAGE_FPS = 30.0  # frames stored per second of scenario time (at most); the browser interpolates between them
 MIN_FPS = 10.0  # never fewer: linear interpolation between frames still reads as smooth motion
-MOVING_BUDGET = 7.0e6  # bytes of page text for the moving muscle centre lines: keeps any page near 10 MB
-RINGS = 12  # centre-line points per muscle strand
+MOVING_BUDGET = 8.0e6  # bytes of page text for the moving muscles (centre lines and radii): any page stays under 12 MB
+RINGS = 16  # rings per muscle strand: the window's (SceneStyle.tube_rings)
+PAGE_SIDES = 6  # the page draws each ring as a hexagon (assets/player.js SIDES): bellies hold their volume in it
+BYTES_PER_RING = 7  # a moving ring per frame: three 16-bit coordinates and an 8-bit radius
 BONE_FRACTION = 0.2  # share of each bone's triangles kept
 STILL_TOLERANCE = 4e-4  # metres: a strand that never moves further than this is stored once
 EXTENT_FPS = 6.0
@@ -159,11 +164,11 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
     if not focus_groups or in_focus.all() or not in_focus.any():
         in_focus[:] = True
     strand_muscle = layout.strand_muscle  # position in `drawn`
-    forces = np.array([model.muscles[m].max_force for m in drawn])
-    radius = tube_radius(forces) * np.where(in_focus, FOCUS_THICKER if not in_focus.all() else 1.0, 1.0)
-    tube = TubeMesh(radius[strand_muscle], rings=RINGS, sides=3)  # only its radius profile is used
+    # The window's one solve of every strand: centre lines with their tendons and bellies.
+    shapes = StrandShapes(model, [drawn], overview, "shapes", RINGS, sides=[PAGE_SIDES], thicker=[1.0])
 
     centres = np.empty((F, layout.count, RINGS, 3), np.float32)
+    radii = np.empty((F, layout.count, RINGS), np.float32)
     positions = np.empty((F, len(pieces), 3), np.float32)
     quats = np.empty((F, len(pieces), 4), np.float32)
     rgba = np.empty((F, drawn.size, 4), np.uint8)
@@ -173,8 +178,8 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
         rgba[start:start + len(frames)] = paint(rgb[:, drawn], strength[:, drawn], ~in_focus)
         for i in range(len(frames)):
             f = start + i
-            padded = layout.padded(frames.wrap_xpos[i], frames.wrap_obj[i], frames.wrap_adr[i], frames.wrap_num[i])
-            centres[f] = resample(padded, RINGS)
+            shapes.update(frames, i)
+            centres[f], radii[f] = shapes.centre, shapes.radius
             mats, pos = frames.geom_mat[i], frames.geom_pos[i]
             if len(props):
                 moved = props.transforms(frames, i)
@@ -187,7 +192,10 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
     lo = np.minimum(centres.reshape(-1, 3).min(axis=0), extent.min(axis=0)) - 0.01
     hi = np.maximum(centres.reshape(-1, 3).max(axis=0), extent.max(axis=0)) + 0.01
     still = np.abs(centres - centres[:1]).max(axis=(0, 2, 3)) < STILL_TOLERANCE
+    still &= np.abs(radii - radii[:1]).max(axis=(0, 2)) < STILL_TOLERANCE
     quantised = _quantise(centres, lo, hi)
+    radius_max = max(float(radii.max()), 1e-4)
+    radius_q = np.round(np.sqrt(np.clip(radii / radius_max, 0.0, 1.0)) * 255).astype(np.uint8)  # finer when thin
     direction, up = _camera(kin, options)
     muscles = model.muscles
     return {
@@ -220,7 +228,10 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
             "count": layout.count,
             "rings": RINGS,
             "muscle": _b64(strand_muscle.astype(np.uint16)),
-            "radius": _b64(tube.radius.astype(np.float32)),
+            "radiusMax": radius_max,  # radius = radiusMax · (q / 255)²
+            "stillRadius": _b64(radius_q[0, still]),
+            "movingRadius": _b64(radius_q[:, ~still]),
+            "fadedSeeThrough": bool(min(FADED_ALPHA) < 1.0),
             "lo": lo.tolist(), "hi": hi.tolist(),
             "still": _b64(np.flatnonzero(still).astype(np.uint16)),
             "moving": _b64(np.flatnonzero(~still).astype(np.uint16)),
@@ -232,7 +243,7 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
 
 def page_fps(most: float, duration: float, moving_strands: int) -> float:
     """Frames per second to store: `most`, or fewer when the moving muscles would pass MOVING_BUDGET."""
-    per_second = moving_strands * RINGS * 3 * 2 * 4 / 3  # uint16 points, as base64 text
+    per_second = moving_strands * RINGS * BYTES_PER_RING * 4 / 3  # as base64 text
     if duration <= 0 or per_second <= 0:
         return float(most)
     fps = min(most, max(MIN_FPS, MOVING_BUDGET / (duration * per_second)))
@@ -240,8 +251,8 @@ def page_fps(most: float, duration: float, moving_strands: int) -> float:
 
 
 def frame_bytes(muscles: int, pieces: int, moving_strands: int) -> float:
-    """Page text per stored frame: colours, bone and prop poses, moving centre lines (base64)."""
-    return (muscles * 4 + pieces * (3 * 4 + 4 * 2) + moving_strands * RINGS * 3 * 2) * 4 / 3
+    """Page text per stored frame: colours, bone and prop poses, moving centre lines and radii (base64)."""
+    return (muscles * 4 + pieces * (3 * 4 + 4 * 2) + moving_strands * RINGS * BYTES_PER_RING) * 4 / 3
 
 
 def check_size(scenario, fps: float, muscles: int, pieces: int, moving_strands: int) -> None:

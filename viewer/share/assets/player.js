@@ -70,23 +70,52 @@
   const hi = new THREE.Vector3().fromArray(cam.hi);
   const centre = lo.clone().add(hi).multiplyScalar(0.5);
 
+  function freeBand() {
+    // The part of the screen the text leaves for the body, in normalised device coordinates:
+    // below the title (and the legend, where it spans the screen, as on a phone held upright)
+    // and above the caption and controls.
+    const h = Math.max(window.innerHeight, 1), w = Math.max(window.innerWidth, 1);
+    const legend = $("legend").getBoundingClientRect();
+    const spans = legend.width > 0.6 * w;
+    const top = (spans ? $("top") : $("title")).getBoundingClientRect().bottom + 8;
+    const bottom = $("bottom").getBoundingClientRect().top - 8;
+    if (bottom - top < 0.35 * h) return { top: 0.70, bottom: -0.70 }; // a tiny window: the body stays
+    return { top: 1 - 2 * top / h, bottom: 1 - 2 * bottom / h };
+  }
+
   function fitCamera() {
-    // The closest distance along the view that keeps the body's box inside ~85 % × 70 % of the screen.
+    // The closest camera along the view that keeps the body's box inside the free band, 92 %
+    // of the width: slid sideways and up or down to centre it there (as the window's camera.fit).
     const up = camera.up.clone().sub(direction.clone().multiplyScalar(camera.up.dot(direction))).normalize();
     const right = new THREE.Vector3().crossVectors(up, direction);
-    const ty = Math.tan(THREE.MathUtils.degToRad(cam.fov) / 2) * 0.70 / (cam.zoom || 1);
-    const tx = ty * camera.aspect * (camera.aspect < 1 ? 0.92 : 0.85) / 0.70; // a phone held upright: use its width
-    let distance = 0.1;
+    const band = freeBand();
+    const ty = Math.tan(THREE.MathUtils.degToRad(cam.fov) / 2) / (cam.zoom || 1);
+    const tx = ty * camera.aspect;
+    const corners = [];
     for (const x of [lo.x, hi.x]) for (const y of [lo.y, hi.y]) for (const z of [lo.z, hi.z]) {
       const rel = new THREE.Vector3(x, y, z).sub(centre);
-      const depth = rel.dot(direction);
-      distance = Math.max(distance, Math.abs(rel.dot(right)) / tx + depth, Math.abs(rel.dot(up)) / ty + depth);
+      corners.push([rel.dot(right), rel.dot(up), rel.dot(direction)]);
     }
-    // Aim a little below the box centre: the body sits higher, clear of the caption and controls.
-    controls.target.copy(centre).addScaledVector(up, -0.12 * distance * ty);
-    camera.position.copy(controls.target).addScaledVector(direction, distance);
-    camera.near = distance / 50;
-    camera.far = distance * 10;
+    function shifts(d) { // sideways and vertical shifts that fit every corner at distance d, or null
+      let xlo = -Infinity, xhi = Infinity, ylo = -Infinity, yhi = Infinity;
+      for (const [rx, ry, rz] of corners) {
+        const depth = d - rz;
+        if (depth <= 1e-3) return null;
+        xlo = Math.max(xlo, rx - 0.92 * depth * tx); xhi = Math.min(xhi, rx + 0.92 * depth * tx);
+        ylo = Math.max(ylo, ry - band.top * depth * ty); yhi = Math.min(yhi, ry - band.bottom * depth * ty);
+      }
+      return xlo <= xhi && ylo <= yhi ? [(xlo + xhi) / 2, (ylo + yhi) / 2] : null;
+    }
+    let near = Math.max(...corners.map((c) => c[2])) + 1e-3, far = near + 100;
+    for (let k = 0; k < 60; k++) {
+      const mid = (near + far) / 2;
+      if (shifts(mid)) far = mid; else near = mid;
+    }
+    const [sx, sy] = shifts(far);
+    controls.target.copy(centre).addScaledVector(right, sx).addScaledVector(up, sy);
+    camera.position.copy(controls.target).addScaledVector(direction, far);
+    camera.near = far / 50;
+    camera.far = far * 10;
     camera.updateProjectionMatrix();
     controls.update();
   }
@@ -137,7 +166,7 @@
   // --- muscles: fixed-topology tubes around per-frame centre lines ------------------------------
   const st = data.strands, R = st.rings, S = st.count, SIDES = 6;
   const strandMuscle = u16(st.muscle);
-  const strandRadius = f32(st.radius); // (S, R): the spindle profile, thicker in the belly
+  const stillRad = bytes(st.stillRadius), movingRad = bytes(st.movingRadius); // radius = radiusMax · (q / 255)²
   const rgba = bytes(data.muscles.rgba); // (F, M, 4)
   const M = data.muscles.names.length;
   const focus = data.muscles.focus;
@@ -148,6 +177,7 @@
   stillIds.forEach((s, k) => { where[s] = -1 - k; });
   movingIds.forEach((s, k) => { where[s] = k; });
   const centre3 = new Float32Array(S * R * 3); // this frame's centre lines, world metres
+  const radius1 = new Float32Array(S * R); // this frame's ring radii, metres: the window's bellies and tendons
 
   function fillCentres(f0, f1, a) {
     const span = [0, 1, 2].map((k) => (sq[1][k] - sq[0][k]) / 65535);
@@ -155,6 +185,13 @@
     for (let s = 0; s < S; s++) {
       const row = where[s];
       for (let j = 0; j < R; j++) {
+        let q;
+        if (row < 0) q = stillRad[(-1 - row) * R + j];
+        else {
+          const q0 = movingRad[(f0 * Sm + row) * R + j], q1 = movingRad[(f1 * Sm + row) * R + j];
+          q = q0 + a * (q1 - q0);
+        }
+        radius1[s * R + j] = st.radiusMax * (q / 255) * (q / 255);
         for (let k = 0; k < 3; k++) {
           let q;
           if (row < 0) q = stillPts[((-1 - row) * R + j) * 3 + k];
@@ -243,7 +280,7 @@
           const nl = Math.hypot(nx, ny, nz) || 1e-9;
           nx /= nl; ny /= nl; nz /= nl;
           const bx = ty * nz - tz * ny, by = tz * nx - tx * nz, bz = tx * ny - ty * nx;
-          const r = strandRadius[s * R + j];
+          const r = radius1[s * R + j];
           const cx = centre3[c + j * 3], cy = centre3[c + j * 3 + 1], cz = centre3[c + j * 3 + 2];
           for (let k = 0; k < SIDES; k++) {
             const v = ((si * R + j) * SIDES + k);
@@ -266,7 +303,9 @@
 
   const focusStrands = [], fadedStrands = [];
   for (let s = 0; s < S; s++) (focus[strandMuscle[s]] ? focusStrands : fadedStrands).push(s);
-  const tubes = [new Tubes(fadedStrands, true), new Tubes(focusStrands, false)].filter((t) => t.strands.length);
+  // the muscles outside the focus: a calm solid layer (see-through only if the window's look says so)
+  const tubes = [new Tubes(fadedStrands, st.fadedSeeThrough), new Tubes(focusStrands, false)]
+    .filter((t) => t.strands.length);
 
   // --- text: note, title, legend, captions ------------------------------------------------------
   $("title").textContent = data.title;
@@ -376,9 +415,9 @@
   }
 
   resize();
-  fitCamera();
   if (!fromHash()) setPlaying(true);
   show(state.time);
+  fitCamera(); // after the caption is written: the body is fitted above it
   renderer.render(scene, camera);
   requestAnimationFrame(tick);
 
@@ -404,6 +443,28 @@
         }
       }
       return out;
+    },
+    // CSS-pixel box round every bone and muscle point on screen now, and the band the text
+    // leaves free for the body (top, bottom)
+    bodyBox() {
+      const v = new THREE.Vector3();
+      let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      const take = () => {
+        v.project(camera);
+        const x = (v.x + 1) / 2 * window.innerWidth, y = (1 - v.y) / 2 * window.innerHeight;
+        x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+      };
+      camera.updateMatrixWorld();
+      for (let k = 0; k < S * R; k++) { v.fromArray(centre3, k * 3); take(); }
+      for (const mesh of pieceMeshes) {
+        mesh.updateMatrixWorld();
+        const pos = mesh.geometry.attributes.position;
+        for (let k = 0; k < pos.count; k += 7) { v.fromBufferAttribute(pos, k).applyMatrix4(mesh.matrixWorld); take(); }
+      }
+      const band = freeBand();
+      const h = window.innerHeight;
+      return { left: x0, right: x1, top: y0, bottom: y1, width: window.innerWidth, height: h,
+               freeTop: (1 - band.top) / 2 * h, freeBottom: (1 - band.bottom) / 2 * h };
     },
   };
   document.body.dataset.ready = "1";
