@@ -92,6 +92,13 @@ def prepare_a_view(win, qtbot):
     win.editor.run(lambda edit: edit.update_keyframe(1, pose), now=True)
     qtbot.waitUntil(lambda: win.session.scenario.keyframes[1].pose["hip_flexion"] == 60, timeout=10_000)
     assert win.isWindowModified()  # not saved
+    # An MP4 needs even sides, so a view with an odd side exports one pixel smaller, at a scale a
+    # hair apart (a known limit, not what this test is about): compare at an even-sided view.
+    w, h = win.view.size
+    if w % 2 or h % 2:
+        win.resize(win.width() + w % 2, win.height() + h % 2)
+    qtbot.waitUntil(lambda: all(side % 2 == 0 for side in win.view.size)
+                    and (win.view.overlays.width, win.view.overlays.height) == win.view.size, timeout=5000)
     assert win.state.colour_source == "group" and win.state.bone_opacity == pytest.approx(0.3)
     assert "psoas_r" in win.state.hidden
 
