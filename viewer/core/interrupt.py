@@ -22,10 +22,15 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
+_holding = 0  # depth of held() blocks: a signal then only sets _received, and held() raises at its end
+
+
 def _handler(signum, frame):
     global _received
     if _received is None:
         _received = signum
+    if _holding:  # e.g. mid-Popen: raising here would lose the child's handle (an ffmpeg left writing)
+        return
     raise Interrupted(signum)
 
 
@@ -43,15 +48,25 @@ def install() -> None:
 def held():
     """Signals wait until the block ends, then arrive (raise) at once: for starting a child process
     whose handle must exist before a signal can ask for it to be stopped."""
-    signums = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+    # Blocking the signals in this thread is not enough: the kernel hands a signal sent to the
+    # process to any thread that does not block it (VTK's, OpenBLAS's), and Python then runs the
+    # handler here, in the main thread, whatever the mask. So the handler itself waits: inside
+    # this block it only notes the signal, and the block's end raises it.
+    global _holding
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, signums)
+    signums = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, signums) if hasattr(signal, "pthread_sigmask") else None
+    _holding += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        _holding -= 1
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a signal pending here runs the handler now
+        if not _holding:
+            check()
 
 
 def received() -> int | None:

@@ -144,6 +144,8 @@ def needs_model(table: MotionTable) -> str:
 def fitting_models(table: MotionTable) -> list[str]:
     """Models whose joints take every column (by name and, roughly, by range): .osim files beside
     the motion and one folder up, the shipped OpenSim models, then the built-in models."""
+    if any(len(column) > 200 for column in table.columns):  # no joint is named that long: no model fits, and
+        return []                                             # loading every model to say so is minutes of work
     here = Path(table.file).resolve().parent
     files = sorted({*here.glob("*.osim"), *here.parent.glob("*.osim"), *here.parent.glob("*/*.osim"),
                     *(MESHES_DIR / "opensim-models").glob("Models/*/*.osim")})
@@ -192,9 +194,12 @@ def osim_coordinates(file: Path) -> dict[str, tuple[float, float, bool]]:
     """name → (lower, upper, hinge) read from the .osim XML, without OpenSim (a quick look)."""
     import math
 
-    try:
-        text = file.read_text(errors="replace")
-    except OSError:
+    from . import limits
+    from .files import read_user_bytes
+
+    try:  # a FIFO or a huge file among the .osim files searched would block or fill memory: skipped
+        text = read_user_bytes(file, limits.OSIM_BYTES).decode("utf-8", errors="replace")
+    except (ViewerError, OSError):
         return {}
     out = {}
     for name, body in _COORDINATE.findall(text):

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import interrupt, limits
-from .errors import Problem, ViewerError, display_path, quote, suggest
+from .errors import Problem, ViewerError, display_path, quote, shorten, suggest
 from .files import read_user_text
 
 # OpenSim models carry the pelvis as six coordinates; here the root is a free joint placed by
@@ -197,9 +197,9 @@ def _match_columns(table: MotionTable, model, skip_unknown: bool) -> tuple[list[
             table.notes.append(Problem(table.file, table.column_line, f"warning: skipped unknown column {column}"
                                                                       f"{suggest(column, model.poseable)}"))
         else:
-            problems.append(Problem(table.file, table.column_line, f"column '{quote(column)}' is not a joint of model "
-                                    f"{model.name}{suggest(column, model.poseable)} (see `muscle-viewer joints`; "
-                                    f"--skip-unknown drops such columns)"))
+            problems.append(Problem(table.file, table.column_line, f"column '{quote(shorten(column))}' is not a "
+                                    f"joint of model {model.name}{suggest(column, model.poseable)} "
+                                    f"(see `muscle-viewer joints`; --skip-unknown drops such columns)"))
     if problems:
         raise ViewerError(problems)
     if not joints:
