@@ -14,7 +14,7 @@ FOCUS_THICKER = 1.4  # focus muscles are drawn this much thicker than their stre
 # body (see-through grey read as smoke). Their colour is washed toward a pale flesh tone,
 # less so while they change length strongly, so the focus muscles stand out by colour and a
 # strongly moving muscle outside the focus still shows its direction.
-FADED_ALPHA = (1.0, 1.0)  # opacity at strength 0 and 1: solid
+FADED_ALPHA = (0.30, 0.85)  # opacity at strength 0 and 1: light enough that deep focus muscles (psoas, iliacus) show through
 FADED_MIX = (0.80, 0.30)  # share of the calm tone in the colour at strength 0 and 1
 FADE_GREY = np.array([0.80, 0.70, 0.70])  # the calm layer's rosy grey: muscle, not bone (ivory), not plain
 
