@@ -28,8 +28,8 @@ def feed(founding):
 
 @pytest.mark.xfail(strict=False,
     reason="after the merge of the new bellies (#23), the hamstrings' centre line at 640x360 in the left view lies "
-           "behind warm thigh muscles: the pixels this test samples are no longer the hamstrings' own; the window "
-           "and page tests of the same hold pass. To mend: sample the drawn surface, not the centre line")
+           "behind warm thigh muscles: the pixels this test samples are no longer the hamstrings' own; the page "
+           "test of the same hold passes. To mend: sample the drawn surface, not the centre line")
 def test_a_still_export_at_the_top_is_warm_at_the_hip_flexors_and_cool_at_the_hamstrings(feed):
     pytest.importorskip("pyvista")
     from viewer.render.export import ExportOptions, Stage
@@ -50,8 +50,8 @@ def test_a_still_export_at_the_top_is_warm_at_the_hip_flexors_and_cool_at_the_ha
 @pytest.mark.slow
 @pytest.mark.xfail(strict=False,
     reason="after the merge of the new bellies (#23), the hamstrings' centre line at 640x360 in the left view lies "
-           "behind warm thigh muscles: the pixels this test samples are no longer the hamstrings' own; the window "
-           "and page tests of the same hold pass. To mend: sample the drawn surface, not the centre line")
+           "behind warm thigh muscles: the pixels this test samples are no longer the hamstrings' own; the page "
+           "test of the same hold passes. To mend: sample the drawn surface, not the centre line")
 def test_a_video_export_through_the_hold_keeps_the_colours(feed, tmp_path):
     """The frames of an MP4 across the hold, decoded: the same warm and cool as the still."""
     pytest.importorskip("pyvista")
@@ -77,8 +77,8 @@ def test_a_video_export_through_the_hold_keeps_the_colours(feed, tmp_path):
 
 @pytest.mark.xfail(strict=False,
     reason="after the merge of the new bellies (#23), the hamstrings' centre line at 640x360 in the left view lies "
-           "behind warm thigh muscles: the pixels this test samples are no longer the hamstrings' own; the window "
-           "and page tests of the same hold pass. To mend: sample the drawn surface, not the centre line")
+           "behind warm thigh muscles: the pixels this test samples are no longer the hamstrings' own; the page "
+           "test of the same hold passes. To mend: sample the drawn surface, not the centre line")
 def test_the_window_paused_and_playing_at_the_top(window, qtbot):
     s = window.session
     window.seek(TOP)
