@@ -207,11 +207,15 @@ class View3D(QObject):
         """Lay the words out again for the camera the paint draws with (paused, nothing else would)."""
         if not self._relayout_due or self.session is None or self.overlays is None:
             return
-        self._relayout_due = False
         i, _, t = self._shown
-        self.overlays.update(self.session.frames, i, t)
+        self._lay_out_words(self.session.frames, i, t)
+
+    def _lay_out_words(self, frames, i: int, t: float | None) -> None:
+        """Words and labels for frame i, for the camera of now (a turn after this lays them out again)."""
+        self.overlays.update(frames, i, t)
+        self._relayout_due = False
         if not self.small_text:
-            self._hide_small_text()
+            self._hide_small_text()  # labels that change with the phase are new text props
 
     def _on_camera_moved(self, *args) -> None:
         if self.session is not None:
@@ -273,10 +277,7 @@ class View3D(QObject):
         """Pose the scene at frame i and ask for a paint; stride: store the picture (playing)."""
         frames = self.session.frames
         self.scene.update(frames, i, self.painted(direction)[i])
-        self.overlays.update(frames, i, t)
-        self._relayout_due = False  # laid out for the camera of now (a turn after this sets it again)
-        if not self.small_text:
-            self._hide_small_text()  # labels that change with the phase are new text props
+        self._lay_out_words(frames, i, t)
         self.plotter.renderer.ResetCameraClippingRange()
         self._recording = ((i, direction), self._look_key(stride)) if stride is not None else None
         self.redraw.request(moving=moving)
@@ -415,9 +416,7 @@ class View3D(QObject):
         self._hide_picture()
         i, direction, _ = self._shown
         self.scene.update(frames, 0, self.painted(direction)[i])
-        self.overlays.update(frames, 0, t)
-        if not self.small_text:
-            self._hide_small_text()
+        self._lay_out_words(frames, 0, t)
         self.plotter.renderer.ResetCameraClippingRange()
         self.redraw.request()
 
