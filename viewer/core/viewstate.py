@@ -114,10 +114,58 @@ class CameraState:
         check_view(view)
         return CameraState(view=view)
 
+    @classmethod
+    def resolve(cls, settings: dict | None, view: str | None = None,
+                exact: "CameraState | None" = None) -> "CameraState":
+        """The one place a camera is decided: the window's turned camera wins, then a named view
+        asked for (--view, a dialog), then the scenario file's `camera:`."""
+        if exact is not None and view is None:
+            return exact
+        return cls.from_settings(settings, view)
+
 
 def check_view(view: str) -> None:
     if view not in VIEWS:
         raise ViewerError(f"unknown view '{view}'{suggest(view, VIEWS)}; use {', '.join(VIEWS)}")
+
+
+@dataclass(frozen=True)
+class View:
+    """What one picture shows, frozen: every output (window, still, video, compare panel, page)
+    draws from one. Two Views that are equal draw the same pixels, so a stored picture is keyed
+    on the View it came from rather than on a counter someone must remember to bump."""
+
+    scenario: Any
+    colour_source: str | None = None
+    hidden: frozenset = frozenset()
+    bone_opacity: float = 1.0
+    camera: CameraState = field(default_factory=CameraState)
+    speed: float = 1.0
+    loop: str = "none"
+    time: float = 0.0
+    direction: int = 1
+
+    def at(self, time: float, direction: int | None = None) -> "View":
+        """The same view at another moment."""
+        return replace(self, time=float(time), direction=self.direction if direction is None else direction)
+
+    def look(self) -> "View":
+        """Everything but the moment: what a store of pictures for one look is keyed on."""
+        return replace(self, time=0.0, direction=1)
+
+    def hidden_mask(self, model) -> np.ndarray:
+        return hidden_mask(self.hidden, model)
+
+
+@dataclass(frozen=True)
+class Output:
+    """How a picture is written, apart from what it shows: size, rate, quality."""
+
+    size: tuple[int, int] = (1280, 720)
+    fps: float = 30.0
+    crf: int = 20  # H.264 quality (lower is better, 18–23 is visually clean)
+    anti_aliasing: str = "fxaa"  # "fxaa", "msaa" (stills), "none" (pixel tests)
+    transparent: bool = False  # stills only
 
 
 @dataclass
@@ -211,9 +259,15 @@ class ViewState:
         self.events.time.emit(self.playhead.time)
 
     # --- what outputs need ----------------------------------------------------------------------
+    def snapshot(self) -> View:
+        """The view as it is now, frozen."""
+        p = self.playhead
+        return View(scenario=self.scenario, colour_source=self.colour_source, hidden=self.hidden,
+                    bone_opacity=self.bone_opacity, camera=self.camera, speed=p.speed, loop=p.loop,
+                    time=p.time, direction=p.direction)
+
     def hidden_mask(self, model) -> np.ndarray:
-        """bool per model muscle: True where hidden."""
-        return np.array([m.name in self.hidden for m in model.muscles], bool)
+        return hidden_mask(self.hidden, model)
 
 
 def degenerate_view(direction, up) -> bool:
@@ -224,6 +278,11 @@ def degenerate_view(direction, up) -> bool:
     if not (np.isfinite(nd) and np.isfinite(nu) and nd > 1e-6 and nu > 0):
         return True
     return bool(np.linalg.norm(np.cross(d / nd, u / nu)) < 1e-6)
+
+
+def hidden_mask(hidden, model) -> np.ndarray:
+    """bool per model muscle: True where hidden."""
+    return np.array([m.name in hidden for m in model.muscles], bool)
 
 
 def hidden_names(scenario, model) -> list[str]:
