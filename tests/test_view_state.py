@@ -57,6 +57,23 @@ def test_events_fire_once_per_real_change():
     assert state.time == 1.25 and state.playhead.speed == 0.5
 
 
+def test_a_batch_of_changes_emits_each_event_once_with_its_last_value():
+    scenario = scenario_from_text(LEG_RAISE, "leg_raise.yaml")
+    state = ViewState.from_scenario(scenario)
+    seen = []
+    for event in state.events:
+        event.connect(lambda value, name=event.name: seen.append((name, value)))
+    with state.events.blocker():
+        state.seek(1.0)
+        state.set_bone_opacity(0.3)
+        with state.events.blocker():  # nested: still held until the outer batch ends
+            state.seek(2.0)
+        assert seen == []  # nothing reaches a panel half-way through the batch
+    assert seen == [("bones", 0.3), ("time", 2.0)]  # once each, in the events' order
+    state.seek(2.5)
+    assert seen[-1] == ("time", 2.5)  # after the batch, events flow again
+
+
 def test_the_playhead_moves_through_the_state():
     scenario = scenario_from_text(LEG_RAISE, "leg_raise.yaml")
     state = ViewState.from_scenario(scenario)

@@ -10,6 +10,7 @@ No Qt here: events are plain callbacks, so the rules are tested without a window
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -25,9 +26,12 @@ DEFAULT_VIEW = "left"
 class Event:
     """A list of callbacks; `emit` calls each with the new value."""
 
+    _HELD = object()  # nothing emitted while blocked
+
     def __init__(self, name: str):
         self.name = name
         self._callbacks: list[Callable] = []
+        self._blocked, self._pending = 0, self._HELD
 
     def connect(self, callback: Callable) -> Callable:
         self._callbacks.append(callback)
@@ -38,6 +42,9 @@ class Event:
             self._callbacks.remove(callback)
 
     def emit(self, value=None) -> None:
+        if self._blocked:  # inside Events.blocker(): only the last value goes out, at its end
+            self._pending = value
+            return
         for callback in list(self._callbacks):
             callback(value)
 
@@ -61,6 +68,22 @@ class Events:
         """Drop every subscriber (a closing window lets go of its state)."""
         for event in self:
             event.clear()
+
+    @contextmanager
+    def blocker(self):
+        """A batch of changes emits once: inside, events wait; at the end each that fired emits
+        its last value (napari's `events.blocker()`, so panels redraw once, not per setter)."""
+        for event in self:
+            event._blocked += 1
+        try:
+            yield
+        finally:
+            for event in self:
+                event._blocked -= 1
+            for event in self:
+                if not event._blocked and event._pending is not Event._HELD:
+                    value, event._pending = event._pending, Event._HELD
+                    event.emit(value)
 
 
 @dataclass(frozen=True)
