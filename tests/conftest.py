@@ -13,23 +13,45 @@ SCENARIOS = ROOT / "scenarios"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+WINDOW_SIZE = (1500, 900)  # px: every GUI test sees the same window, whatever the screen
+
+
 @pytest.fixture
-def window(qtbot, tmp_path):
-    """The app's main window at its default size, showing the lying leg raise, with its own settings."""
+def open_window(qtbot, tmp_path):
+    """Make main windows as the app does, each at WINDOW_SIZE with its own settings file.
+
+    open_window(path) shows `path` (None: nothing yet) and waits until the scene is drawn and the
+    plot built after it; settings: a QSettings to share between windows (a restart)."""
     from PySide6.QtCore import QSettings
 
     from viewer.app.window import MainWindow
 
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.restore(str(SCENARIOS / "leg_raise.yaml"))
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=3000)
-    qtbot.wait(300)
-    yield win
-    win.timer.stop()
+    made = []
+
+    def make(path=SCENARIOS / "leg_raise.yaml", settings=None, activate: bool = True):
+        win = MainWindow(settings or QSettings(str(tmp_path / f"settings{len(made)}.ini"), QSettings.IniFormat))
+        made.append(win)
+        qtbot.addWidget(win)
+        win.resize(*WINDOW_SIZE)
+        win.show()
+        qtbot.waitExposed(win)
+        if path is not None:
+            win.restore(str(path))
+            qtbot.waitUntil(lambda: win.plot.built, timeout=10000)  # the first frame came, then the plot
+        if activate:
+            win.activateWindow()
+            qtbot.waitUntil(win.isActiveWindow, timeout=3000)  # shortcuts go to the active window
+        return win
+
+    yield make
+    for win in made:
+        win.timer.stop()
+
+
+@pytest.fixture
+def window(open_window):
+    """The app's main window at WINDOW_SIZE, showing the lying leg raise, with its own settings."""
+    return open_window()
 
 
 @pytest.fixture(scope="session")

@@ -23,21 +23,6 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
 
 
-@pytest.fixture
-def window(qtbot, settings):
-    from viewer.app.window import MainWindow
-
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.restore(str(SCENARIOS / "leg_raise.yaml"))
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=3000)  # shortcuts go to the active window
-    yield win
-    win.timer.stop()
-
-
 def test_opens_on_the_scenario_with_model_legend_and_panels(window):
     assert window.session.scenario.title == "Lying leg raise"
     assert window.windowTitle().startswith("Lying leg raise")
@@ -64,6 +49,44 @@ def test_the_plot_comes_after_the_first_frame(qtbot, settings):
     qtbot.waitUntil(lambda: win.plot.built, timeout=5000)
     assert drawn[0] is False and "iliacus_r" in win.plot.curves  # the scene was on screen before the plot
     assert win.plot.playhead.value() == pytest.approx(win.playhead.time)
+
+
+def test_every_panel_follows_the_view_state_and_writes_into_it(window, qtbot):
+    """Nobody pushes the panels: a change made on the state shows in each of them, and a change
+    made in a panel goes through the state's setter (its event reaches the 3D view)."""
+    state, panel, model = window.state, window.muscles, window.session.model
+    assert not hasattr(window, "show_time")
+    state.seek(2.0)
+    assert window.playbar.time_label.text() == "2.00 / 5.50 s" and window.playbar.slider.value() == 200
+    qtbot.waitUntil(lambda: window.plot.playhead.value() == pytest.approx(2.0), timeout=3000)
+    state.set_bone_opacity(0.3)
+    assert panel.bones.value() == 30
+    state.set_colour_source("group")
+    assert panel.source.currentData() == "group" and window.session.colouring.key == "group"
+    state.set_hidden(m.name for m in model.muscles_in("hip flexors"))
+    from PySide6.QtCore import Qt
+
+    ticks = {item.toolTip(0): item.checkState(0) for item in panel._muscle_items()}
+    assert ticks["iliacus_r"] == Qt.Unchecked and ticks["rect_abd_r"] == Qt.Checked
+    assert model.muscle_index["iliacus_r"] not in set(window.view.visible_muscles())
+    state.set_speed(2.0)
+    state.set_loop("repeat")
+    assert window.playbar.speed.currentData() == 2.0 and window.playbar.loop.currentData() == "repeat"
+    bones = []
+    state.events.bones.connect(bones.append)
+    panel.bones.setValue(55)  # the slider writes through the setter: its event goes out once
+    assert bones == [0.55] and state.bone_opacity == 0.55
+    assert window.view.scene.bone_actors[0].GetProperty().GetOpacity() == pytest.approx(0.55)  # and the view
+
+
+def test_a_new_scenario_lets_go_of_the_old_state(window):
+    old = window.state
+    assert window.open_path(str(SCENARIOS / "crunch.yaml"))
+    assert window.state is not old and all(not event._callbacks for event in old.events)
+    old.seek(1.0)  # the old state moves nothing any more
+    assert window.playbar.time_label.text().startswith("0.00 /")
+    window.seek(1.0)
+    assert window.playbar.time_label.text().startswith("1.00 /")
 
 
 def test_space_plays_and_pauses(window, qtbot):
@@ -198,35 +221,25 @@ def test_broken_scenario_shows_its_error_and_keeps_the_previous_one(window):
     assert window.playbar.time_label.text() == "1.00 / 5.50 s"
 
 
-def test_broken_file_on_the_command_line_opens_the_default_and_says_why(qtbot, settings):
-    from viewer.app.window import MainWindow
-
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.show()
-    win.restore(str(FIXTURES / "bad" / "bad_yaml.yaml"))
+def test_broken_file_on_the_command_line_opens_the_default_and_says_why(open_window):
+    win = open_window(FIXTURES / "bad" / "bad_yaml.yaml")
     assert win.session.scenario.title == "Lying leg raise"
     text = win.banner.label.text()
     assert "bad_yaml.yaml:8: not valid YAML" in text and "default scenario" in text
 
 
-def test_layout_last_scenario_and_preferences_persist(qtbot, settings):
-    from viewer.app.window import MainWindow
-
-    first = MainWindow(settings)
-    qtbot.addWidget(first)
-    first.show()
-    first.restore(str(SCENARIOS / "crunch.yaml"))
+def test_layout_last_scenario_and_preferences_persist(open_window, settings):
+    first = open_window(SCENARIOS / "crunch.yaml", settings)
     first.playbar.speed.setCurrentIndex(first.playbar.speed.findData(0.5))
     first.muscles.source.setCurrentIndex(first.muscles.source.findData("group"))
+    first.muscles.bones.setValue(40)
     first.close()
-    second = MainWindow(settings)
-    qtbot.addWidget(second)
-    second.show()
+    second = open_window(None, settings)
     second.restore(None)
     assert second.session.scenario.title == "Crunch"
-    assert second.playhead.speed == 0.5
-    assert second.session.colouring.key == "group"
+    assert second.playhead.speed == 0.5 and second.playbar.speed.currentData() == 0.5
+    assert second.session.colouring.key == "group" == second.state.colour_source
+    assert second.state.bone_opacity == 0.4 and second.muscles.bones.value() == 40
     assert str(SCENARIOS / "crunch.yaml") in (settings.value("recent") or [])
 
 

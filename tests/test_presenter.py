@@ -76,8 +76,7 @@ def test_share_writes_the_page_of_what_the_window_shows(window, qtbot, tmp_path)
     from viewer.app.share_dialog import start_share
 
     model = window.session.model
-    visible = [m.group != "hamstrings" for m in model.muscles]
-    window.muscles.visibility_changed.emit(visible)
+    window.muscles.set_visible([m.group != "hamstrings" for m in model.muscles])  # as Show/Isolate do
     window.set_view("front")  # supine, seen from the front: the camera looks down
     out = tmp_path / "leg_raise.html"
     job = start_share(window, str(out), "Ten raises")

@@ -57,6 +57,7 @@ class EditingMixin:
             from .editor import Editor
 
             self.editor = Editor(self)
+            self.editor.bind(self.state)  # its sliders follow the time, like every panel
             self._strip_column.insertWidget(self._strip_column.indexOf(self.playbar), self.editor.strip)
         if self.editor is None:
             return not on
@@ -83,28 +84,20 @@ class EditingMixin:
         if self.editor is not None and self.editor.active:
             self.editor.start()  # edit what is now open
 
-    def _editing_time(self, t: float) -> None:
-        if self.editor is not None:
-            self.editor.on_time(t)
-
     # --- the editor's results ---------------------------------------------------------------------
     def show_edited(self, session, aim: bool = False, refocus: bool = False) -> None:
         """Show a session rebuilt from the editor, keeping the view state: time, camera, muscles, bones."""
         self.session = session
         state = self.state
-        state.set_scenario(session.scenario)  # time, speed, loop, hidden muscles and bones carry over
-        if aim:
-            state.set_camera(CameraState.from_settings(session.scenario.camera))
-        self.playbar.set_duration(session.duration, session.scenario.lab_start)
-        self.view.show_session(session, state, aim=aim)
-        if refocus:
-            self.muscles.show_model(session.model, session.scenario.focus, session.colouring.key)
-            self._show_state_in_panels()
-        if self.picked is not None:
-            self.view.highlight(self.picked)
-        self.plot.show_session(session)
+        with state.events.blocker():  # one redraw for the whole change, when every part is in place
+            state.set_scenario(session.scenario)  # time, speed, loop, hidden muscles and bones carry over
+            if aim:
+                state.set_camera(CameraState.from_settings(session.scenario.camera))
+            self.view.show_session(session, state, aim=aim)
+            self.muscles.show_session(session, refill=refocus)
+            self.plot.show_session(session)
+        self.picked_changed.emit(self.picked)  # the rebuilt scene and plot mark it again
         self.setWindowTitle(f"{session.scenario.title}[*] — muscle-viewer")
-        self.show_time()
 
     def saved(self, path: Path) -> None:
         """The editor wrote `path`: follow it, list it, and do not reload our own write."""
@@ -112,7 +105,6 @@ class EditingMixin:
         self.session.lab = None  # a motion saved as a scenario: the scenario names its model
         self.hot_reload.watch(path)
         self._remember(str(path))
-        self.library.mark_current(str(path))
 
     # --- hot reload -------------------------------------------------------------------------------------
     def _file_changed(self, path: str) -> None:
@@ -128,7 +120,7 @@ class EditingMixin:
             return False
         path, old = self.session.path, self.session
         try:
-            session = Session.open(path, colour_source=old.colouring.key, lab=old.lab)
+            session = Session.open(path, colour_source=self.state.colour_source, lab=old.lab)
         except ViewerError as exc:
             self.banner.show_error("\n".join(str(p) for p in exc.problems) + self._kept_note())
             return False
@@ -143,7 +135,6 @@ class EditingMixin:
         self.state.set_loop(session.scenario.loop)
         if session.scenario.title != old.scenario.title:
             self._remember(str(path))  # the library lists it by its title
-            self.library.mark_current(str(path))
         if self.editor is not None and self.editor.active:
             self.editor.start()  # edit what the file now says
         self.statusBar().showMessage(f"Reloaded {Path(path).name}", 3000)

@@ -4,7 +4,8 @@ The rules of editing live in viewer.core.scenario_edit (undo, keyframes, saving)
 only lays out widgets and keeps the window showing the edited scenario:
 - while a slider moves, the view shows that one pose at once (one MuJoCo pass, no rebuild);
 - after an edit settles, the window's Session is rebuilt from the edited scenario, keeping the
-  time, the camera and the muscle visibility.
+  time, the camera and the muscle visibility;
+- the sliders follow the view state (`bind`): a new time or a rebuilt scenario shows its pose.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from viewer.core.pose_preview import PosePreview
 from viewer.core.scenario_edit import EditError, ScenarioEdit
 from viewer.core.session import Session
 
+from .bindings import Bindings
 from .editor_fields import PhasesPage, SetupPage
 from .editor_pose import PoseSliders
 from .editor_timeline import KeyframeTimeline
@@ -127,7 +129,16 @@ class Editor(QObject):
         self.pose_preview: PosePreview | None = None
         # A drag reports moves faster than a frame renders: preview the newest pose once per draw.
         self._preview = LatestOnly(self._show_preview, window.view.redraw.drawn, self)
+        self._bindings = Bindings()
         self._connect()
+
+    def bind(self, state) -> None:
+        """Follow `state` (None: let go): the sliders show the scenario's pose at its time, after
+        a seek and after an edit, undo or reload rebuilt the scenario."""
+        self._bindings.clear()
+        if state is not None:
+            self._bindings.connect(state.events.time, self.on_time)
+            self._bindings.connect(state.events.scenario, lambda scenario: self.on_time(state.time))
 
     def _connect(self) -> None:
         s, pose = self.strip, self.panel.pose
@@ -373,7 +384,7 @@ class Editor(QObject):
         old = w.session
         try:
             session = Session.from_scenario(self.edit.scenario, self.edit.model, fps=old.fps,
-                                            colour_source=old.colouring.key)
+                                            colour_source=w.state.colour_source)
         except ViewerError as exc:
             self.status(str(exc))
             return

@@ -1,4 +1,8 @@
-"""Muscle panel: groups and muscles by lay name, search, show/hide/isolate, colour source, bones."""
+"""Muscle panel: groups and muscles by lay name, search, show/hide/isolate, colour source, bones.
+
+`bind(state)` makes it follow a view state: the ticks show the hidden muscles, the box the
+colour source, the slider the bone opacity, and the picked muscle's numbers follow the time.
+What the user changes here is written into the state, whose events redraw everything else."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,20 +13,21 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
 
 from viewer.core.colour import SOURCES
 
+from .bindings import Bindings
+
 SOURCE_TEXT = {"rate": "Speed of length change", "change": "Change since phase start",
                "group": "Muscle group", "plain": "Plain"}
 MUSCLE_ROLE = Qt.UserRole + 1
 
 
 class MusclePanel(QWidget):
-    visibility_changed = Signal(object)  # bool array (M,)
-    colour_source_changed = Signal(str)
-    bone_opacity_changed = Signal(float)
     muscle_chosen = Signal(int)  # picked in the list
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.model = None
+        self.session = self.model = self.state = None
+        self.picked: int | None = None
+        self._bindings = Bindings()
         self.focus: list[str] = []
         self.visible = np.zeros(0, bool)
         self.source = QComboBox(objectName="colour_source")
@@ -55,8 +60,10 @@ class MusclePanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.info)
 
-        self.source.currentIndexChanged.connect(lambda i: self.colour_source_changed.emit(self.source.itemData(i)))
-        self.bones.valueChanged.connect(lambda v: self.bone_opacity_changed.emit(v / 100.0))
+        # What the user changes goes into the state; its event comes back here as a no-op.
+        self.source.currentIndexChanged.connect(lambda i: self.state and self.state.set_colour_source(
+            self.source.itemData(i)))
+        self.bones.valueChanged.connect(lambda v: self.state and self.state.set_bone_opacity(v / 100.0))
         self.focus_only.toggled.connect(self._focus_only)
         self.search.textChanged.connect(self._filter)
         self.tree.itemChanged.connect(self._item_changed)
@@ -64,13 +71,49 @@ class MusclePanel(QWidget):
         self.isolate_button.clicked.connect(self.isolate_selection)
         self.show_all_button.clicked.connect(lambda: self.set_visible(np.ones(len(self.model.muscles), bool)))
 
-    # --- filling ------------------------------------------------------------------------------
-    def show_model(self, model, focus: list[str], source: str) -> None:
-        self.model, self.focus = model, list(focus)
-        self.visible = np.ones(len(model.muscles), bool)
-        self.source.blockSignals(True)
-        self.source.setCurrentIndex(list(SOURCES).index(source))
+    # --- following a view state -------------------------------------------------------------------
+    def bind(self, state) -> None:
+        """Follow `state` (None: let go); call show_session first."""
+        self._bindings.clear()
+        self.state = state
+        if state is None:
+            return
+        e, connect = state.events, self._bindings.connect
+        connect(e.hidden, lambda names: self._show_hidden())
+        connect(e.colour, lambda source: self._show_source())
+        connect(e.bones, lambda opacity: self._show_bones())
+        connect(e.time, lambda t: self.picked is not None and self._show_picked())
+        self._show_hidden()
+        self._show_source()
+        self._show_bones()
+        self._show_picked()
+
+    def _show_hidden(self) -> None:
+        if self.model is not None:
+            self._tick(~self.state.hidden_mask(self.model))
+
+    def _show_source(self) -> None:
+        key = self.state.colour_source or self.session.colouring.key
+        self.source.blockSignals(True)  # showing the state is not a choice to write back
+        self.source.setCurrentIndex(list(SOURCES).index(key))
         self.source.blockSignals(False)
+
+    def _show_bones(self) -> None:
+        self.bones.blockSignals(True)
+        self.bones.setValue(int(round(self.state.bone_opacity * 100)))
+        self.bones.blockSignals(False)
+
+    # --- filling ------------------------------------------------------------------------------
+    def show_session(self, session, refill: bool = True) -> None:
+        """The muscles of a newly shown session (the picked one's numbers come from its frames).
+        refill=False: an edit of the same exercise, whose tree and focus stay as they are."""
+        self.session = session
+        if not refill:
+            return
+        self.picked = None
+        self.model, self.focus = session.model, list(session.scenario.focus)
+        model, focus = self.model, self.focus
+        self.visible = np.ones(len(model.muscles), bool)
         self.tree.blockSignals(True)
         self.tree.clear()
         for name, group in model.groups.items():
@@ -94,15 +137,25 @@ class MusclePanel(QWidget):
         self.focus_only.setEnabled(bool(focus))
         self.focus_only.blockSignals(False)
         self._filter(self.search.text())
+        if self.state is not None:
+            self._show_hidden()  # the new tree ticks what the state hides
 
     # --- visibility ---------------------------------------------------------------------------
     def set_visible(self, mask: np.ndarray) -> None:
+        """Show these muscles (bool per model muscle), as a click on Show all or Isolate does."""
+        self._tick(mask)
+        self._write_hidden()
+
+    def _tick(self, mask: np.ndarray) -> None:
         self.visible = np.asarray(mask, bool).copy()
-        self.tree.blockSignals(True)
+        self.tree.blockSignals(True)  # ticks that show the state are not clicks to write back
         for item in self._muscle_items():
             item.setCheckState(0, Qt.Checked if self.visible[item.data(0, MUSCLE_ROLE)] else Qt.Unchecked)
         self.tree.blockSignals(False)
-        self.visibility_changed.emit(self.visible.copy())
+
+    def _write_hidden(self) -> None:
+        if self.state is not None and self.model is not None:
+            self.state.set_hidden(m.name for m, shown in zip(self.model.muscles, self.visible) if not shown)
 
     def isolate(self, muscles) -> None:
         mask = np.zeros(len(self.model.muscles), bool)
@@ -134,7 +187,7 @@ class MusclePanel(QWidget):
         if index is None or self.model is None:
             return
         self.visible[index] = item.checkState(0) == Qt.Checked
-        self.visibility_changed.emit(self.visible.copy())
+        self._write_hidden()
 
     def _clicked(self, item: QTreeWidgetItem, column: int) -> None:
         index = item.data(0, MUSCLE_ROLE)
@@ -162,6 +215,19 @@ class MusclePanel(QWidget):
             top.setExpanded(bool(text) and shown > 0)
 
     # --- picked muscle info ---------------------------------------------------------------------
+    def set_picked(self, muscle: int | None) -> None:
+        self.picked = muscle
+        self._show_picked()
+
+    def _show_picked(self) -> None:
+        """The picked muscle's length, change and rate at the state's time (played backward, the rate turns)."""
+        s, state, m = self.session, self.state, self.picked
+        if m is None or s is None or state is None:
+            self.show_info(None)
+            return
+        i = s.index_at(state.time)
+        self.show_info(m, s.frames.lengths[i, m], s.percent_change[i, m], s.rates[i, m] * state.direction)
+
     def show_info(self, muscle: int | None, length: float = 0.0, change: float = 0.0, rate: float = 0.0) -> None:
         if muscle is None:
             self.info.setText("Click a muscle in the view or the list.")

@@ -1,10 +1,16 @@
-"""Playback bar: play/pause, step, scrub slider, time, speed and loop mode."""
+"""Playback bar: play/pause, step, scrub slider, time, speed and loop mode.
+
+`bind(state)` makes it follow a view state (time, speed, loop, a new scenario's length) and
+write the scrub slider, speed and loop back into it; play and step go through the window's clock
+(the `play_toggled` and `step` signals), which owns the timer."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from viewer.core.playback import LOOP_MODES, SPEEDS
+
+from .bindings import Bindings
 
 SLIDER_STEPS_PER_SECOND = 100
 
@@ -49,27 +55,67 @@ class PlayBar(QWidget):
         row.addWidget(self.speed)
         row.addWidget(self.loop)
         self._duration, self._origin = 0.0, 0.0
+        self._shown: tuple | None = None  # what the slider, label and button say now
+        self.state = None
+        self._bindings = Bindings()
         self.play_button.clicked.connect(self.play_toggled)
         self.back_button.clicked.connect(lambda: self.step.emit(-1))
         self.forward_button.clicked.connect(lambda: self.step.emit(1))
         self.slider.valueChanged.connect(self._slider_moved)
-        self.speed.currentIndexChanged.connect(lambda i: self.speed_changed.emit(self.speed.itemData(i)))
-        self.loop.currentIndexChanged.connect(lambda i: self.loop_changed.emit(self.loop.itemData(i)))
+        self.speed.currentIndexChanged.connect(lambda i: self._speed_chosen(self.speed.itemData(i)))
+        self.loop.currentIndexChanged.connect(lambda i: self._loop_chosen(self.loop.itemData(i)))
+
+    # --- following a view state ---------------------------------------------------------------------
+    def bind(self, state) -> None:
+        """Follow `state` (None: let go)."""
+        self._bindings.clear()
+        self.state = state
+        if state is None:
+            return
+        e, connect = state.events, self._bindings.connect
+        connect(e.time, lambda t: self.show_time(state.time, state.playhead.playing))
+        connect(e.speed, self.set_speed)
+        connect(e.loop, self.set_loop)
+        connect(e.scenario, lambda scenario: self._show_length(scenario.lab_start))
+        self.set_speed(state.playhead.speed)
+        self.set_loop(state.playhead.loop)
+        self._show_length(state.scenario.lab_start)
+
+    def _show_length(self, origin: float) -> None:
+        """origin: the clock shown at 0 s (a lab motion's own time)."""
+        self.set_duration(self.state.playhead.duration, origin)
+        self.show_time(self.state.time, self.state.playhead.playing)
+
+    def _speed_chosen(self, speed: float) -> None:
+        self.speed_changed.emit(speed)
+        if self.state is not None:
+            self.state.set_speed(float(speed))
+
+    def _loop_chosen(self, mode: str) -> None:
+        self.loop_changed.emit(mode)
+        if self.state is not None:
+            self.state.set_loop(mode)
 
     def set_duration(self, seconds: float, origin: float = 0.0) -> None:
         """`origin`: the clock shown at 0 s (a lab motion's own time, e.g. 0.50 / 4.00 s)."""
         self._duration, self._origin = seconds, origin
+        self._shown = None
         self.slider.blockSignals(True)
         self.slider.setRange(0, int(round(seconds * SLIDER_STEPS_PER_SECOND)))
         self.slider.blockSignals(False)
 
     def show_time(self, seconds: float, playing: bool) -> None:
-        self.slider.blockSignals(True)
-        self.slider.setValue(int(round(seconds * SLIDER_STEPS_PER_SECOND)))
+        """Only what changed is set: each widget update recomposes the window, 60 times a second."""
+        step, playing = int(round(seconds * SLIDER_STEPS_PER_SECOND)), bool(playing)
+        if self._shown == (step, playing):
+            return
+        self._shown = (step, playing)
+        self.slider.blockSignals(True)  # the slider shows the time; only a hand on it seeks
+        self.slider.setValue(step)
         self.slider.blockSignals(False)
         self.time_label.setText(f"{seconds + self._origin:.2f} / {self._duration + self._origin:.2f} s")
-        self.play_button.setIcon(self._icons[bool(playing)])
-        self.play_button.setProperty("playing", bool(playing))
+        self.play_button.setIcon(self._icons[playing])
+        self.play_button.setProperty("playing", playing)
 
     def set_loop(self, mode: str) -> None:
         self.loop.setCurrentIndex(LOOP_MODES.index(mode))
@@ -80,3 +126,5 @@ class PlayBar(QWidget):
 
     def _slider_moved(self, value: int) -> None:
         self.seek.emit(value / SLIDER_STEPS_PER_SECOND)
+        if self.state is not None:
+            self.state.seek(value / SLIDER_STEPS_PER_SECOND)

@@ -2,7 +2,8 @@
 
 The legend sits beside the curves, never on them; the curves are core/movers.plot_muscles.
 In the main window pyqtgraph and the plot are made after the first frame (build_soon) or on
-first use: the 3D scene is what the user waits for at start.
+first use: the 3D scene is what the user waits for at start. `bind(state)` makes the playhead
+follow a view state's time; a click on the plot seeks it.
 """
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import html
 import time
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from viewer.core.movers import plot_muscles
+
+from .bindings import Bindings
 
 MAX_CURVES = 6  # focus curves shown: the biggest movers, so the plot stays readable
 PICKED_COLOUR, PICKED_WIDTH = "#111111", 3
@@ -21,8 +24,6 @@ PLAYHEAD_MS = 100  # while playing the plot's playhead moves at most this often:
 
 
 class PlotPanel(QWidget):
-    seek = Signal(float)
-
     def __init__(self, parent=None, later: bool = False):
         """later: build the plot on build_soon() or first use, not now (the main window's start)."""
         super().__init__(parent)
@@ -53,13 +54,22 @@ class PlotPanel(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addLayout(top)
         layout.addLayout(body, 1)
-        self.session = None
+        self.session = self.state = None
+        self._bindings = Bindings()
         self.picked: int | None = None
         self.curves: dict[str, object] = {}
         self.quantity.currentIndexChanged.connect(lambda _: self.redraw())
         self.outliers.toggled.connect(lambda _: self.redraw())
         if not later:
             self._build()
+
+    def bind(self, state) -> None:
+        """Follow `state`'s time (None: let go)."""
+        self._bindings.clear()
+        self.state = state
+        if state is not None:
+            self._bindings.connect(state.events.time, self.show_time)
+            self.show_time(state.time)
 
     @property
     def plot(self):
@@ -182,5 +192,6 @@ class PlotPanel(QWidget):
         if self.session is None:
             return
         point = self.plot.plotItem.vb.mapSceneToView(event.scenePos())
-        t = point.x() - self.session.scenario.lab_start
-        self.seek.emit(float(np.clip(t, 0.0, self.session.duration)))
+        t = float(np.clip(point.x() - self.session.scenario.lab_start, 0.0, self.session.duration))
+        if self.state is not None:
+            self.state.seek(t)

@@ -3,7 +3,8 @@
 Entering hides the docks, menus, status bar and playback bar, goes full screen, slows playback
 to 0.5× and loops it; two calm bands over the view carry the phase name and caption (top) and
 the play/pause button with the colour legend in plain words (bottom). Leaving puts every piece
-of the window back as it was: geometry, dock layout, bars, speed, loop and play state.
+of the window back as it was: geometry, dock layout, bars, speed, loop and play state. The bands
+follow the view state's events (time, speed, colours) like every other panel: nothing polls.
 """
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QVB
 
 from viewer.render.camera import CameraRig, ScreenArea
 
+from .bindings import Bindings
+
 
 PRESENT_SPEED = 0.5
-REFRESH_MS = 100  # how often the bands follow the playhead (the view itself follows every tick)
 BAND_STYLE = """
 QWidget#present_top, QWidget#present_bottom { background: #16191e; }
 QLabel { color: #f2f2f2; background: transparent; }
@@ -82,10 +84,24 @@ class PresenterBands(QWidget):
         row.addWidget(self.play, 0, Qt.AlignVCenter)
         row.addWidget(self.speed, 0, Qt.AlignVCenter)
         row.addLayout(words, 1)
-        self.timer = QTimer(self, interval=REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
-        self.timer.start()
-        self._shown_phase = None
+        self._shown_phase = self._shown_play = None
+        self._bindings = Bindings()
+        self.bind(window.state)
+
+    def bind(self, state) -> None:
+        """Follow `state` (None: let go): the phase and caption at its time, its speed and colours."""
+        self._bindings.clear()
+        if state is None:
+            return
+        e, connect = state.events, self._bindings.connect
+        connect(e.time, lambda t: self.refresh())
+        connect(e.speed, lambda speed: self.refresh())
+        connect(e.colour, lambda source: self.show_legend())
+        connect(e.scenario, lambda scenario: self._new_words())
+        self._new_words()
+
+    def _new_words(self) -> None:
+        self._shown_phase = self._shown_play = None
         self.show_legend()
         self.refresh()
 
@@ -101,11 +117,14 @@ class PresenterBands(QWidget):
         self.note.setText(f"{c.note}   ·   Esc leaves presenter mode" if c.note else "Esc leaves presenter mode")
 
     def refresh(self) -> None:
+        """Only what changed is set: the time event comes 60 times a second while playing."""
         w = self.window
-        playing = w.playhead.playing
-        self.play.setText("❚❚" if playing else "▶")
-        self.play.setProperty("playing", playing)
-        self.speed.setText(f"{w.playhead.speed:g}×")
+        shown = (w.playhead.playing, w.playhead.speed)
+        if shown != self._shown_play:
+            self._shown_play = shown
+            self.play.setText("❚❚" if shown[0] else "▶")
+            self.play.setProperty("playing", shown[0])
+            self.speed.setText(f"{shown[1]:g}×")
         if w.session is None:
             return
         phase = w.session.scenario.phase_at(w.playhead.time)
@@ -117,7 +136,6 @@ class PresenterBands(QWidget):
     def _toggle_speed(self) -> None:
         w = self.window
         w.state.set_speed(1.0 if w.playhead.speed < 1.0 else PRESENT_SPEED)
-        self.refresh()
 
     def lay_out(self, area) -> None:
         """Cover `area` (the 3D view's rectangle in the parent): bands at its top and bottom."""
@@ -152,6 +170,11 @@ class Presenter(QObject):
     @property
     def active(self) -> bool:
         return self._saved is not None
+
+    def bind(self, state) -> None:
+        """The window shows another view state: the bands (while presenting) follow it."""
+        if self.bands is not None:
+            self.bands.bind(state)
 
     def toggle(self) -> None:
         self.leave() if self.active else self.enter()
@@ -198,7 +221,7 @@ class Presenter(QObject):
             self._leave_key.deleteLater()
             self._leave_key = None
         if self.bands is not None:
-            self.bands.timer.stop()
+            self.bands.bind(None)
             self.bands.hide()
             self.bands.deleteLater()
             self.bands = None
@@ -219,8 +242,7 @@ class Presenter(QObject):
         camera.SetViewUp(*up)
         camera.SetViewAngle(angle)
         w.view.plotter.renderer.ResetCameraClippingRange()
-        w.view.present(None)
-        w.show_time()
+        w.view.present(None)  # redraws the frame shown, with the window's small words again
 
     def _place(self) -> None:
         if self.bands is None:

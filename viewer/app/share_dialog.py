@@ -30,7 +30,7 @@ def page_options(window, note: str):
     state, model = window.state, window.session.model  # the live view state: what the window shows
     camera = window.view.exact_camera()  # as the user turned it
     direction = np.subtract(camera.position, camera.focal_point)
-    return PageOptions(note=note, colour_source=window.session.colouring.key,
+    return PageOptions(note=note, colour_source=state.colour_source,
                        hidden=frozenset(int(m) for m in np.flatnonzero(state.hidden_mask(model))),
                        bone_opacity=state.bone_opacity, view=camera.view,
                        direction=tuple(direction), up=tuple(camera.up))
