@@ -31,26 +31,15 @@ def start_file(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, start_file, monkeypatch):
-    from PySide6.QtCore import QSettings
+def window(open_window, start_file, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
-
-    from viewer.app.window import MainWindow
 
     # A modal question would wait forever for a click: answer "Discard" unless a test says otherwise.
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Discard)
-
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.restore(str(start_file))
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=3000)  # shortcuts go to the active window
+    win = open_window(start_file)
     win.edit_action.trigger()
     assert win.editor.active and win.editor.dock.isVisible()
-    yield win
-    win.timer.stop()
+    return win
 
 
 def set_slider(editor, key: str, degrees: float) -> None:
@@ -131,10 +120,14 @@ def test_sliders_preview_the_pose_without_changing_the_scenario(window, qtbot):
     before = window.view.pixels()
     scenario = window.editor.edit.scenario
     set_slider(window.editor, "hip_flexion", 90)
-    qtbot.wait(100)  # the preview is drawn on the next turn of the event loop
+
+    def changed() -> float:
+        after = window.view.pixels()
+        return np.abs(after.astype(int) - before.astype(int)).sum(axis=2).astype(bool).mean()
+
+    qtbot.waitUntil(lambda: changed() > 0.005, timeout=3000)  # drawn on the next turn of the event loop
     after = window.view.pixels()
     assert after.shape == before.shape  # the strip's text keeps its two lines: the view never jumps
-    assert np.abs(after.astype(int) - before.astype(int)).sum(axis=2).astype(bool).mean() > 0.005
     assert window.editor.edit.scenario == scenario
     qtbot.mouseClick(strip.add_button, Qt.LeftButton)
     assert [k.time for k in window.editor.edit.scenario.keyframes] == [0, 0.5, 1]

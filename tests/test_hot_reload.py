@@ -45,18 +45,8 @@ def test_watcher_reports_each_rename_save(qtbot, scenario_file):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, scenario_file):
-    from PySide6.QtCore import QSettings
-
-    from viewer.app.window import MainWindow
-
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.restore(str(scenario_file))
-    yield win
-    win.timer.stop()
+def window(open_window, scenario_file):
+    return open_window(scenario_file)
 
 
 def test_an_external_edit_reloads_and_keeps_the_time(window, qtbot, scenario_file, monkeypatch):

@@ -125,18 +125,9 @@ needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs 
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-
-    from viewer.app.window import MainWindow
-
+def window(open_window, tmp_path, monkeypatch):
     monkeypatch.setenv("MUSCLE_VIEWER_CACHE", str(tmp_path / "cache"))
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.timer.stop()
+    return open_window(None, activate=False)
 
 
 @needs_display

@@ -54,25 +54,16 @@ def _ffmpeg_frame(path, index: int) -> np.ndarray:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
+def window(open_window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     # The test leaves an edit unsaved on purpose: closing must not wait for an answer.
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Discard))
-
-    from viewer.app.window import MainWindow
-
     scenario = tmp_path / "leg_raise.yaml"
     shutil.copy(SCENARIOS / "leg_raise.yaml", scenario)
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.restore(str(scenario))
+    win = open_window(scenario, activate=False)
     win.view.set_anti_aliasing("none")
-    yield win
-    win.timer.stop()
+    return win
 
 
 def prepare_a_view(win, qtbot):
