@@ -29,7 +29,8 @@ def open_window(qtbot, tmp_path):
     made = []
 
     def make(path=SCENARIOS / "leg_raise.yaml", settings=None, activate: bool = True):
-        win = MainWindow(settings or QSettings(str(tmp_path / f"settings{len(made)}.ini"), QSettings.IniFormat))
+        name = f"settings{len(made) or ''}.ini"  # settings.ini, settings1.ini, ...
+        win = MainWindow(settings or QSettings(str(tmp_path / name), QSettings.IniFormat))
         made.append(win)
         qtbot.addWidget(win)
         win.resize(*WINDOW_SIZE)
