@@ -132,8 +132,12 @@ def test_speed_and_loop_controls_drive_the_playhead(window):
 
 
 def test_isolating_a_group_hides_the_other_muscles(window):
+    from PySide6.QtCore import Qt
+
     model = window.session.model
-    window.muscles.isolate_group("hip flexors")
+    tree = window.muscles.tree  # as a user does: select the group in the list, click Isolate
+    tree.findItems("hip flexors", Qt.MatchStartsWith)[0].setSelected(True)
+    window.muscles.isolate_button.click()
     shown = set(window.view.visible_muscles())
     assert shown == {m.index for m in model.muscles_in("hip flexors")}
     window.seek(1.25)

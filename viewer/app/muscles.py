@@ -173,9 +173,6 @@ class MusclePanel(QWidget):
         if chosen:
             self.isolate(chosen)
 
-    def isolate_group(self, group: str) -> None:
-        self.isolate(m.index for m in self.model.muscles_in(group))
-
     def _focus_only(self, on: bool) -> None:
         if on:
             self.isolate(m.index for g in self.focus for m in self.model.muscles_in(g))
