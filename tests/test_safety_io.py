@@ -173,3 +173,21 @@ except interrupt.Interrupted:
 """)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["observer", "returned", "vtk", "returned", "interrupted", "143"], result.stderr
+
+
+@pytest.mark.parametrize("read", ["two_muscles_curl.yaml", "two_muscles.xml"])
+def test_a_batch_output_onto_a_file_its_job_reads_is_refused_naming_the_plan_line(tmp_path, read):
+    """A batch output that is (through a symlink) the job's scenario or its model: refused before any
+    work with one line naming the plan's line for that scenario, the input byte for byte as it was."""
+    for name in ("two_muscles.xml", "two_muscles_curl.yaml"):
+        shutil.copy(MODELS / name, tmp_path / name)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("format: 1\ntitle: links\nscenarios:\n  - two_muscles_curl.yaml\noutputs: [html]\n")
+    (tmp_path / "out" / "two_muscles_curl").mkdir(parents=True)
+    (tmp_path / "out" / "two_muscles_curl" / "scenario-view.html").symlink_to(tmp_path / read)
+    before = (tmp_path / read).read_bytes()
+    line = refused(cli("batch", plan, "-o", tmp_path / "out", "--workers", "1", "--quiet"),
+                   (tmp_path / read, before))
+    assert line.startswith(f"{plan}:4: ") or line.startswith("plan.yaml:4: "), line
+    assert "scenario-view.html: leads to" in line and read in line and "this job reads" in line
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["two_muscles_curl"]  # no manifest, no work

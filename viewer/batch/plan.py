@@ -81,6 +81,7 @@ class Plan:
     video: dict = field(default_factory=dict)
     still: dict = field(default_factory=dict)
     page: dict = field(default_factory=dict)
+    lines: dict[str, int | None] = field(default_factory=dict)  # each scenario's (resolved) line in the plan
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -109,7 +110,8 @@ def parse_plan(src: Located, path: Path) -> Plan:
         c.add(("title",), f"'title' must be text, not {_kind(title)}")
         title = ""
     folder = path.parent
-    scenarios = _scenarios(c, data.get("scenarios"), folder)
+    lines: dict[str, int | None] = {}
+    scenarios = _scenarios(c, data.get("scenarios"), folder, lines)
     views = _names(c, data.get("views", [OWN]), ("views",), (OWN, *VIEWS))
     colours = _names(c, data.get("colours", [OWN]), ("colours",), (OWN, *SOURCES))
     sizes = _sizes(c, data.get("sizes", DEFAULT_SIZES))
@@ -120,7 +122,7 @@ def parse_plan(src: Located, path: Path) -> Plan:
     if c.problems:
         raise ScenarioError(c.problems)
     return Plan(display_path(path), folder, title, scenarios, views, sizes, colours, formats, stills,
-                video, still, page)
+                video, still, page, lines)
 
 
 def _kind(value) -> str:
@@ -139,7 +141,8 @@ def _list(c: ProblemCollector, value, path: tuple, what: str) -> list:
     return value
 
 
-def _scenarios(c: ProblemCollector, raw, folder: Path) -> list[Path]:
+def _scenarios(c: ProblemCollector, raw, folder: Path, lines: dict[str, int | None]) -> list[Path]:
+    """The scenario files in order, each once; `lines` gets the plan line that named each."""
     if raw is None:
         c.add((), "'scenarios' is required: the scenario files (paths or globs, relative to the plan)")
         return []
@@ -159,8 +162,9 @@ def _scenarios(c: ProblemCollector, raw, folder: Path) -> list[Path]:
                 c.add(("scenarios", i), f"scenario '{item}' not found (looked for {display_path(pattern)})")
                 continue
         for match in matches:
-            if match.resolve() not in {p.resolve() for p in found}:
+            if str(match.resolve()) not in lines:
                 found.append(match)
+                lines[str(match.resolve())] = c.src.line("scenarios", i)
     stems: dict[str, Path] = {}
     for p in found:
         if p.stem in stems:
