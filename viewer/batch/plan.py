@@ -14,7 +14,8 @@ from pathlib import Path
 
 from viewer.core import limits
 from viewer.core.errors import Problem, ScenarioError, ViewerError, display_path, suggest
-from viewer.core.yamlsrc import Located, ProblemCollector, read_yaml
+from viewer.core.yamlsrc import Located, ProblemCollector, read_yaml, top_mapping
+from viewer.core.yamlsrc import describe as _kind  # a wrong value's kind, as scenarios say it
 
 FORMAT = 1
 TOP_KEYS = ("format", "title", "scenarios", "views", "sizes", "colours", "outputs", "video", "still", "page")
@@ -93,18 +94,7 @@ def parse_plan(src: Located, path: Path) -> Plan:
     from viewer.core.viewstate import VIEWS
 
     c = ProblemCollector(src)
-    data = src.data
-    if data is None:
-        raise ScenarioError([Problem(src.file, 1, "the plan is empty: it needs at least 'format: 1', "
-                                                  "'scenarios' and 'outputs'")])
-    if not isinstance(data, dict):
-        raise ScenarioError([Problem(src.file, 1, f"a plan must be a mapping of keys, not {_kind(data)}")])
-    c.keys(data, TOP_KEYS, (), "the plan")
-    if "format" not in data:
-        c.add((), "'format: 1' is required on top (the version of the plan format)")
-    elif data["format"] != FORMAT or isinstance(data["format"], bool):
-        c.add(("format",), f"format {data['format']} is not supported: this version of muscle-viewer reads "
-                           f"plan format {FORMAT}")
+    data = top_mapping(c, TOP_KEYS, "plan", "'scenarios' and 'outputs'", FORMAT)
     title = data.get("title", "")
     if not isinstance(title, str):
         c.add(("title",), f"'title' must be text, not {_kind(title)}")
@@ -123,13 +113,6 @@ def parse_plan(src: Located, path: Path) -> Plan:
         raise ScenarioError(c.problems)
     return Plan(display_path(path), folder, title, scenarios, views, sizes, colours, formats, stills,
                 video, still, page, lines)
-
-
-def _kind(value) -> str:
-    if value is None:
-        return "empty"
-    return {bool: "true/false", int: "a number", float: "a number", str: f"text '{value}'",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
 def _list(c: ProblemCollector, value, path: tuple, what: str) -> list:

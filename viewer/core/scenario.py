@@ -21,7 +21,7 @@ from .viewstate import VIEWS, degenerate_view, hidden_names
 from .errors import ModelError, Problem, ScenarioError, display_path, few_suggestions, quote, suggest
 from .contacts import ContactSpec
 from .props import PropSpec
-from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml
+from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml, top_mapping
 
 FORMAT = 1
 POSTURES = ("standing", "supine", "prone", "seated", "hanging")
@@ -186,19 +186,7 @@ def _dotted(path: tuple) -> str:
 def parse_scenario(src: Located, path: Path | None = None) -> Scenario:
     """Build a Scenario from parsed YAML, or raise ScenarioError with every problem found."""
     c = _Checker(src)
-    data = src.data
-    if data is None:
-        raise ScenarioError([Problem(src.file, 1, "the file is empty: a scenario needs at least "
-                                                  "'format: 1', 'title' and 'keyframes'")])
-    if not isinstance(data, dict):
-        raise ScenarioError([Problem(src.file, 1, f"a scenario must be a mapping of keys, not {_kind(data)}")])
-    c.keys(data, TOP_KEYS, (), "the scenario")
-
-    version = data.get("format")
-    if version is None:
-        c.add((), "'format: 1' is required on top (the version of the scenario format)")
-    elif version != FORMAT or isinstance(version, bool):
-        c.add(("format",), f"format {version} is not supported: this version of muscle-viewer reads format {FORMAT}")
+    data = top_mapping(c, TOP_KEYS, "scenario", "'title' and 'keyframes'", FORMAT)
 
     title = c.text(data.get("title"), ("title",), required=True)
     summary = c.text(data.get("summary"), ("summary",))
