@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from .export import ProgressBar
+    from .common import ProgressBar
 
     target = output_path(args.output, (".html", ".htm"))
     bar = None if args.quiet else ProgressBar(f"share {target.name}", unit="steps")
