@@ -125,6 +125,9 @@ class _Checker(ProblemCollector):
         if not isinstance(value, str):
             self.add(path, f"'{_dotted(path)}' must be text, not {_kind(value)}")
             return ""
+        if len(value) > limits.TEXT_CHARS:  # the caption checks read every sentence against every name
+            self.add(path, f"'{_dotted(path)}' has {len(value):,} characters; at most {limits.TEXT_CHARS:,}")
+            return ""
         return value
 
     def number(self, value, path: tuple, minimum: float | None = None, maximum: float | None = None) -> float | None:
