@@ -553,7 +553,8 @@ def test_a_1000_deep_body_chain_is_one_line_within_5_s(tmp_path, kind):
         (tmp_path / "chain.xml").write_text(f"<mujoco><worldbody>{chain}{'</body>' * 1000}</worldbody></mujoco>\n")
         model = "chain.xml"
     else:
-        bodies = ["  - {name: b0}"] + [f"  - {{name: b{i}, parent: b{i - 1}, pos: [0, 0, 0.01]}}" for i in range(1, 1000)]
+        bodies = ["  - {name: b0}"] + [f"  - {{name: b{i}, parent: b{i - 1}, pos: [0, 0, 0.01]}}"
+                                       for i in range(1, 1000)]
         (tmp_path / "chain.yaml").write_text("format: 1\nbodies:\n" + "\n".join(bodies) + "\nmuscles: []\n")
         model = "chain.yaml"
     scenario = tmp_path / "deep.yaml"
