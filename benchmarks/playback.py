@@ -358,7 +358,7 @@ def muscle_pixels(window, count: int) -> list[tuple[int, tuple[int, int]]]:
         if len(path) < 2:
             continue
         middle = resample(np.asarray(path, float)[None], 9)[0, 4]
-        x, y = view.display_point(middle)
+        x, y = view.stage.display_point(middle)
         if 0 < x < widget.width() * ratio and 0 < y < widget.height() * ratio:
             out.append((m, (int(x / ratio), int(widget.height() - y / ratio))))
         if len(out) == count:

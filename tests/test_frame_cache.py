@@ -138,7 +138,7 @@ def test_a_click_while_playing_from_memory_picks_the_muscle_in_the_picture(windo
         adr, num = int(frames.wrap_adr[i][muscle]), int(frames.wrap_num[i][muscle])
         path = frames.wrap_xpos[i][adr:adr + num][frames.wrap_obj[i][adr:adr + num] != -2]
         points = resample(np.asarray(path, float)[None], samples)[0]
-        return np.array([(x, view.widget.height() - y) for x, y in map(view.display_point, points)], float)
+        return np.array([(x, view.widget.height() - y) for x, y in map(view.stage.display_point, points)], float)
 
     x, y = on_screen(thigh.index, 9)[4]
     QTest.mouseClick(view.widget, Qt.LeftButton, Qt.NoModifier, QPoint(int(x), int(y)))

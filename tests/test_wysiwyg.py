@@ -87,7 +87,7 @@ def prepare_a_view(win, qtbot):
     panel.bones.setValue(30)
     camera = win.view.plotter.renderer.GetActiveCamera()
     camera.Azimuth(40)
-    win.view._on_camera_moved()  # what a mouse drag ends with
+    win.view.mouse.camera_left()  # what a mouse drag ends with
     qtbot.waitUntil(lambda: win.state.camera.exact, timeout=3000)
     win.set_editing(True)
     pose = dict(win.editor.edit.scenario.keyframes[1].pose, hip_flexion=60)
@@ -159,7 +159,7 @@ def test_saved_view_exports_the_windows_picture_from_the_command_line(window, qt
     panel.set_visible(np.array([m.group != "hip flexors" for m in model.muscles]))
     panel.bones.setValue(30)
     window.view.plotter.renderer.GetActiveCamera().Azimuth(40)
-    window.view._on_camera_moved()
+    window.view.mouse.camera_left()
     qtbot.waitUntil(lambda: window.state.camera.exact, timeout=3000)
     window.save_view()
     text = window.session.path.read_text()
@@ -192,7 +192,7 @@ def test_compare_window_exports_what_its_panels_show(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: all(v.size == (400, height) and (v.overlays.width, v.overlays.height) == v.size
                                 for v in compare.views), timeout=5000)  # the overlays are laid out anew
     compare.views[1].plotter.renderer.GetActiveCamera().Azimuth(-30)
-    compare.views[1]._on_camera_moved()
+    compare.views[1].mouse.camera_left()
     qtbot.waitUntil(lambda: compare.panel_states[1].camera.exact, timeout=3000)
     size = compare.export_size()
     assert panel_sizes(size)[0] == (400, height)

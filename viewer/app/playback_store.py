@@ -30,7 +30,7 @@ class Look:
     stride: int  # session frames between two stored ones
     size: tuple[int, int]
     camera: tuple  # the camera on screen (the user may be turning it away from the state's)
-    extras: tuple  # highlight, presenter bands, small text, anti-aliasing
+    extras: tuple  # highlight, presenter bands, anti-aliasing
 
 
 class PlaybackStore(QObject):
@@ -42,6 +42,7 @@ class PlaybackStore(QObject):
         self.cache = FrameCache()
         self.picture = FramePicture(view.widget)
         self.picture.on_paint = view.frame_shown.emit
+        self.painted: dict[int, np.ndarray] = {}  # direction → colours of every session frame
         self.recording = None  # (frame, look) the scene holds now, to store once drawn
         self.filling = False  # storing frames while the view stands still
         self._capture_still = False  # the next paint is the still to show while filling
@@ -56,7 +57,7 @@ class PlaybackStore(QObject):
         camera = (cam.GetPosition(), cam.GetFocalPoint(), cam.GetViewUp(), cam.GetViewAngle(),
                   cam.GetParallelProjection(), cam.GetParallelScale())
         return Look(v.state.snapshot().look(), stride, tuple(v.plotter.ren_win.GetSize()), camera,
-                    (v.highlighted, v.presenting, v.small_text, v.anti_aliasing))
+                    (v.highlighted, v.presenting, v.anti_aliasing))
 
     def stride(self, speed: float) -> int:
         """Session frames between two stored ones: PLAY_RATE pictures per second of screen time,
@@ -79,6 +80,14 @@ class PlaybackStore(QObject):
         if self.view.session is None or key is None:
             return 0, 0
         return len(self.cache), len(self.order(0, 1, key.stride))
+
+    def colours(self, direction: int) -> np.ndarray:
+        """(F, M, 4) uint8 colours of the session's frames, played forward or backward."""
+        if direction not in self.painted:
+            s, scene = self.view.session, self.view.scene
+            signs = np.full(len(s.frames), float(direction))
+            self.painted[direction] = scene.paint(*s.colouring.paint(s.frames, signs))
+        return self.painted[direction]
 
     # --- playing --------------------------------------------------------------------------------
     def show(self, look: Look, frame: tuple[int, int]) -> bool:

@@ -9,25 +9,24 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from pyvistaqt import QtInteractor
 
 from viewer.core.files import atomic_write
 from viewer.core.playback import grid_frame
 from viewer.core.viewstate import CameraState, Output
 from viewer.render.export import BACKGROUND
-from viewer.render.layers import screen_text
 from viewer.render.overlays import text_unit
 from viewer.render.stage import Dressing, Stage
 
 from .playback_store import PlaybackStore
 from .redraw import Redraw
+from .view_mouse import ViewMouse
 
 PRESENT_LABEL_SCALE = 1.6  # presenter mode: labels this much larger than the window's, read from a chair
 # key → (view name, menu text); number keys pick the named views
 VIEW_KEYS = {"1": ("left", "&Left side"), "2": ("right", "&Right side"), "3": ("front", "F&ront"),
              "4": ("back", "&Back"), "5": ("top", "&Top (from the head)"), "6": ("three-quarter", "Three-&quarter")}
-CLICK_TOLERANCE_PX = 4  # a press and release closer than this is a click, not a rotation
 RESIZE_SETTLE_MS = 150
 
 
@@ -45,34 +44,19 @@ class View3D(QObject):
         self.redraw = Redraw(self.plotter, lambda: self.scene, self,  # one render per screen update
                              smooth_when_still=lambda: self.anti_aliasing == "fxaa")
         self.session = self.state = self.stage = None
-        self.small_text = True  # overlay text and legend drawn (presenter mode hides them)
         self.presenting: tuple[float, float] | None = None  # presenter mode's (bottom, top) band pixels
         self.highlighted: int | None = None
         self.shown = (0, 1, 0.0)  # frame index, direction, time
         self.playing = self.closed = False
         self.fresh = True  # the last time shown reached a new frame (playing faster than the grid may not)
-        self._painted: dict[int, np.ndarray] = {}
-        self._press = None
         self.store = PlaybackStore(self)
         self.redraw.drawn.connect(self._drawn)
         self._settle = QTimer(self, singleShot=True, interval=RESIZE_SETTLE_MS)
         self._settle.timeout.connect(lambda: self._dress(aim=False))
         self.set_anti_aliasing("fxaa")
-        self.widget.installEventFilter(self)
-        iren = self.plotter.iren
-        iren.add_observer("LeftButtonPressEvent", self._on_press)
-        iren.add_observer("LeftButtonReleaseEvent", self._on_release)
-        for event in ("RightButtonPressEvent", "MiddleButtonPressEvent", "StartInteractionEvent"):
-            iren.add_observer(event, lambda *_: self.go_live())
-        # The camera turns or zooms: labels and their leader lines follow the body (once per paint).
-        self._relayout_due = False
-        for event in ("InteractionEvent", "MouseWheelForwardEvent", "MouseWheelBackwardEvent"):
-            iren.add_observer(event, lambda *_: setattr(self, "_relayout_due", True))
+        self.relayout_due = False  # the camera turned: lay the words out again in the next paint
         self.redraw.before_render = self._relayout
-        # The camera the user leaves is the view state's (what an export of this window uses).
-        for event in ("RightButtonReleaseEvent", "MiddleButtonReleaseEvent", "MouseWheelForwardEvent",
-                      "MouseWheelBackwardEvent"):
-            iren.add_observer(event, self._on_camera_moved)
+        self.mouse = ViewMouse(self)
 
     # --- what it shows ---------------------------------------------------------------------------
     scene = property(lambda self: self.stage.scene if self.stage else None)
@@ -83,8 +67,7 @@ class View3D(QObject):
     unit = property(lambda self: text_unit(self.size[1], window=True))  # an export scales the same text
 
     def show_session(self, session, state, aim: bool = True) -> None:
-        """Build the stage of a session as the view state says; aim=False keeps the camera where
-        the user left it (the editor rebuilding after an edit)."""
+        """Build the stage of a session as the view state says (aim=False: the editor keeps the camera)."""
         same_model = self.scene if self.scene is not None and self.scene.model is session.model else None
         if self.stage is not None:
             self.stage.remove()
@@ -94,7 +77,7 @@ class View3D(QObject):
             self.plotter.clear()
             self.plotter.enable_lightkit()  # clear() removed the lights; the export uses the same kit
         self.session, self.state, self.highlighted = session, state, None
-        self._painted.clear()
+        self.store.painted.clear()
         self.store.hide()
         view = state.snapshot()
         self.stage = Stage(self.plotter, session.feed, view, Output(self.size, anti_aliasing=self.anti_aliasing),
@@ -116,15 +99,13 @@ class View3D(QObject):
 
     def _dressing(self) -> Dressing:
         labels_at = None if self.presenting is None else (PRESENT_LABEL_SCALE, self.presenting)
-        return Dressing(window=True, labels_at=labels_at)
+        return Dressing(window=True, labels_at=labels_at, small_text=self.presenting is None)
 
     def _dress(self, aim: bool = True) -> None:
         """Lay the words out for the window's size (a resize, presenter mode, a new legend)."""
         if self.stage is None:
             return
         self.stage.dress(self.size, self._dressing(), aim=aim)
-        if not self.small_text:
-            self._hide_small_text()
         self.show_at(self.shown[2], self.shown[1])
 
     def _view_changed(self, legend: bool = False) -> None:
@@ -138,9 +119,7 @@ class View3D(QObject):
         """Show a camera (a named view is fitted to this window); the one the user just turned is shown."""
         if self.stage is None or (camera.exact and camera == self.exact_camera()):
             return
-        self.stage.view = replace(self.stage.view, camera=camera)
-        self.stage.rig = self.stage.rig_for(self.size, camera)
-        self.stage.aim()
+        self.stage.set_camera(camera)
         self.go_live(redraw=True)
 
     def exact_camera(self) -> CameraState:
@@ -151,47 +130,22 @@ class View3D(QObject):
 
     def recolour(self) -> None:
         """The session's colouring changed: new colours and a new legend, same camera."""
-        self._painted.clear()
+        self.store.painted.clear()
         if self.stage is not None:
             self.stage.feed = self.session.feed
             self._dress(aim=False)
 
-    def show_small_text(self, visible: bool) -> None:
-        """Show or hide the overlay text and legend; the choice holds for overlays rebuilt later."""
-        self.small_text = visible
-        self._dress(aim=False) if visible else self._hide_small_text()
-        self.render()
-
     def present(self, bands: tuple[float, float] | None) -> None:
         """Presenter mode on (bands: the (bottom, top) pixels its text bands cover) or off (None):
         the small overlay words hide, the muscle labels and the measure's text stay, larger."""
-        if bands == self.presenting and (bands is None) == self.small_text:
-            return
-        self.presenting, self.small_text = bands, bands is None
-        self._dress(aim=False)
-        self.render()
-
-    def _hide_small_text(self) -> None:
-        keep = set(map(id, self.overlays.label_props())) if self.overlays is not None else set()
-        for prop in screen_text(self.plotter):
-            if prop.GetVisibility() and id(prop) not in keep:
-                prop.SetVisibility(False)
-
-    # --- per frame ------------------------------------------------------------------------------
-    def painted(self, direction: int) -> np.ndarray:
-        """(F, M, 4) uint8 colours of the session's frames, played forward or backward."""
-        if direction not in self._painted:
-            s = self.session
-            signs = np.full(len(s.frames), float(direction))
-            self._painted[direction] = self.scene.paint(*s.colouring.paint(s.frames, signs))
-        return self._painted[direction]
+        if bands != self.presenting:
+            self.presenting = bands
+            self._dress(aim=False)
+            self.render()
 
     def show_at(self, t: float, direction: int = 1, playing_at: float | None = None) -> bool:
-        """Show the scenario at time t; playing_at: the playback speed while playing (None: a still).
-
-        A still is the exact time, drawn as an export draws it, in full quality once settled.
-        While playing, frames on the store's grid are shown from the store when they are in it,
-        and otherwise drawn and stored. False when playing reaches no new frame."""
+        """A still (playing_at None) shows exactly time t, as an export does; playing at a speed shows
+        the store's grid frame, stored or drawn and stored. False: playing reached no new frame."""
         if self.session is None:
             return False
         direction = 1 if direction >= 0 else -1
@@ -201,7 +155,7 @@ class View3D(QObject):
             self.store.hide()
             self.shown = (self.session.index_at(t), direction, float(t))
             self.stage.show_time(t, direction)
-            self._after_words()
+            self.relayout_due = False
             self.redraw.request(moving=False)
             if was_playing:
                 self.redraw.finish()  # playback just stopped: the still is drawn in full quality at once
@@ -222,8 +176,8 @@ class View3D(QObject):
     def draw_grid_frame(self, i: int, direction: int, look=None) -> None:
         """Pose the scene at session frame i, moving; look: store the picture once drawn."""
         frames = self.session.frames
-        self.stage.show(frames, i, self.painted(direction)[i], scenario_time=float(frames.times[i]))
-        self._after_words()
+        self.stage.show(frames, i, self.store.colours(direction)[i], scenario_time=float(frames.times[i]))
+        self.relayout_due = False
         self.store.recording = ((i, direction), look) if look is not None else None
         self.redraw.request(moving=True)
 
@@ -231,22 +185,17 @@ class View3D(QObject):
         """Frame 0 of a one-off batch (the editor's sliders), coloured like the frame shown before."""
         if self.session is None:
             return
-        self.store.hide()
         i, direction, _ = self.shown
-        self.stage.show(frames, 0, self.painted(direction)[i], scenario_time=t)
-        self._after_words()
+        self.store.hide()
+        self.stage.show(frames, 0, self.store.colours(direction)[i], scenario_time=t)
+        self.relayout_due = False
         self.redraw.request()
-
-    def _after_words(self) -> None:
-        self._relayout_due = False
-        if not self.small_text:
-            self._hide_small_text()  # labels that change with the phase are new text props
 
     def _relayout(self) -> None:
         """Lay the words out again for the camera the paint draws with (paused, nothing else would)."""
-        if self._relayout_due and self.stage is not None:
+        if self.relayout_due and self.stage is not None:
             self.stage.relayout()
-            self._after_words()
+            self.relayout_due = False
 
     def _drawn(self) -> None:
         if self.scene is None or self.store.drawn(self.scene.quality):
@@ -257,8 +206,7 @@ class View3D(QObject):
                 self.store.still()  # untouched from now on: store the loop in the background
 
     def go_live(self, redraw: bool = False) -> None:
-        """The user reaches into the view (turn, zoom, click) or the look changed: show the scene
-        itself, posed as on screen."""
+        """The user reaches into the view or the look changed: show the live scene, posed as on screen."""
         self.store.cancel()
         if (redraw or self.store.picture.isVisible()) and self.session is not None:
             self.store.hide()
@@ -275,45 +223,11 @@ class View3D(QObject):
         self.plotter.enable_anti_aliasing("fxaa") if mode == "fxaa" else self.plotter.disable_anti_aliasing()
         self.anti_aliasing = mode
 
-    # --- controls -----------------------------------------------------------------------------------
-    def visible_muscles(self) -> np.ndarray:
-        return np.flatnonzero(~self.stage.hidden) if self.stage is not None else np.zeros(0, int)
-
     def highlight(self, muscle: int | None) -> None:
         if self.scene is not None:
             self.highlighted = muscle
             self.scene.set_highlight(muscle)
             self.go_live(redraw=True)
-
-    def _on_press(self, interactor, event) -> None:
-        self.go_live()  # a pick must see the scene posed as on screen
-        self._press = self.plotter.iren.get_event_position()
-
-    def _on_release(self, interactor, event) -> None:
-        if self._press is None or self.scene is None:
-            return
-        x, y = self.plotter.iren.get_event_position()
-        moved = abs(x - self._press[0]) + abs(y - self._press[1])
-        self._press = None
-        self.picked.emit(self.muscle_at(x, y)) if moved <= CLICK_TOLERANCE_PX else self._on_camera_moved()
-
-    def _on_camera_moved(self, *args) -> None:
-        if self.session is not None:
-            QTimer.singleShot(0, lambda: self.session is not None and self.camera_moved.emit(self.exact_camera()))
-
-    def muscle_at(self, x: int, y: int) -> int | None:
-        """The visible muscle under display pixel (x, y), origin bottom-left, or None."""
-        from viewer.render.picking import camera_ray  # a ray against the drawn centre lines: no render
-
-        return self.scene.muscle_on_ray(camera_ray(self.plotter.renderer, x, y))
-
-    def display_point(self, world: np.ndarray) -> tuple[int, int]:
-        """Display pixel (origin bottom-left) of a world point, for tests and tooltips."""
-        renderer = self.plotter.renderer
-        renderer.SetWorldPoint(*world, 1.0)
-        renderer.WorldToDisplay()
-        x, y, _ = renderer.GetDisplayPoint()
-        return int(round(x)), int(round(y))
 
     def pixels(self) -> np.ndarray:
         """The 3D view as RGB rows, top first, in full quality."""
@@ -325,14 +239,7 @@ class View3D(QObject):
     def save_screenshot(self, path: str) -> None:
         import imageio.v3 as iio
 
-        image = self.pixels()
-        atomic_write(path, lambda tmp: iio.imwrite(tmp, image, extension=".png"))
-
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self.widget and event.type() == QEvent.Resize and self.session is not None:
-            self.go_live()  # a picture of the old size must not stay on top
-            self._settle.start()  # overlays are laid out in pixels: rebuild once the size settles
-        return False
+        atomic_write(path, lambda tmp, image=self.pixels(): iio.imwrite(tmp, image, extension=".png"))
 
     def close(self) -> None:
         self.closed = True

@@ -28,6 +28,7 @@ class Dressing:
     text_unit: float | None = None  # overlay text scale; None: the output's height / 720
     window: bool = False  # a window keeps its words readable at any size
     labels_at: tuple | None = None  # presenter mode: (scale, (bottom, top) pixels of its bands)
+    small_text: bool = True  # False: only the muscle labels and the measure's words (presenter mode)
     muscles: tuple[int, ...] | None = None  # draw only these muscles (tests, close-ups)
     focus: tuple[str, ...] | None = None  # groups drawn in full; None: the scenario's focus
     bones: bool = True
@@ -68,8 +69,20 @@ class Stage:
                                  legend=dressing.legend, unit=unit, hidden=self.hidden,
                                  text_style=dressing.text_style, labels_at=dressing.labels_at)
         self.rig = self.rig_for(size, self.view.camera)
+        self._hide_small_text()
         if aim:
             self.aim()
+
+    def _hide_small_text(self) -> None:
+        """Presenter mode says the small words larger, elsewhere: hide them here (labels stay)."""
+        if self.dressing.small_text:
+            return
+        from .layers import screen_text
+
+        keep = set(map(id, self.overlays.label_props()))
+        for prop in screen_text(self.plotter):
+            if prop.GetVisibility() and id(prop) not in keep:
+                prop.SetVisibility(False)
 
     def rig_for(self, size: tuple[int, int], camera: CameraState, area=None) -> CameraRig:
         """The camera of `camera` fitted to a picture of `size` (the one place a CameraRig is built)."""
@@ -85,8 +98,13 @@ class Stage:
         if view.bone_opacity != old.bone_opacity:
             self.scene.set_bone_opacity(view.bone_opacity)
         if view.camera != old.camera:
-            self.rig = self.rig_for(self.size, view.camera)
-            self.aim()
+            self.set_camera(view.camera)
+
+    def set_camera(self, camera: CameraState) -> None:
+        """Fit a camera to the picture and look through it (also the same one again: F refits)."""
+        self.view = replace(self.view, camera=camera)
+        self.rig = self.rig_for(self.size, camera)
+        self.aim()
 
     def aim(self, orbit: float = 0.0) -> None:
         self.rig.shot(orbit).apply(self.plotter.renderer.GetActiveCamera())
@@ -101,6 +119,7 @@ class Stage:
         self.scene.update(frames, i, colours)
         self._shown = (frames, i, scenario_time)
         self.overlays.update(frames, i, scenario_time)
+        self._hide_small_text()  # labels that change with the phase are new text props
         if orbit is not None and orbit != self._orbit:
             self.aim(orbit)
         self.plotter.renderer.ResetCameraClippingRange()
@@ -109,12 +128,28 @@ class Stage:
         """Lay the words of the frame shown out again for the camera of now (a turn while paused)."""
         if getattr(self, "_shown", None) is not None:
             self.overlays.update(*self._shown)
+            self._hide_small_text()
 
     def show_time(self, t: float, direction: int = 1) -> None:
         """Draw the scenario at exactly time t (no frame grid): the frame an export at t draws."""
         batch = self.feed.batch([t], [direction])
         self.show(batch.frames, 0, self.scene.paint(batch.rgb, batch.strength)[0], scenario_time=t)
         self.view = replace(self.view, time=float(t), direction=direction)
+
+    # --- where things are on screen -------------------------------------------------------------
+    def muscle_at(self, x: int, y: int) -> int | None:
+        """The visible muscle under display pixel (x, y), origin bottom-left, or None."""
+        from .picking import camera_ray  # a ray against the drawn centre lines: no render
+
+        return self.scene.muscle_on_ray(camera_ray(self.plotter.renderer, x, y))
+
+    def display_point(self, world: np.ndarray) -> tuple[int, int]:
+        """Display pixel (origin bottom-left) of a world point, for tests and tooltips."""
+        renderer = self.plotter.renderer
+        renderer.SetWorldPoint(*world, 1.0)
+        renderer.WorldToDisplay()
+        x, y, _ = renderer.GetDisplayPoint()
+        return int(round(x)), int(round(y))
 
     # --- pictures -------------------------------------------------------------------------------
     def pixels(self) -> np.ndarray:
