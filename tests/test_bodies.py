@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import FIXTURES, SCENARIOS
-from viewer.core.contacts import CLEARANCE, HAND_CLEARANCE, clearance
+from viewer.core.contact_rules import CLEARANCE, HAND_CLEARANCE, clearance
 from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Kinematics
 from viewer.core.props import Props

@@ -14,7 +14,7 @@ from functools import cached_property
 import mujoco
 import numpy as np
 
-from .contacts import body_of, clearance
+from .contact_rules import body_of, clearance
 from .easing import ease
 from .scenario import Scenario, expand_pose
 

@@ -276,7 +276,7 @@ class OpenSimKinematics(Kinematics):
         Lying, the body rests on its trunk and feet (a raised hand does not carry it); standing,
         on whatever is lowest. The horizontal centre of the bones goes over the origin.
         """
-        from .contacts import clearance
+        from .contact_rules import clearance
 
         model = self.model
         lying = self.scenario.posture in LYING

@@ -19,7 +19,7 @@ from .files import atomic_write_text
 from .playback import LOOP_MODES
 from .viewstate import VIEWS, degenerate_view, hidden_names
 from .errors import ModelError, Problem, ScenarioError, display_path, few_suggestions, quote, suggest
-from .contacts import ContactSpec
+from .contact_rules import ContactSpec
 from .props import PropSpec
 from .yamlsrc import Located, ProblemCollector, parse_yaml, read_yaml
 
@@ -536,7 +536,7 @@ def _model_problems(scenario: Scenario, model) -> list[Problem]:
     from .props import check_props
 
     problems += check_props(scenario, model)
-    from .contacts import check_contacts
+    from .contact_rules import check_contacts
 
     problems += check_contacts(scenario, model)
     return problems
