@@ -22,7 +22,7 @@ OVERVIEW_FPS = 6.0  # samples per second of the scenario used to frame the camer
 class FrameBatch:
     """Frames of a batch with the colours to draw them in."""
 
-    frames: "Frames"  # viewer.core.kinematics.Frames (not imported: render may import this module)
+    frames: "Frames"  # viewer.core.frames.Frames (not imported: nothing here needs it at run time)
     rgb: np.ndarray  # (F, M, 3) in [0, 1]
     strength: np.ndarray  # (F, M) in [0, 1]: 0 in the neutral band, 1 at the colour limit
     times: np.ndarray  # (F,) scenario seconds (as shown on the clock)

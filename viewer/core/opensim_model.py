@@ -15,8 +15,8 @@ import numpy as np
 
 from .catalogue import load_catalogue
 from .errors import ModelError, Problem, display_path
-from .kinematics import (FEET, LYING, MAX_SETTLE, POSTURE_ROTATION, Attachments, Frames, Kinematics, Motion,
-                         _pose, _rot_x, _settle)
+from .frames import Attachments, Frames
+from .kinematics import FEET, LYING, MAX_SETTLE, POSTURE_ROTATION, Kinematics, Motion, _pose, _rot_x, _settle
 from .model import OTHER_GROUP, Joint, Model, Muscle
 
 # OpenSim frames: x forward, y up, z right. Ours (and MyoFullBody's): x left, y back, z up.
