@@ -17,7 +17,8 @@ import numpy as np
 from .contact_rules import body_of, clearance
 from .easing import ease
 from .frames import Attachments, Frame, Frames
-from .scenario import Scenario, expand_pose
+from .scenario import Scenario
+from .scenario_check import expand_pose
 
 _WORKERS = max(1, min(4, os.cpu_count() or 1))  # threads that sample a long scenario in slices
 
