@@ -116,6 +116,15 @@ class Recordings:
             markers = self.markers.at(lab_times) @ R.T + shift
         return LabFrame(arrows, markers)
 
+    def legend(self) -> list[tuple[str, str]]:
+        """(what, words) for the legend: 'arrows' with the arrows' scale, 'markers'; render picks the colours."""
+        out = []
+        if self.grf is not None:
+            out.append(("arrows", f"Ground reaction force: {self.arrow_scale * 100:.0f} cm per body weight"))
+        if self.markers is not None:
+            out.append(("markers", "The lab's markers"))
+        return out
+
 
 def _is_file(name: str) -> bool:
     return Path(name).suffix != "" or "/" in name or "\\" in name
