@@ -49,10 +49,10 @@ def test_the_clock_follows_the_time_it_is_shown_at_and_a_lab_motions_own_clock(a
 
 def test_render_draws_the_values_from_core_without_measuring(arm):
     pytest.importorskip("pyvista")
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
 
     kin, feed = arm
-    stage = Stage(feed, ExportOptions(size=(640, 360), anti_aliasing="none"))
+    stage = open_stage(feed, ExportOptions(size=(640, 360), anti_aliasing="none"))
     try:
         batch = feed.batch([1.0])
         stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0])
