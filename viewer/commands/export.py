@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-from viewer.core.scenario import VIEWS
+from viewer.core.viewstate import VIEWS
 
 from .common import colour_arg, output_path, positive, scenario_arg, lab_input
 

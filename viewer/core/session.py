@@ -16,8 +16,10 @@ from .colour import Colouring
 from .feed import FrameFeed
 from .binding import bind, load_model
 from .lab import LabInput, attach_recordings, load_any
-from .kinematics import Frames, Kinematics
-from .scenario import Scenario, check_against_model
+from .frames import Frames
+from .kinematics import Kinematics
+from .scenario import Scenario
+from .scenario_check import check_against_model
 
 PLAY_FPS = 60.0  # samples per second of scenario time kept for playback and plots
 

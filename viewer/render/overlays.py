@@ -63,7 +63,6 @@ class Overlays:
         self.text = text
         self._style = TEXT_STYLES[text_style]
         self._caption_share = CAPTION_WIDTH if legend else 0.98
-        self._angles = kin.readout
         self._hidden = hidden
         self._actors2d: list = []
         renderer = text_layer(plotter)  # words stay sharp while the scene is drawn reduced
@@ -175,19 +174,16 @@ class Overlays:
 
     # --- per frame ----------------------------------------------------------------------------
     def update(self, frames, i: int, scenario_time: float | None = None) -> None:
-        t = float(frames.times[i]) if scenario_time is None else scenario_time
-        for line in self._measures:
-            line.update(frames, i)
+        values = self.kin.values(frames)  # measured in core: the words and distances drawn here
+        t = values.time(i, scenario_time)
+        for line, distance in zip(self._measures, values.distances(i)):
+            line.update(distance)
         if not self.text:
             return
-        self.labels.update(frames, i, t, [(line.text.GetInput(), np.mean(line.line.points, axis=0))
-                                          for line in self._measures])
+        self.labels.update(frames, i, values.movers(i, t, self.labels.count),
+                           [(line.text.GetInput(), np.mean(line.line.points, axis=0)) for line in self._measures])
         phase = self.scenario.phase_at(t)
-        readout = f"{t + self.scenario.lab_start:4.2f} s"  # a lab motion's own clock
-        angle = self._angles.text(frames.qpos[i], phase)
-        if angle:
-            readout += f"\n{angle}"
-        self.clock.SetInput(readout)
+        self.clock.SetInput(values.clock(i, t))
         if phase is not self._last_phase:
             self._last_phase = phase
             phases = self.scenario.phases
@@ -225,9 +221,6 @@ class _MeasureLine:
     """A line between two landmarks and a label with the live distance ('Ribs to pubis 31.2 cm')."""
 
     def __init__(self, plotter: pv.Plotter, kin, index: int, unit: float, style=TEXT_STYLES["light"]):
-        measure = kin.scenario.measure[index]
-        self.label = measure.label
-        self.ends = (kin.landmark_names.index(measure.start), kin.landmark_names.index(measure.end))
         layer = front_layer(plotter)  # the landmarks sit inside the body: draw the line over it
         self.line = pv.Line((0, 0, 0), (0, 0, 1e-3))
         line = pv.Actor(mapper=pv.DataSetMapper(self.line))
@@ -259,15 +252,15 @@ class _MeasureLine:
         for prop in self.props:
             self.layer.RemoveActor(prop)
 
-    def update(self, frames, i: int) -> None:
-        a, b = frames.landmarks[i, self.ends[0]], frames.landmarks[i, self.ends[1]]
+    def update(self, distance) -> None:
+        a, b = distance.start, distance.end
         self.line.points[:] = (a, b)
         self.dots.points[:] = (a, b)
         self.line.Modified()
         self.dots.Modified()
         top = a if a[2] >= b[2] else b
         self.text.SetPosition(*top)
-        self.text.SetInput(f"{self.label} {np.linalg.norm(a - b) * 100:.1f} cm")
+        self.text.SetInput(distance.text)
 
 
 def _swatches(quads, width: int, height: int) -> vtkActor2D:
