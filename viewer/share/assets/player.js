@@ -163,7 +163,17 @@
       mat = new THREE.Mesh(new THREE.BoxGeometry(fl.size[0], fl.size[1], fl.thickness - 0.002), material);
       mat.position.set(fl.centre[0], fl.centre[1], fl.level - (fl.thickness - 0.002) / 2);
     } else {
-      mat = new THREE.Mesh(new THREE.CircleGeometry(fl.radius, 64), material);
+      const n = 64, ring = [0, 0, 0], fan = [], up = [];
+      for (let k = 0; k < n; k++) {
+        ring.push(fl.radius * Math.cos(2 * Math.PI * k / n), fl.radius * Math.sin(2 * Math.PI * k / n), 0);
+        fan.push(0, k + 1, (k + 1) % n + 1);
+      }
+      for (let k = 0; k <= n; k++) up.push(0, 0, 1);
+      const disc = new THREE.BufferGeometry();
+      disc.setAttribute("position", new THREE.BufferAttribute(new Float32Array(ring), 3));
+      disc.setAttribute("normal", new THREE.BufferAttribute(new Float32Array(up), 3));
+      disc.setIndex(new THREE.Uint16BufferAttribute(fan, 1));
+      mat = new THREE.Mesh(disc, material);
       mat.position.set(fl.centre[0], fl.centre[1], fl.level);
     }
     scene.add(mat);
