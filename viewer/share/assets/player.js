@@ -494,14 +494,28 @@
     const flesh = Math.abs(toScreen(v)[0] - cx);
     x0 -= flesh; x1 += flesh;
     const middle = (x0 + x1) / 2;
-    for (const it of items) { // beside the body on the muscle's side, where there is room; else over it
+    const above = [];
+    for (const it of items) { // beside the body on the muscle's side, where there is room
       const roomLeft = x0 - GAP - it.width >= 4, roomRight = x1 + GAP + it.width <= w - 4;
       let left = it.ax < middle;
       if (!(left ? roomLeft : roomRight) && (left ? roomRight : roomLeft)) left = !left;
       it.left = left;
-      const x = left ? (roomLeft ? x0 - GAP - it.width : it.ax - it.width - GAP) : (roomRight ? x1 + GAP : it.ax + GAP);
-      it.x = Math.min(Math.max(x, 4), w - it.width - 4);
+      if (!roomLeft && !roomRight) { above.push(it); it.left = null; continue; }
+      it.x = Math.min(Math.max(left ? x0 - GAP - it.width : x1 + GAP, 4), w - it.width - 4);
       it.y = it.ay - it.height / 2;
+    }
+    if (above.length) { // no room beside the body (it fills the width, as on a phone): a stack above it, as the window
+      let bodyTop = Infinity;
+      for (let p = 0; p < data.bones; p++) bodyTop = Math.min(bodyTop, toScreen(v.copy(pieceMeshes[p].position))[1]);
+      for (const it of above) bodyTop = Math.min(bodyTop, it.ay);
+      bodyTop -= flesh + GAP;
+      const stack = above.reduce((sum, it) => sum + it.height + 4, -4);
+      let y = Math.max(top, Math.min(bodyTop - stack, bottom - stack));
+      for (const it of above.sort((a, b) => a.ax - b.ax)) {
+        it.x = Math.min(Math.max(it.ax - it.width / 2, 4), w - it.width - 4);
+        it.y = y;
+        y += it.height + 4;
+      }
     }
     for (const left of [true, false]) { // one column: top to bottom, never overlapping, inside the free band
       const column = items.filter((it) => it.left === left).sort((a, b) => a.y - b.y);
@@ -513,7 +527,9 @@
     for (const it of items) {
       it.el.style.transform = `translate(${Math.round(it.x)}px, ${Math.round(it.y)}px)`;
       const line = leaderEls[it.k];
-      const ex = it.left ? it.x + it.width : it.x, ey = it.y + it.height / 2;
+      const ex = it.left === null ? Math.min(Math.max(it.ax, it.x + 8), it.x + it.width - 8)
+        : it.left ? it.x + it.width : it.x;
+      const ey = it.left === null ? it.y + it.height : it.y + it.height / 2;
       line.setAttribute("x1", ex); line.setAttribute("y1", ey);
       line.setAttribute("x2", it.ax); line.setAttribute("y2", it.ay);
       line.setAttribute("visibility", "visible");
