@@ -56,11 +56,12 @@ class ShareJob(QObject):
     def _run(self) -> None:
         from viewer.core.colour import Colouring
         from viewer.core.feed import FrameFeed
-        from viewer.share.page import PageOutput, write_page
+        from viewer.share.page import PageOutput, refuse_too_long, write_page
 
         size, error = 0, ""
         try:
             self.session.refuse_output(self.path)  # never a page over the scenario, its model or a mesh
+            refuse_too_long(self.session.model, self.view)  # before the colouring samples the whole motion
             kin = self.session.model.kinematics(self.session.scenario)
             feed = FrameFeed(kin, Colouring(kin, source=self.view.colour_source))
             size = write_page(self.path, feed, self.view, PageOutput(note=self.note), progress=self._report)

@@ -55,7 +55,7 @@ def write_share(path: str, target, note: str = "", view: str | None = None, colo
     from viewer.core.errors import ViewerError
     from viewer.core.feed import FrameFeed
     from viewer.core.viewstate import ViewState
-    from viewer.share.page import PageOutput, write_page
+    from viewer.share.page import PageOutput, refuse_too_long, write_page
 
     from .common import load
 
@@ -66,5 +66,6 @@ def write_share(path: str, target, note: str = "", view: str | None = None, colo
     scenario, model, kin = load(path, lab)
     # The file's saved view (hide, bones, colour, camera), as the window and `export` draw it.
     view = ViewState.from_scenario(scenario, model, view=view, colour_source=colour).snapshot()
+    refuse_too_long(model, view)  # before the colouring samples the whole motion
     feed = FrameFeed(kin, Colouring(kin, source=view.colour_source))
     return write_page(target, feed, view, PageOutput(note=note), progress=progress), scenario

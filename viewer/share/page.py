@@ -120,11 +120,8 @@ def page_data(feed, view: View, output: PageOutput = PageOutput(), progress: Pro
     """Everything the page plays, as JSON-ready values (typed arrays as base64 strings)."""
     _check(view, output)
     model, scenario = feed.model, feed.scenario
-    drawn = np.flatnonzero(~view.hidden_mask(model))
-    if drawn.size == 0:
-        raise ViewerError("every muscle is hidden; show at least one before sharing")
+    drawn = refuse_too_long(model, view)
     pieces_count = len(model.bone_geoms) + len(scenario.props)
-    check_size(scenario, MIN_FPS, drawn.size, pieces_count, 0)  # before sampling anything: a one-hour scenario
     colouring = feed.colouring
     overview = feed.overview
     # The window's split and order: the calm layer first, then the focus (render/scene.py).
@@ -247,6 +244,18 @@ def page_data(feed, view: View, output: PageOutput = PageOutput(), progress: Pro
         "sheets": sheets.pack(lo, hi, times, _b64),
         "labels": labels.pack(lo, hi, _b64),
     }
+
+
+def refuse_too_long(model, view: View) -> np.ndarray:
+    """The drawn muscles (model indices), once it is sure their page can hold the scenario at the
+    least rate: call it before the feed's colouring, which samples the whole motion (a one-hour
+    scenario is refused at once, not after minutes of sampling)."""
+    drawn = np.flatnonzero(~view.hidden_mask(model))
+    if drawn.size == 0:
+        raise ViewerError("every muscle is hidden; show at least one before sharing")
+    scenario = view.scenario
+    check_size(scenario, MIN_FPS, drawn.size, len(model.bone_geoms) + len(scenario.props), 0)
+    return drawn
 
 
 def page_times(duration: float, fps: float) -> np.ndarray:
