@@ -218,3 +218,35 @@ def test_the_labels_are_on_the_page_readable_and_the_body_in_view(tmp_path_facto
         assert browser.errors() == []
     finally:
         browser.close()
+
+
+# --- the rules the window and the page share (core/drawing.py) ---------------------------------------
+def test_one_focus_split_for_the_window_and_the_page(leg_raise, leg_raise_data):
+    from viewer.core.drawing import focus_split
+
+    model = leg_raise.model
+    every = np.arange(len(model.muscles))
+    focus, faded = focus_split(model, every, ["hip flexors"])
+    assert {model.muscles[m].group for m in focus} == {"hip flexors"} and focus.size + faded.size == every.size
+    assert focus_split(model, every, [])[1].size == 0  # no focus: every muscle is focus
+    hip = [m for m in every if model.muscles[m].group == "hip flexors"]
+    mine, calm = focus_split(model, np.setdiff1d(every, hip), ["hip flexors"])  # the focus hidden
+    assert mine.size == 0 and calm.size == every.size - len(hip)
+    # the page's muscles: the calm layer first, then the scenario's focus, flagged as such
+    want, _ = focus_split(model, every, leg_raise.scenario.focus)
+    flagged = [n for n, f in zip(leg_raise_data["muscles"]["names"], leg_raise_data["muscles"]["focus"]) if f]
+    assert flagged == [model.muscles[m].name for m in want]
+
+
+def test_one_floor_rule_for_the_window_and_the_page(leg_raise, leg_raise_data):
+    from viewer.core.drawing import floor_plan
+
+    extent = np.array([[0.0, -1.0, 0.0], [0.4, 1.0, 0.3]])
+    mat = floor_plan("supine", True, 0, 0.0, extent)
+    assert mat.shape == "mat" and np.allclose(mat.size, (0.7, 2.6)) and np.allclose(mat.centre, (0.2, 0.0))
+    disc = floor_plan("standing", True, 2, -0.4, extent)
+    assert disc.shape == "disc" and disc.level == pytest.approx(-0.402)  # under the lowest still prop
+    assert floor_plan("hanging", True, 1, 0.0, extent) is None  # hanging from a frame standing on the floor
+    assert floor_plan("supine", False, 0, 0.0, extent) is None  # a fixed-base model
+    floor = leg_raise_data["floor"]  # the leg raise lies on a mat
+    assert floor["shape"] == "mat" and floor["size"][1] > 1.8 and floor["level"] == pytest.approx(-0.002)
