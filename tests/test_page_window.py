@@ -35,8 +35,9 @@ def leg_raise_data(leg_raise):
 
 
 # --- the same frames ----------------------------------------------------------------------------
-def test_the_page_code_never_samples_kinematics_itself():
-    for path in sorted((ROOT / "viewer" / "share").glob("*.py")):
+def test_the_page_and_render_never_sample_kinematics_themselves():
+    """Neither calls `sample` nor imports core's kinematics module: they draw the feed's batches."""
+    for path in sorted([*(ROOT / "viewer" / "share").glob("*.py"), *(ROOT / "viewer" / "render").glob("*.py")]):
         tree = ast.parse(path.read_text())
         calls = [n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
         imports = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
