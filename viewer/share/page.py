@@ -123,6 +123,8 @@ def page_data(feed, view: View, output: PageOutput = PageOutput(), progress: Pro
     drawn = refuse_too_long(model, view)
     pieces_count = len(model.bone_geoms) + len(scenario.props)
     colouring = feed.colouring
+    if view.colour_source is not None and colouring.key != view.colour_source:  # a caller's slip, not the user's
+        raise ValueError(f"the feed is coloured by {colouring.key!r} but the view asks for {view.colour_source!r}")
     overview = feed.overview
     # The window's split and order: the calm layer first, then the focus (render/scene.py).
     focus, faded = focus_split(model, drawn, scenario.focus)
