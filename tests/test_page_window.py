@@ -214,6 +214,11 @@ def test_the_labels_are_on_the_page_readable_and_the_body_in_view(tmp_path_facto
                 assert (a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"]
                         or b["bottom"] <= a["top"]), (a, b)
         assert 0 <= box["left"] and box["right"] <= width  # the whole body in view
+        if width >= 700:  # the legend at the side: neither the body nor a label under it
+            legend = browser.evaluate("(() => { const r = document.getElementById('legend').getBoundingClientRect();"
+                                      " return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })()")
+            for thing in [box, *labels]:
+                assert (thing["right"] <= legend["left"] or thing["top"] >= legend["bottom"]), (thing, legend)
         assert box["freeTop"] - 4 <= box["top"] and box["bottom"] <= box["freeBottom"] + 4
         browser.drain()
         assert browser.errors() == []

@@ -71,25 +71,33 @@
   const hi = new THREE.Vector3().fromArray(cam.hi);
   const centre = lo.clone().add(hi).multiplyScalar(0.5);
 
-  function freeBand() {
-    // The part of the screen the text leaves for the body, in normalised device coordinates:
+  function freeBands() {
+    // The parts of the screen the text leaves for the body, in normalised device coordinates:
     // below the title (and the legend, where it spans the screen, as on a phone held upright)
-    // and above the caption and controls.
+    // and above the caption and controls. A legend at the side (a wide screen) leaves two:
+    // below it across the whole width, or beside it from below the title; the fit takes
+    // whichever shows the body larger, so the body is never under the legend.
     const h = Math.max(window.innerHeight, 1), w = Math.max(window.innerWidth, 1);
     const legend = $("legend").getBoundingClientRect();
     const spans = legend.width > 0.6 * w;
     const top = (spans ? $("top") : $("title")).getBoundingClientRect().bottom + 8;
     const bottom = $("bottom").getBoundingClientRect().top - 8;
-    if (bottom - top < 0.35 * h) return { top: 0.70, bottom: -0.70 }; // a tiny window: the body stays
-    return { top: 1 - 2 * top / h, bottom: 1 - 2 * bottom / h };
+    if (bottom - top < 0.35 * h) return [{ top: 0.70, bottom: -0.70, left: -0.92, right: 0.92 }]; // a tiny window
+    const whole = { top: 1 - 2 * top / h, bottom: 1 - 2 * bottom / h, left: -0.92, right: 0.92 };
+    if (spans || legend.width === 0) return [whole];
+    const below = legend.bottom + 8;
+    const bands = [{ ...whole, right: Math.min(0.92, 2 * (legend.left - 8) / w - 1) }];
+    if (bottom - below >= 0.35 * h) bands.push({ ...whole, top: 1 - 2 * below / h });
+    return bands;
   }
+  let fitted = null; // the band the body was fitted into
+  function freeBand() { return fitted || freeBands()[0]; }
 
   function fitCamera() {
-    // The closest camera along the view that keeps the body's box inside the free band, 92 %
-    // of the width: slid sideways and up or down to centre it there (as the window's camera.fit).
+    // The closest camera along the view that keeps the body's box inside a free band: slid
+    // sideways and up or down to centre it there (as the window's camera.fit).
     const up = camera.up.clone().sub(direction.clone().multiplyScalar(camera.up.dot(direction))).normalize();
     const right = new THREE.Vector3().crossVectors(up, direction);
-    const band = freeBand();
     const ty = Math.tan(THREE.MathUtils.degToRad(cam.fov) / 2) / (cam.zoom || 1);
     const tx = ty * camera.aspect;
     const corners = [];
@@ -97,22 +105,28 @@
       const rel = new THREE.Vector3(x, y, z).sub(centre);
       corners.push([rel.dot(right), rel.dot(up), rel.dot(direction)]);
     }
-    function shifts(d) { // sideways and vertical shifts that fit every corner at distance d, or null
+    function shifts(d, band) { // sideways and vertical shifts that fit every corner at distance d, or null
       let xlo = -Infinity, xhi = Infinity, ylo = -Infinity, yhi = Infinity;
       for (const [rx, ry, rz] of corners) {
         const depth = d - rz;
         if (depth <= 1e-3) return null;
-        xlo = Math.max(xlo, rx - 0.92 * depth * tx); xhi = Math.min(xhi, rx + 0.92 * depth * tx);
+        xlo = Math.max(xlo, rx - band.right * depth * tx); xhi = Math.min(xhi, rx - band.left * depth * tx);
         ylo = Math.max(ylo, ry - band.top * depth * ty); yhi = Math.min(yhi, ry - band.bottom * depth * ty);
       }
       return xlo <= xhi && ylo <= yhi ? [(xlo + xhi) / 2, (ylo + yhi) / 2] : null;
     }
-    let near = Math.max(...corners.map((c) => c[2])) + 1e-3, far = near + 100;
-    for (let k = 0; k < 60; k++) {
-      const mid = (near + far) / 2;
-      if (shifts(mid)) far = mid; else near = mid;
+    let best = null;
+    for (const band of freeBands()) {
+      let near = Math.max(...corners.map((c) => c[2])) + 1e-3, far = near + 100;
+      for (let k = 0; k < 60; k++) {
+        const mid = (near + far) / 2;
+        if (shifts(mid, band)) far = mid; else near = mid;
+      }
+      if (!best || far < best.far) best = { far, band };
     }
-    const [sx, sy] = shifts(far);
+    const { far, band } = best;
+    fitted = band;
+    const [sx, sy] = shifts(far, band);
     controls.target.copy(centre).addScaledVector(right, sx).addScaledVector(up, sy);
     camera.position.copy(controls.target).addScaledVector(direction, far);
     camera.near = far / 50;
@@ -496,12 +510,13 @@
     const middle = (x0 + x1) / 2;
     const above = [];
     for (const it of items) { // beside the body on the muscle's side, where there is room
-      const roomLeft = x0 - GAP - it.width >= 4, roomRight = x1 + GAP + it.width <= w - 4;
+      const roomLeft = x0 - GAP - it.width >= (band.left + 1) / 2 * w - 4 + 8;
+      const roomRight = x1 + GAP + it.width <= (band.right + 1) / 2 * w + 4 - 8; // never under the legend
       let left = it.ax < middle;
       if (!(left ? roomLeft : roomRight) && (left ? roomRight : roomLeft)) left = !left;
       it.left = left;
       if (!roomLeft && !roomRight) { above.push(it); it.left = null; continue; }
-      it.x = Math.min(Math.max(left ? x0 - GAP - it.width : x1 + GAP, 4), w - it.width - 4);
+      it.x = Math.min(Math.max(left ? x0 - GAP - it.width : x1 + GAP, 4), (band.right + 1) / 2 * w - it.width);
       it.y = it.ay - it.height / 2;
     }
     if (above.length) { // no room beside the body (it fills the width, as on a phone): a stack above it, as the window
