@@ -306,7 +306,7 @@ def test_the_vasti_bellies_lie_along_the_upper_femur_in_the_deepest_squat(squat,
 def test_every_belly_is_within_the_aspect_limit_and_keeps_its_volume(squat):
     """No balloons: a belly's thickness (its smallest radius; the largest of a round one) is at
     most BELLY_ASPECT of its length, over the whole squat, and each holds its volume."""
-    from viewer.core.muscle_shape import BELLY_ASPECT
+    from viewer.core.shape.muscle_shape import BELLY_ASPECT
 
     model, frames, scene = squat
     (tubes,) = scene.tubes
@@ -335,7 +335,7 @@ def test_each_flat_muscle_is_one_smooth_surface_holding_its_volume(name):
     """The abdominal wall, internal oblique, pectoralis, latissimus, deltoid and glutes: one
     closed surface per sheet, no slats: neighbouring faces never meet at more than
     SMOOTH_LIMIT_DEG, its normals point out of it, and it holds its fascicles' volume."""
-    from viewer.render.sheets import SMOOTH_LIMIT_DEG
+    from viewer.core.shape.sheets import SMOOTH_LIMIT_DEG
 
     model, frames, scene, plotter = _scene(name, fps=4.0)
     (tubes,) = scene.tubes

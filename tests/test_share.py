@@ -34,9 +34,9 @@ def _array(text, dtype):
 
 # --- what the page carries ---------------------------------------------------------------------
 def test_the_windows_bellies_and_tendons_survive_packing(leg_raise):
-    """The page carries the centre lines and ring radii the window solves (render/strands.py),
+    """The page carries the centre lines and ring radii the window solves (core/shape/strands.py),
     to a tenth of a millimetre and a few per cent."""
-    from viewer.render.strands import StrandShapes
+    from viewer.core.shape.strands import StrandShapes
     from viewer.share.page import PAGE_SIDES, PageOptions, page_data
 
     data = page_data(leg_raise, PageOptions())

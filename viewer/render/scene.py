@@ -18,15 +18,15 @@ from vtkmodules.vtkCommonMath import vtkMatrix4x4
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from viewer.core.decimate import Surface, bone_surfaces
+from viewer.core.shape.sheets import SheetSurface
+from viewer.core.shape.strands import StrandShapes
+from viewer.core.shape.tubes import TubeMesh, enclosed_volume
 
 from . import look, picking
 from .look import BONE_COLOUR, FOCUS_THICKER
 from .camera import body_points
 from .lab_overlays import LabMarks
 from .props import PropActors
-from .sheets import SheetSurface
-from .strands import StrandShapes
-from .tubes import TubeMesh, enclosed_volume
 
 FLOOR_COLOUR = (0.36, 0.45, 0.52)  # a muted blue-grey exercise mat
 # Tendons: the muscle's colour washed out toward a pearly white, and shinier than the belly.
@@ -55,7 +55,7 @@ class MuscleTubes:
     """The tubes of one set of muscles (the focus, or the faded rest); points, normals and
     colours updated in place from the scene's StrandShapes.
 
-    "shapes": each tube has a belly (from volume conservation, core/muscle_shape) and thin
+    "shapes": each tube has a belly (from volume conservation, core/shape/muscle_shape) and thin
     tendons, drawn as two actors over one shared set of points: only the tendons are glossy.
     "lines": a fixed thin spindle per muscle, the lines of action.
     """

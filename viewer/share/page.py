@@ -4,7 +4,7 @@ What travels in the page, all sampled here so the browser only plays it back:
 - bones and props: decimated meshes (quantised to 16 bits in their own box) and, per frame,
   a position and a quaternion each;
 - muscles: per frame, each strand's centre line and ring radii as the window solves them
-  (render/strands.py: the same bellies where anatomy puts them, holding their volume, and thin
+  (core/shape/strands.py: the same bellies where anatomy puts them, holding their volume, and thin
   tendons; RINGS points quantised to 16 bits in the body's box, radii to 8 bits on a square-root
   scale; strands that do not move are stored once), and per frame one RGBA colour per muscle
   from core's Colouring: the same paint as the window;
@@ -34,8 +34,8 @@ from viewer.core.props import Props
 from viewer.core.viewstate import degenerate_view
 from viewer.render.camera import VIEW_ANGLE, body_points, view_direction  # numpy only, no VTK
 from viewer.render.look import BONE_COLOUR, FADED_ALPHA, paint  # numpy only, no VTK
-from viewer.render.strands import StrandShapes  # numpy only, no VTK
-from viewer.render.tubes import StrandLayout, resample  # numpy only, no VTK
+from viewer.core.shape.strands import StrandShapes  # numpy only, no VTK
+from viewer.core.shape.tubes import StrandLayout, resample  # numpy only, no VTK
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 PAGE_FPS = 30.0  # frames stored per second of scenario time (at most); the browser interpolates between them
