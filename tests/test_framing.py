@@ -12,10 +12,10 @@ SIZE = (1280, 720)
 @pytest.fixture(scope="module", params=["bodyweight_squat", "seated_knee_extension", "hanging_leg_raise", "glute_bridge"])
 def stage(request):
     from viewer.commands.common import view_output
-    from viewer.render.export import Stage
+    from viewer.render.export import open_stage
 
     feed, options = view_output(str(SCENARIOS / f"{request.param}.yaml"), None, size=SIZE)
-    stage = Stage(feed, options)
+    stage = open_stage(feed, options)
     yield request.param, stage
     stage.close()
 
