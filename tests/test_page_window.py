@@ -68,9 +68,9 @@ def test_every_frame_the_page_stores_comes_through_the_feed(leg_raise, monkeypat
 
 # --- the same sheets and labels -----------------------------------------------------------------
 def test_the_page_carries_the_windows_smooth_sheets(leg_raise, leg_raise_data):
-    """Each flat muscle is the window's one surface (render/sheets.py) to a millimetre, and its
+    """Each flat muscle is the window's one surface (core/shape/sheets.py) to a millimetre, and its
     fascicles are not drawn again as tubes."""
-    from viewer.render.sheets import SheetSurface
+    from viewer.core.shape.sheets import SheetSurface
 
     data = leg_raise_data
     sh, st = data["sheets"], data["strands"]

@@ -47,7 +47,7 @@ def _feed_view(kin, **changes):
 def _page_shapes(kin, frames):
     """The window's strands of every muscle, in the page's order (calm layer first, then the focus)."""
     from viewer.core.drawing import focus_split
-    from viewer.render.strands import StrandShapes
+    from viewer.core.shape.strands import StrandShapes
     from viewer.share.page import PAGE_SIDES, RINGS
 
     model = kin.model
@@ -57,7 +57,7 @@ def _page_shapes(kin, frames):
 
 # --- what the page carries ---------------------------------------------------------------------
 def test_the_windows_bellies_and_tendons_survive_packing(leg_raise):
-    """The page carries the centre lines and ring radii the window solves (render/strands.py),
+    """The page carries the centre lines and ring radii the window solves (core/shape/strands.py),
     to a tenth of a millimetre and a few per cent."""
     from viewer.share.page import page_data
 

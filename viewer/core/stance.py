@@ -328,7 +328,7 @@ class _Checks:
 
     def tubes(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(u, r), each (F, M, rings): where each muscle's rings sit along its path and their radii."""
-        from .muscle_shape import SHEET_ASPECT, sheet_ids, tube_profile
+        from .shape.muscle_shape import SHEET_ASPECT, sheet_ids, tube_profile
 
         if "_tubes" not in self.__dict__:
             shapes = getattr(self.model, "shapes", None)

@@ -12,11 +12,11 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
 
 from viewer.core.drawing import tendon_colour
+from viewer.core.shape.sheets import SheetSurface
+from viewer.core.shape.strands import StrandShapes
+from viewer.core.shape.tubes import TubeMesh, enclosed_volume
 
 from . import picking
-from .sheets import SheetSurface
-from .strands import StrandShapes
-from .tubes import TubeMesh, enclosed_volume
 
 SHEET_KEEP = 400  # batches of up to this many frames keep each frame's sheets (~0.3 MB a frame)
 
@@ -25,7 +25,7 @@ class MuscleTubes:
     """The tubes of one set of muscles (the focus, or the faded rest); points, normals and
     colours updated in place from the scene's StrandShapes.
 
-    "shapes": each tube has a belly (from volume conservation, core/muscle_shape) and thin
+    "shapes": each tube has a belly (from volume conservation, core/shape/muscle_shape) and thin
     tendons, drawn as two actors over one shared set of points: only the tendons are glossy.
     "lines": a fixed thin spindle per muscle, the lines of action.
     """

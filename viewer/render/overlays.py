@@ -16,7 +16,7 @@ from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vt
 from .camera import ScreenArea
 from .lab_overlays import legend_entries
 from .layers import front_layer, text_layer
-from .text import TextActor, TextStyle, block_height, shorten, wrap
+from .text import TextActor, TextStyle, block_height, line_width, shorten, wrap
 
 TEXT = (0.96, 0.96, 0.96)
 DIM_TEXT = (0.80, 0.82, 0.85)
@@ -68,6 +68,7 @@ class Overlays:
         renderer = text_layer(plotter)  # words stay sharp while the scene is drawn reduced
         m = 16 * self.unit
         self.top_px = self.bottom_px = 0.0  # window bands the text covers: keep the model out of them
+        self._words: list = []  # pixel boxes (x0, y0, x1, y1) of the words in those bands
         if text:
             self._line_width = self.width - 2 * m - CLOCK_WIDTH * self.unit  # the clock sits top right
             title = shorten(self.scenario.title, self._line_width, self._px(28), bold=True)
@@ -87,7 +88,9 @@ class Overlays:
             lines = max(len(self._wrap_caption(c)) for c in captions)
             self.top_px = m + 70 * self.unit
             caption = TextStyle(self._px(self._caption_size), panel=(PANEL, PANEL_OPACITY), shadow=False)
-            self.bottom_px = max(legend_top, m + block_height(lines, caption) + 6 * self.unit)
+            caption_top = m + block_height(lines, caption) + 6 * self.unit
+            self.bottom_px = max(legend_top, caption_top)
+            self._words = self._word_boxes(m, captions, caption_top, legend_top if legend else None)
         count = len(self.scenario.measure) if text else 0
         self._measures = [_MeasureLine(plotter, kin, i, self.unit, self._style) for i in range(count)]
         self._last_phase = None
@@ -147,6 +150,25 @@ class Overlays:
         return wrap(text or "", (self._caption_share - 0.04) * self.width, self._px(self._caption_size),
                     MAX_CAPTION_LINES)
 
+    def _word_boxes(self, m: float, captions: list, caption_top: float, legend_top: float | None) -> list:
+        """Pixel boxes (x0, y0 from the bottom, x1, y1) round the words in the bands, as wide as
+        their longest line in any phase: title and phase top left, clock top right, caption
+        bottom left, legend bottom right."""
+        phases = self.scenario.phases
+        heading = [line_width(self.title.GetInput(), self._px(28), bold=True)] + [
+            line_width(shorten(f"Phase {k + 1} of {len(phases)}: {p.name}", self._line_width, self._px(20)),
+                       self._px(20)) for k, p in enumerate(phases)]
+        pad = max(2, self._px(self._caption_size) // 4)
+        caption = max((line_width(line, self._px(self._caption_size))
+                       for c in captions for line in self._wrap_caption(c)), default=0.0) + 2 * pad
+        W, H = self.width, self.height
+        boxes = [(0.0, H - self.top_px, m + max(heading), H),
+                 (W - m - CLOCK_WIDTH * self.unit, H - self.top_px, W, H),
+                 (0.0, 0.0, m + caption, caption_top)]
+        if legend_top is not None:
+            boxes.append((W * (CAPTION_WIDTH + 0.03), 0.0, W, legend_top))
+        return boxes
+
     def _legend(self, colouring, m: float) -> float:
         """Swatches with plain-words lines, bottom right; the numbers and the effort note below."""
         u = self.unit
@@ -202,10 +224,16 @@ class Overlays:
     def free_area(self, gap: float = 8.0) -> ScreenArea:
         """The part of the window the text leaves for the body, for the camera fit."""
         top, bottom = self.top_px + gap, self.bottom_px + gap
+        words = self._words
         if top + bottom > MAX_TEXT_SHARE * self.height:  # a tiny frame: text overlaps the body, the body stays
             shrink = MAX_TEXT_SHARE * self.height / (top + bottom)
-            top, bottom = top * shrink, bottom * shrink
-        return ScreenArea(bottom=-1 + 2 * bottom / self.height, top=1 - 2 * top / self.height)
+            top, bottom, words = top * shrink, bottom * shrink, []
+        W, H = self.width, self.height
+        # the words' boxes, a gap wider, in normalised device coordinates: the fit may pass a band
+        # beside them (render/framing.py)
+        boxes = tuple((2 * (x0 - gap) / W - 1, 2 * (y0 - gap) / H - 1, 2 * (x1 + gap) / W - 1, 2 * (y1 + gap) / H - 1)
+                      for x0, y0, x1, y1 in words)
+        return ScreenArea(bottom=-1 + 2 * bottom / H, top=1 - 2 * top / H, words=boxes)
 
     def remove(self) -> None:
         """Take every overlay actor out of the plotter (the app rebuilds them on resize)."""

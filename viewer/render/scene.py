@@ -18,6 +18,7 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from viewer.core.decimate import Surface, bone_surfaces
 from viewer.core.drawing import FLOOR_COLOUR, MAT_THICKNESS, floor_plan, focus_split
+from viewer.core.shape.strands import StrandShapes
 
 from . import look
 from .look import BONE_COLOUR, FOCUS_THICKER
@@ -25,7 +26,6 @@ from .camera import body_points
 from .lab_overlays import LabMarks
 from .muscle_tubes import MuscleTubes
 from .props import PropActors
-from .strands import StrandShapes
 
 MUSCLE_STYLES = ("shapes", "lines")  # physiological bellies and tendons | thin lines of action
 

@@ -7,7 +7,7 @@ rules, the camera the View's. What travels in the page, so the browser only play
 - bones and props: decimated meshes (quantised to 16 bits in their own box) and, per frame,
   a position and a quaternion each;
 - muscles: per frame, each strand's centre line and ring radii as the window solves them
-  (render/strands.py: the same bellies where anatomy puts them, holding their volume, and thin
+  (core/shape/strands.py: the same bellies where anatomy puts them, holding their volume, and thin
   tendons; RINGS points quantised to 16 bits in the body's box, radii to 8 bits on a square-root
   scale; strands that do not move are stored once), and per frame one RGBA colour per muscle
   from the feed's colouring: the same paint as the window;
@@ -34,11 +34,11 @@ from viewer.core.decimate import decimate
 from viewer.core.drawing import FLOOR_COLOUR, MAT_THICKNESS, TENDON_MIX, TENDON_WHITE, floor_plan, focus_split
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
+from viewer.core.shape.strands import StrandShapes
+from viewer.core.shape.tubes import StrandLayout, resample
 from viewer.core.viewstate import View, degenerate_view
 from viewer.render.camera import VIEW_ANGLE, body_points, view_direction  # numpy only, no VTK
 from viewer.render.look import BONE_COLOUR, FADED_ALPHA, paint  # numpy only, no VTK
-from viewer.render.strands import StrandShapes  # numpy only, no VTK
-from viewer.render.tubes import StrandLayout, resample  # numpy only, no VTK
 
 from .page_labels import PageLabels
 from .sheet_pack import SHEET_BUDGET, SheetFrames

@@ -1,7 +1,7 @@
 """The flat muscles' smooth sheets for the take-home page, packed small.
 
 The window draws each flat muscle (abdominal wall, glutes, pectoralis, latissimus, deltoid) as
-one surface through its fascicles (render/sheets.SheetSurface); the page gets the same
+one surface through its fascicles (core/shape/sheets.SheetSurface); the page gets the same
 surfaces, worked out here by the same code for every stored frame. Per sheet and frame: each
 ring's middle (16-bit in the body's box) and every loop point as an 8-bit offset from its
 ring's middle (on the sheet's own scale), and per point which fascicle lends it its colour.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from viewer.render.sheets import AROUND, SheetSurface  # numpy only, no VTK
+from viewer.core.shape.sheets import AROUND, SheetSurface
 
 SHEET_BUDGET = 1.5e6  # bytes of page text for the moving sheets
 STILL_SHEET = 4e-4  # metres: a sheet whose points never move further than this is stored once
@@ -22,7 +22,7 @@ class SheetFrames:
     """Every frame's sheet surfaces of the page's strands, gathered while the frames are solved."""
 
     def __init__(self, strands, frames: int):
-        self.strands = strands  # render/strands.StrandShapes of the page
+        self.strands = strands  # core/shape/strands.StrandShapes of the page
         self.surface = SheetSurface(strands.sheet_of, strands.first_centre) if strands.shaped else None
         count = len(self.surface.sheets) if self.surface is not None else 0
         rings = strands.rings.count if strands.shaped else 0

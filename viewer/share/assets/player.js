@@ -341,7 +341,7 @@
   const tubes = [new Tubes(fadedStrands, st.fadedSeeThrough), new Tubes(focusStrands, false)]
     .filter((t) => t.strands.length);
 
-  // --- flat muscles: one smooth surface per sheet, the window's (render/sheets.py) ---------------
+  // --- flat muscles: one smooth surface per sheet, the window's (core/shape/sheets.py) ---------------
   const sh = data.sheets;
   const sheetPos = []; // per sheet: [moving?, row]
   class Sheets {
