@@ -343,7 +343,7 @@ def muscle_pixels(window, count: int) -> list[tuple[int, tuple[int, int]]]:
     """(muscle, Qt widget position) of the middle of the longest visible focus muscles."""
     import numpy as np
 
-    from viewer.render.tubes import resample
+    from viewer.core.shape.tubes import resample
 
     session, view = window.session, window.view
     frames, i = session.frames, session.index_at(window.playhead.time)

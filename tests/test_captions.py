@@ -7,7 +7,7 @@ from viewer.core.caption_check import generated_captions
 from viewer.core.captions import caption_text, stale_captions, unknown_placeholders
 from viewer.core.kinematics import Kinematics
 from viewer.core.binding import load_checked
-from viewer.core.scenario import scenario_from_text
+from viewer.core.scenario_read import scenario_from_text
 from viewer.core.scenario_edit import ScenarioEdit
 from viewer.core.wizard import PATTERNS, ExerciseSpec, build_scenario, exercise_text
 

@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import SCENARIOS
 from viewer.core.binding import load_checked
 from viewer.core.feed import FrameFeed
-from viewer.core.scenario import VIEWS
+from viewer.core.viewstate import VIEWS
 
 pytest.importorskip("pyvista")
 

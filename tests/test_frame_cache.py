@@ -126,7 +126,7 @@ def test_a_click_while_playing_from_memory_picks_the_muscle_in_the_picture(windo
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
-    from viewer.render.tubes import resample
+    from viewer.core.shape.tubes import resample
 
     view, frames = window.view, window.session.frames
     thigh = next(m for m in window.session.model.muscles if m.name == "recfem_r")

@@ -23,8 +23,9 @@ from hypothesis import strategies as st  # noqa: E402
 from tests.conftest import SCENARIOS  # noqa: E402
 from viewer.core.errors import ViewerError  # noqa: E402
 from viewer.core.motfile import mot_to_scenario, parse_mot  # noqa: E402
-from viewer.core.scenario import (KEYFRAME_KEYS, PHASE_KEYS, TOP_KEYS, check_against_model,  # noqa: E402
-                                  scenario_from_text)
+from viewer.core.scenario import KEYFRAME_KEYS, PHASE_KEYS, TOP_KEYS  # noqa: E402
+from viewer.core.scenario_check import check_against_model  # noqa: E402
+from viewer.core.scenario_read import scenario_from_text  # noqa: E402
 
 _mode = os.environ.get("MUSCLE_VIEWER_FUZZ", "ci")
 EXAMPLES = 5000 if _mode == "release" else 40 if _mode == "ci" else int(_mode)

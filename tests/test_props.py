@@ -13,7 +13,9 @@ from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Kinematics
 from viewer.core.props import PROPS_DIR, Props, between, prop_catalogue, rotation
 from viewer.core.binding import load_checked
-from viewer.core.scenario import check_against_model, dump_scenario, scenario_from_text
+from viewer.core.scenario_check import check_against_model
+from viewer.core.scenario_write import dump_scenario
+from viewer.core.scenario_read import scenario_from_text
 
 HEAD = """\
 format: 1

@@ -9,7 +9,7 @@ from viewer.core.colour import PLAIN, Colouring  # noqa: E402
 from viewer.core.errors import ViewerError  # noqa: E402
 from viewer.render.camera import ScreenArea, fit, view_direction  # noqa: E402
 from viewer.render.export import ExportOptions, open_stage, render_still  # noqa: E402
-from viewer.render.tubes import PULLEY, StrandLayout, TubeMesh, resample, ring_frames  # noqa: E402
+from viewer.core.shape.tubes import PULLEY, StrandLayout, TubeMesh, resample, ring_frames  # noqa: E402
 
 SUPINE = np.array([[1.0, 0, 0], [0, 0, 1], [0, -1, 0]])  # kinematics.POSTURE_ROTATION["supine"]
 

@@ -242,7 +242,7 @@ def test_yaml_tags_with_bad_values_are_one_line_with_the_line(tmp_path, value, w
 
 
 def test_2e0_is_a_number_as_in_yaml_1_2_and_on_is_a_word(tmp_path):
-    from viewer.core.scenario import load_scenario
+    from viewer.core.scenario_read import load_scenario
 
     path = tmp_path / "s.yaml"
     path.write_text("format: 1\ntitle: t\ncamera: {position: [2e0, 0, 1], focal_point: [0, 0, 1], up: [0, 0, 1]}\n"
@@ -464,7 +464,8 @@ def test_shipped_scenarios_pass_their_schema_as_a_yaml_1_1_reader_reads_them():
 
 
 def test_on_is_still_read_as_the_old_name_of_surface_and_saved_as_surface(tmp_path):
-    from viewer.core.scenario import dump_scenario, load_scenario
+    from viewer.core.scenario_write import dump_scenario
+    from viewer.core.scenario_read import load_scenario
 
     base = (SCENARIOS / "leg_raise.yaml").read_text()
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"

@@ -14,7 +14,7 @@ from viewer.core.feed import FrameFeed  # noqa: E402
 from viewer.core.colour import Colouring  # noqa: E402
 from viewer.core.kinematics import POSTURE_ROTATION, Kinematics  # noqa: E402
 from viewer.core.binding import load_checked  # noqa: E402
-from viewer.core.scenario import VIEWS  # noqa: E402
+from viewer.core.viewstate import VIEWS  # noqa: E402
 from viewer.render.camera import view_direction  # noqa: E402
 from viewer.render.export import ExportOptions, open_stage  # noqa: E402
 

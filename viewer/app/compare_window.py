@@ -44,8 +44,7 @@ class CompareWindow(PlaybackClock, QWidget):
         self.sessions = sessions
         self.sync = sync
         for session, colouring in zip(sessions, share_scale([s.colouring for s in sessions])):
-            session.colouring = colouring  # one colour scale for both panels
-            session.__dict__.pop("feed", None)
+            session.colouring = colouring  # one colour scale for both panels (the feed follows)
         titles = " | ".join(s.scenario.title for s in sessions)
         self.setWindowTitle(f"Compare: {titles} — muscle-viewer")
         self.longest = max(s.duration for s in sessions)

@@ -28,6 +28,8 @@ PRESENT_LABEL_SCALE = 1.6  # presenter mode: labels this much larger than the wi
 VIEW_KEYS = {"1": ("left", "&Left side"), "2": ("right", "&Right side"), "3": ("front", "F&ront"),
              "4": ("back", "&Back"), "5": ("top", "&Top (from the head)"), "6": ("three-quarter", "Three-&quarter")}
 RESIZE_SETTLE_MS = 150
+# not for Stage.set_view: own handlers (time, camera), a new session (scenario, colour), no pixel
+FOLLOWED_ELSEWHERE = ("time", "camera", "scenario", "colour", "speed", "loop")
 
 
 class View3D(QObject):
@@ -89,9 +91,10 @@ class View3D(QObject):
         """Follow the state's time, hidden muscles, bones and camera (the window binds once per state)."""
         e = state.events
         e.time.connect(lambda t: self.state is state and self.show_state())
-        e.hidden.connect(lambda names: self.state is state and self._view_changed(legend=True))
-        e.bones.connect(lambda opacity: self.state is state and self._view_changed())
         e.camera.connect(lambda camera: self.state is state and self.set_camera(camera))
+        for event in e:  # the rest redraw through Stage.set_view: a new field needs no line here
+            if event.name not in FOLLOWED_ELSEWHERE:
+                event.connect(lambda _, name=event.name: self.state is state and self._view_changed(name == "hidden"))
 
     def show_state(self) -> None:
         p = self.state.playhead
@@ -103,10 +106,9 @@ class View3D(QObject):
 
     def _dress(self, aim: bool = True) -> None:
         """Lay the words out for the window's size (a resize, presenter mode, a new legend)."""
-        if self.stage is None:
-            return
-        self.stage.dress(self.size, self._dressing(), aim=aim)
-        self.show_at(self.shown[2], self.shown[1])
+        if self.stage is not None:
+            self.stage.dress(self.size, self._dressing(), aim=aim)
+            self.show_at(self.shown[2], self.shown[1])
 
     def _view_changed(self, legend: bool = False) -> None:
         self.stage.set_view(self.state.snapshot())
@@ -198,9 +200,7 @@ class View3D(QObject):
             self.relayout_due = False
 
     def _drawn(self) -> None:
-        if self.scene is None or self.store.drawn(self.scene.quality):
-            return
-        if not self.store.picture.isVisible():
+        if self.scene is not None and not self.store.drawn(self.scene.quality) and not self.store.picture.isVisible():
             self.frame_shown.emit()
             if not self.playing:
                 self.store.still()  # untouched from now on: store the loop in the background

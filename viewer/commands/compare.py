@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from viewer.core.scenario import VIEWS
+from viewer.core.viewstate import VIEWS
 
 from .common import colour_arg, output_path, positive
 

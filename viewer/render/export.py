@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -57,6 +57,7 @@ class ExportOptions:
     hidden: tuple[bool, ...] | None = None  # per muscle: not drawn (the window's hidden muscles)
     text_unit: float | None = None  # overlay text scale; None: frame height / 720
     loop: str | None = None  # None: the scenario's loop rule
+    shown: View | None = None  # the window's (or a saved view's) View: every field not overridden above
 
 
     # --- the options are the command line's words for a View, an Output and a Dressing ---------------
@@ -64,9 +65,10 @@ class ExportOptions:
         """The View these options draw of a feed's scenario."""
         scenario = feed.scenario
         hidden = frozenset(m.name for m, h in zip(feed.model.muscles, self.hidden or ()) if h)
-        return View(scenario=scenario, colour_source=feed.colouring.key, hidden=hidden,
-                    bone_opacity=self.bone_opacity, camera=CameraState.resolve(scenario.camera, self.view, self.camera),
-                    speed=self.speed, loop=self.loop or scenario.loop)
+        return replace(self.shown or View(scenario), scenario=scenario, colour_source=feed.colouring.key,
+                       hidden=hidden, bone_opacity=self.bone_opacity,
+                       camera=CameraState.resolve(scenario.camera, self.view, self.camera),
+                       speed=self.speed, loop=self.loop or scenario.loop)
 
     def output(self) -> Output:
         return Output(size=tuple(self.size), fps=self.fps, crf=self.crf, anti_aliasing=self.anti_aliasing,
@@ -81,7 +83,7 @@ class ExportOptions:
 def options_from_view(view, model, **options) -> ExportOptions:
     """Export options that draw what a live view state shows: camera, hidden muscles, bones, speed, loop."""
     hidden = tuple(bool(h) for h in view.hidden_mask(model))
-    return ExportOptions(camera=view.camera, hidden=hidden if any(hidden) else None,
+    return ExportOptions(shown=view.snapshot(), camera=view.camera, hidden=hidden if any(hidden) else None,
                          bone_opacity=view.bone_opacity, speed=view.playhead.speed, loop=view.playhead.loop,
                          **options)
 

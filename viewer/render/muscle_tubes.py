@@ -11,14 +11,13 @@ import numpy as np
 import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
 
-from . import picking
-from .sheets import SheetSurface
-from .strands import StrandShapes
-from .tubes import TubeMesh, enclosed_volume
+from viewer.core.drawing import tendon_colour
+from viewer.core.shape.sheets import SheetSurface
+from viewer.core.shape.strands import StrandShapes
+from viewer.core.shape.tubes import TubeMesh, enclosed_volume
 
-# Tendons: the muscle's colour washed out toward a pearly white, and shinier than the belly.
-TENDON_WHITE = np.array([0.94, 0.93, 0.93])  # pearly, a shade cooler than bone ivory
-TENDON_MIX = 0.72
+from . import picking
+
 SHEET_KEEP = 400  # batches of up to this many frames keep each frame's sheets (~0.3 MB a frame)
 
 
@@ -26,7 +25,7 @@ class MuscleTubes:
     """The tubes of one set of muscles (the focus, or the faded rest); points, normals and
     colours updated in place from the scene's StrandShapes.
 
-    "shapes": each tube has a belly (from volume conservation, core/muscle_shape) and thin
+    "shapes": each tube has a belly (from volume conservation, core/shape/muscle_shape) and thin
     tendons, drawn as two actors over one shared set of points: only the tendons are glossy.
     "lines": a fixed thin spindle per muscle, the lines of action.
     """
@@ -201,8 +200,7 @@ class MuscleTubes:
         # blocks (numpy is slow at spreading a short trailing axis of channels).
         rings = np.repeat(per_strand, self.mesh.rings, axis=0).reshape(self.layout.count, self.mesh.rings, -1)
         if self._tendon_rings.any():
-            pale = per_strand[:, :3] * (1.0 - TENDON_MIX) + TENDON_WHITE * 255.0 * TENDON_MIX
-            rings[:, self._tendon_rings, :3] = pale[:, None, :].astype(np.uint8)
+            rings[:, self._tendon_rings, :3] = tendon_colour(per_strand[:, :3])[:, None, :]  # core/drawing: the page's too
         self.rgb.reshape(self.mesh.sides, -1)[:] = rings.reshape(1, -1)
         self._vtk_rgb.Modified()
         if self.sheet is not None:

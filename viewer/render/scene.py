@@ -17,6 +17,8 @@ from vtkmodules.vtkCommonMath import vtkMatrix4x4
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from viewer.core.decimate import Surface, bone_surfaces
+from viewer.core.drawing import FLOOR_COLOUR, MAT_THICKNESS, floor_plan, focus_split
+from viewer.core.shape.strands import StrandShapes
 
 from . import look
 from .look import BONE_COLOUR, FOCUS_THICKER
@@ -24,12 +26,8 @@ from .camera import body_points
 from .lab_overlays import LabMarks
 from .muscle_tubes import MuscleTubes
 from .props import PropActors
-from .strands import StrandShapes
 
-FLOOR_COLOUR = (0.36, 0.45, 0.52)  # a muted blue-grey exercise mat
 MUSCLE_STYLES = ("shapes", "lines")  # physiological bellies and tendons | thin lines of action
-LYING = ("supine", "prone")
-MAT_THICKNESS = 0.03
 
 
 @dataclass
@@ -75,11 +73,7 @@ class Scene:
         self._bone_last = None  # the matrices of the last update: a taken-over bone gets its own again
         focus_groups = kin.scenario.focus if focus_groups is None else focus_groups
         drawn = np.arange(len(model.muscles)) if self.style.muscles is None else np.asarray(self.style.muscles, int)
-        in_focus = np.array([model.muscles[m].group in focus_groups for m in drawn], bool)
-        if not focus_groups or in_focus.all():
-            focus, faded = drawn, np.array([], int)
-        else:
-            focus, faded = drawn[in_focus], (drawn[~in_focus] if self.style.show_faded else np.array([], int))
+        focus, faded = focus_split(model, drawn, focus_groups, self.style.show_faded)  # core/drawing: the page's too
         # One solve of every drawn strand per frame; faded muscles go first so the focus tubes
         # (opaque) are the ones that read clearly. The faded muscles are see-through: their facets
         # do not show, so they keep the cheaper ring of the lines; the focus shapes get the rounder one.
@@ -141,29 +135,18 @@ class Scene:
                 actor.SetMapper(mapper)
 
     def _add_floor(self, plotter: pv.Plotter) -> pv.Actor | None:
-        """A mat under a lying body (or a floor disc under a standing one) so it does not float.
-
-        With props the floor is a plain disc under the lowest still prop (bench legs, a bar's
-        frame): the scenario brings its own mat, and a hanging body gets a floor below the frame.
-        """
-        posture = self.kin.scenario.posture
-        level = self.props.floor_level()
-        if posture == "hanging" and level >= 0:
+        """A mat under a lying body (or a floor disc under a standing one) so it does not float:
+        core/drawing.floor_plan, the page's rule too."""
+        plan = floor_plan(self.kin.scenario.posture, True, len(self.props), self.props.floor_level(),
+                          self.body_extent)
+        if plan is None:
             return None
-        lo, hi = _footprint(self.body_extent)
-        centre = (lo + hi) / 2
-        if len(self.props):
-            radius = 0.5 * float(np.linalg.norm(hi - lo)) + 0.35
-            mat = pv.Disc(center=(centre[0], centre[1], level - 0.002), inner=0.0, outer=radius, normal=(0, 0, 1),
-                          c_res=64)
-        elif posture in LYING:
-            # Longer than wide: a body cut at the pelvis (a leg model) still lies on the mat, not at its edge.
-            size = (hi - lo) + np.array([0.30, 0.60])
-            mat = pv.Box(bounds=(centre[0] - size[0] / 2, centre[0] + size[0] / 2,
-                                 centre[1] - size[1] / 2, centre[1] + size[1] / 2, -MAT_THICKNESS, -0.002))
+        (x, y), z = plan.centre, plan.level
+        if plan.shape == "mat":
+            sx, sy = plan.size
+            mat = pv.Box(bounds=(x - sx / 2, x + sx / 2, y - sy / 2, y + sy / 2, z - MAT_THICKNESS + 0.002, z))
         else:
-            radius = 0.5 * float(np.linalg.norm(hi - lo)) + 0.25
-            mat = pv.Disc(center=(centre[0], centre[1], -0.002), inner=0.0, outer=radius, normal=(0, 0, 1), c_res=64)
+            mat = pv.Disc(center=(x, y, z), inner=0.0, outer=plan.radius, normal=(0, 0, 1), c_res=64)
         return plotter.add_mesh(mat, color=FLOOR_COLOUR, smooth_shading=False, specular=0.05, diffuse=0.8,
                                 ambient=0.25, reset_camera=False, render=False)
 
@@ -262,8 +245,3 @@ def _surface_mapper(surface: Surface) -> vtkPolyDataMapper:
     mapper.SetInputData(poly)
     mapper.ScalarVisibilityOff()
     return mapper
-
-
-def _footprint(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """x–y extent of the body over the exercise, metres."""
-    return points[:, :2].min(axis=0), points[:, :2].max(axis=0)
