@@ -97,7 +97,7 @@ def refuse_inputs_as_outputs(plan: Plan, jobs: list[Job], out: Path) -> None:
     from viewer.core.errors import ModelError, ScenarioError
     from viewer.core.files import identities, refuse_input
     from viewer.core.props import mesh_path
-    from viewer.core.scenario import load_scenario
+    from viewer.core.scenario_read import load_scenario
 
     inputs: dict[str, dict] = {}
     for job in jobs:
