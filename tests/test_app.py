@@ -68,7 +68,7 @@ def test_every_panel_follows_the_view_state_and_writes_into_it(window, qtbot):
 
     ticks = {item.toolTip(0): item.checkState(0) for item in panel._muscle_items()}
     assert ticks["iliacus_r"] == Qt.Unchecked and ticks["rect_abd_r"] == Qt.Checked
-    assert model.muscle_index["iliacus_r"] not in set(window.view.visible_muscles())
+    assert window.view.stage.hidden[model.muscle_index["iliacus_r"]]
     state.set_speed(2.0)
     state.set_loop("repeat")
     assert window.playbar.speed.currentData() == 2.0 and window.playbar.loop.currentData() == "repeat"
@@ -138,7 +138,7 @@ def test_isolating_a_group_hides_the_other_muscles(window):
     tree = window.muscles.tree  # as a user does: select the group in the list, click Isolate
     tree.findItems("hip flexors", Qt.MatchStartsWith)[0].setSelected(True)
     window.muscles.isolate_button.click()
-    shown = set(window.view.visible_muscles())
+    shown = set(np.flatnonzero(~window.view.stage.hidden))  # what the view draws
     assert shown == {m.index for m in model.muscles_in("hip flexors")}
     window.seek(1.25)
     tubes = window.view.scene.faded  # hamstrings are outside the focus: drawn in the faded set
@@ -147,7 +147,7 @@ def test_isolating_a_group_hides_the_other_muscles(window):
     strand = int(np.flatnonzero(tubes.muscles[tubes.layout.strand_muscle] == hamstring)[0])
     assert np.ptp(grid[:, strand].reshape(-1, 3), axis=0).max() == 0.0  # collapsed: not drawn
     window.muscles.show_all_button.click()
-    assert len(window.view.visible_muscles()) == len(model.muscles)
+    assert not window.view.stage.hidden.any()
 
 
 def test_clicking_a_muscle_picks_it_and_shows_its_numbers(window, qtbot):
@@ -163,7 +163,7 @@ def test_clicking_a_muscle_picks_it_and_shows_its_numbers(window, qtbot):
     grid = tubes.points.reshape(tubes.mesh.sides, tubes.layout.count, tubes.mesh.rings, 3)
     strand = int(np.flatnonzero(tubes.muscles[tubes.layout.strand_muscle] == iliacus)[0])
     before = float(tubes.mesh.radius[strand].max())
-    x, y = window.view.display_point(grid[:, strand, tubes.mesh.rings // 2].mean(axis=0))  # mid-muscle
+    x, y = window.view.stage.display_point(grid[:, strand, tubes.mesh.rings // 2].mean(axis=0))  # mid-muscle
     widget = window.view.widget
     ratio = widget.devicePixelRatioF()
     at = QPoint(int(x / ratio), int(widget.height() - y / ratio))

@@ -32,9 +32,9 @@ def feed(founding):
            "test of the same hold passes. To mend: sample the drawn surface, not the centre line")
 def test_a_still_export_at_the_top_is_warm_at_the_hip_flexors_and_cool_at_the_hamstrings(feed):
     pytest.importorskip("pyvista")
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
 
-    stage = Stage(feed, ExportOptions(size=(640, 360), anti_aliasing="none"))
+    stage = open_stage(feed, ExportOptions(size=(640, 360), anti_aliasing="none"))
     try:
         batch = feed.batch([TOP])
         stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=TOP)
@@ -57,14 +57,14 @@ def test_a_video_export_through_the_hold_keeps_the_colours(feed, tmp_path):
     pytest.importorskip("pyvista")
     import imageio.v3 as iio
 
-    from viewer.render.export import ExportOptions, Stage, export_video
+    from viewer.render.export import ExportOptions, open_stage, export_video
 
     options = ExportOptions(size=(640, 360), fps=4, anti_aliasing="none", loop="none")
     out = tmp_path / "raise.mp4"
     export_video(feed, str(out), options)
     video = iio.imread(out)
     frame = int(round(TOP * options.fps))  # played once at 4 fps: frame 11 is at 2.75 s
-    stage = Stage(feed, options)  # the same camera, to know where the muscles are
+    stage = open_stage(feed, options)  # the same camera, to know where the muscles are
     try:
         batch = feed.batch([TOP])
         stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=TOP)
@@ -95,7 +95,7 @@ def test_the_window_paused_and_playing_at_the_top(window, qtbot):
     qtbot.waitUntil(lambda: window.playhead.time > 2.65, timeout=10000)
     assert window.playhead.playing
     t = window.playhead.time
-    shown = window.view._shown[0]
+    shown = window.view.shown[0]
     image = window.view.pixels()
     window.toggle_play()
     assert 2.5 <= t < 3.0

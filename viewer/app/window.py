@@ -127,6 +127,8 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
     def _bind_state(self, state: ViewState | None) -> None:
         """Make `state` the window's (None: let go): the window's own handlers first (the session's
         colours, the saved preferences), then the 3D view, then each panel binds itself."""
+        if self.state is not None and self.state is not state:
+            self.state.events.clear()  # View3D.bind has no unbind yet: drop what it left on the old state
         self.state = state
         self._own_bindings.clear()
         if state is not None:
@@ -144,24 +146,18 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         self.settings.setValue("colour_source", source)
 
     def _bind_view(self, state: ViewState | None) -> None:
-        """Every way the 3D view follows the view state, in one place: View3D.bind(state) replaces it."""
+        """The 3D view follows the state itself (View3D.bind: time, camera, hidden, bones); what it
+        does not follow yet is wired here, in one place: colours (after the session's recolour),
+        an edit's rebuilt scene, and the picked muscle."""
         self._view_bindings.clear()
         if state is None:
             return
         view, e, connect = self.view, state.events, self._view_bindings.connect
-
-        def show_frame(_=None) -> None:
-            playing_at = state.playhead.speed if state.playhead.playing else None
-            view.show_frame(self.session.index_at(state.time), state.direction, state.time, playing_at)
-
-        connect(e.time, show_frame)
-        connect(e.scenario, show_frame)  # an edit rebuilt the scene: the same time, new frames
-        connect(e.hidden, lambda names: view.set_visible(~state.hidden_mask(self.session.model)))
-        connect(e.bones, view.set_bone_opacity)
-        connect(e.colour, lambda source: (view.recolour(), show_frame()))
-        connect(e.camera, view.set_camera)
+        view.bind(state)  # first: the panels below follow the frame the view shows
+        connect(e.scenario, lambda scenario: view.show_state())  # the same time, new frames
+        connect(e.colour, lambda source: (view.recolour(), view.show_state()))
         connect(self.picked_changed, view.highlight)
-        show_frame()
+        view.show_state()
 
     def set_speed(self, speed: float) -> None:
         if self.state is not None:
