@@ -5,6 +5,8 @@ write the scrub slider, speed and loop back into it; play and step go through th
 (the `play_toggled` and `step` signals), which owns the timer."""
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
@@ -13,6 +15,7 @@ from viewer.core.playback import LOOP_MODES, SPEEDS
 from .bindings import Bindings
 
 SLIDER_STEPS_PER_SECOND = 100
+PLAYING_UPDATE_S = 1 / 30  # while playing the bar moves at most at the view's picture rate: each move recomposes the window
 
 
 class PlayBar(QWidget):
@@ -107,9 +110,11 @@ class PlayBar(QWidget):
     def show_time(self, seconds: float, playing: bool) -> None:
         """Only what changed is set: each widget update recomposes the window, 60 times a second."""
         step, playing = int(round(seconds * SLIDER_STEPS_PER_SECOND)), bool(playing)
-        if self._shown == (step, playing):
+        now = time.monotonic()
+        if self._shown == (step, playing) or (playing and self._shown and self._shown[1]
+                                               and now - self._shown_at < PLAYING_UPDATE_S):
             return
-        self._shown = (step, playing)
+        self._shown, self._shown_at = (step, playing), now
         self.slider.blockSignals(True)  # the slider shows the time; only a hand on it seeks
         self.slider.setValue(step)
         self.slider.blockSignals(False)
