@@ -96,8 +96,8 @@ def test_labels_pinned_in_the_file(tmp_path):
 
     text = (SCENARIOS / "leg_raise.yaml").read_text()
     good = tmp_path / "pinned.yaml"
-    good.write_text(text.replace("focus: [hip flexors, abdominals]",
-                                 "focus: [hip flexors, abdominals]\nlabels: [iliacus, psoas major]"))
+    good.write_text(text.replace("focus: [hip flexors, abdominals, hamstrings]",
+                                 "focus: [hip flexors, abdominals, hamstrings]\nlabels: [iliacus, psoas major]"))
     scenario, model = load_checked(good)
     assert scenario.labels == ["iliacus", "psoas major"]
     kin = bind(model, scenario)
