@@ -166,6 +166,36 @@ def test_leader_lines_cross_neither_the_head_nor_each_other(name, t):
         stage.close()
 
 
+def test_a_label_names_only_a_drawn_muscle():
+    """Hiding the hip flexors in the raise (as the window's muscle list or `hide:` does) takes their
+    labels away: the texts drawn beside the body name only muscles still drawn."""
+    pytest.importorskip("pyvista")
+    from viewer.core.colour import Colouring
+    from viewer.core.feed import FrameFeed
+    from viewer.render.export import ExportOptions, Stage
+
+    kin = _open("leg_raise.yaml")
+    feed = FrameFeed(kin, Colouring(kin))
+    hip = {m.index for m in kin.model.muscles_in("hip flexors")}
+    hidden = tuple(i in hip for i in range(len(kin.model.muscles)))
+
+    def drawn_texts(options):
+        stage = Stage(feed, options)
+        try:
+            batch = feed.batch([1.25])
+            stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=1.25)
+            labels = stage.overlays.labels
+            return [a.GetInput() for a in labels.texts if a.GetVisibility()], labels.shown
+        finally:
+            stage.close()
+
+    shown_texts, _ = drawn_texts(ExportOptions(size=(640, 360), anti_aliasing="none"))
+    assert any(t.startswith(("Iliacus", "Psoas")) for t in shown_texts), shown_texts  # the check can fail
+    texts, muscles = drawn_texts(ExportOptions(size=(640, 360), anti_aliasing="none", hidden=hidden))
+    assert not set(muscles) & hip, muscles
+    assert not any(t.startswith(("Iliacus", "Psoas")) for t in texts), texts
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (640, 360)])
 def test_a_long_caption_is_drawn_whole_never_cut_with_an_ellipsis(size):
     """The hip flexor stretch's first caption (the longest shipped) in a still: wrapped, smaller if

@@ -444,6 +444,8 @@ class View3D(QObject):
         self.hidden = ~np.asarray(visible, bool)
         self._changed()
         self.scene.set_hidden(self.hidden)
+        if self.overlays is not None:
+            self.overlays.set_hidden(self.hidden)
         if self.session.colouring.key == "group":
             self._rebuild_overlays(aim=False)  # the legend lists the groups still drawn
         else:
