@@ -236,6 +236,23 @@ def test_angle_read_out_names_the_side_in_words():
     assert "Front knee flexion" in labels and "Back hip flexion" in labels
 
 
+def test_the_read_out_says_a_bend_a_patient_reads_not_a_plane():
+    """The bench press turns the shoulder's elevation plane most (82° to −54°), which says nothing to
+    a patient: the read-out gives the elbow's bend instead; a hold back at the start reads 0°, not −0°."""
+    from viewer.core.feed import AngleReadout
+
+    kin = _open("bench_press.yaml")
+    readout = AngleReadout(kin)
+    frames = kin.sample([2.25])
+    text = readout.text(frames.qpos[0], kin.scenario.phase_at(2.25))
+    assert text == "Elbow flexion 125°", text
+    assert not any("plane" in c[0] for c in readout._channels if readout._plain[readout._channels.index(c)])
+    reverse = _open("reverse_crunch.yaml")
+    texts = [AngleReadout(reverse).text(reverse.sample([t]).qpos[0], reverse.scenario.phase_at(t))
+             for t in np.linspace(0, reverse.scenario.duration, 41)]
+    assert not any("-0°" in t for t in texts), texts
+
+
 def test_validate_warns_when_a_caption_says_the_opposite_of_the_numbers(tmp_path, capsys):
     """The stale-caption check also reads what a caption says each muscle does."""
     from viewer.cli import main
