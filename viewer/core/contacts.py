@@ -68,6 +68,7 @@ OFF_STRAIGHT = 3.0  # degrees
 # a resting arm reaches back along the body (shoulder extension), not out to the side.
 SEED = {"shoulder_elv_r": 10.0, "shoulder_elv_l": 10.0, "elv_angle_r": -80.0, "elv_angle_l": -80.0,
         "knee_angle_r": 30.0, "knee_angle_l": 30.0}  # a free knee bends to meet the floor
+STANDING_STRAIGHT = ("knee_angle_r", "knee_angle_l")  # ...but not a knee the body stands on
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,9 @@ class ContactSolver:
         self._weight = np.array([next((w for key, w in JOINT_WEIGHTS if j.name == key or
                                        (key in j.name and not key.startswith("flexion"))), 1.0)
                                  for j in self.free])
-        self._seed = {k: j.to_model(SEED[j.name]) for k, j in enumerate(self.free) if j.name in SEED}
+        # A standing leg leans to straight: seeded bent, its one-point floor contact is met on tiptoe.
+        seeds = {n: v for n, v in SEED.items() if not (scenario.posture == "standing" and n in STANDING_STRAIGHT)}
+        self._seed = {k: j.to_model(seeds[j.name]) for k, j in enumerate(self.free) if j.name in seeds}
         self._ref = np.clip(kin._base[self._qadr].copy(), self._lo, self._hi)  # the pose a free joint leans to
         for k, value in self._seed.items():
             self._ref[k] = value
