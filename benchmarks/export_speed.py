@@ -152,14 +152,14 @@ def scene_update_ms(name: str, style: str) -> tuple[float, float, float]:
     from viewer.core.binding import load_checked
     from viewer.core.colour import Colouring
     from viewer.core.feed import FrameFeed
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
 
     scenario, model = load_checked(ROOT / "scenarios" / f"{name}.yaml")
     kin = model.kinematics(scenario)
     colouring = Colouring(kin)
     frames = kin.sample(kin.times(30))
     _ = frames.geom_pos, frames.geom_mat, frames.wrap_xpos  # batch-level world transforms
-    stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(320, 240), text=False, muscle_style=style))
+    stage = open_stage(FrameFeed(kin, colouring), ExportOptions(size=(320, 240), text=False, muscle_style=style))
     try:
         colours = stage.scene.paint(*colouring.paint(frames))
         spent = []

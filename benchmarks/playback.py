@@ -131,7 +131,7 @@ def scenario_steps(shown: list[tuple[float, int]], duration: float, loop: str) -
 def play(window, seconds: float, probe=None) -> "DrawCounter":
     """Play for `seconds` of wall time; the counter holds each picture shown with its (time, direction)."""
     view = window.view
-    counter = DrawCounter(view, probe or (lambda: (view._shown[2], view._shown[1])))
+    counter = DrawCounter(view, probe or (lambda: (view.shown[2], view.shown[1])))
     window.toggle_play()
     wait(seconds)
     window.toggle_play()
@@ -145,7 +145,7 @@ def playing_figures(window, counter) -> dict:
 
 
 def stored_all(view) -> bool:
-    stored, cycle = view.stored()
+    stored, cycle = view.store.stored()
     return cycle > 0 and stored >= cycle
 
 
@@ -154,13 +154,13 @@ def measure_playback(window, seconds: float, fill_limit: float = 150.0) -> dict:
     view stands still (paused); then playback from memory."""
     view = window.view
     out = {}
-    view.cache.enabled = False
+    view.store.cache.enabled = False
     window.seek(0.0)
     counter = play(window, seconds)
     live = playing_figures(window, counter)
     counter.close()
     out.update(live_playback_fps=live["fps"], live_frame_step_s=live["step"])
-    view.cache.enabled = True
+    view.store.cache.enabled = True
     window.seek(0.0)
     start = time.perf_counter()
     window.toggle_play()
@@ -172,10 +172,10 @@ def measure_playback(window, seconds: float, fill_limit: float = 150.0) -> dict:
     start = time.perf_counter()
     wait_until(lambda: stored_all(view), fill_limit)
     out["fill_while_still_s"] = time.perf_counter() - start
-    stored, total = view.stored()
+    stored, total = view.store.stored()
     out["cache_frames"] = f"{stored}/{total}"
-    out["cache_mb"] = view.cache.nbytes / 2 ** 20
-    counter = DrawCounter(view, lambda: (view._shown[2], view._shown[1]))
+    out["cache_mb"] = view.store.cache.nbytes / 2 ** 20
+    counter = DrawCounter(view, lambda: (view.shown[2], view.shown[1]))
     window.toggle_play()
     wait(seconds)
     window.toggle_play()
@@ -343,7 +343,7 @@ def muscle_pixels(window, count: int) -> list[tuple[int, tuple[int, int]]]:
     """(muscle, Qt widget position) of the middle of the longest visible focus muscles."""
     import numpy as np
 
-    from viewer.render.tubes import resample
+    from viewer.core.shape.tubes import resample
 
     session, view = window.session, window.view
     frames, i = session.frames, session.index_at(window.playhead.time)
@@ -358,7 +358,7 @@ def muscle_pixels(window, count: int) -> list[tuple[int, tuple[int, int]]]:
         if len(path) < 2:
             continue
         middle = resample(np.asarray(path, float)[None], 9)[0, 4]
-        x, y = view.display_point(middle)
+        x, y = view.stage.display_point(middle)
         if 0 < x < widget.width() * ratio and 0 < y < widget.height() * ratio:
             out.append((m, (int(x / ratio), int(widget.height() - y / ratio))))
         if len(out) == count:

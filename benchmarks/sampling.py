@@ -20,7 +20,7 @@ import mujoco  # noqa: E402
 import viewer.core.kinematics as kinematics  # noqa: E402
 from viewer.core.kinematics import Kinematics  # noqa: E402
 from viewer.core.binding import load_model  # noqa: E402
-from viewer.core.scenario import scenario_from_text  # noqa: E402
+from viewer.core.scenario_read import scenario_from_text  # noqa: E402
 
 SCENARIO = """
 format: 1

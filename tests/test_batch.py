@@ -24,7 +24,7 @@ def expected_outputs(plan) -> dict[str, int]:
     from viewer.batch.jobs import expand
     from viewer.batch.plan import load_plan
     from viewer.core.playback import export_times
-    from viewer.core.scenario import load_scenario
+    from viewer.core.scenario_read import load_scenario
 
     out = {}
     for job in expand(load_plan(plan)):
@@ -63,7 +63,7 @@ def single_runs(tmp_path_factory):
             if file.endswith(".mp4"):
                 args = ["export", source, "-o", root / name, "--size", SMALL, "--fps", FPS, "--view", view, "--quiet"]
             else:
-                from viewer.core.scenario import load_scenario
+                from viewer.core.scenario_read import load_scenario
 
                 first_end = load_scenario(source).phases[0].end
                 args = ["snapshot", source, "-o", root / name, "--size", SMALL, "--view", view, "--time", first_end]
@@ -108,7 +108,7 @@ def test_editing_one_scenario_renders_only_its_outputs(library, tmp_path):
     scenario = copy / "scenarios" / "crunch.yaml"
     # a new caption for the first phase, whole: at the small size the long caption runs off the
     # top of the frame, so a change to its first sentence alone would not show in the still
-    from viewer.core.scenario import load_scenario
+    from viewer.core.scenario_read import load_scenario
 
     caption = load_scenario(scenario).phases[0].caption
     assert caption in scenario.read_text()
@@ -123,16 +123,24 @@ def test_editing_one_scenario_renders_only_its_outputs(library, tmp_path):
     check_consistent(copy / "out", expected_outputs(copy / "plan.yaml"))
 
 
+def batch_with_one_output_done(plan, out) -> subprocess.Popen:
+    """A one-worker batch of the plan, started and waited on until its first output is recorded."""
+    proc = subprocess.Popen([sys.executable, "-m", "viewer", "batch", str(plan), "-o", str(out), "--workers", "1"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while not ((out / "manifest.json").exists() and manifest(out)):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"no output finished: {proc.communicate()}")
+        time.sleep(0.1)
+    return proc
+
+
 def test_sigterm_leaves_no_partial_file_and_the_rerun_goes_on(tmp_path):
     plan = small_library(tmp_path, names=("leg_raise", "crunch"), views=("left",))
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "viewer", "batch", str(plan), "-o", str(out), "--workers", "1"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = batch_with_one_output_done(plan, out)
     try:
-        deadline = time.monotonic() + 240
-        while not ((out / "manifest.json").exists() and manifest(out)):  # one output finished
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-            time.sleep(0.1)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
     finally:
@@ -173,13 +181,8 @@ def test_export_workers_writes_the_single_process_file(tmp_path):
 def test_a_killed_local_worker_is_replaced_and_its_job_done_again(tmp_path):
     plan = small_library(tmp_path, names=("leg_raise", "crunch"), views=("left",))
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "viewer", "batch", str(plan), "-o", str(out), "--workers", "1"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = batch_with_one_output_done(plan, out)  # warm, and on its second job
     try:
-        deadline = time.monotonic() + 240
-        while not ((out / "manifest.json").exists() and manifest(out)):  # warm, and on its second job
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-            time.sleep(0.1)
         workers = [pid for pid in spawned_children(proc.pid)]
         assert len(workers) == 1
         os.kill(workers[0], signal.SIGKILL)  # the batch's own worker process, started by this test

@@ -7,7 +7,7 @@ from viewer.core.caption_check import generated_captions
 from viewer.core.captions import caption_text, stale_captions, unknown_placeholders
 from viewer.core.kinematics import Kinematics
 from viewer.core.binding import load_checked
-from viewer.core.scenario import scenario_from_text
+from viewer.core.scenario_read import scenario_from_text
 from viewer.core.scenario_edit import ScenarioEdit
 from viewer.core.wizard import PATTERNS, ExerciseSpec, build_scenario, exercise_text
 
@@ -92,13 +92,13 @@ def test_validate_warns_about_a_stale_caption_and_still_passes(tmp_path, capsys)
 def test_a_still_draws_the_placeholder_with_its_value(full_body):
     from viewer.core.colour import Colouring
     from viewer.core.feed import FrameFeed
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
 
     text = (SCENARIOS / "leg_raise.yaml").read_text().replace(
         'caption: "The hip flexors (iliacus, psoas) shorten', 'caption: "Iliacus {iliacus_r.change}. The hip flexors')
     kin = full_body.kinematics(scenario_from_text(text))
     feed = FrameFeed(kin, Colouring(kin))
-    stage = Stage(feed, ExportOptions(size=(320, 240), anti_aliasing="none"))
+    stage = open_stage(feed, ExportOptions(size=(320, 240), anti_aliasing="none"))
     try:
         batch = feed.batch([1.0])
         stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0])

@@ -115,7 +115,7 @@ def test_compare_window_drives_both_panels_from_one_playhead(qtbot, tmp_path):
     compare.seek(2.0)
     first = [v.pixels().copy() for v in compare.views]
     compare.seek(7.0)  # the leg raise holds its end, the reverse crunch is in its last phase
-    assert [v._shown[2] for v in compare.views] == [pytest.approx(5.5), pytest.approx(7.0)]
+    assert [v.shown[2] for v in compare.views] == [pytest.approx(5.5), pytest.approx(7.0)]
     second = [v.pixels() for v in compare.views]
     assert all(np.abs(a.astype(int) - b).mean() > 0.5 for a, b in zip(first, second))
     compare.close()

@@ -6,19 +6,19 @@ import pytest
 from tests.conftest import SCENARIOS
 from viewer.core.binding import load_checked
 from viewer.core.feed import FrameFeed
-from viewer.core.scenario import VIEWS
+from viewer.core.viewstate import VIEWS
 
 pytest.importorskip("pyvista")
 
 
 def _stage(name: str, **options):
     from viewer.core.colour import Colouring
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
 
     scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
     kin = model.kinematics(scenario)
     base = dict(size=(640, 400), anti_aliasing="none", text=False)  # the gallery's size
-    return kin, Stage(FrameFeed(kin, Colouring(kin, "plain")), ExportOptions(**{**base, **options}))
+    return kin, open_stage(FrameFeed(kin, Colouring(kin, "plain")), ExportOptions(**{**base, **options}))
 
 
 def _near(image: np.ndarray, rgb, tol: int = 30) -> np.ndarray:
@@ -32,7 +32,7 @@ def test_dumbbells_show_rubber_heads_with_a_light_rim_from_every_view(view):
     kin, stage = _stage("bicep_curl", view=view, bones=False, floor=False, muscles=())
     try:
         frames = kin.sample([2.0])
-        stage.show(frames, 0, stage.scene.paint(*stage.colouring.paint(frames))[0])
+        stage.show(frames, 0, stage.scene.paint(*stage.feed.colouring.paint(frames))[0])
         image = stage.pixels()[..., :3].astype(int)
     finally:
         stage.close()
@@ -49,7 +49,7 @@ def test_the_barbell_is_steel_and_rubber_and_solid_where_it_hides_nothing():
     kin, stage = _stage("bench_press", view="left")
     try:
         frames = kin.sample([0.0])  # arms straight up: the plates are above the body, in front of nothing
-        stage.show(frames, 0, stage.scene.paint(*stage.colouring.paint(frames))[0])
+        stage.show(frames, 0, stage.scene.paint(*stage.feed.colouring.paint(frames))[0])
         opacity = [a.GetProperty().GetOpacity() for a in stage.scene.prop_actors.actors]
     finally:
         stage.close()
@@ -103,7 +103,7 @@ def test_a_dumbbell_fades_only_while_it_passes_in_front_of_the_biceps():
         seen = []
         frames = kin.sample(np.linspace(0.0, 2.0, 21))
         for i in range(len(frames)):
-            stage.show(frames, i, stage.scene.paint(*stage.colouring.paint(frames))[i])
+            stage.show(frames, i, stage.scene.paint(*stage.feed.colouring.paint(frames))[i])
             seen.append([a.GetProperty().GetOpacity() for a in stage.scene.prop_actors.actors])
     finally:
         stage.close()

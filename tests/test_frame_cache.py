@@ -28,10 +28,10 @@ def play_until_stored(window, qtbot, count: int, while_playing: bool = False) ->
     view = window.view
     if while_playing:
         window.toggle_play()
-    qtbot.waitUntil(lambda: len(view.cache) >= count, timeout=60000)
+    qtbot.waitUntil(lambda: len(view.store.cache) >= count, timeout=60000)
     if not while_playing:
         window.toggle_play()
-    qtbot.waitUntil(lambda: view.picture.isVisible() and view.picture.frame is not None, timeout=60000)
+    qtbot.waitUntil(lambda: view.store.picture.isVisible() and view.store.picture.frame is not None, timeout=60000)
 
 
 def test_the_store_keeps_pictures_exactly_and_within_its_budget(qapp):
@@ -60,16 +60,16 @@ def test_a_stored_frame_is_the_picture_the_live_view_draws(window, qtbot):
     view = window.view
     play_until_stored(window, qtbot, 6)
     window.toggle_play()
-    frame = sorted(view.cache._frames)[3]
-    stored = as_array(view.cache.image(frame))
+    frame = sorted(view.store.cache._frames)[3]
+    stored = as_array(view.store.cache.image(frame))
     # Draw the same frame live, in the quality of a moving picture, and read what the paint drew.
-    view.cache.enabled = False
+    view.store.cache.enabled = False
     drawn = []
-    view.redraw.drawn.connect(lambda: drawn.append((view.scene.quality, view._read_pixels().copy())))
+    view.redraw.drawn.connect(lambda: drawn.append((view.scene.quality, view.store.read_pixels().copy())))
     i, direction = frame
     t = float(window.session.frames.times[i])
     for _ in range(5):  # on a loaded machine the settle into full quality may come before the paint
-        view.show_frame(i, direction, t, playing_at=1.0)
+        view.show_at(t, direction, 1.0)
         qtbot.waitUntil(lambda: bool(drawn), timeout=5000)
         if drawn[-1][0] == "fast":
             break
@@ -87,10 +87,10 @@ def test_playing_from_memory_shows_new_frames_without_rendering(window, qtbot):
     renders = []
     tag = view.plotter.ren_win.AddObserver("EndEvent", lambda *_: renders.append(1))
     shown = []
-    view.frame_shown.connect(lambda: shown.append(view._shown[:2]))
+    view.frame_shown.connect(lambda: shown.append(view.shown[:2]))
     qtbot.wait(600)
     view.plotter.ren_win.RemoveObserver(tag)
-    from_store = [f for f in shown if f in view.cache]
+    from_store = [f for f in shown if f in view.store.cache]
     assert len(set(from_store)) >= 3  # the picture moves on...
     assert len(renders) <= len(shown)  # ...and renders only fill frames the store lacks, one per update
     window.toggle_play()
@@ -104,20 +104,20 @@ def test_turning_hiding_or_resizing_goes_back_to_live_drawing(window, qtbot):
                    lambda: window.state.set_hidden(["hip flexors"]),
                    lambda: window.resize(window.width() - 120, window.height())):
         play_until_stored(window, qtbot, 3)
-        before = view.cache.key
+        before = view.store.cache.key
         change()
-        qtbot.waitUntil(lambda: view.cache.key != before, timeout=3000)
-        assert all(k[0] % 2 == 0 or k[0] == len(window.session.frames) - 1 for k in view.cache._frames)
-        assert len(view.cache) <= 3  # emptied, and refilling for the new look
+        qtbot.waitUntil(lambda: view.store.cache.key != before, timeout=3000)
+        assert all(k[0] % 2 == 0 or k[0] == len(window.session.frames) - 1 for k in view.store.cache._frames)
+        assert len(view.store.cache) <= 3  # emptied, and refilling for the new look
         window.toggle_play()
-        qtbot.waitUntil(lambda: not view.picture.isVisible(), timeout=3000)
+        qtbot.waitUntil(lambda: not view.store.picture.isVisible(), timeout=3000)
 
 
 def test_a_paused_frame_is_the_full_quality_render_not_a_stored_picture(window, qtbot):
     view = window.view
     play_until_stored(window, qtbot, 3)
     window.toggle_play()
-    assert not view.picture.isVisible()
+    assert not view.store.picture.isVisible()
     qtbot.waitUntil(lambda: view.scene.quality == "full" and view.plotter.renderer.GetUseFXAA(), timeout=3000)
 
 
@@ -126,19 +126,19 @@ def test_a_click_while_playing_from_memory_picks_the_muscle_in_the_picture(windo
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
-    from viewer.render.tubes import resample
+    from viewer.core.shape.tubes import resample
 
     view, frames = window.view, window.session.frames
     thigh = next(m for m in window.session.model.muscles if m.name == "recfem_r")
     play_until_stored(window, qtbot, 12, while_playing=True)
-    qtbot.waitUntil(lambda: view.picture.isVisible(), timeout=5000)
-    i = view._shown[0]
+    qtbot.waitUntil(lambda: view.store.picture.isVisible(), timeout=5000)
+    i = view.shown[0]
 
     def on_screen(muscle: int, samples: int) -> np.ndarray:
         adr, num = int(frames.wrap_adr[i][muscle]), int(frames.wrap_num[i][muscle])
         path = frames.wrap_xpos[i][adr:adr + num][frames.wrap_obj[i][adr:adr + num] != -2]
         points = resample(np.asarray(path, float)[None], samples)[0]
-        return np.array([(x, view.widget.height() - y) for x, y in map(view.display_point, points)], float)
+        return np.array([(x, view.widget.height() - y) for x, y in map(view.stage.display_point, points)], float)
 
     x, y = on_screen(thigh.index, 9)[4]
     QTest.mouseClick(view.widget, Qt.LeftButton, Qt.NoModifier, QPoint(int(x), int(y)))
@@ -153,10 +153,10 @@ def test_a_still_view_stores_the_loop_beneath_a_picture_of_itself(window, qtbot)
     """Left alone, the view stores the loop's frames in the background: the patient still sees the
     same full-quality still, and the next play starts from memory."""
     view = window.view
-    qtbot.waitUntil(lambda: view._filling and len(view.cache) >= 4, timeout=30000)
-    assert not window.playhead.playing and view.picture.isVisible()
-    still = as_array(view.picture.image)
+    qtbot.waitUntil(lambda: view.store.filling and len(view.store.cache) >= 4, timeout=30000)
+    assert not window.playhead.playing and view.store.picture.isVisible()
+    still = as_array(view.store.picture.image)
     live = view.pixels()  # reaching into the view stops the fill and draws the still itself again
-    assert not view._filling and not view.picture.isVisible()
+    assert not view.store.filling and not view.store.picture.isVisible()
     assert still.shape == live.shape and np.abs(still.astype(int) - live).mean() < 0.5
-    assert len(view.cache) >= 4  # what was stored stays for the next play
+    assert len(view.store.cache) >= 4  # what was stored stays for the next play

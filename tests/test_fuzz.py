@@ -23,8 +23,9 @@ from hypothesis import strategies as st  # noqa: E402
 from tests.conftest import SCENARIOS  # noqa: E402
 from viewer.core.errors import ViewerError  # noqa: E402
 from viewer.core.motfile import mot_to_scenario, parse_mot  # noqa: E402
-from viewer.core.scenario import (KEYFRAME_KEYS, PHASE_KEYS, TOP_KEYS, check_against_model,  # noqa: E402
-                                  scenario_from_text)
+from viewer.core.scenario import KEYFRAME_KEYS, PHASE_KEYS, TOP_KEYS  # noqa: E402
+from viewer.core.scenario_check import check_against_model  # noqa: E402
+from viewer.core.scenario_read import scenario_from_text  # noqa: E402
 
 _mode = os.environ.get("MUSCLE_VIEWER_FUZZ", "ci")
 EXAMPLES = 5000 if _mode == "release" else 40 if _mode == "ci" else int(_mode)
@@ -105,10 +106,11 @@ keyframe = st.fixed_dictionaries({"time": st.floats(-1, 1e4) | values}, optional
     "pose": poses, "ease": st.sampled_from(["linear", "smooth", "min_jerk", "step", "wobble"]) | values,
     "extra": values})
 phase = st.dictionaries(st.sampled_from(PHASE_KEYS + ("oops",)), values | st.floats(0, 10), max_size=5)
-scenario = st.fixed_dictionaries({"format": st.just(1) | values, "title": st.text(max_size=30) | values,
-                                  "keyframes": st.lists(keyframe, max_size=6) | values},
-                                 optional={k: values for k in TOP_KEYS if k not in ("format", "title", "keyframes")}
-                                 | {"phases": st.lists(phase, max_size=3)})
+SCENARIO_REQUIRED = {"format": st.just(1) | values, "title": st.text(max_size=30) | values,
+                     "keyframes": st.lists(keyframe, max_size=6) | values}
+SCENARIO_OPTIONAL = {k: values for k in TOP_KEYS if k not in SCENARIO_REQUIRED} \
+    | {"phases": st.lists(phase, max_size=3)}
+scenario = st.fixed_dictionaries(SCENARIO_REQUIRED, optional=SCENARIO_OPTIONAL)
 
 
 def _dump(data) -> str:
@@ -176,6 +178,25 @@ def test_motion_files_convert_to_a_scenario_or_a_clear_error(full_body, text):
     parses_or_refuses(text, full_body)
 
 
+motion_bytes = st.builds(lambda text, codec, bom: (b"\xef\xbb\xbf" if bom else b"") + text.encode(codec, "replace"),
+                         motion_files() | st.text(max_size=200), st.sampled_from(["utf-8", "latin-1", "utf-16"]),
+                         st.booleans())
+
+
+@FUZZ
+@given(st.binary(max_size=400) | motion_bytes)
+def test_any_bytes_in_a_motion_file_are_read_as_a_table_or_a_clear_error(model_folder, data):
+    """The file reader too (not UTF-8, NUL bytes, a BOM): the table, or one line naming the file."""
+    from viewer.core.motfile import read_mot
+
+    path = model_folder / "fuzz.mot"
+    path.write_bytes(data)
+    try:
+        read_mot(path)
+    except ViewerError as exc:
+        assert exc.problems and all("fuzz.mot" in str(p) and "\n" not in str(p) for p in exc.problems), exc
+
+
 @FUZZ
 @given(st.lists(st.tuples(st.floats(0, 100), st.floats(-200, 200)), min_size=1, max_size=30))
 def test_well_formed_motion_files_always_convert(full_body, rows):
@@ -236,10 +257,7 @@ def test_a_mutated_mujoco_model_loads_or_is_refused(model_folder, text):
     _model_loads_or_refuses(path)
 
 
-# --- the view keys: hide, focus, bones, camera, contacts ---------------------------------------------------------
-def _without_view_keys(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.startswith(("focus:", "camera:", "hide:",
-                                                                                "bones:", "contacts:")))
+# --- the view keys: hide, focus, labels, bones, camera, contacts -------------------------------------------------
 
 
 muscle_names = st.sampled_from(["hip flexors", "abdominals", "hamstrings", "iliacus_r", "psoas_r", "BIClong",
@@ -253,15 +271,40 @@ contact_entries = st.dictionaries(
     st.sampled_from(["body", "surface", "on", "slide", "oops"]),
     st.sampled_from(["hand_r", "hand_l", "calcn_l", "skull", "hand_x", "floor", "mat", "bar", "none"]) | values,
     max_size=4)
-view_keys = st.fixed_dictionaries({}, optional={
+label_names = st.sampled_from(["iliacus", "psoas major", "rectus femoris", "iliacus_r", "Iliacus, right",
+                                "biceps femoris", "nonsense"]) | muscle_names
+VIEW_KEYS = {
     "hide": st.lists(muscle_names, max_size=6) | values, "focus": st.lists(muscle_names, max_size=4) | values,
+    "labels": st.lists(label_names, max_size=4) | values,
     "bones": st.floats(-1, 2) | values, "camera": cameras | values,
-    "contacts": st.lists(contact_entries, max_size=3) | values})
+    "contacts": st.lists(contact_entries, max_size=3) | values}
+view_keys = st.fixed_dictionaries({}, optional=VIEW_KEYS)
+
+
+def _without_view_keys(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith(tuple(f"{k}:" for k in VIEW_KEYS)))
+
+
+def test_the_fuzzing_covers_every_scenario_key_and_the_motion_reader():
+    """Issue 28 item 6: the view keys are fuzzed with their own kinds of values, every top key with
+    wrong values, and the .mot reader with any text and with table-shaped files."""
+    assert {"hide", "bones", "camera", "contacts", "labels"} <= set(VIEW_KEYS) <= set(TOP_KEYS)
+    assert set(TOP_KEYS) <= set(SCENARIO_REQUIRED) | set(SCENARIO_OPTIONAL)
+    assert not any(line.startswith(tuple(f"{k}:" for k in VIEW_KEYS)) for line in
+                   _without_view_keys(LEG_RAISE).splitlines())  # the fuzzed keys replace the scenario's own
+    fuzzed = {name for name, value in globals().items() if hasattr(value, "hypothesis")}
+    assert {"test_any_text_is_a_motion_table_or_a_clear_error",
+            "test_motion_files_convert_to_a_scenario_or_a_clear_error",
+            "test_well_formed_motion_files_always_convert",
+            "test_any_bytes_in_a_motion_file_are_read_as_a_table_or_a_clear_error",
+            "test_labels_load_when_every_name_is_a_muscle_and_are_refused_at_their_line_otherwise",
+            "test_hide_labels_bones_camera_and_contacts_are_checked_or_refused_and_a_loaded_view_draws"} <= fuzzed
 
 
 @FUZZ
 @given(view_keys)
-def test_hide_bones_camera_and_contacts_are_checked_or_refused_and_a_loaded_view_draws(full_body, keys):
+def test_hide_labels_bones_camera_and_contacts_are_checked_or_refused_and_a_loaded_view_draws(full_body, keys):
+    from viewer.core.movers import pinned
     from viewer.core.viewstate import ViewState, degenerate_view
 
     text = _without_view_keys(LEG_RAISE) + "\n" + (_dump(keys) if keys else "")
@@ -275,6 +318,26 @@ def test_hide_bones_camera_and_contacts_are_checked_or_refused_and_a_loaded_view
     if "position" in camera:
         assert not degenerate_view(np.subtract(camera["position"], camera["focal_point"]), camera["up"])
     assert camera.get("view_angle", 30) <= 120
+    assert all(pinned(full_body, [name]) for name in scenario.labels)  # every label kept names a muscle
+
+
+
+@FUZZ
+@given(st.lists(label_names, max_size=5))
+def test_labels_load_when_every_name_is_a_muscle_and_are_refused_at_their_line_otherwise(full_body, names):
+    from viewer.core.movers import pinned
+
+    text = _without_view_keys(LEG_RAISE) + "\n" + _dump({"labels": names})
+    known = all(pinned(full_body, [name]) for name in names)
+    try:
+        scenario = scenario_from_text(text, "fuzz.yaml")
+        check_against_model(scenario, full_body)
+    except ViewerError as exc:
+        assert not known, exc
+        line = len(_without_view_keys(LEG_RAISE).splitlines()) + 1  # where the dumped `labels:` starts
+        assert all(p.line is not None and p.line >= line and "\n" not in str(p) for p in exc.problems), exc
+        return
+    assert known and scenario.labels == names
 
 
 # --- the .mot reader's row thinning -------------------------------------------------------------------------------

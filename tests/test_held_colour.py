@@ -35,9 +35,9 @@ def feed(founding):
 
 def _draw(feed, t: float, options, camera=None) -> np.ndarray:
     """The frame at t as an export draws it (RGB, top row first); camera: a VTK camera to copy."""
-    from viewer.render.export import Stage
+    from viewer.render.export import open_stage
 
-    stage = Stage(feed, options)
+    stage = open_stage(feed, options)
     try:
         if camera is not None:
             stage.plotter.renderer.GetActiveCamera().DeepCopy(camera)

@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import FIXTURES
 from viewer.core.kinematics import Kinematics
 from viewer.core.binding import load_model
-from viewer.core.scenario import scenario_from_text
+from viewer.core.scenario_read import scenario_from_text
 
 
 def test_lengths_equal_mujoco_ten_length_for_the_same_joint_values(founding):

@@ -139,12 +139,12 @@ def test_leader_lines_cross_neither_the_head_nor_each_other(name, t):
     pytest.importorskip("pyvista")
     from viewer.core.colour import Colouring
     from viewer.core.feed import FrameFeed
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
     from viewer.render.labels import HEAD_RADIUS, _crosses_circle, _segments_cross
 
     kin = _open(name)
     feed = FrameFeed(kin, Colouring(kin))
-    stage = Stage(feed, ExportOptions(size=(1280, 720), anti_aliasing="none"))
+    stage = open_stage(feed, ExportOptions(size=(1280, 720), anti_aliasing="none"))
     try:
         batch = feed.batch([t])
         stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=t)
@@ -172,7 +172,7 @@ def test_a_label_names_only_a_drawn_muscle():
     pytest.importorskip("pyvista")
     from viewer.core.colour import Colouring
     from viewer.core.feed import FrameFeed
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
 
     kin = _open("leg_raise.yaml")
     feed = FrameFeed(kin, Colouring(kin))
@@ -180,7 +180,7 @@ def test_a_label_names_only_a_drawn_muscle():
     hidden = tuple(i in hip for i in range(len(kin.model.muscles)))
 
     def drawn_texts(options):
-        stage = Stage(feed, options)
+        stage = open_stage(feed, options)
         try:
             batch = feed.batch([1.25])
             stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=1.25)
@@ -203,11 +203,11 @@ def test_a_long_caption_is_drawn_whole_never_cut_with_an_ellipsis(size):
     pytest.importorskip("pyvista")
     from viewer.core.colour import Colouring
     from viewer.core.feed import FrameFeed
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
 
     kin = _open("hip_flexor_stretch.yaml")
     feed = FrameFeed(kin, Colouring(kin))
-    stage = Stage(feed, ExportOptions(size=size, anti_aliasing="none"))
+    stage = open_stage(feed, ExportOptions(size=size, anti_aliasing="none"))
     try:
         batch = feed.batch([1.0])
         stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=1.0)

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import SCENARIOS
 from viewer.core.analysis import summarize
-from viewer.core.contacts import clearance
+from viewer.core.contact_rules import clearance
 from viewer.core.kinematics import Kinematics
 from viewer.core.binding import load_checked
 

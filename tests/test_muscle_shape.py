@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import ROOT, SCENARIOS
 from tests.test_cli import read_csv
 from viewer.cli import main
-from viewer.core.muscle_shape import RingLayout, tube_profile
+from viewer.core.shape.muscle_shape import RingLayout, tube_profile
 
 
 def test_muscles_json_numbers_follow_mujocos_muscle_model(full_body, capsys):

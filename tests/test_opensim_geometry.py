@@ -202,7 +202,7 @@ def test_leg6dof9musc_leg_raise_draws_lying_with_coloured_muscles(tmp_path):
 @pytest.mark.parametrize("name", ["opensim_leg6dof9musc_leg_raise", "opensim_leg6dof9musc_heel_slide"])
 def test_supine_leg6dof9musc_lies_on_the_floor_and_stays_above_it(name):
     from viewer.core.binding import load_checked
-    from viewer.core.contacts import clearance
+    from viewer.core.contact_rules import clearance
 
     scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
     kin = model.kinematics(scenario)

@@ -149,7 +149,7 @@ def test_app_plays_the_teaching_arm_curl(window):
     assert np.abs(window.view.pixels().astype(int) - start.astype(int)).sum(axis=2).astype(bool).mean() > 0.005
     i = window.session.index_at(1.0)
     assert window.session.rates[i, biceps] < -2  # shortening: drawn warm
-    assert window.view.painted(1)[i, biceps, 0] > window.view.painted(1)[i, biceps, 2]
+    assert window.view.store.colours(1)[i, biceps, 0] > window.view.store.colours(1)[i, biceps, 2]
 
 
 @needs_display

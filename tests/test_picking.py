@@ -6,7 +6,7 @@ pv = pytest.importorskip("pyvista")
 
 from viewer.core.feed import FrameFeed  # noqa: E402
 from viewer.core.colour import Colouring  # noqa: E402
-from viewer.render.export import ExportOptions, Stage  # noqa: E402
+from viewer.render.export import ExportOptions, open_stage  # noqa: E402
 from viewer.render.picking import Ray, camera_ray, hit  # noqa: E402
 
 SIZE = (320, 240)
@@ -41,7 +41,7 @@ def id_render(founding):
     Lines of action: the shaped style's pale tendons and flattened sheet fascicles are not drawn in
     ID colours, and picking treats a sheet fascicle as round (issue 14's note: a known gap)."""
     _, model, kin, _ = founding["leg_raise"]
-    stage = Stage(FrameFeed(kin, Colouring(kin)), ExportOptions(size=SIZE, anti_aliasing="none", text=False, bones=False,
+    stage = open_stage(FrameFeed(kin, Colouring(kin)), ExportOptions(size=SIZE, anti_aliasing="none", text=False, bones=False,
                                                      floor=False, focus=(), muscle_style="lines"))
     n = len(model.muscles)
     ids = np.zeros((n, 4), np.uint8)

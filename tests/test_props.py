@@ -13,7 +13,9 @@ from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Kinematics
 from viewer.core.props import PROPS_DIR, Props, between, prop_catalogue, rotation
 from viewer.core.binding import load_checked
-from viewer.core.scenario import check_against_model, dump_scenario, scenario_from_text
+from viewer.core.scenario_check import check_against_model
+from viewer.core.scenario_write import dump_scenario
+from viewer.core.scenario_read import scenario_from_text
 
 HEAD = """\
 format: 1
@@ -175,19 +177,19 @@ def test_a_bar_in_both_hands_spans_them_and_still_props_do_not_move():
 def test_props_are_drawn_and_move_in_place():
     pytest.importorskip("pyvista")
     from viewer.core.colour import Colouring
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
 
     scenario, model = load_checked(SCENARIOS / "bench_press.yaml")
     kin = model.kinematics(scenario)
     options = ExportOptions(size=(200, 150), anti_aliasing="none", text=False, bones=False, floor=False, muscles=())
-    stage = Stage(FrameFeed(kin, Colouring(kin, "plain")), options)
+    stage = open_stage(FrameFeed(kin, Colouring(kin, "plain")), options)
     try:
         assert len(stage.scene.prop_actors.actors) == 2
         actors = stage.plotter.renderer.GetActors().GetNumberOfItems()
         images = []
         for t in (0.0, 2.0):
             frames = kin.sample([t])
-            stage.show(frames, 0, stage.scene.paint(*stage.colouring.paint(frames))[0])
+            stage.show(frames, 0, stage.scene.paint(*stage.feed.colouring.paint(frames))[0])
             images.append(stage.pixels().astype(int))
         assert stage.plotter.renderer.GetActors().GetNumberOfItems() == actors
         background = images[0][:, :1]

@@ -84,11 +84,11 @@ def _overlap(a, b):
                                             ("crunch", 1.0, "Rectus abdominis — shortening")])
 def test_labels_name_the_top_movers_beside_the_body_never_on_it_or_each_other(founding, name, t, first):
     from viewer.core.colour import Colouring
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
 
     _, model, kin, _ = founding[name]
     colouring = Colouring(kin)
-    stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(1280, 720), anti_aliasing="none"))
+    stage = open_stage(FrameFeed(kin, colouring), ExportOptions(size=(1280, 720), anti_aliasing="none"))
     try:
         frames = kin.sample([t])
         stage.show(frames, 0, stage.scene.paint(*colouring.paint(frames))[0])

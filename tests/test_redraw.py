@@ -201,8 +201,8 @@ def test_labels_follow_the_body_while_the_camera_turns_paused(window, qtbot):
 
     def drawn_at() -> np.ndarray:
         """Where each labelled muscle is drawn now (display pixels)."""
-        frames, (i, _, _) = window.session.frames, view._shown
-        return np.array([view.display_point(_path_middle(frames, i, m)) for m in labels.shown], float)
+        frames, (i, _, _) = window.session.frames, view.shown
+        return np.array([view.stage.display_point(_path_middle(frames, i, m)) for m in labels.shown], float)
 
     def anchor_error() -> float:
         """Pixels between the leaders' ends and where their muscles are drawn now (the worst)."""

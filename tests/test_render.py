@@ -8,8 +8,8 @@ from viewer.core.feed import FrameFeed  # noqa: E402
 from viewer.core.colour import PLAIN, Colouring  # noqa: E402
 from viewer.core.errors import ViewerError  # noqa: E402
 from viewer.render.camera import ScreenArea, fit, view_direction  # noqa: E402
-from viewer.render.export import ExportOptions, Stage, render_still  # noqa: E402
-from viewer.render.tubes import PULLEY, StrandLayout, TubeMesh, resample, ring_frames  # noqa: E402
+from viewer.render.export import ExportOptions, open_stage, render_still  # noqa: E402
+from viewer.core.shape.tubes import PULLEY, StrandLayout, TubeMesh, resample, ring_frames  # noqa: E402
 
 SUPINE = np.array([[1.0, 0, 0], [0, 0, 1], [0, -1, 0]])  # kinematics.POSTURE_ROTATION["supine"]
 
@@ -139,7 +139,7 @@ def test_mid_raise_rectus_abdominis_renders_plain(leg_raise):
 
 def test_frames_update_in_place_without_new_actors(leg_raise):
     kin, model, colouring = leg_raise
-    stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(160, 120), anti_aliasing="none"))
+    stage = open_stage(FrameFeed(kin, colouring), ExportOptions(size=(160, 120), anti_aliasing="none"))
     try:
         frames = kin.sample([0.5, 1.5, 2.5])
         colours = stage.scene.paint(*colouring.paint(frames))
@@ -173,7 +173,7 @@ def test_still_outside_the_scenario_is_an_error(leg_raise):
 
 def test_fast_quality_draws_decimated_bones_and_full_quality_comes_back_exactly(leg_raise):
     kin, model, colouring = leg_raise
-    stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(320, 240), anti_aliasing="none", text=False))
+    stage = open_stage(FrameFeed(kin, colouring), ExportOptions(size=(320, 240), anti_aliasing="none", text=False))
     try:
         frames = kin.sample([1.25])
         colours = stage.scene.paint(*colouring.paint(frames))
@@ -199,7 +199,7 @@ def test_a_scene_of_the_same_model_takes_over_the_bones_and_draws_the_same(leg_r
     from viewer.render.scene import Scene
 
     kin, model, colouring = leg_raise
-    stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(240, 180), anti_aliasing="none", text=False))
+    stage = open_stage(FrameFeed(kin, colouring), ExportOptions(size=(240, 180), anti_aliasing="none", text=False))
     try:
         frames = kin.sample([1.25])
         colours = stage.scene.paint(*colouring.paint(frames))

@@ -5,7 +5,8 @@ import pytest
 
 from tests.conftest import SCENARIOS
 from viewer.core.binding import load_checked
-from viewer.core.scenario import POSTURES, load_scenario, scenario_from_text
+from viewer.core.scenario import POSTURES
+from viewer.core.scenario_read import load_scenario, scenario_from_text
 from viewer.core.scenario_edit import ScenarioEdit
 from viewer.core.scenario_text import scenario_text
 from viewer.core.template import template_text

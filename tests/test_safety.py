@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import ROOT, SCENARIOS
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write_text
-from viewer.core.scenario import load_scenario
+from viewer.core.scenario_read import load_scenario
 
 ENV = {"PATH": "/usr/bin:/bin", "MUJOCO_GL": "disable", "HOME": str(ROOT / ".."),
        "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"],

@@ -208,6 +208,7 @@ def test_900_unknown_hide_names_are_19_lines_and_a_count(tmp_path):
 
 @pytest.mark.parametrize("key, entry, count, limit", [
     ("measure", "{label: m, from: lower_ribs, to: pubic_symphysis}", 8000, 50),
+    ("measure", "{label: m, from: lower_ribs, to: pubic_symphysis}", 15_000, 50),  # snapshot ignored SIGTERM
     ("contacts", "{body: hand_r, surface: floor}", 300, 16),
     ("props", "{mesh: barbell, ride: hand_r}", 100, 16),
     ("phases", "{name: p, from: 0, to: 1}", 2000, 1000),
@@ -241,7 +242,7 @@ def test_yaml_tags_with_bad_values_are_one_line_with_the_line(tmp_path, value, w
 
 
 def test_2e0_is_a_number_as_in_yaml_1_2_and_on_is_a_word(tmp_path):
-    from viewer.core.scenario import load_scenario
+    from viewer.core.scenario_read import load_scenario
 
     path = tmp_path / "s.yaml"
     path.write_text("format: 1\ntitle: t\ncamera: {position: [2e0, 0, 1], focal_point: [0, 0, 1], up: [0, 0, 1]}\n"
@@ -463,7 +464,8 @@ def test_shipped_scenarios_pass_their_schema_as_a_yaml_1_1_reader_reads_them():
 
 
 def test_on_is_still_read_as_the_old_name_of_surface_and_saved_as_surface(tmp_path):
-    from viewer.core.scenario import dump_scenario, load_scenario
+    from viewer.core.scenario_write import dump_scenario
+    from viewer.core.scenario_read import load_scenario
 
     base = (SCENARIOS / "leg_raise.yaml").read_text()
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
@@ -510,3 +512,67 @@ def test_a_mesh_warning_names_the_scenario_the_model_and_the_mesh(tmp_path):
     hostile_mesh(tmp_path).write_text("<VTKFile><PolyData>")
     warning = one_line(cli("validate", scenario).stderr)
     assert warning.startswith(f"{scenario}:3: ") and "arm26.osim" in warning and HUMERUS in warning, warning
+
+
+@pytest.mark.parametrize("command", ["summary", "validate"])
+def test_a_225_kb_caption_is_refused_at_its_line_within_5_s(tmp_path, command):
+    """It made summary run past 60 s, and validate's caption checks 50 s."""
+    text = (SCENARIOS / "leg_raise.yaml").read_text()
+    path = tmp_path / "long_caption.yaml"
+    path.write_text(text.replace('caption: "The hip flexors', 'caption: "' + "The hip flexors shorten. " * 9000
+                                 + 'The hip flexors', 1))
+    result, took = timed(command, path)
+    line = one_line(result.stderr)
+    caption_line = 1 + text.split('caption: "The hip flexors')[0].count("\n")
+    assert result.returncode == 1 and took < 5.0, (took, line)
+    assert line.startswith(f"{path}:{caption_line}: 'phases[0].caption' has 225,") and "at most 2,000" in line, line
+
+
+@pytest.mark.parametrize("model, words", [
+    ("format: 1\nbodies:\n  - {name: upper_arm}\n  - {name: upper_arm, parent: upper_arm}\nmuscles: []\n",
+     "model.yaml:4: body name 'upper_arm' is used twice"),
+    ('<mujoco><worldbody><body name="arm"><geom size="0.1"/></body><body name="arm"><geom size="0.1"/></body>'
+     "</worldbody></mujoco>\n", "repeated name 'arm' in body"),
+], ids=["native", "mujoco"])
+def test_duplicate_body_names_are_one_line_naming_the_model(tmp_path, model, words):
+    """Last round: an internal error."""
+    name = "model.yaml" if model.startswith("format") else "model.xml"
+    (tmp_path / name).write_text(model)
+    scenario = tmp_path / "two.yaml"
+    scenario.write_text(f"format: 1\ntitle: t\nmodel: {name}\nkeyframes:\n  - {{time: 0, pose: {{}}}}\n")
+    result = cli("validate", scenario)
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and line.startswith(f"{scenario}:3: ") and words in line, line
+
+
+@pytest.mark.parametrize("kind", ["mujoco", "native"])
+def test_a_1000_deep_body_chain_is_one_line_within_5_s(tmp_path, kind):
+    """Last round: past 60 s. A chain as deep as the body limit allows."""
+    if kind == "mujoco":
+        chain = "".join(f'<body name="b{i}" pos="0 0 0.01"><joint name="j{i}" type="hinge"/><geom size="0.01"/>'
+                        for i in range(1000))
+        (tmp_path / "chain.xml").write_text(f"<mujoco><worldbody>{chain}{'</body>' * 1000}</worldbody></mujoco>\n")
+        model = "chain.xml"
+    else:
+        bodies = ["  - {name: b0}"] + [f"  - {{name: b{i}, parent: b{i - 1}, pos: [0, 0, 0.01]}}"
+                                       for i in range(1, 1000)]
+        (tmp_path / "chain.yaml").write_text("format: 1\nbodies:\n" + "\n".join(bodies) + "\nmuscles: []\n")
+        model = "chain.yaml"
+    scenario = tmp_path / "deep.yaml"
+    scenario.write_text(f"format: 1\ntitle: t\nmodel: {model}\nkeyframes:\n  - {{time: 0, pose: {{}}}}\n")
+    result, took = timed("validate", scenario)
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and took < 5.0 and line.startswith(f"{scenario}:3: "), (took, line)
+    assert ("nesting is too deep" if kind == "mujoco" else "has no muscles") in line, line
+
+
+def test_a_2_gb_osim_is_refused_before_reading_within_5_s(tmp_path):
+    """An .osim had no size cap: a 2 GB file was read whole. Sparse: no disk is used."""
+    with open(tmp_path / "big.osim", "wb") as f:
+        f.truncate(2 * 2**30)
+    scenario = tmp_path / "big.yaml"
+    scenario.write_text("format: 1\ntitle: t\nmodel: big.osim\nkeyframes:\n  - {time: 0, pose: {}}\n")
+    result, took = timed("validate", scenario)
+    line = one_line(result.stderr)
+    assert result.returncode == 1 and took < 5.0, (took, line)
+    assert line.startswith(f"{scenario}:3: ") and "big.osim: is 2048.0 MB; files larger than 32 MB" in line, line

@@ -10,8 +10,9 @@ import yaml
 from tests.conftest import FIXTURES, SCENARIOS, as_yaml12
 from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Motion
-from viewer.core.scenario import (check_against_model, dump_scenario, load_scenario, save_scenario,
-                                  scenario_from_text)
+from viewer.core.scenario_check import check_against_model
+from viewer.core.scenario_write import dump_scenario, save_scenario
+from viewer.core.scenario_read import load_scenario, scenario_from_text
 from viewer.core.template import schema_line
 
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))

@@ -7,7 +7,7 @@ from viewer.core.errors import ScenarioError
 from viewer.core.kinematics import Kinematics
 from viewer.core.pose_edit import by_region, keyframe_pose, pose_keys
 from viewer.core.binding import load_checked
-from viewer.core.scenario import load_scenario, scenario_from_text
+from viewer.core.scenario_read import load_scenario, scenario_from_text
 from viewer.core.scenario_edit import EditError, ScenarioEdit
 from viewer.core.template import template_text
 

@@ -306,7 +306,7 @@ def test_the_vasti_bellies_lie_along_the_upper_femur_in_the_deepest_squat(squat,
 def test_every_belly_is_within_the_aspect_limit_and_keeps_its_volume(squat):
     """No balloons: a belly's thickness (its smallest radius; the largest of a round one) is at
     most BELLY_ASPECT of its length, over the whole squat, and each holds its volume."""
-    from viewer.core.muscle_shape import BELLY_ASPECT
+    from viewer.core.shape.muscle_shape import BELLY_ASPECT
 
     model, frames, scene = squat
     (tubes,) = scene.tubes
@@ -330,12 +330,15 @@ def test_every_belly_is_within_the_aspect_limit_and_keeps_its_volume(squat):
     assert worst_volume < 0.02, f"a belly's drawn volume is {100 * worst_volume:.1f} % off its volume"
 
 
-@pytest.mark.parametrize("name", ["crunch", "glute_bridge"])
+@pytest.mark.parametrize("name", ["crunch", "glute_bridge", "dead_bug", "hanging_leg_raise"])
 def test_each_flat_muscle_is_one_smooth_surface_holding_its_volume(name):
     """The abdominal wall, internal oblique, pectoralis, latissimus, deltoid and glutes: one
     closed surface per sheet, no slats: neighbouring faces never meet at more than
-    SMOOTH_LIMIT_DEG, its normals point out of it, and it holds its fascicles' volume."""
-    from viewer.render.sheets import SMOOTH_LIMIT_DEG
+    SMOOTH_LIMIT_DEG, its normals point out of it, and it holds its fascicles' volume. The dead
+    bug and the hanging leg raise hold the arms overhead, where the latissimus and pectoralis
+    turn hardest (72° and 81° creases before the sheets were rounded along and around; every
+    shipped exercise: `python tools/sheet_smoothness.py`)."""
+    from viewer.core.shape.sheets import SMOOTH_LIMIT_DEG
 
     model, frames, scene, plotter = _scene(name, fps=4.0)
     (tubes,) = scene.tubes
@@ -370,3 +373,90 @@ def test_each_flat_muscle_is_one_smooth_surface_holding_its_volume(name):
     # the fascicles' own tubes are not drawn: they would stick out of the sheet as slats
     grid = _grid(tubes)[:, sheet.strands]
     assert np.ptp(grid, axis=(0, 2)).max() < 1e-6
+
+
+def _winding(grid, q):
+    """Winding numbers of points q (n, 3) in the closed surface of loops grid (R, K, 3), its end
+    loops capped by fans from their middles (1 inside, 0 outside): solid angles of its triangles."""
+    a, b = grid[:-1], grid[1:]
+    a2, b2 = np.roll(a, -1, axis=1), np.roll(b, -1, axis=1)
+    tris = [np.stack([a, b, b2], -2).reshape(-1, 3, 3), np.stack([a, b2, a2], -2).reshape(-1, 3, 3)]
+    for loop, forward in ((grid[0], False), (grid[-1], True)):
+        middle = np.broadcast_to(loop.mean(axis=0), loop.shape)
+        nxt = np.roll(loop, -1, axis=0)
+        tris.append(np.stack([middle, loop, nxt] if forward else [middle, nxt, loop], -2))
+    tris = np.concatenate(tris)
+    total = np.zeros(len(q))
+    for s in range(0, len(q), 256):
+        v = tris[None] - q[s:s + 256, None, None, :]
+        n = np.linalg.norm(v, axis=-1)
+        x, y, z = v[..., 0, :], v[..., 1, :], v[..., 2, :]
+        det = np.einsum("...k,...k->...", x, np.cross(y, z))
+        den = (n[..., 0] * n[..., 1] * n[..., 2] + np.einsum("...k,...k->...", x, y) * n[..., 2]
+               + np.einsum("...k,...k->...", y, z) * n[..., 0] + np.einsum("...k,...k->...", z, x) * n[..., 1])
+        total[s:s + 256] = 2 * np.arctan2(det, den).sum(axis=-1)
+    return np.abs(total) / (4 * np.pi)
+
+
+REST_GAP = 0.025  # metres: a sheet over bone comes this close to it at every belly ring
+OVER_BONE = ("PECM1", "LAT1", "DELT1", "glmax1", "glmed1")  # the abdominal wall lies over the belly, not bone
+SUNK = 0.03  # share of the rib cage's, spine's or pelvis's points near a sheet that may lie inside it
+
+
+@pytest.fixture(scope="module")
+def standing_sheets(squat):
+    """Standing at the squat's start: per sheet, its name and belly loops (R, K, 3); the bone
+    points (n, 3) and which are the trunk's (rib cage, spine, pelvis)."""
+    model, frames, scene = squat
+    (tubes,) = scene.tubes
+    scene.update(frames, 0, scene.paint(np.full((len(model.muscles), 3), 0.5)))
+    sheet = tubes.sheet
+    points = tubes.sheet_points.astype(float)
+    bones, owner = [], []
+    for g, geom in enumerate(model.bone_geoms):
+        v, _ = model.bone_mesh(geom)
+        bones.append(v[::2] @ frames.geom_mat[0, g].T + frames.geom_pos[0, g])
+        owner += [model.bone_geom_name(geom)] * len(bones[-1])
+    trunk = np.array([n.startswith(("torso", "pelvis", "sacrum")) for n in owner])
+    sheets = []
+    for w, (members, _) in enumerate(sheet.sheets):
+        name = model.muscles[tubes.muscles[tubes.layout.strand_muscle[members[0]]]].name
+        K, start = sheet.loops[w], sheet.offsets[w]
+        sheets.append((name, points[start:start + sheet.rings * K].reshape(sheet.rings, K, 3)[2:-2]))
+    return sheets, np.concatenate(bones), trunk
+
+
+def test_sheets_over_bone_rest_on_it_at_every_ring(standing_sheets):
+    """The pectoralis, latissimus, deltoid and glutes, standing: every belly ring comes within
+    REST_GAP of a bone (measured: 1.2 cm at most, and 2.2 cm halfway along the thick gluteus
+    maximus); none floats off the ribs, shoulder or pelvis."""
+    sheets, bones, _ = standing_sheets
+    checked = []
+    for name, grid in sheets:
+        if name.removesuffix("_l").removesuffix("_r") not in OVER_BONE:
+            continue
+        flat = grid.reshape(-1, 3)
+        near = np.concatenate([np.sqrt(((flat[s:s + 128, None] - bones[None]) ** 2).sum(-1)).min(axis=1)
+                               for s in range(0, len(flat), 128)]).reshape(grid.shape[:2])
+        gap = near.min(axis=1).max()
+        assert gap < REST_GAP, f"{name} floats {100 * gap:.1f} cm off the bone at one ring"
+        checked.append(name)
+    assert len(checked) == 2 * len(OVER_BONE)
+
+
+@pytest.mark.xfail(strict=True, reason="measured standing: the gluteus maximus encloses 30-43 % of the pelvis and "
+                   "sacrum points near it (its origin), the latissimus 8-10 % of the ribs and spine, the gluteus "
+                   "medius 8 %; pectoralis and deltoid 0 %, abdominal wall 1 %: the sheets are not yet pushed out of bone")
+def test_no_sheet_sinks_into_the_rib_cage_or_pelvis(standing_sheets):
+    """Of the rib cage, spine and pelvis points within a sheet's reach, at most SUNK lie inside
+    the sheet's closed surface (winding number > ½)."""
+    sheets, bones, trunk = standing_sheets
+    sunk = {}
+    for name, grid in sheets:
+        lo, hi = grid.reshape(-1, 3).min(axis=0) - 0.01, grid.reshape(-1, 3).max(axis=0) + 0.01
+        reach = trunk & np.all((bones > lo) & (bones < hi), axis=1)
+        if reach.sum() >= 20:
+            sunk[name] = float(np.mean(_winding(grid, bones[reach]) > 0.5))
+    assert len(sunk) >= 6
+    worst = max(sunk, key=sunk.get)
+    assert sunk[worst] <= SUNK, f"{worst} holds {sunk[worst]:.1%} of the trunk's bone near it: {sunk}"

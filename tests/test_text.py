@@ -83,11 +83,11 @@ def test_text_actor_reads_back_its_text_and_hides_when_empty():
 def titled_frame(founding):
     """The leg raise at 0 s as export draws it, with the title set to any text."""
     from viewer.core.colour import Colouring
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
 
     scenario, model, kin, _ = founding["leg_raise"]
     colouring = Colouring(kin)
-    stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(960, 540), anti_aliasing="none"))
+    stage = open_stage(FrameFeed(kin, colouring), ExportOptions(size=(960, 540), anti_aliasing="none"))
     frames = kin.sample([0.0])
     colours = stage.scene.paint(*colouring.paint(frames))[0]
 
@@ -155,7 +155,7 @@ def test_a_measure_label_in_any_script_is_drawn_beside_the_body(tmp_path, label)
     """The measuring line's label joins the muscle labels: its words must reach the frame too."""
     from viewer.core.binding import load_checked
     from viewer.core.colour import Colouring
-    from viewer.render.export import ExportOptions, Stage
+    from viewer.render.export import ExportOptions, open_stage
     from tests.conftest import SCENARIOS
 
     def measure_box(text: str):
@@ -165,7 +165,7 @@ def test_a_measure_label_in_any_script_is_drawn_beside_the_body(tmp_path, label)
         scenario, model = load_checked(path)
         kin = model.kinematics(scenario)
         colouring = Colouring(kin)
-        stage = Stage(FrameFeed(kin, colouring), ExportOptions(size=(960, 540), anti_aliasing="none"))
+        stage = open_stage(FrameFeed(kin, colouring), ExportOptions(size=(960, 540), anti_aliasing="none"))
         frames = kin.sample([1.5])
         stage.show(frames, 0, stage.scene.paint(*colouring.paint(frames))[0])
         stage.plotter.render()

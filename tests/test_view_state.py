@@ -13,8 +13,9 @@ import pytest
 from tests.conftest import ROOT, SCENARIOS
 from viewer.core.colour import SOURCES
 from viewer.core.playback import LOOP_MODES
-from viewer.core.scenario import COLOUR_SOURCES, LOOPS, VIEWS, scenario_from_text
-from viewer.core.viewstate import CameraState, ViewState, compact_hidden, hidden_names
+from viewer.core.scenario import COLOUR_SOURCES, LOOPS
+from viewer.core.scenario_read import scenario_from_text
+from viewer.core.viewstate import VIEWS, CameraState, ViewState, compact_hidden, hidden_names
 
 LEG_RAISE = (SCENARIOS / "leg_raise.yaml").read_text()
 

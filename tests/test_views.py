@@ -14,9 +14,9 @@ from viewer.core.feed import FrameFeed  # noqa: E402
 from viewer.core.colour import Colouring  # noqa: E402
 from viewer.core.kinematics import POSTURE_ROTATION, Kinematics  # noqa: E402
 from viewer.core.binding import load_checked  # noqa: E402
-from viewer.core.scenario import VIEWS  # noqa: E402
+from viewer.core.viewstate import VIEWS  # noqa: E402
 from viewer.render.camera import view_direction  # noqa: E402
-from viewer.render.export import ExportOptions, Stage  # noqa: E402
+from viewer.render.export import ExportOptions, open_stage  # noqa: E402
 
 WITH_PROPS = sorted(p.stem for p in SCENARIOS.glob("*.yaml") if "props:" in p.read_text())
 
@@ -25,7 +25,7 @@ def _focus_pixels(stage, frames, props_shown: bool) -> np.ndarray:
     for actor in stage.scene.prop_actors.actors:
         actor.SetVisibility(props_shown)
     stage.scene.prop_actors._seen_from = None  # work the fading out again for this camera
-    stage.show(frames, 0, stage.scene.paint(*stage.colouring.paint(frames))[0])
+    stage.show(frames, 0, stage.scene.paint(*stage.feed.colouring.paint(frames))[0])
     return stage.pixels()[..., :3].astype(int)
 
 
@@ -37,13 +37,13 @@ def test_props_never_hide_the_focus_muscles_in_any_named_view(name):
     focus = [m.index for m in model.muscles if m.group in scenario.focus]
     options = ExportOptions(size=(200, 130), text=False, legend=False, anti_aliasing="none", bones=False,
                             floor=False, muscles=tuple(focus), focus=tuple(scenario.focus))
-    stage = Stage(FrameFeed(kin, Colouring(kin)), options)
+    stage = open_stage(FrameFeed(kin, Colouring(kin)), options)
     try:
         for t in (scenario.phases[0].end,):
             frames = kin.sample([t])
             for view in VIEWS:
                 stage.rig.view = view
-                stage._aim(0.0)
+                stage.aim(0.0)
                 bare = _focus_pixels(stage, frames, False)
                 background = bare[:, :1]
                 muscle = np.abs(bare - background).sum(axis=2) > 30
@@ -96,7 +96,7 @@ def test_a_prop_between_the_camera_and_the_focus_fades(tmp_path):
     focus = [m.index for m in model.muscles if m.group == "hip flexors"]
     options = ExportOptions(size=(200, 130), text=False, legend=False, anti_aliasing="none", bones=False,
                             floor=False, muscles=tuple(focus), focus=("hip flexors",))
-    stage = Stage(FrameFeed(kin, Colouring(kin)), options)
+    stage = open_stage(FrameFeed(kin, Colouring(kin)), options)
     try:
         frames = kin.sample([0.0])
         bare = _focus_pixels(stage, frames, False)
@@ -106,7 +106,7 @@ def test_a_prop_between_the_camera_and_the_focus_fades(tmp_path):
         kept = (np.abs(shown - bare).sum(axis=2) < 90) & muscle
         assert kept.sum() / muscle.sum() >= 0.8  # ... and the hip flexors show through it
         stage.rig.view = "right"  # seen from the other side the screen is behind the body: solid
-        stage._aim(0.0)
+        stage.aim(0.0)
         _focus_pixels(stage, frames, True)
         assert stage.scene.prop_actors.actors[0].GetProperty().GetOpacity() == 1.0
     finally:

@@ -20,7 +20,9 @@ pytestmark = [pytest.mark.gui, pytest.mark.slow,
               pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")]
 
 MAX_MEAN_DIFF = 3 / 255  # mean absolute difference over the frame, colour channels in 0…1
-T = 1.2  # on the window's 60 fps grid and on a 10 fps video's (frame 12)
+T = 1.2345  # off the window's old 60 fps grid: the window shows the exact time, as exports do
+FPS, FRAME = 10, 12  # a 10 fps video played at SPEED has its frame 12 at exactly T
+SPEED = T * FPS / FRAME
 
 
 def mean_diff(a: np.ndarray, b: np.ndarray) -> float:
@@ -85,7 +87,7 @@ def prepare_a_view(win, qtbot):
     panel.bones.setValue(30)
     camera = win.view.plotter.renderer.GetActiveCamera()
     camera.Azimuth(40)
-    win.view._on_camera_moved()  # what a mouse drag ends with
+    win.view.mouse.camera_left()  # what a mouse drag ends with
     qtbot.waitUntil(lambda: win.state.camera.exact, timeout=3000)
     win.set_editing(True)
     pose = dict(win.editor.edit.scenario.keyframes[1].pose, hip_flexion=60)
@@ -105,6 +107,7 @@ def prepare_a_view(win, qtbot):
 
 def grab_at(win, t: float) -> np.ndarray:
     win.seek(t)
+    assert win.view.shown[2] == t  # the window shows the exact time, not a frame of a grid near it
     return win.view.pixels()
 
 
@@ -112,6 +115,7 @@ def test_png_and_mp4_from_the_dialog_equal_the_window(window, qtbot, tmp_path):
     from viewer.app.export_dialog import ExportDialog
 
     prepare_a_view(window, qtbot)
+    window.state.set_speed(SPEED)
     shown = grab_at(window, T)
     dialog = ExportDialog(window.session, window.state, window.view, window)
     qtbot.addWidget(dialog)
@@ -127,11 +131,11 @@ def test_png_and_mp4_from_the_dialog_equal_the_window(window, qtbot, tmp_path):
 
     mp4 = tmp_path / "view.mp4"
     dialog.format.setCurrentText("MP4 video")
-    dialog.fps.setValue(10)
+    dialog.fps.setValue(FPS)
     dialog.path.setText(str(mp4))
     dialog.start_button.click()
     assert mp4.exists(), dialog.status.text()
-    frame = video_frame(mp4, int(round(T * 10)))
+    frame = video_frame(mp4, FRAME)
     assert mean_diff(frame, shown[:h, :w]) < MAX_MEAN_DIFF
     # and the window really differs from the file on disk: the unsaved keyframe is in the video
     window.seek(2.5)
@@ -155,7 +159,7 @@ def test_saved_view_exports_the_windows_picture_from_the_command_line(window, qt
     panel.set_visible(np.array([m.group != "hip flexors" for m in model.muscles]))
     panel.bones.setValue(30)
     window.view.plotter.renderer.GetActiveCamera().Azimuth(40)
-    window.view._on_camera_moved()
+    window.view.mouse.camera_left()
     qtbot.waitUntil(lambda: window.state.camera.exact, timeout=3000)
     window.save_view()
     text = window.session.path.read_text()
@@ -185,19 +189,21 @@ def test_compare_window_exports_what_its_panels_show(window, qtbot, tmp_path):
     for view in compare.views:
         view.widget.setFixedSize(400, height)
         view.set_anti_aliasing("none")
-    qtbot.waitUntil(lambda: all(v.size == (400, height) for v in compare.views), timeout=5000)
-    qtbot.wait(300)  # the overlays settle after the resize
+    qtbot.waitUntil(lambda: all(v.size == (400, height) and (v.overlays.width, v.overlays.height) == v.size
+                                for v in compare.views), timeout=5000)  # the overlays are laid out anew
     compare.views[1].plotter.renderer.GetActiveCamera().Azimuth(-30)
-    compare.views[1]._on_camera_moved()
+    compare.views[1].mouse.camera_left()
     qtbot.waitUntil(lambda: compare.panel_states[1].camera.exact, timeout=3000)
     size = compare.export_size()
     assert panel_sizes(size)[0] == (400, height)
+    compare.state.set_speed(SPEED)
     compare.seek(T)
     shown = [v.pixels() for v in compare.views]
+    assert [v.shown[2] for v in compare.views] == [T, T]  # the exact time, not a frame near it
     out = tmp_path / "compare.mp4"
-    message = compare.export(out, size=size, fps=10)
+    message = compare.export(out, size=size, fps=FPS)
     assert message.startswith("Saved"), message
-    frame = video_frame(out, int(round(T * 10)))
+    frame = video_frame(out, FRAME)
     assert mean_diff(frame[:height, :400], shown[0]) < MAX_MEAN_DIFF
     assert mean_diff(frame[:height, 400:800], shown[1]) < MAX_MEAN_DIFF
     compare.close()

@@ -1,6 +1,10 @@
 """Regenerate docs/gallery/: every shipped scenario at the moments a patient looks.
 
     python tools/make_gallery.py [--out docs/gallery] [--size 640x400] [SCENARIO ...]
+    python tools/make_gallery.py --before REV --out /tmp/before_after
+        the shape stills (squat, seated knee extension, crunch, glute bridge, plank, curl close-up)
+        drawn by git revision REV's own code and scenarios beside this tree's, side by side
+        (tools/make_shape_stills.py's gallery: one list of stills for both)
 
 For each scenario: its start, the end of each phase, and the top of the movement (the phase end
 farthest from the start pose), each in the scenario's own view and one other. The pictures come
@@ -80,7 +84,13 @@ def main(argv=None) -> int:
     parser.add_argument("scenarios", nargs="*", help="scenario files (default: every file in scenarios/)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "gallery"))
     parser.add_argument("--size", default="640x400")
+    parser.add_argument("--before", metavar="REV", help="before/after shape stills against this git revision")
     args = parser.parse_args(argv)
+    if args.before:
+        from tools.make_shape_stills import gallery
+
+        gallery(args.before, Path(args.out) if args.out != parser.get_default("out") else ROOT / "docs" / "images" / "shapes")
+        return 0
     from viewer.render.export import parse_size
 
     out = Path(args.out)

@@ -46,7 +46,11 @@ def draw(out: Path, names: list[str] | None = None, root: Path = ROOT) -> None:
     from viewer.commands.common import load
     from viewer.core.colour import Colouring
     from viewer.core.feed import FrameFeed
-    from viewer.render.export import STILL, Stage
+    from viewer.render import export
+    from viewer.render.export import STILL
+
+    # today's export opens a Stage with open_stage; an older revision's Stage took (feed, options)
+    open_stage = getattr(export, "open_stage", None) or export.Stage
 
     out.mkdir(parents=True, exist_ok=True)
     for name, scenario_name, t, close in STILLS:
@@ -55,7 +59,7 @@ def draw(out: Path, names: list[str] | None = None, root: Path = ROOT) -> None:
         scenario, model, kin = load(str(root / "scenarios" / f"{scenario_name}.yaml"))
         colouring = Colouring(kin)
         frames = kin.sample([t])
-        stage = Stage(FrameFeed(kin, colouring), replace(STILL, view=close[0]) if close else STILL)
+        stage = open_stage(FrameFeed(kin, colouring), replace(STILL, view=close[0]) if close else STILL)
         try:
             stage.show(frames, 0, stage.scene.paint(*colouring.paint(frames))[0])
             if close:

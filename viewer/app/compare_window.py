@@ -26,8 +26,8 @@ from .view3d import View3D
 class PanelView(View3D):
     """A View3D without its own colour legend: the comparison window shows one for both."""
 
-    def _rebuild_overlays(self, aim: bool = True, legend: bool = False) -> None:
-        super()._rebuild_overlays(aim, legend=False)
+    def _dressing(self):
+        return replace(super()._dressing(), legend=False)
 
 
 def legend_html(colouring) -> str:
@@ -44,8 +44,7 @@ class CompareWindow(PlaybackClock, QWidget):
         self.sessions = sessions
         self.sync = sync
         for session, colouring in zip(sessions, share_scale([s.colouring for s in sessions])):
-            session.colouring = colouring  # one colour scale for both panels
-            session.__dict__.pop("feed", None)
+            session.colouring = colouring  # one colour scale for both panels (the feed follows)
         titles = " | ".join(s.scenario.title for s in sessions)
         self.setWindowTitle(f"Compare: {titles} — muscle-viewer")
         self.longest = max(s.duration for s in sessions)
@@ -114,8 +113,7 @@ class CompareWindow(PlaybackClock, QWidget):
     def show_time(self) -> None:
         t = self.playhead.time
         playing_at = self.playhead.speed if self.playhead.playing else None
-        new = [view.show_frame(session.index_at(local), direction, local, playing_at)
-               for view, session, (local, direction) in zip(self.views, self.sessions, self.times(t))]
+        new = [view.show_at(local, direction, playing_at) for view, (local, direction) in zip(self.views, self.times(t))]
         if any(new):  # a tick with no new frame leaves the playbar too (each update recomposes the window)
             self.playbar.show_time(t, self.playhead.playing)
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBo
                                QVBoxLayout)
 
 from viewer.core.errors import ViewerError
-from viewer.core.scenario import VIEWS
+from viewer.core.viewstate import VIEWS
 from viewer.render.export import ExportCancelled, export_video, options_from_view, save_still
 
 FORMATS = {"MP4 video": ".mp4", "GIF animation": ".gif", "PNG still (current time)": ".png"}

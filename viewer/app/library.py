@@ -10,7 +10,7 @@ from viewer.core.errors import ViewerError
 from viewer.core.extras import missing_extra
 from viewer.core.motfile import MOTION_SUFFIXES, title_from_path
 from viewer.core.paths import SCENARIOS_DIR
-from viewer.core.scenario import load_scenario
+from viewer.core.scenario_read import load_scenario
 
 
 def _title(path: Path) -> tuple[str, str | None]:

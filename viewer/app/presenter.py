@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QRegion, QShortcut
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from viewer.render.camera import CameraRig, ScreenArea
+from viewer.render.camera import ScreenArea
 
 
 PRESENT_SPEED = 0.5
@@ -241,7 +241,7 @@ class Presenter(QObject):
         margin = 0.04
         area = ScreenArea(left=-0.94, right=0.94, bottom=-1 + 2 * bands.bottom.height() / height + margin,
                           top=1 - 2 * bands.top.height() / height - margin)
-        rig = CameraRig(self.window.session.feed, view.scene.extent, (width, height), area=area, camera=view.camera)
+        rig = view.stage.rig_for((width, height), view.camera, area=area)
         rig.shot().apply(view.plotter.renderer.GetActiveCamera())
         view.plotter.renderer.ResetCameraClippingRange()
         view.render()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressDialog
 
@@ -23,17 +22,12 @@ class ShareCancelled(ViewerError):
         super().__init__("sharing cancelled; nothing was written")
 
 
-def page_options(window, note: str):
-    """The window's view as the plain values the page generator takes."""
-    from viewer.share.page import PageOptions
+def window_view(window):
+    """The window's view, frozen, with its camera exactly as the user turned it."""
+    from dataclasses import replace
 
-    state, model = window.state, window.session.model  # the live view state: what the window shows
-    camera = window.view.exact_camera()  # as the user turned it
-    direction = np.subtract(camera.position, camera.focal_point)
-    return PageOptions(note=note, colour_source=window.session.colouring.key,
-                       hidden=frozenset(int(m) for m in np.flatnonzero(state.hidden_mask(model))),
-                       bone_opacity=state.bone_opacity, view=camera.view,
-                       direction=tuple(direction), up=tuple(camera.up))
+    return replace(window.state.snapshot(), camera=window.view.exact_camera(),
+                   colour_source=window.session.colouring.key)
 
 
 class ShareJob(QObject):
@@ -43,7 +37,7 @@ class ShareJob(QObject):
 
     def __init__(self, window, path: str, note: str):
         super().__init__(window)
-        self.path, self.options = path, page_options(window, note)
+        self.path, self.view, self.note = path, window_view(window), note
         self.session = window.session
         self.progress = (0, 1)
         self.cancelled = False
@@ -60,13 +54,17 @@ class ShareJob(QObject):
         self.progress = (done, total)
 
     def _run(self) -> None:
-        from viewer.share.page import write_page
+        from viewer.core.colour import Colouring
+        from viewer.core.feed import FrameFeed
+        from viewer.share.page import PageOutput, refuse_too_long, write_page
 
         size, error = 0, ""
         try:
             self.session.refuse_output(self.path)  # never a page over the scenario, its model or a mesh
+            refuse_too_long(self.session.model, self.view)  # before the colouring samples the whole motion
             kin = self.session.model.kinematics(self.session.scenario)
-            size = write_page(self.path, kin, self.options, progress=self._report)
+            feed = FrameFeed(kin, Colouring(kin, source=self.view.colour_source))
+            size = write_page(self.path, feed, self.view, PageOutput(note=self.note), progress=self._report)
         except ViewerError as exc:
             error = "\n".join(str(p) for p in exc.problems)
         except Exception as exc:  # the window must survive whatever goes wrong here

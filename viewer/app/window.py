@@ -224,11 +224,11 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
             self.state.events.clear()  # the old scenario's view no longer drives anything
         self.state = state
         e = state.events
+        self.view.bind(state)  # first: the panels below follow the frame the view shows
         e.time.connect(lambda t: self.show_time())
         e.hidden.connect(lambda names: self._hidden_changed())
         e.bones.connect(self._bones_changed)
         e.colour.connect(self._colour_changed)
-        e.camera.connect(self.view.set_camera)
         e.speed.connect(lambda speed: (self.playbar.set_speed(speed), self.settings.setValue("speed", speed)))
         e.loop.connect(self.playbar.set_loop)
 
@@ -380,8 +380,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
             self.playbar.show_time(t, self.playhead.playing)
             return
         i = s.index_at(t)
-        playing_at = self.playhead.speed if self.playhead.playing else None
-        if not self.view.show_frame(i, self.playhead.direction, t, playing_at):
+        if not self.view.fresh:
             return  # no new frame this tick: each widget update would recompose the whole window
         self.playbar.show_time(t, self.playhead.playing)
         self.plot.show_time(t)
@@ -410,7 +409,6 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
             self.state.set_hidden(m.name for m, shown in zip(model.muscles, mask) if not shown)
 
     def _hidden_changed(self) -> None:
-        self.view.set_visible(~self.state.hidden_mask(self.session.model))
         self.show_time()
 
     def set_colour_source(self, source: str) -> None:
@@ -424,7 +422,6 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         self.show_time()
 
     def _bones_changed(self, opacity: float) -> None:
-        self.view.set_bone_opacity(opacity)
         self.settings.setValue("bone_opacity", opacity)
 
     def save_view(self) -> None:

@@ -50,7 +50,7 @@ class Job:
 def expand(plan: Plan) -> list[Job]:
     """Every output of the plan: scenarios × views × colours × (sizes × (videos + stills) + pages)."""
     from viewer.core.playback import export_times
-    from viewer.core.scenario import load_scenario
+    from viewer.core.scenario_read import load_scenario
 
     video = plan.video
     jobs: list[Job] = []

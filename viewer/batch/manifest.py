@@ -42,7 +42,7 @@ def model_hash(scenario_path: str) -> str:
 
     from viewer.core.catalogue import load_catalogue
     from viewer.core.paths import MESHES_DIR
-    from viewer.core.scenario import load_scenario
+    from viewer.core.scenario_read import load_scenario
 
     scenario = load_scenario(scenario_path)
     h = hashlib.sha256(f"mujoco {mujoco.__version__}".encode())

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from viewer.core import limits
 from viewer.core.errors import Problem, ScenarioError, ViewerError, display_path, suggest
-from viewer.core.yamlsrc import Located, ProblemCollector, read_yaml
+from viewer.core.yamlsrc import Located, ProblemCollector, read_yaml, top_mapping
+from viewer.core.yamlsrc import describe as _kind  # a wrong value's kind, as scenarios say it
 
 FORMAT = 1
 TOP_KEYS = ("format", "title", "scenarios", "views", "sizes", "colours", "outputs", "video", "still", "page")
@@ -81,6 +82,7 @@ class Plan:
     video: dict = field(default_factory=dict)
     still: dict = field(default_factory=dict)
     page: dict = field(default_factory=dict)
+    lines: dict[str, int | None] = field(default_factory=dict)  # each scenario's (resolved) line in the plan
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -92,24 +94,14 @@ def parse_plan(src: Located, path: Path) -> Plan:
     from viewer.core.viewstate import VIEWS
 
     c = ProblemCollector(src)
-    data = src.data
-    if data is None:
-        raise ScenarioError([Problem(src.file, 1, "the plan is empty: it needs at least 'format: 1', "
-                                                  "'scenarios' and 'outputs'")])
-    if not isinstance(data, dict):
-        raise ScenarioError([Problem(src.file, 1, f"a plan must be a mapping of keys, not {_kind(data)}")])
-    c.keys(data, TOP_KEYS, (), "the plan")
-    if "format" not in data:
-        c.add((), "'format: 1' is required on top (the version of the plan format)")
-    elif data["format"] != FORMAT or isinstance(data["format"], bool):
-        c.add(("format",), f"format {data['format']} is not supported: this version of muscle-viewer reads "
-                           f"plan format {FORMAT}")
+    data = top_mapping(c, TOP_KEYS, "plan", "'scenarios' and 'outputs'", FORMAT)
     title = data.get("title", "")
     if not isinstance(title, str):
         c.add(("title",), f"'title' must be text, not {_kind(title)}")
         title = ""
     folder = path.parent
-    scenarios = _scenarios(c, data.get("scenarios"), folder)
+    lines: dict[str, int | None] = {}
+    scenarios = _scenarios(c, data.get("scenarios"), folder, lines)
     views = _names(c, data.get("views", [OWN]), ("views",), (OWN, *VIEWS))
     colours = _names(c, data.get("colours", [OWN]), ("colours",), (OWN, *SOURCES))
     sizes = _sizes(c, data.get("sizes", DEFAULT_SIZES))
@@ -120,14 +112,7 @@ def parse_plan(src: Located, path: Path) -> Plan:
     if c.problems:
         raise ScenarioError(c.problems)
     return Plan(display_path(path), folder, title, scenarios, views, sizes, colours, formats, stills,
-                video, still, page)
-
-
-def _kind(value) -> str:
-    if value is None:
-        return "empty"
-    return {bool: "true/false", int: "a number", float: "a number", str: f"text '{value}'",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+                video, still, page, lines)
 
 
 def _list(c: ProblemCollector, value, path: tuple, what: str) -> list:
@@ -139,7 +124,8 @@ def _list(c: ProblemCollector, value, path: tuple, what: str) -> list:
     return value
 
 
-def _scenarios(c: ProblemCollector, raw, folder: Path) -> list[Path]:
+def _scenarios(c: ProblemCollector, raw, folder: Path, lines: dict[str, int | None]) -> list[Path]:
+    """The scenario files in order, each once; `lines` gets the plan line that named each."""
     if raw is None:
         c.add((), "'scenarios' is required: the scenario files (paths or globs, relative to the plan)")
         return []
@@ -159,8 +145,9 @@ def _scenarios(c: ProblemCollector, raw, folder: Path) -> list[Path]:
                 c.add(("scenarios", i), f"scenario '{item}' not found (looked for {display_path(pattern)})")
                 continue
         for match in matches:
-            if match.resolve() not in {p.resolve() for p in found}:
+            if str(match.resolve()) not in lines:
                 found.append(match)
+                lines[str(match.resolve())] = c.src.line("scenarios", i)
     stems: dict[str, Path] = {}
     for p in found:
         if p.stem in stems:

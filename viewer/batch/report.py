@@ -1,30 +1,24 @@
 """What a batch tells its user: a progress bar with the time left, and a closing table."""
 from __future__ import annotations
 
-import os
-import sys
 import time
 
+from viewer.commands.common import ProgressBar
 from viewer.core.errors import printable
 
 
-class BatchProgress:
-    """One line on stderr, redrawn as outputs finish: count, failures, time left.
+class BatchProgress(ProgressBar):
+    """The batch's bar, redrawn as outputs finish: count, failures, time left.
 
     The time left comes from the work done so far, weighed by each job's expected cost (frames
-    × pixels), so a still finishing does not make a long video look nearly done. Silent when
-    stderr is not a terminal, unless MUSCLE_VIEWER_PROGRESS=1.
+    × pixels), so a still finishing does not make a long video look nearly done.
     """
 
     def __init__(self, total: int, weight: float, width: int = 30, stream=None):
-        self.total, self.weight, self.width = total, max(weight, 1e-9), width
-        self.stream = stream or sys.stderr
-        self.live = (hasattr(self.stream, "isatty") and self.stream.isatty()) \
-            or os.environ.get("MUSCLE_VIEWER_PROGRESS") == "1"
-        self.start = time.monotonic()
+        super().__init__("batch", width, stream, unit="outputs")
+        self.total, self.weight = total, max(weight, 1e-9)
         self.done = self.failed = 0
         self.weight_done = 0.0
-        self._shown = False
 
     def advance(self, weight: float, ok: bool) -> None:
         self.done += 1
@@ -39,22 +33,10 @@ class BatchProgress:
         return spent * (self.weight - self.weight_done) / self.weight_done
 
     def draw(self) -> None:
-        if not self.live:
-            return
-        share = min(self.weight_done / self.weight, 1.0)
-        filled = int(round(self.width * share))
         left = self.left_seconds()
         eta = "time left: measuring" if left is None else f"{_duration(left)} left"
         failed = f", {self.failed} failed" if self.failed else ""
-        self.stream.write(f"\rbatch [{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} outputs"
-                          f"{failed}, {eta} ")
-        self.stream.flush()
-        self._shown = True
-
-    def finish(self) -> None:
-        if self._shown:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.show(self.weight_done / self.weight, f"{self.done}/{self.total} outputs{failed}, {eta}")
 
 
 def _duration(seconds: float) -> str:

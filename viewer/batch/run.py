@@ -11,7 +11,7 @@ from viewer.core.errors import Problem, ViewerError, display_path
 
 from .jobs import Job, Result, expand, remove_leftovers
 from .manifest import Manifest
-from .plan import load_plan
+from .plan import Plan, load_plan
 from .report import BatchProgress, closing_table
 
 
@@ -36,11 +36,13 @@ def run_batch(plan_path: str | Path, out: str | Path, workers: int | None = None
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ViewerError([Problem(display_path(out), None, "is not a folder; give the batch an output folder")])
-    jobs = plan_jobs(plan_path)
+    plan = load_plan(plan_path)
+    jobs = expand(plan)
     if only:
         import fnmatch
 
         jobs = [j for j in jobs if fnmatch.fnmatch(j.name, only)]
+    refuse_inputs_as_outputs(plan, jobs, out)
     out.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out)
     if manifest.note:
@@ -85,6 +87,32 @@ def run_batch(plan_path: str | Path, out: str | Path, workers: int | None = None
             bar.finish()
         summary.seconds = time.monotonic() - start
     return summary
+
+
+def refuse_inputs_as_outputs(plan: Plan, jobs: list[Job], out: Path) -> None:
+    """Before any work: one line naming the plan's line when a job's output (symlinks and hard
+    links followed) is a file that job reads: its scenario, its model, a mesh. A job whose model
+    cannot be read fails on its own, in the closing table."""
+    from viewer.core.binding import load_model
+    from viewer.core.errors import ModelError, ScenarioError
+    from viewer.core.files import identities, refuse_input
+    from viewer.core.props import mesh_path
+    from viewer.core.scenario_read import load_scenario
+
+    inputs: dict[str, dict] = {}
+    for job in jobs:
+        if job.scenario not in inputs:
+            scenario = load_scenario(job.scenario)
+            try:
+                model_files = dict(getattr(load_model(scenario.model, scenario.base_dir), "inputs", {}))
+            except (ModelError, ScenarioError):
+                model_files = {}
+            inputs[job.scenario] = {**model_files, **identities(
+                [scenario.path] + [mesh_path(p.mesh, scenario.base_dir) for p in scenario.props])}
+        try:
+            refuse_input(out / job.name, inputs[job.scenario], "this job", "output folder")
+        except ViewerError as exc:
+            raise ViewerError([Problem(plan.file, plan.lines.get(job.scenario), str(exc))]) from None
 
 
 def print_table(summary: Summary, stream=None) -> None:

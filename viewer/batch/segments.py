@@ -64,7 +64,7 @@ def export_parallel(job: dict, path, options, workers: int, progress=None, cance
     with `workers` processes drawing; returns the number of frames written."""
     from viewer.render.export import playback, write_video
 
-    from viewer.core.scenario import load_scenario
+    from viewer.core.scenario_read import load_scenario
 
     from .pool import spawn_context, stop_processes
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
+import time
 from pathlib import Path
 
 from viewer.core.errors import ViewerError
@@ -133,3 +135,45 @@ def say(text: str = "") -> None:
     from viewer.core.errors import printable
 
     print(printable(text, lines=True), file=sys.stdout)  # titles and captions are the user's: no escape sequences
+
+
+# --- the one progress bar of every command: export, share, compare and batch draw with it ----------
+
+class ProgressBar:
+    """Call with (done, total): the bar, the count, the rate and the time left. One line on stderr,
+    redrawn in place at most ~10 times a second; silent when stderr is not a terminal, unless
+    MUSCLE_VIEWER_PROGRESS=1 (the app's export dialog reads the bar from a child process this way)."""
+
+    def __init__(self, label: str, width: int = 30, stream=None, unit: str = "frames"):
+        self.label, self.width, self.unit = label, width, unit
+        self.stream = stream or sys.stderr
+        self.live = (hasattr(self.stream, "isatty") and self.stream.isatty()) \
+            or os.environ.get("MUSCLE_VIEWER_PROGRESS") == "1"
+        self.start = time.monotonic()
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.live or (now - self._last < 0.1 and done < total):
+            return
+        self._last = now
+        rate = done / max(now - self.start, 1e-9)
+        left = (total - done) / rate if rate > 0 else 0.0
+        per_second = "fps" if self.unit == "frames" else f"{self.unit}/s"
+        self.show(done / total if total else 1.0,
+                  f"{done}/{total} {self.unit}, {rate:4.1f} {per_second}, {left:4.0f} s left")
+
+    def show(self, share: float, words: str) -> None:
+        """Redraw the line: the bar filled to `share` (0…1), then `words`."""
+        if not self.live:
+            return
+        filled = int(round(self.width * min(share, 1.0)))
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {words} ")
+        self.stream.flush()
+        self._shown = True
+
+    def finish(self) -> None:
+        if self._shown:
+            self.stream.write("\n")
+            self.stream.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from viewer.core.scenario import VIEWS
+from viewer.core.viewstate import VIEWS
 
 from .common import colour_arg, output_path, positive
 
@@ -49,7 +49,7 @@ def run(args) -> int:
     from viewer.render.export import check_video_options, parse_size
 
     from .common import view_output
-    from .export import ProgressBar
+    from .common import ProgressBar
 
     target = output_path(args.output, (".mp4", ".gif"))
     size = parse_size(args.size)

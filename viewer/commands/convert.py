@@ -87,8 +87,8 @@ def _mot_to_scenario(args, target) -> int:
     from viewer.core.errors import ViewerError
     from viewer.core.binding import load_model
     from viewer.core.motfile import mot_to_scenario, read_mot, title_from_path
-    from viewer.core.scenario import save_scenario
-    from viewer.core.scenario import check_against_model
+    from viewer.core.scenario_write import save_scenario
+    from viewer.core.scenario_check import check_against_model
     from viewer.core.template import model_reference
 
     table = read_mot(args.input)

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 
-from viewer.core.scenario import VIEWS
+from viewer.core.viewstate import VIEWS
 
-from .common import colour_arg, output_path, positive, scenario_arg, lab_input
+from .common import ProgressBar, colour_arg, output_path, positive, scenario_arg, lab_input
 
 HELP = "render the scenario to an MP4 or GIF video"
 DESCRIPTION = """\
@@ -86,39 +84,3 @@ def write_export(scenario: str, target, size: str = "1280x720", fps: float = 30.
         count = export_video(feed, target, options, progress=progress)
     return count, options
 
-
-class ProgressBar:
-    """Call with (done, total); redraws at most ~10 times a second.
-
-    Silent when stderr is not a terminal, unless MUSCLE_VIEWER_PROGRESS=1 (the app's export
-    dialog reads the bar from a child process this way).
-    """
-
-    def __init__(self, label: str, width: int = 30, stream=None, unit: str = "frames"):
-        self.label, self.width, self.unit = label, width, unit
-        self.stream = stream or sys.stderr
-        self.live = (hasattr(self.stream, "isatty") and self.stream.isatty()) \
-            or os.environ.get("MUSCLE_VIEWER_PROGRESS") == "1"
-        self.start = time.monotonic()
-        self._last = 0.0
-        self._shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if not self.live or (now - self._last < 0.1 and done < total):
-            return
-        self._last = now
-        share = done / total if total else 1.0
-        filled = int(round(self.width * share))
-        rate = done / max(now - self.start, 1e-9)
-        left = (total - done) / rate if rate > 0 else 0.0
-        per_second = "fps" if self.unit == "frames" else f"{self.unit}/s"
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{done}/{total} {self.unit}, {rate:4.1f} {per_second}, {left:4.0f} s left ")
-        self.stream.flush()
-        self._shown = True
-
-    def finish(self) -> None:
-        if self._shown:
-            self.stream.write("\n")
-            self.stream.flush()

@@ -33,7 +33,8 @@ def run(args) -> int:
     from viewer.core.errors import ViewerError
     from viewer.core.files import atomic_write_text
     from viewer.core.binding import load_model
-    from viewer.core.scenario import check_against_model, scenario_from_text
+    from viewer.core.scenario_check import check_against_model
+    from viewer.core.scenario_read import scenario_from_text
     from viewer.core.template import model_reference, template_text
 
     from .common import output_path

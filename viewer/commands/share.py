@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from .export import ProgressBar
+    from .common import ProgressBar
 
     target = output_path(args.output, (".html", ".htm"))
     bar = None if args.quiet else ProgressBar(f"share {target.name}", unit="steps")
@@ -51,11 +51,11 @@ def run(args) -> int:
 def write_share(path: str, target, note: str = "", view: str | None = None, colour: str | None = None,
                 progress=None, lab=None):
     """The page `share` writes (batch jobs call this too); returns (bytes written, scenario)."""
-    import numpy as np
-
+    from viewer.core.colour import Colouring
     from viewer.core.errors import ViewerError
+    from viewer.core.feed import FrameFeed
     from viewer.core.viewstate import ViewState
-    from viewer.share.page import PageOptions, write_page
+    from viewer.share.page import PageOutput, refuse_too_long, write_page
 
     from .common import load
 
@@ -65,13 +65,7 @@ def write_share(path: str, target, note: str = "", view: str | None = None, colo
         raise ViewerError("--note: not UTF-8 text (a byte of another encoding?); write the note in UTF-8") from None
     scenario, model, kin = load(path, lab)
     # The file's saved view (hide, bones, colour, camera), as the window and `export` draw it.
-    state = ViewState.from_scenario(scenario, model, view=view, colour_source=colour)
-    camera = state.camera
-    exact = {}
-    if camera.exact:
-        exact = dict(direction=tuple(np.subtract(camera.position, camera.focal_point)), up=tuple(camera.up))
-    options = PageOptions(note=note, colour_source=state.colour_source, view=camera.view,
-                          azimuth=camera.azimuth, elevation=camera.elevation,
-                          hidden=frozenset(int(m) for m in np.flatnonzero(state.hidden_mask(model))),
-                          bone_opacity=state.bone_opacity, **exact)
-    return write_page(target, kin, options, progress=progress), scenario
+    view = ViewState.from_scenario(scenario, model, view=view, colour_source=colour).snapshot()
+    refuse_too_long(model, view)  # before the colouring samples the whole motion
+    feed = FrameFeed(kin, Colouring(kin, source=view.colour_source))
+    return write_page(target, feed, view, PageOutput(note=note), progress=progress), scenario

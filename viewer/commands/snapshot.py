@@ -5,7 +5,7 @@ import argparse
 import math
 import sys
 
-from viewer.core.scenario import VIEWS
+from viewer.core.viewstate import VIEWS
 
 from .common import colour_arg, output_path, scenario_arg, lab_input
 

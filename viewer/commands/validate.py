@@ -31,7 +31,7 @@ def run(args) -> int:
     from viewer.core.binding import load_checked
     from viewer.core.errors import ViewerError, printable
     from viewer.core.extras import missing_extra
-    from viewer.core.scenario import load_scenario
+    from viewer.core.scenario_read import load_scenario
 
     failed = 0
     for name in args.files:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kinematics import Frames, Kinematics
+from .frames import Frames
+from .kinematics import Kinematics
 from .scenario import Phase
 
 from .movers import UNCHANGED_PERCENT  # noqa: F401  (the summary command reads it here)

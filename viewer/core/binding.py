@@ -13,7 +13,9 @@ from .files import note_reads, recording
 from .errors import ModelError, Problem, ScenarioError, display_path, suggest
 from .model import MODEL_SUFFIXES, NATIVE_SUFFIXES, Model, _compile_file, _compile_myo_sim
 from .native_model import read_native
-from .scenario import Scenario, check_against_model, load_scenario
+from .scenario import Scenario
+from .scenario_check import check_against_model
+from .scenario_read import load_scenario
 
 
 _loaded: dict[str, Model] = {}

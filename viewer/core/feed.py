@@ -2,7 +2,7 @@
 
 A FrameFeed is a scenario bound to its kinematics and colouring, seen from render's side: the
 static description (model meshes and muscles, scenario texts, posture, props, landmarks, the
-angle read-out) and batches of frames with their colours. Render gets a feed and batches;
+angle read-out) and batches of frames with their colours and overlay values. Render gets a feed and batches;
 it has no way to sample kinematics itself (a FrameFeed has no `sample`).
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .overlay_values import OverlayValues
 from .playback import BATCH
 from .props import Props
 
@@ -22,10 +23,11 @@ OVERVIEW_FPS = 6.0  # samples per second of the scenario used to frame the camer
 class FrameBatch:
     """Frames of a batch with the colours to draw them in."""
 
-    frames: "Frames"  # viewer.core.kinematics.Frames (not imported: render may import this module)
+    frames: "Frames"  # viewer.core.frames.Frames (not imported: nothing here needs it at run time)
     rgb: np.ndarray  # (F, M, 3) in [0, 1]
     strength: np.ndarray  # (F, M) in [0, 1]: 0 in the neutral band, 1 at the colour limit
     times: np.ndarray  # (F,) scenario seconds (as shown on the clock)
+    values: OverlayValues  # the words and numbers drawn over each frame (clock, distances, movers)
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -41,6 +43,7 @@ class FrameFeed:
         self.free_root = kin.free_root
         self.landmark_names = list(kin.landmark_names)
         self.recordings = getattr(kin, "recordings", None)  # a lab's GRF and markers (their frames come with each batch)
+        self._values: OverlayValues | None = None
 
     @cached_property
     def props(self) -> Props:
@@ -74,7 +77,14 @@ class FrameFeed:
         times = np.atleast_1d(np.asarray(times, float))
         frames = self._kin.sample(times)
         rgb, strength = self.colouring.paint(frames, direction)
-        return FrameBatch(frames, rgb, strength, times)
+        return FrameBatch(frames, rgb, strength, times, self.values(frames))
+
+    def values(self, frames) -> OverlayValues:
+        """The overlay values of sampled frames (a batch's, or the window's whole scenario): render
+        draws these and measures nothing itself. The last one is kept, as a window asks per frame."""
+        if self._values is None or self._values.frames is not frames:
+            self._values = OverlayValues(self, frames)
+        return self._values
 
     def batches(self, times, direction=None, size: int = BATCH):
         """Batches over a long list of times (an export), each sampled in one kinematics call."""

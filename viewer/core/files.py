@@ -269,7 +269,7 @@ def check_outputs() -> None:
 
 
 def refuse_input(target: str | Path, inputs: dict[tuple[int, int], str] | None = None,
-                 reader: str = "this command") -> None:
+                 reader: str = "this command", instead: str = "output file") -> None:
     """Raise a one-line ViewerError when `target` (symlinks followed) is a file that is read:
     the scenario, its model, a mesh, a motion. A target that does not exist yet is fine."""
     inputs = _reads if inputs is None else inputs
@@ -282,4 +282,4 @@ def refuse_input(target: str | Path, inputs: dict[tuple[int, int], str] | None =
         shown = display_path(target)
         what = "is a file" if name == shown else f"leads to '{name}', a file"
         raise ViewerError([Problem(shown, None, f"{what} {reader} reads; an output never replaces an "
-                                                f"input (choose another output file)")])
+                                                f"input (choose another {instead})")])

@@ -4,10 +4,16 @@ A signal raises KeyboardInterrupt as Python's own Ctrl-C does, and also sets a f
 libraries (VTK's set-up, observers called from C++) can swallow that exception; the flag makes
 the next check — between video frames, before a finished file is renamed into place — raise
 again, so a signalled run never completes a write and always exits non-zero.
+
+Two places must never see the exception, so there the signal waits and is sent again a moment
+later: an import (a KeyboardInterrupt inside a VTK module's initialisation crashed the process
+with SIGSEGV, or left a half-imported module behind) and a Python function that C++ calls (VTK
+ends the whole process on a KeyboardInterrupt in an observer, leaving its temporary files).
 """
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 
@@ -23,14 +29,48 @@ class Interrupted(KeyboardInterrupt):
 
 
 _holding = 0  # depth of held() blocks: a signal then only sets _received, and held() raises at its end
+_deferred: int | None = None  # a signal put off by _unsafe(), to be sent again until it can be raised
+RETRY_S = 0.02
+_called_from_c: set = set()  # code of the functions marked with called_from_c()
+
+
+def called_from_c(function):
+    """Mark a function C++ calls (a VTK observer): a signal waits until it has returned."""
+    _called_from_c.add(function.__code__)
+    return function
+
+
+def _unsafe(frame) -> bool:
+    """Is the interrupted code inside an import or a function C++ called?"""
+    while frame is not None:
+        code = frame.f_code
+        if code in _called_from_c or code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _send_again(signum: int) -> None:
+    def again():
+        if _deferred == signum:  # not raised meanwhile by check()
+            os.kill(os.getpid(), signum)
+
+    timer = threading.Timer(RETRY_S, again)
+    timer.daemon = True
+    timer.start()
 
 
 def _handler(signum, frame):
-    global _received
+    global _received, _deferred
     if _received is None:
         _received = signum
     if _holding:  # e.g. mid-Popen: raising here would lose the child's handle (an ffmpeg left writing)
         return
+    if _unsafe(frame):
+        _deferred = signum
+        _send_again(signum)
+        return
+    _deferred = None
     raise Interrupted(signum)
 
 
@@ -75,7 +115,9 @@ def received() -> int | None:
 
 def check() -> None:
     """Raise Interrupted if a signal arrived (even one whose exception was swallowed)."""
+    global _deferred
     if _received is not None:
+        _deferred = None
         raise Interrupted(_received)
 
 
@@ -86,5 +128,5 @@ def exit_code(default: int = 130) -> int:
 
 def reset() -> None:
     """Forget a received signal (tests, and the app after a cancelled export)."""
-    global _received
-    _received = None
+    global _received, _deferred
+    _received = _deferred = None

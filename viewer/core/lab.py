@@ -18,7 +18,7 @@ from .errors import ModelError, Problem, ViewerError, display_path
 from .motfile import MOTION_SUFFIXES, ROOT_COLUMN, MotionTable, motion_title, mot_to_scenario, read_mot
 from .labdata import ARROW_PER_BODY_WEIGHT
 from .paths import MESHES_DIR
-from .scenario import check_against_model
+from .scenario_check import check_against_model
 
 MESSAGE_CHARS = 199  # the one line without a model stays under 200 characters
 RANGE_SLACK = 1.0  # degrees (or mm) a column may pass a model's range and still "fit"
@@ -115,6 +115,15 @@ class Recordings:
         if self.markers is not None:
             markers = self.markers.at(lab_times) @ R.T + shift
         return LabFrame(arrows, markers)
+
+    def legend(self) -> list[tuple[str, str]]:
+        """(what, words) for the legend: 'arrows' with the arrows' scale, 'markers'; render picks the colours."""
+        out = []
+        if self.grf is not None:
+            out.append(("arrows", f"Ground reaction force: {self.arrow_scale * 100:.0f} cm per body weight"))
+        if self.markers is not None:
+            out.append(("markers", "The lab's markers"))
+        return out
 
 
 def _is_file(name: str) -> bool:

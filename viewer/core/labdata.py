@@ -6,7 +6,6 @@ y up, metres. Times are the lab's clock.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import numpy as np
 from . import limits
 from .errors import Problem, ViewerError, display_path, quote
 from .files import read_user_text
-from .motfile import parse_mot
+from .motfile import cell_number, parse_mot
 
 MAX_PROBLEMS = 10  # a wrong file would otherwise print one line per row
 ARROW_PER_BODY_WEIGHT = 0.5  # metres of ground-reaction arrow for a force of one body weight
@@ -151,28 +150,17 @@ def read_trc(path: str | Path) -> Markers:
 
 def _trc_row(fields: list[str], count: int, file: str, number: int, problems: list):
     """(time, (K, 3) points with NaN for blanks) or None with a problem added."""
-    try:
-        time = float(fields[1])
-    except ValueError:
-        problems.append(Problem(file, number, f"time '{quote(fields[1], 30)}' is not a number"))
-        return None
-    if not math.isfinite(time):
-        problems.append(Problem(file, number, f"time is {quote(fields[1], 30)}: values must be finite numbers"))
+    time = cell_number(fields[1], "column Time", file, number, problems)
+    if time is None:
         return None
     cells = fields[2:2 + 3 * count] + [""] * max(0, 3 * count - len(fields[2:]))
     out = np.full(3 * count, np.nan)
     for k, cell in enumerate(cells):
         if not cell.strip():
             continue  # a marker hidden from the cameras in this frame
-        try:
-            value = float(cell)
-        except ValueError:
-            problems.append(Problem(file, number, f"'{quote(cell, 30)}' (marker {k // 3 + 1}, {'XYZ'[k % 3]}) "
-                                                  f"is not a number"))
-            return None
-        if not math.isfinite(value):
-            problems.append(Problem(file, number, f"marker {k // 3 + 1} {'XYZ'[k % 3]} is {quote(cell, 30)}: values "
-                                                  f"must be finite numbers (leave a hidden marker blank)"))
+        value = cell_number(cell, f"marker {k // 3 + 1} {'XYZ'[k % 3]}", file, number, problems,
+                            " (leave a hidden marker blank)")
+        if value is None:
             return None
         out[k] = value
     return time, out.reshape(count, 3)

@@ -19,6 +19,7 @@ MODEL_BODIES = 1000  # bodies in a MuJoCo model (MyoFullBody has 104; MuJoCo tak
 KEYFRAMES = 10_000  # keyframes in a scenario
 NAMES = 1000  # entries of `hide:` or `focus:` (MyoFullBody has 416 muscles in about 20 groups)
 PHASES = 1000  # phases in a scenario
+TEXT_CHARS = 2000  # one text of a scenario: title, summary, caption, name (shipped: under 400; 225 kB took 50 s)
 MEASURES = 50  # `measure:` lines (each is a landmark distance drawn and computed every frame)
 CONTACTS = 16  # `contacts:` (hands and feet on a floor, a bench, a bar: 2-4; each is solved every frame)
 PROPS = 16  # `props:` (a bench and a bar)
@@ -50,6 +51,7 @@ TABLE = [  # (what, limit) for the README
     ("keyframes per scenario", f"{KEYFRAMES:,}"),
     ("hide: or focus: entries", f"{NAMES:,}"),
     ("phases per scenario", f"{PHASES:,}"),
+    ("characters of one text (a title, summary, caption, name)", f"{TEXT_CHARS:,}"),
     ("measure: lines", f"{MEASURES}"),
     ("contacts: entries", f"{CONTACTS}"),
     ("props: entries", f"{PROPS}"),

@@ -225,7 +225,7 @@ class Model:
 
     @cached_property
     def shapes(self):
-        """Fibre, tendon and force parameters of every muscle (core/muscle_shape.MuscleShapes)."""
+        """Fibre, tendon and force parameters of every muscle (core/shape/muscle_shape.MuscleShapes)."""
         from .muscle_params import muscle_shapes
 
         return muscle_shapes(self)

@@ -143,19 +143,27 @@ def _row(fields: list[str], columns: list[str], file: str, number: int, problems
     except ValueError:
         pass
     for column, field_ in zip(columns, fields):
-        try:
-            value = float(field_)
-        except ValueError:
-            problems.append(Problem(file, number, f"'{quote(field_)}' in column {quote(column)} is not a number"))
-            return None
-        if not math.isfinite(value):
-            problems.append(Problem(file, number, f"{column} is {field_}: values must be finite numbers"))
-            return None
-        if abs(value) > limits.NUMBER:
-            problems.append(Problem(file, number, f"{column} is {field_}: numbers beyond ±{limits.NUMBER:g} "
-                                                  f"are not used"))
+        if cell_number(field_, f"column {quote(column)}", file, number, problems) is None:
             return None
     return None
+
+
+def cell_number(cell: str, where: str, file: str, number: int, problems: list, hint: str = "") -> float | None:
+    """A table cell (.mot, .trc) as a finite number within ±limits.NUMBER, or None with its problem
+    added; `where` names the cell in the message ("column hip_flexion_r", "marker 2 Y")."""
+    try:
+        value = float(cell)
+    except ValueError:
+        problems.append(Problem(file, number, f"'{quote(cell, 30)}' in {where} is not a number"))
+        return None
+    if not math.isfinite(value):
+        problems.append(Problem(file, number, f"{where} is {quote(cell, 30)}: values must be finite numbers{hint}"))
+        return None
+    if abs(value) > limits.NUMBER:
+        problems.append(Problem(file, number, f"{where} is {quote(cell, 30)}: numbers beyond ±{limits.NUMBER:g} "
+                                              f"are not used"))
+        return None
+    return value
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .muscle_shape import MuscleShapes
+from .shape.muscle_shape import MuscleShapes
 
 ESTIMATED_FIBRE_SHARE = 0.6  # models without fibre parameters: L0 = this share of the rest length
 

@@ -318,7 +318,7 @@ def _read_muscles(r: _Reader, data: dict, bodies: list, scale: float, spec) -> d
         slack = r.number(m.get("tendon_slack_length"), path + ("tendon_slack_length",), 0.0) * scale
         if slack < 0:
             r.add(path + ("tendon_slack_length",), "'tendon_slack_length' must be 0 or more")
-        if fibre > 0:  # stored as MuJoCo stores a muscle's: lengthrange = LT + range · L0 (core/muscle_shape)
+        if fibre > 0:  # stored as MuJoCo stores a muscle's: lengthrange = LT + range · L0 (core/shape/muscle_shape)
             actuator.gainprm = [*FIBRE_RANGE, force] + [0] * 7
             actuator.lengthrange = [slack + FIBRE_RANGE[0] * fibre, slack + FIBRE_RANGE[1] * fibre]
         side = m.get("side", "")

@@ -7,21 +7,20 @@ OpenSimModel is a Model, an OpenSimKinematics a Kinematics.
 """
 from __future__ import annotations
 
-import glob
-import os
 from pathlib import Path
 
 import numpy as np
 
 from .catalogue import load_catalogue
 from .errors import ModelError, Problem, display_path
-from .kinematics import (FEET, LYING, MAX_SETTLE, POSTURE_ROTATION, Attachments, Frames, Kinematics, Motion,
-                         _pose, _rot_x, _settle)
+from .frames import Attachments, Frames
+from .kinematics import FEET, LYING, MAX_SETTLE, POSTURE_ROTATION, Kinematics, Motion, _pose, _rot_x, _settle
 from .model import OTHER_GROUP, Joint, Model, Muscle
+from .opensim_meshes import (GEOMETRY_ENV, MESH_SUFFIXES, find_mesh, geometry_folders, read_mesh, refuse_entities,
+                             refuse_unreadable_meshes)
 
 # OpenSim frames: x forward, y up, z right. Ours (and MyoFullBody's): x left, y back, z up.
 OSIM_TO_WORLD = np.array([[0.0, 0.0, -1.0], [-1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-MESH_SUFFIXES = (".obj", ".stl", ".ply", ".vtp")
 
 
 def _opensim():
@@ -40,7 +39,7 @@ def load_opensim(path: Path, shown: str) -> "OpenSimModel":
     # checked before OpenSim's seconds-long import
     raw = read_user_bytes(path, limits.OSIM_BYTES, ModelError, shown)
     refuse_entities(raw, shown)
-    _refuse_unreadable_meshes(raw, path, shown)
+    refuse_unreadable_meshes(raw, path, shown)
     try:
         osim = _opensim()
     except ImportError:
@@ -54,41 +53,6 @@ def load_opensim(path: Path, shown: str) -> "OpenSimModel":
         reason, line = opensim_reason(exc)
         raise ModelError([Problem(shown, line, f"OpenSim could not read this model: {reason}")]) from None
     return OpenSimModel(model, state, path, shown)
-
-
-def _refuse_unreadable_meshes(raw: bytes, path: Path, shown: str) -> None:
-    """OpenSim opens every mesh file while it reads the model, and would wait forever on a FIFO
-    or read a device without end: such a mesh refuses the model, naming both."""
-    import xml.etree.ElementTree as ET
-
-    from . import limits
-    from .files import check_input
-
-    try:
-        root = ET.fromstring(raw)
-    except ET.ParseError:  # OpenSim's own reader says where
-        return
-    folders = geometry_folders(path)
-    for element in root.iter("mesh_file"):
-        name = (element.text or "").strip()
-        file = _find_mesh(folders, name) if name else None
-        if file is None:
-            continue
-        try:
-            check_input(file, limits.MESH_BYTES, ModelError)
-        except ModelError as exc:
-            raise ModelError([Problem(shown, None, f"its mesh {exc.problems[0]}; OpenSim would wait on it or read "
-                                                   f"it whole, so the model is not read")]) from None
-
-
-def refuse_entities(raw: bytes, shown: str, error=ModelError) -> None:
-    """A model or mesh never declares XML entities: an 'entity bomb' expands a few lines to
-    gigabytes and an external entity reads another file, so a DOCTYPE is refused before parsing."""
-    found = [at for at in (raw.find(b"<!DOCTYPE"), raw.find(b"<!ENTITY")) if at >= 0]
-    if found:
-        line = raw[:min(found)].count(b"\n") + 1
-        raise error([Problem(shown, line, "declares XML entities (<!DOCTYPE or <!ENTITY); model and mesh "
-                                          "files never need them, so the file is not read")])
 
 
 def opensim_reason(exc: BaseException) -> tuple[str, int | None]:
@@ -179,7 +143,7 @@ class OpenSimModel(Model):
                     mesh = osim.Mesh.safeDownCast(frame.get_attached_geometry(k))
                     if mesh is None:
                         continue
-                    file = _find_mesh(folders, mesh.get_mesh_file())
+                    file = find_mesh(folders, mesh.get_mesh_file())
                     if file is None:  # OpenSim itself only warns about missing geometry: so do we
                         self.notes.append(Problem(self.shown, None, f"warning: mesh '{mesh.get_mesh_file()}' of body "
                                                   f"{body.getName()} not found; looked in "
@@ -191,7 +155,7 @@ class OpenSimModel(Model):
                                                   f"{body.getName()} is not drawn: use {', '.join(MESH_SUFFIXES)}"))
                         continue
                     try:  # read now, so a bad mesh is a warning for that mesh and validate sees it
-                        verts, faces = _read_mesh(file)
+                        verts, faces = read_mesh(file)
                     except ModelError as exc:
                         self.notes.append(Problem(self.shown, None, f"warning: mesh of body {body.getName()} is not "
                                                   f"drawn: {exc.problems[0]}"))
@@ -226,7 +190,7 @@ class OpenSimModel(Model):
     def bone_mesh(self, geom: int):
         bone = self._bones[geom]
         if "verts" not in bone:
-            bone["verts"], bone["faces"] = _read_mesh(bone["file"])
+            bone["verts"], bone["faces"] = read_mesh(bone["file"])
         return bone["verts"] * bone["scale"], bone["faces"]
 
     def bone_geom_name(self, geom: int) -> str:
@@ -276,7 +240,7 @@ class OpenSimKinematics(Kinematics):
         Lying, the body rests on its trunk and feet (a raised hand does not carry it); standing,
         on whatever is lowest. The horizontal centre of the bones goes over the origin.
         """
-        from .contacts import clearance
+        from .contact_rules import clearance
 
         model = self.model
         lying = self.scenario.posture in LYING
@@ -405,35 +369,6 @@ def _myo_name(name: str) -> str:
     return GAIT2392_NAMES.get(stem, stem) + side
 
 
-GEOMETRY_ENV = "MUSCLE_VIEWER_GEOMETRY"  # folders (os.pathsep between) to look in for meshes
-
-
-def geometry_folders(model_path: Path) -> list[Path]:
-    """Where an .osim's mesh files may be, in order: the model's folder, its Geometry/, a shared
-    Geometry/ up to three folders above (opensim-models keeps Models/Arm26/arm26.osim beside one
-    top-level Geometry/), the folders in MUSCLE_VIEWER_GEOMETRY, an OpenSim install's Geometry/;
-    where none of these is found, the meshes shipped in meshes/opensim-models/Geometry."""
-    here = model_path.resolve().parent
-    candidates = [here, here / "Geometry"] + [up / "Geometry" for up in list(here.parents)[:3]]
-    candidates += [Path(p).expanduser() for p in os.environ.get(GEOMETRY_ENV, "").split(os.pathsep) if p]
-    if os.environ.get("OPENSIM_HOME"):
-        candidates.append(Path(os.environ["OPENSIM_HOME"]) / "Geometry")
-    for pattern in ("/opt/opensim*/Geometry", "~/opensim*/Geometry", "~/OpenSim*/Geometry",
-                    "~/Documents/OpenSim/*/Geometry"):
-        candidates += [Path(p) for p in sorted(glob.glob(os.path.expanduser(pattern)))]
-    out: list[Path] = []
-    for folder in candidates:
-        if folder.is_dir() and folder not in out:
-            out.append(folder)
-    if not any(folder.name == "Geometry" for folder in out):
-        # No Geometry folder anywhere: the bones this project ships from opensim-models, as an
-        # OpenSim install would (an OpenCap session's scaled model comes without one and names these).
-        from .paths import MESHES_DIR
-
-        out.append(MESHES_DIR / "opensim-models" / "Geometry")
-    return out
-
-
 def _couplers(osim, model, names: list[str]) -> list[tuple[int, list[int], object, float]]:
     """CoordinateCouplerConstraints as (dependent, independents, function, scale factor), by coordinate index."""
     out = []
@@ -513,76 +448,3 @@ def _offset_frames_on(osim, model, body) -> list:
         if frame is not None and frame.getParentFrame().getAbsolutePathString() == body.getAbsolutePathString():
             frames.append(frame)
     return frames
-
-
-def _find_mesh(folders: list[Path], name: str) -> Path | None:
-    for folder in folders:
-        try:
-            if (folder / name).exists() and not (folder / name).is_dir():  # a FIFO is found, then refused
-                return folder / name
-        except (OSError, ValueError):  # a 5,000-letter name, a NUL byte: not a file there
-            continue
-    return None
-
-
-def _read_mesh(file: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices and triangles of a mesh file, or a one-line ModelError naming it."""
-    from . import limits
-    from .files import read_user_bytes
-
-    shown = display_path(file)
-    raw = read_user_bytes(file, limits.MESH_BYTES, ModelError, shown)  # a FIFO, /proc/self/mem: one line
-    if file.suffix.lower() == ".vtp":
-        return _read_vtp(raw, shown)
-    import io
-
-    import trimesh
-
-    try:
-        mesh = trimesh.load(io.BytesIO(raw), file_type=file.suffix.lower().lstrip("."), force="mesh")
-        verts, faces = np.asarray(mesh.vertices, float), np.asarray(mesh.faces, int)
-    except Exception as exc:  # trimesh raises many kinds for corrupt files
-        raise ModelError([Problem(shown, None, f"cannot read this mesh ({type(exc).__name__})")]) from None
-    return verts, faces.reshape(-1, 3)
-
-
-def _read_vtp(raw: bytes, shown: str) -> tuple[np.ndarray, np.ndarray]:
-    """ASCII VTK XML PolyData, as in OpenSim's Geometry folders: points and (triangulated) polys."""
-    import xml.etree.ElementTree as ET
-
-    def fail(message: str):
-        return ModelError([Problem(shown, None, message)])
-
-    refuse_entities(raw, shown)
-    try:
-        piece = ET.fromstring(raw).find(".//Piece")
-        arrays = {}
-        for section in ("Points", "Polys"):
-            for data in piece.find(section).iter("DataArray"):
-                if data.get("format", "ascii") != "ascii":
-                    raise fail("only ASCII .vtp geometry is supported; save the mesh as OBJ or STL")
-                arrays[(section, data.get("Name", "Points"))] = np.array((data.text or "").split(), float)
-        points = arrays[("Points", "Points")] if ("Points", "Points") in arrays \
-            else next(v for (s, _), v in arrays.items() if s == "Points")
-        connectivity = arrays[("Polys", "connectivity")]
-        offsets = arrays[("Polys", "offsets")]
-    except ET.ParseError as exc:
-        raise fail(f"not valid XML: {exc}") from None
-    except (AttributeError, KeyError, StopIteration, ValueError):
-        raise fail("not VTK PolyData with Points and Polys (connectivity, offsets)") from None
-    if points.size % 3 or not np.isfinite(points).all():
-        raise fail("its points are not finite x y z triples")
-    points = points.reshape(-1, 3)
-    if connectivity.size and (connectivity.min() < 0 or connectivity.max() >= len(points)
-                              or (connectivity % 1).any()):
-        raise fail(f"a polygon names a point that does not exist (there are {len(points):,} points)")
-    if offsets.size and ((np.diff(offsets, prepend=0) < 0).any() or offsets[-1] > connectivity.size
-                         or (offsets % 1).any()):
-        raise fail("its polygon offsets run backwards or past the connectivity list")
-    connectivity, offsets = connectivity.astype(int), offsets.astype(int)
-    faces, start = [], 0
-    for end in offsets:  # fan-triangulate each polygon
-        poly = connectivity[start:end]
-        faces += [[poly[0], poly[k], poly[k + 1]] for k in range(1, len(poly) - 1)]
-        start = end
-    return points, np.array(faces, int).reshape(-1, 3)

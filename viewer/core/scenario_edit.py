@@ -140,7 +140,7 @@ class ScenarioEdit:
         """Possibly stale captions and unknown placeholders, at the lines Save would write them."""
         from .caption_check import caption_notes
         from .errors import display_path
-        from .scenario import scenario_from_text
+        from .scenario_read import scenario_from_text
 
         try:
             located = scenario_from_text(self.text(), display_path(self.path) if self.path else "<new scenario>",

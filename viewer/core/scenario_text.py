@@ -23,7 +23,10 @@ from ruamel.yaml.error import YAMLError as RuamelError
 from .easing import DEFAULT_EASE
 from .errors import Problem, ScenarioError, display_path
 from .files import atomic_write_text
-from .scenario import SCHEMA_LINE, TOP_KEYS, Scenario, check_against_model, dump_scenario, parse_scenario
+from .scenario import SCHEMA_LINE, TOP_KEYS, Scenario
+from .scenario_check import check_against_model
+from .scenario_write import dump_scenario
+from .scenario_read import parse_scenario
 from .yamlsrc import parse_yaml
 
 WRAP = 96  # columns of a folded summary

@@ -5,7 +5,7 @@ raises ViewerError, so the previous Session stays untouched on a bad file.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -16,8 +16,10 @@ from .colour import Colouring
 from .feed import FrameFeed
 from .binding import bind, load_model
 from .lab import LabInput, attach_recordings, load_any
-from .kinematics import Frames, Kinematics
-from .scenario import Scenario, check_against_model
+from .frames import Frames
+from .kinematics import Kinematics
+from .scenario import Scenario
+from .scenario_check import check_against_model
 
 PLAY_FPS = 60.0  # samples per second of scenario time kept for playback and plots
 
@@ -32,6 +34,7 @@ class Session:
     fps: float = PLAY_FPS
     lab: LabInput | None = None  # a lab's motion file: the model (and --clamp) it was opened with
     notes: tuple[str, ...] = ()  # the motion's notes (clamped rows, skipped columns), for the status bar
+    _feed: FrameFeed | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def open(cls, path: str | Path, fps: float = PLAY_FPS, colour_source: str | None = None,
@@ -91,12 +94,14 @@ class Session:
 
     def recolour(self, source: str) -> None:
         self.colouring = Colouring(self.kin, source, frames=self.frames)
-        self.__dict__.pop("feed", None)
 
-    @cached_property
+    @property
     def feed(self) -> FrameFeed:
-        """What render draws of this session (bone and muscle frames, colours, read-outs)."""
-        return FrameFeed(self.kin, self.colouring)
+        """What render draws of this session (bone and muscle frames, colours, read-outs); a new
+        one whenever the colouring is replaced (a recolour, the compare window's shared scale)."""
+        if self._feed is None or self._feed.colouring is not self.colouring:
+            self._feed = FrameFeed(self.kin, self.colouring)
+        return self._feed
 
     @cached_property
     def percent_change(self) -> np.ndarray:

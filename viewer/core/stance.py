@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .contacts import HAND_CLEARANCE, NOT_RESTING, body_of, clearance, grip_pose
+from .contact_rules import HAND_CLEARANCE, NOT_RESTING, body_of, clearance, grip_pose
 from .stance_geometry import along as _along, lowest_path_points as _lowest_path_points, nearest as _nearest
 from .stance_geometry import path_rows as _path_rows, spans, when_text, within as _within
 
@@ -330,7 +330,7 @@ class _Checks:
 
     def tubes(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(u, r), each (F, M, rings): where each muscle's rings sit along its path and their radii."""
-        from .muscle_shape import SHEET_ASPECT, sheet_ids, tube_profile
+        from .shape.muscle_shape import SHEET_ASPECT, sheet_ids, tube_profile
 
         if "_tubes" not in self.__dict__:
             shapes = getattr(self.model, "shapes", None)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import ViewerError
 from .motfile import MOTION_SUFFIXES
-from .scenario import load_scenario
+from .scenario_read import load_scenario
 from .scenario_text import save_text, scenario_text
 from .viewstate import compact_hidden
 

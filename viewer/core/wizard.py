@@ -12,7 +12,8 @@ from .analysis import summarize
 from .caption_check import generated_captions
 from .captions import spoken_name
 from .binding import bind
-from .scenario import Keyframe, Phase, Scenario, check_against_model
+from .scenario import Keyframe, Phase, Scenario
+from .scenario_check import check_against_model
 
 # pattern → (phase names: out, hold, back); which end the movement starts from
 PATTERNS = {

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from . import limits
-from .errors import Problem, ScenarioError, display_path, suggest
+from .errors import Problem, ScenarioError, display_path, quote, suggest
 from .files import read_user_text
 
 Path_ = tuple  # a key path: ("keyframes", 2, "pose", "hip_flexion")
@@ -55,6 +55,33 @@ class ProblemCollector:
             if key not in allowed:
                 self.add(path + (key,), f"unknown key '{key}' in {what}{suggest(str(key), allowed)}")
 
+
+
+def describe(value) -> str:
+    """A wrong value's kind for a message: 'a list', "text 'abc'" (shortened to one line)."""
+    if value is None:
+        return "empty"
+    return {bool: "true/false", int: "a number", float: "a number", str: f"text '{quote(value)}'",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def top_mapping(c: ProblemCollector, allowed: tuple, what: str, needs: str, version: int) -> dict:
+    """A file's top level (a scenario's, a plan's) with its keys and its `format:` checked into `c`;
+    an empty file, or one that is not a mapping, is refused at once at line 1."""
+    data, file = c.src.data, c.src.file
+    if data is None:
+        raise ScenarioError([Problem(file, 1, f"the file is empty: a {what} needs at least 'format: {version}', "
+                                              f"{needs}")])
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(file, 1, f"a {what} must be a mapping of keys, not {describe(data)}")])
+    c.keys(data, allowed, (), f"the {what}")
+    found = data.get("format")
+    if found is None:
+        c.add((), f"'format: {version}' is required on top (the version of the {what} format)")
+    elif found != version or isinstance(found, bool):
+        c.add(("format",), f"format {found} is not supported: this version of muscle-viewer reads {what} "
+                           f"format {version}")
+    return data
 
 class _Constructor(yaml.constructor.SafeConstructor):
     def construct_yaml_int(self, node):

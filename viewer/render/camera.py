@@ -38,6 +38,7 @@ class ScreenArea:
     right: float = 0.94
     bottom: float = -0.60
     top: float = 0.72
+    words: tuple = ()  # (x0, y0, x1, y1) boxes of the words in the bands: the body may pass the bands elsewhere
 
 
 def _rotate(vector: np.ndarray, axis: np.ndarray, degrees: float) -> np.ndarray:
@@ -224,13 +225,21 @@ class CameraRig:
                 np.array(c.position, float)
             up = _rotate(np.array(c.up, float), WORLD_UP, orbit) if orbit else np.array(c.up, float)
             return Shot(position, focal, up, c.view_angle)
+        from .framing import fit_clear_of_words
+
         d, up = view_direction(self.view, self.rotation, self.azimuth + orbit, self.elevation)
-        return fit(self.points, d, up, self.aspect, self.area, self.zoom)
+        return fit_clear_of_words(self.points, d, up, self.aspect, self.area, self.zoom)
 
 
 def screen_extent(shot: Shot, points: np.ndarray, aspect: float) -> tuple[np.ndarray, np.ndarray]:
     """(lower-left, upper-right) of the points seen by this shot, in normalised device
     coordinates (−1…1 across the picture): how much of the picture the body fills."""
+    xy = screen_points(shot, points, aspect)
+    return xy.min(axis=0), xy.max(axis=0)
+
+
+def screen_points(shot: Shot, points: np.ndarray, aspect: float) -> np.ndarray:
+    """(n, 2) where each point is seen by this shot, in normalised device coordinates."""
     d = shot.position - shot.focal_point
     d = d / np.linalg.norm(d)
     u = shot.up - np.dot(shot.up, d) * d
@@ -239,5 +248,4 @@ def screen_extent(shot: Shot, points: np.ndarray, aspect: float) -> tuple[np.nda
     rel = points - shot.position
     depth = -(rel @ d)
     ty = np.tan(np.radians(shot.view_angle) / 2)
-    xy = np.stack([(rel @ r) / (depth * ty * aspect), (rel @ u) / (depth * ty)], axis=1)
-    return xy.min(axis=0), xy.max(axis=0)
+    return np.stack([(rel @ r) / (depth * ty * aspect), (rel @ u) / (depth * ty)], axis=1)

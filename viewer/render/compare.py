@@ -19,7 +19,7 @@ import numpy as np
 from viewer.core.errors import ViewerError
 from viewer.core.playback import SYNC_MODES, sync_times
 
-from .export import ExportOptions, Stage, check_video_options, make_plotter, write_video
+from .export import ExportOptions, check_video_options, open_stage, make_plotter, write_video
 
 LEGEND_BAND = 56  # pixels at a 720-pixel-high video
 DIVIDER = (0.55, 0.58, 0.62)  # the line between the panels
@@ -95,7 +95,7 @@ class SideBySide:
         left, right, band = panel_sizes(options.size)
         self.band = legend_band(feeds[0].colouring, (options.size[0], band)) if band else None
         panel = replace(options, legend=False)
-        self.stages = [Stage(feed, replace(own or panel, size=s, legend=False))
+        self.stages = [open_stage(feed, replace(own or panel, size=s, legend=False))
                        for feed, own, s in zip(feeds, panel_options, (left, right))]
 
     def __len__(self) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -18,9 +18,9 @@ from viewer.core import interrupt, limits
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
 from viewer.core.playback import export_times
-from viewer.core.viewstate import CameraState
+from viewer.core.viewstate import CameraState, Output, View
 
-from .camera import CameraRig, body_points
+from .stage import Dressing, Stage
 
 VIDEO_SUFFIXES = (".mp4", ".gif")
 STILL_SUFFIXES = (".png",)
@@ -57,12 +57,33 @@ class ExportOptions:
     hidden: tuple[bool, ...] | None = None  # per muscle: not drawn (the window's hidden muscles)
     text_unit: float | None = None  # overlay text scale; None: frame height / 720
     loop: str | None = None  # None: the scenario's loop rule
+    shown: View | None = None  # the window's (or a saved view's) View: every field not overridden above
+
+
+    # --- the options are the command line's words for a View, an Output and a Dressing ---------------
+    def view_of(self, feed) -> View:
+        """The View these options draw of a feed's scenario."""
+        scenario = feed.scenario
+        hidden = frozenset(m.name for m, h in zip(feed.model.muscles, self.hidden or ()) if h)
+        return replace(self.shown or View(scenario), scenario=scenario, colour_source=feed.colouring.key,
+                       hidden=hidden, bone_opacity=self.bone_opacity,
+                       camera=CameraState.resolve(scenario.camera, self.view, self.camera),
+                       speed=self.speed, loop=self.loop or scenario.loop)
+
+    def output(self) -> Output:
+        return Output(size=tuple(self.size), fps=self.fps, crf=self.crf, anti_aliasing=self.anti_aliasing,
+                      transparent=self.transparent)
+
+    def dressing(self) -> Dressing:
+        return Dressing(text=self.text, legend=self.legend, text_style=self.text_style, text_unit=self.text_unit,
+                        muscles=self.muscles, focus=self.focus, bones=self.bones, floor=self.floor,
+                        muscle_style=self.muscle_style)
 
 
 def options_from_view(view, model, **options) -> ExportOptions:
     """Export options that draw what a live view state shows: camera, hidden muscles, bones, speed, loop."""
     hidden = tuple(bool(h) for h in view.hidden_mask(model))
-    return ExportOptions(camera=view.camera, hidden=hidden if any(hidden) else None,
+    return ExportOptions(shown=view.snapshot(), camera=view.camera, hidden=hidden if any(hidden) else None,
                          bone_opacity=view.bone_opacity, speed=view.playhead.speed, loop=view.playhead.loop,
                          **options)
 
@@ -105,74 +126,11 @@ def make_plotter(size: tuple[int, int], anti_aliasing: str, transparent: bool = 
     return plotter
 
 
-class Stage:
-    """Everything needed to draw one scenario: plotter, scene, overlays, camera.
-
-    feed: the scenario's FrameFeed (core); a Stage never samples kinematics itself.
-    """
-
-    def __init__(self, feed, options: ExportOptions):
-        from .overlays import Overlays, text_unit
-        from .scene import Scene, SceneStyle
-
-        self.feed, self.options = feed, options
-        self.colouring = feed.colouring
-        self.size = options.size
-        overview = feed.overview
-        extent = body_points(overview, feed.model)
-        self.plotter = make_plotter(self.size, options.anti_aliasing, options.transparent,
-                                    light=options.text_style == "dark")
-        style = SceneStyle(bone_opacity=options.bone_opacity, muscles=options.muscles, bones=options.bones,
-                           floor=options.floor, muscle_style=options.muscle_style)
-        focus = list(options.focus) if options.focus is not None else None
-        self.scene = Scene(self.plotter, feed, overview, style, focus_groups=focus, extent=extent)
-        hidden = np.asarray(options.hidden, bool) if options.hidden is not None else None
-        if hidden is not None:
-            self.scene.set_hidden(hidden)
-        unit = options.text_unit if options.text_unit is not None else text_unit(self.size[1], window=False)
-        self.overlays = Overlays(self.plotter, feed, self.colouring, self.size, text=options.text,
-                                 legend=options.legend, unit=unit, hidden=hidden,
-                                 text_style=options.text_style)
-        camera = options.camera or CameraState.from_settings(feed.scenario.camera, options.view)
-        if options.camera is not None and options.view is not None:
-            camera = camera.named(options.view)
-        self.rig = CameraRig(feed, self.scene.extent, self.size, area=self.overlays.free_area(), camera=camera)
-        self._orbit = None
-        self._aim(0.0)
-
-    def show(self, frames, i: int, colours: np.ndarray, orbit: float = 0.0, scenario_time: float | None = None):
-        """Draw frame i of a batch (colours: that frame's uint8 (M, 3) from scene.paint)."""
-        self.scene.update(frames, i, colours)
-        self.overlays.update(frames, i, scenario_time)
-        if orbit != self._orbit:
-            self._aim(orbit)
-        self.plotter.renderer.ResetCameraClippingRange()
-
-    def _aim(self, orbit: float) -> None:
-        self.rig.shot(orbit).apply(self.plotter.renderer.GetActiveCamera())
-        self.plotter.renderer.camera_set = True  # stop PyVista resetting it on the first render
-        self._orbit = orbit
-
-    def pixels(self) -> np.ndarray:
-        """Render and read back RGB rows bottom-up (h, w, 3): video frames are flipped by ffmpeg."""
-        from vtkmodules.util.numpy_support import vtk_to_numpy
-
-        w, h = self.size
-        win = self.plotter.ren_win
-        win.Render()
-        if not hasattr(self, "_buffer"):
-            from vtkmodules.vtkCommonCore import vtkUnsignedCharArray
-
-            self._buffer = vtkUnsignedCharArray()
-        win.GetPixelData(0, 0, w - 1, h - 1, 0, self._buffer, 0)
-        return vtk_to_numpy(self._buffer).reshape(h, w, 3)
-
-    def image(self) -> np.ndarray:
-        """The rendered frame top-down, RGBA when the background is transparent."""
-        return self.plotter.screenshot(transparent_background=self.options.transparent, return_img=True)
-
-    def close(self) -> None:
-        self.plotter.close()
+def open_stage(feed, options: ExportOptions) -> Stage:
+    """An off-screen Stage drawing what the export options ask."""
+    plotter = make_plotter(options.size, options.anti_aliasing, options.transparent,
+                           light=options.text_style == "dark")
+    return Stage(plotter, feed, options.view_of(feed), options.output(), options.dressing())
 
 
 def _encoder(path: str, options: ExportOptions) -> "VideoEncoder":
@@ -310,7 +268,7 @@ def export_frames(feed, options: ExportOptions, draw: Callable[[int], bool] | No
     """
     times, direction = playback(feed.scenario.duration, options, feed.scenario.loop)
     total = times.size
-    stage = Stage(feed, options)
+    stage = open_stage(feed, options)
     try:
         done = 0
         for batch in feed.batches(times, direction):
@@ -387,7 +345,7 @@ def render_still(feed, t: float, options: ExportOptions = ExportOptions(anti_ali
     if not 0.0 <= t <= duration:
         start = feed.scenario.lab_start  # shown on the lab's clock, as the user typed it
         raise ViewerError(f"time {t + start:g} s is outside the scenario ({start:g}…{duration + start:g} s)")
-    stage = Stage(feed, options)
+    stage = open_stage(feed, options)
     try:
         batch = feed.batch([t], [direction])
         stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=t)

@@ -18,15 +18,11 @@ SIDES = 16
 
 
 def legend_entries(recordings) -> list[tuple[tuple[float, float, float], str]]:
-    """(rgb, words) for the legend: what the arrows and spheres are, and the arrows' scale."""
+    """(rgb, words) for the legend: the words (and the arrows' scale) come from core's Recordings."""
     if recordings is None:
         return []
-    out = []
-    if recordings.grf is not None:
-        out.append((_rgb(ARROW_COLOUR), f"Ground reaction force: {recordings.arrow_scale * 100:.0f} cm per body weight"))
-    if recordings.markers is not None:
-        out.append((_rgb(MARKER_COLOUR), "The lab's markers"))
-    return out
+    colours = {"arrows": ARROW_COLOUR, "markers": MARKER_COLOUR}
+    return [(_rgb(colours[what]), words) for what, words in recordings.legend()]
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:

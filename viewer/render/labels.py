@@ -15,7 +15,6 @@ import pyvista as pv
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor2D, vtkCoordinate, vtkPolyDataMapper2D
 
-from viewer.core.movers import mover_text
 
 from .layers import text_layer
 from .text import TextActor, TextStyle, block_height
@@ -40,7 +39,7 @@ class MuscleLabels:
         self.plotter, self.model = plotter, kin.model
         self.width, self.height = size
         self.unit = unit
-        self.movers = kin.phase_movers(count)  # kin: the scenario's FrameFeed
+        self.count = count  # top movers labelled (their words come with the frame: OverlayValues.movers)
         self.free = free
         self.font = max(8, int(round(LABEL_SIZE * unit)))
         self.slots = count + extra
@@ -96,11 +95,11 @@ class MuscleLabels:
             text_layer(self.plotter).RemoveViewProp(actor)
 
     # --- per frame --------------------------------------------------------------------------
-    def update(self, frames, i: int, t: float, given: list[tuple[str, np.ndarray]] = ()) -> None:
-        """Label frame i's top movers, and `given` (text, world point) pairs after them."""
+    def update(self, frames, i: int, movers: list[tuple[object, str]],
+               given: list[tuple[str, np.ndarray]] = ()) -> None:
+        """Label frame i's top movers ((unit, words) from core), and `given` (text, world point) pairs after them."""
         camera_at = np.array(self.plotter.renderer.GetActiveCamera().GetPosition())
-        movers = [(self._pointed_at(frames, i, drawn, camera_at), mover_text(unit, c, held, self.movers.side_name(unit)))
-                  for unit, c, held in self.movers.at(t, frames.lengths[i])
+        movers = [(self._pointed_at(frames, i, drawn, camera_at), text) for unit, text in movers
                   if (drawn := self._drawn(unit)) is not None]
         items = [(text, _path_middle(frames, i, m)) for m, text in movers] + list(given)
         items = items[:self.slots]

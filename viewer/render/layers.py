@@ -18,6 +18,8 @@ from __future__ import annotations
 import pyvista as pv
 from vtkmodules.vtkRenderingCore import vtkRenderer
 
+from viewer.core.interrupt import called_from_c
+
 GL_READ_FRAMEBUFFER, GL_DRAW_FRAMEBUFFER = 0x8CA8, 0x8CA9
 GL_COLOR_BUFFER_BIT, GL_NEAREST, GL_LINEAR, GL_SCISSOR_TEST = 0x4000, 0x2600, 0x2601, 0x0C11
 VTK_UNSIGNED_CHAR = 3
@@ -73,10 +75,12 @@ class Reduction:
         self._tags = [self._renderer.AddObserver("StartEvent", self._shrink),
                       self._renderer.AddObserver("EndEvent", self._stretch)]
 
+    @called_from_c  # a Ctrl-C raised in an observer ends the process from inside VTK
     def _shrink(self, *_args) -> None:
         if self.factor > 1:
             self._renderer.SetViewport(0.0, 0.0, 1.0 / self.factor, 1.0 / self.factor)
 
+    @called_from_c
     def _stretch(self, *_args) -> None:
         if self.factor <= 1:
             return

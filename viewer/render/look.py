@@ -7,8 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 BONE_COLOUR = (0.91, 0.87, 0.78)  # ivory
-RADIUS_PER_SQRT_NEWTON = 2.7e-4  # metres: a 1000 N muscle gets a 8.5 mm line of action
-RADIUS_RANGE = (0.003, 0.009)  # thinnest and thickest line, metres: readable, never bulky
 FOCUS_THICKER = 1.4  # focus muscles are drawn this much thicker than their strength alone gives
 # Muscles outside the focus: a calm, light, solid layer that makes the figure read as a
 # body (see-through grey read as smoke). Their colour is washed toward a pale flesh tone,
@@ -17,11 +15,6 @@ FOCUS_THICKER = 1.4  # focus muscles are drawn this much thicker than their stre
 FADED_ALPHA = (0.30, 0.85)  # opacity at strength 0 and 1: light enough that deep focus muscles (psoas, iliacus) show through
 FADED_MIX = (0.80, 0.30)  # share of the calm tone in the colour at strength 0 and 1
 FADE_GREY = np.array([0.80, 0.70, 0.70])  # the calm layer's rosy grey: muscle, not bone (ivory), not plain
-
-
-def tube_radius(max_force: np.ndarray) -> np.ndarray:
-    """Line-of-action radius in metres ∝ √(max force): thickness reads as strength without swamping the view."""
-    return np.clip(RADIUS_PER_SQRT_NEWTON * np.sqrt(np.asarray(max_force, float)), *RADIUS_RANGE)
 
 
 def paint(colours: np.ndarray, strength: np.ndarray | None, faded: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from vtkmodules.vtkRenderingCore import (vtkActor2D, vtkBillboardTextActor3D, vt
 from .camera import ScreenArea
 from .lab_overlays import legend_entries
 from .layers import front_layer, text_layer
-from .text import TextActor, TextStyle, block_height, shorten, wrap
+from .text import TextActor, TextStyle, block_height, line_width, shorten, wrap
 
 TEXT = (0.96, 0.96, 0.96)
 DIM_TEXT = (0.80, 0.82, 0.85)
@@ -63,12 +63,12 @@ class Overlays:
         self.text = text
         self._style = TEXT_STYLES[text_style]
         self._caption_share = CAPTION_WIDTH if legend else 0.98
-        self._angles = kin.readout
         self._hidden = hidden
         self._actors2d: list = []
         renderer = text_layer(plotter)  # words stay sharp while the scene is drawn reduced
         m = 16 * self.unit
         self.top_px = self.bottom_px = 0.0  # window bands the text covers: keep the model out of them
+        self._words: list = []  # pixel boxes (x0, y0, x1, y1) of the words in those bands
         if text:
             self._line_width = self.width - 2 * m - CLOCK_WIDTH * self.unit  # the clock sits top right
             title = shorten(self.scenario.title, self._line_width, self._px(28), bold=True)
@@ -88,7 +88,9 @@ class Overlays:
             lines = max(len(self._wrap_caption(c)) for c in captions)
             self.top_px = m + 70 * self.unit
             caption = TextStyle(self._px(self._caption_size), panel=(PANEL, PANEL_OPACITY), shadow=False)
-            self.bottom_px = max(legend_top, m + block_height(lines, caption) + 6 * self.unit)
+            caption_top = m + block_height(lines, caption) + 6 * self.unit
+            self.bottom_px = max(legend_top, caption_top)
+            self._words = self._word_boxes(m, captions, caption_top, legend_top if legend else None)
         count = len(self.scenario.measure) if text else 0
         self._measures = [_MeasureLine(plotter, kin, i, self.unit, self._style) for i in range(count)]
         self._last_phase = None
@@ -148,6 +150,25 @@ class Overlays:
         return wrap(text or "", (self._caption_share - 0.04) * self.width, self._px(self._caption_size),
                     MAX_CAPTION_LINES)
 
+    def _word_boxes(self, m: float, captions: list, caption_top: float, legend_top: float | None) -> list:
+        """Pixel boxes (x0, y0 from the bottom, x1, y1) round the words in the bands, as wide as
+        their longest line in any phase: title and phase top left, clock top right, caption
+        bottom left, legend bottom right."""
+        phases = self.scenario.phases
+        heading = [line_width(self.title.GetInput(), self._px(28), bold=True)] + [
+            line_width(shorten(f"Phase {k + 1} of {len(phases)}: {p.name}", self._line_width, self._px(20)),
+                       self._px(20)) for k, p in enumerate(phases)]
+        pad = max(2, self._px(self._caption_size) // 4)
+        caption = max((line_width(line, self._px(self._caption_size))
+                       for c in captions for line in self._wrap_caption(c)), default=0.0) + 2 * pad
+        W, H = self.width, self.height
+        boxes = [(0.0, H - self.top_px, m + max(heading), H),
+                 (W - m - CLOCK_WIDTH * self.unit, H - self.top_px, W, H),
+                 (0.0, 0.0, m + caption, caption_top)]
+        if legend_top is not None:
+            boxes.append((W * (CAPTION_WIDTH + 0.03), 0.0, W, legend_top))
+        return boxes
+
     def _legend(self, colouring, m: float) -> float:
         """Swatches with plain-words lines, bottom right; the numbers and the effort note below."""
         u = self.unit
@@ -175,19 +196,16 @@ class Overlays:
 
     # --- per frame ----------------------------------------------------------------------------
     def update(self, frames, i: int, scenario_time: float | None = None) -> None:
-        t = float(frames.times[i]) if scenario_time is None else scenario_time
-        for line in self._measures:
-            line.update(frames, i)
+        values = self.kin.values(frames)  # measured in core: the words and distances drawn here
+        t = values.time(i, scenario_time)
+        for line, distance in zip(self._measures, values.distances(i)):
+            line.update(distance)
         if not self.text:
             return
-        self.labels.update(frames, i, t, [(line.text.GetInput(), np.mean(line.line.points, axis=0))
-                                          for line in self._measures])
+        self.labels.update(frames, i, values.movers(i, t, self.labels.count),
+                           [(line.text.GetInput(), np.mean(line.line.points, axis=0)) for line in self._measures])
         phase = self.scenario.phase_at(t)
-        readout = f"{t + self.scenario.lab_start:4.2f} s"  # a lab motion's own clock
-        angle = self._angles.text(frames.qpos[i], phase)
-        if angle:
-            readout += f"\n{angle}"
-        self.clock.SetInput(readout)
+        self.clock.SetInput(values.clock(i, t))
         if phase is not self._last_phase:
             self._last_phase = phase
             phases = self.scenario.phases
@@ -212,10 +230,16 @@ class Overlays:
     def free_area(self, gap: float = 8.0) -> ScreenArea:
         """The part of the window the text leaves for the body, for the camera fit."""
         top, bottom = self.top_px + gap, self.bottom_px + gap
+        words = self._words
         if top + bottom > MAX_TEXT_SHARE * self.height:  # a tiny frame: text overlaps the body, the body stays
             shrink = MAX_TEXT_SHARE * self.height / (top + bottom)
-            top, bottom = top * shrink, bottom * shrink
-        return ScreenArea(bottom=-1 + 2 * bottom / self.height, top=1 - 2 * top / self.height)
+            top, bottom, words = top * shrink, bottom * shrink, []
+        W, H = self.width, self.height
+        # the words' boxes, a gap wider, in normalised device coordinates: the fit may pass a band
+        # beside them (render/framing.py)
+        boxes = tuple((2 * (x0 - gap) / W - 1, 2 * (y0 - gap) / H - 1, 2 * (x1 + gap) / W - 1, 2 * (y1 + gap) / H - 1)
+                      for x0, y0, x1, y1 in words)
+        return ScreenArea(bottom=-1 + 2 * bottom / H, top=1 - 2 * top / H, words=boxes)
 
     def remove(self) -> None:
         """Take every overlay actor out of the plotter (the app rebuilds them on resize)."""
@@ -231,9 +255,6 @@ class _MeasureLine:
     """A line between two landmarks and a label with the live distance ('Ribs to pubis 31.2 cm')."""
 
     def __init__(self, plotter: pv.Plotter, kin, index: int, unit: float, style=TEXT_STYLES["light"]):
-        measure = kin.scenario.measure[index]
-        self.label = measure.label
-        self.ends = (kin.landmark_names.index(measure.start), kin.landmark_names.index(measure.end))
         layer = front_layer(plotter)  # the landmarks sit inside the body: draw the line over it
         self.line = pv.Line((0, 0, 0), (0, 0, 1e-3))
         line = pv.Actor(mapper=pv.DataSetMapper(self.line))
@@ -265,15 +286,15 @@ class _MeasureLine:
         for prop in self.props:
             self.layer.RemoveActor(prop)
 
-    def update(self, frames, i: int) -> None:
-        a, b = frames.landmarks[i, self.ends[0]], frames.landmarks[i, self.ends[1]]
+    def update(self, distance) -> None:
+        a, b = distance.start, distance.end
         self.line.points[:] = (a, b)
         self.dots.points[:] = (a, b)
         self.line.Modified()
         self.dots.Modified()
         top = a if a[2] >= b[2] else b
         self.text.SetPosition(*top)
-        self.text.SetInput(f"{self.label} {np.linalg.norm(a - b) * 100:.1f} cm")
+        self.text.SetInput(distance.text)
 
 
 def _swatches(quads, width: int, height: int) -> vtkActor2D:

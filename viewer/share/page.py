@@ -1,13 +1,18 @@
 """Build the take-home page: a scenario's frames packed into one self-contained HTML file.
 
-What travels in the page, all sampled here so the browser only plays it back:
+The page draws what the window draws: it takes the scenario's FrameFeed and a frozen View
+(core/viewstate.py) and gets its frames and colours only through `feed.batches`, as the window
+and every export do; the focus split, the floor and the tendons' colour are core/drawing.py's
+rules, the camera the View's. What travels in the page, so the browser only plays it back:
 - bones and props: decimated meshes (quantised to 16 bits in their own box) and, per frame,
   a position and a quaternion each;
 - muscles: per frame, each strand's centre line and ring radii as the window solves them
-  (render/strands.py: the same bellies where anatomy puts them, holding their volume, and thin
+  (core/shape/strands.py: the same bellies where anatomy puts them, holding their volume, and thin
   tendons; RINGS points quantised to 16 bits in the body's box, radii to 8 bits on a square-root
   scale; strands that do not move are stored once), and per frame one RGBA colour per muscle
-  from core's Colouring: the same paint as the window;
+  from the feed's colouring: the same paint as the window;
+- the flat muscles as the window's smooth sheets (share/sheet_pack.py), the labels beside the
+  body frame by frame (share/page_labels.py);
 - captions per phase, the legend in plain words, the camera view, the clinician's note.
 The browser side (assets/player.js) builds a fixed-topology tube mesh once and rewrites its
 points per frame; three.js comes inlined from assets/three.bundle.min.js (tools/three/).
@@ -18,64 +23,55 @@ import base64
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from viewer.core import limits
-from viewer.core.colour import Colouring
 from viewer.core.decimate import decimate
+from viewer.core.drawing import FLOOR_COLOUR, MAT_THICKNESS, TENDON_MIX, TENDON_WHITE, floor_plan, focus_split
 from viewer.core.errors import ViewerError
 from viewer.core.files import atomic_write
-from viewer.core.playback import BATCH  # frames sampled per kinematics call
-from viewer.core.props import Props
-from viewer.core.viewstate import degenerate_view
+from viewer.core.shape.strands import StrandShapes
+from viewer.core.shape.tubes import StrandLayout, resample
+from viewer.core.viewstate import View, degenerate_view
 from viewer.render.camera import VIEW_ANGLE, body_points, view_direction  # numpy only, no VTK
 from viewer.render.look import BONE_COLOUR, FADED_ALPHA, paint  # numpy only, no VTK
-from viewer.render.strands import StrandShapes  # numpy only, no VTK
-from viewer.render.tubes import StrandLayout, resample  # numpy only, no VTK
+
+from .page_labels import PageLabels
+from .sheet_pack import SHEET_BUDGET, SheetFrames
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 PAGE_FPS = 30.0  # frames stored per second of scenario time (at most); the browser interpolates between them
 MIN_FPS = 10.0  # never fewer: linear interpolation between frames still reads as smooth motion
-MOVING_BUDGET = 8.0e6  # bytes of page text for the moving muscles (centre lines and radii): any page stays under 12 MB
+MOVING_BUDGET = 6.5e6  # bytes of page text for the moving muscles (centre lines and radii): any page stays under 12 MB
 RINGS = 16  # rings per muscle strand: the window's (SceneStyle.tube_rings)
 PAGE_SIDES = 6  # the page draws each ring as a hexagon (assets/player.js SIDES): bellies hold their volume in it
 BYTES_PER_RING = 7  # a moving ring per frame: three 16-bit coordinates and an 8-bit radius
 BONE_FRACTION = 0.2  # share of each bone's triangles kept
 STILL_TOLERANCE = 4e-4  # metres: a strand that never moves further than this is stored once
-EXTENT_FPS = 6.0
-PAGE_FIXED_BYTES = 3 * 2**20  # three.js, the player and the decimated bones (MyoFullBody: about 2 MB)
-FLOOR_COLOUR = (0.36, 0.45, 0.52)
+# three.js, the player, the decimated bones (MyoFullBody: about 2 MB) and the sheets
+PAGE_FIXED_BYTES = 3 * 2**20 + int(SHEET_BUDGET)
 
 
-@dataclass
-class PageOptions:
-    """What the page shows: plain values, so the app's live view state can fill them in."""
+@dataclass(frozen=True)
+class PageOutput:
+    """How the page is written, apart from what it shows (that is the View): its note and rate."""
 
     note: str = ""
-    colour_source: str | None = None  # None: the scenario's, else rate of length change
-    hidden: frozenset[int] = field(default_factory=frozenset)  # model muscle indices not drawn
-    bone_opacity: float = 1.0
-    view: str | None = None  # named view; None: the scenario's camera
-    azimuth: float | None = None
-    elevation: float | None = None
-    # the exact direction from the body to the camera and the screen's up (the window's camera
-    # as the user turned it); given, it wins over view/azimuth/elevation
-    direction: tuple[float, float, float] | None = None
-    up: tuple[float, float, float] | None = None
-    fps: float = PAGE_FPS
+    fps: float = PAGE_FPS  # frames stored per second (at most)
 
 
 Progress = Callable[[int, int], None]
 
 
-def write_page(path: str | Path, kin, options: PageOptions | None = None,
+def write_page(path: str | Path, feed, view: View, output: PageOutput | None = None,
                progress: Progress | None = None) -> int:
-    """Write the page atomically (nothing appears on failure); returns its size in bytes."""
-    text = page_html(kin, options or PageOptions(), progress)
+    """Write the page of `view` (a frozen View; its colour source is the feed's colouring)
+    atomically (nothing appears on failure); returns its size in bytes."""
+    text = page_html(feed, view, output or PageOutput(), progress)
     data = text.encode("utf-8")
     if len(data) > limits.PAGE_BYTES:  # the estimate before sampling missed: still never a larger page
         raise ViewerError(f"the page would be {len(data) / 2**20:.1f} MB, more than the "
@@ -89,8 +85,8 @@ def write_page(path: str | Path, kin, options: PageOptions | None = None,
     return len(data)
 
 
-def page_html(kin, options: PageOptions, progress: Progress | None = None) -> str:
-    data = page_data(kin, options, progress)
+def page_html(feed, view: View, output: PageOutput, progress: Progress | None = None) -> str:
+    data = page_data(feed, view, output, progress)
     template = (ASSETS / "page.html").read_text(encoding="utf-8")
     parts = {
         "TITLE": html.escape(data["title"]),
@@ -120,24 +116,29 @@ def _script_safe(text: str) -> str:
     return text.replace("</", "<\\/")
 
 
-def page_data(kin, options: PageOptions, progress: Progress | None = None) -> dict:
+def page_data(feed, view: View, output: PageOutput = PageOutput(), progress: Progress | None = None) -> dict:
     """Everything the page plays, as JSON-ready values (typed arrays as base64 strings)."""
-    _check(options)
-    model, scenario = kin.model, kin.scenario
-    drawn = np.array([m for m in range(len(model.muscles)) if m not in options.hidden], int)
-    if drawn.size == 0:
-        raise ViewerError("every muscle is hidden; show at least one before sharing")
+    _check(view, output)
+    model, scenario = feed.model, feed.scenario
+    drawn = refuse_too_long(model, view)
     pieces_count = len(model.bone_geoms) + len(scenario.props)
-    check_size(scenario, MIN_FPS, drawn.size, pieces_count, 0)  # before sampling anything: a one-hour scenario
-    colouring = Colouring(kin, source=options.colour_source)
-    overview = kin.sample(kin.times(EXTENT_FPS))
-    layout = StrandLayout(drawn, overview.wrap_obj[0], overview.wrap_adr[0], overview.wrap_num[0])
-    moving = int((~_still(layout, overview)).sum())
-    fps = page_fps(options.fps, scenario.duration, moving)
+    colouring = feed.colouring
+    if view.colour_source is not None and colouring.key != view.colour_source:  # a caller's slip, not the user's
+        raise ValueError(f"the feed is coloured by {colouring.key!r} but the view asks for {view.colour_source!r}")
+    overview = feed.overview
+    # The window's split and order: the calm layer first, then the focus (render/scene.py).
+    focus, faded = focus_split(model, drawn, scenario.focus)
+    shapes = StrandShapes(model, [faded, focus], overview, "shapes", RINGS, sides=[PAGE_SIDES] * 2, thicker=[1.0] * 2)
+    order, layout = shapes.muscles, shapes.layout  # layout.strand_muscle: place in `order`
+    in_focus = np.arange(order.size) >= faded.size
+    sheets_shown = SheetFrames(shapes, 1).in_sheet
+    moving = int((~_still(layout, overview) & ~sheets_shown).sum())
+    fps = page_fps(output.fps, scenario.duration, moving)
     check_size(scenario, fps, drawn.size, pieces_count, moving)
-    times = kin.times(fps)
+    times = page_times(scenario.duration, fps)
     F = len(times)
-    props = Props(kin)
+    props = feed.props
+    direction, up = _camera(feed, view)
     total = len(model.bone_geoms) + len(props) + F
     done = 0
 
@@ -149,7 +150,7 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
 
     pieces = []
     for geom in model.bone_geoms:
-        pieces.append(_piece(*model.bone_mesh(geom), BONE_COLOUR, options.bone_opacity))
+        pieces.append(_piece(*model.bone_mesh(geom), BONE_COLOUR, view.bone_opacity))
         tick()
     for mesh in props.meshes:
         pieces.append(_piece(mesh.vertices, mesh.faces, mesh.colour, 1.0))
@@ -159,75 +160,75 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
     if len(props):
         extent = np.vstack([extent, props.points(overview, max(1, len(overview) // 12))])
 
-    focus_groups = list(scenario.focus)
-    in_focus = np.array([model.muscles[m].group in focus_groups for m in drawn], bool)
-    if not focus_groups or in_focus.all() or not in_focus.any():
-        in_focus[:] = True
-    strand_muscle = layout.strand_muscle  # position in `drawn`
-    # The window's one solve of every strand: centre lines with their tendons and bellies.
-    shapes = StrandShapes(model, [drawn], overview, "shapes", RINGS, sides=[PAGE_SIDES], thicker=[1.0])
-
     centres = np.empty((F, layout.count, RINGS, 3), np.float32)
     radii = np.empty((F, layout.count, RINGS), np.float32)
     positions = np.empty((F, len(pieces), 3), np.float32)
     quats = np.empty((F, len(pieces), 4), np.float32)
-    rgba = np.empty((F, drawn.size, 4), np.uint8)
-    for start in range(0, F, BATCH):
-        frames = kin.sample(times[start:start + BATCH])
-        rgb, strength = colouring.paint(frames)
-        rgba[start:start + len(frames)] = paint(rgb[:, drawn], strength[:, drawn], ~in_focus)
-        for i in range(len(frames)):
-            f = start + i
+    rgba = np.empty((F, order.size, 4), np.uint8)
+    sheets = SheetFrames(shapes, F)
+    labels = PageLabels(feed, order, F, direction)
+    f = 0
+    for batch in feed.batches(times):  # the window's frames and colours, never a kinematics call of our own
+        frames = batch.frames
+        rgba[f:f + len(batch)] = paint(batch.rgb[:, order], batch.strength[:, order], ~in_focus)
+        for i in range(len(batch)):
             shapes.update(frames, i)
             centres[f], radii[f] = shapes.centre, shapes.radius
+            sheets.take(f)
+            labels.take(f, float(times[f]), frames, i)
             mats, pos = frames.geom_mat[i], frames.geom_pos[i]
             if len(props):
                 moved = props.transforms(frames, i)
                 mats, pos = np.concatenate([mats, moved[:, :3, :3]]), np.concatenate([pos, moved[:, :3, 3]])
             positions[f] = pos
             quats[f] = _quaternions(mats)
-        tick(len(frames))
+            f += 1
+        tick(len(batch))
     _continuous(quats)
 
     lo = np.minimum(centres.reshape(-1, 3).min(axis=0), extent.min(axis=0)) - 0.01
     hi = np.maximum(centres.reshape(-1, 3).max(axis=0), extent.max(axis=0)) + 0.01
+    if sheets.count:
+        lo = np.minimum(lo, sheets.grid.reshape(-1, 3).min(axis=0) - 0.01)
+        hi = np.maximum(hi, sheets.grid.reshape(-1, 3).max(axis=0) + 0.01)
     still = np.abs(centres - centres[:1]).max(axis=(0, 2, 3)) < STILL_TOLERANCE
     still &= np.abs(radii - radii[:1]).max(axis=(0, 2)) < STILL_TOLERANCE
+    still |= sheets.in_sheet  # drawn as sheets: their own tubes are not drawn, stored once
     quantised = _quantise(centres, lo, hi)
     radius_max = max(float(radii.max()), 1e-4)
     radius_q = np.round(np.sqrt(np.clip(radii / radius_max, 0.0, 1.0)) * 255).astype(np.uint8)  # finer when thin
-    direction, up = _camera(kin, options)
     muscles = model.muscles
     return {
-        "format": 1,
+        "format": 2,
         "title": scenario.title or "Exercise",
         "summary": scenario.summary or "",
-        "note": options.note,
+        "note": output.note,
         "duration": float(scenario.duration),
         "fps": float(fps),
         "count": F,
-        "phases": [{"name": p.name, "start": p.start, "end": p.end, "caption": p.caption} for p in scenario.phases],
+        "phases": [{"name": p.name, "start": p.start, "end": p.end, "caption": feed.caption(p)}
+                   for p in scenario.phases],
         "legend": {"title": colouring.source.title,
                    "entries": [{"colour": _hex(e.rgb), "text": e.text} for e in colouring.legend],
                    "note": colouring.note, "scale": colouring.scale_text},
         "camera": {"direction": direction.tolist(), "up": up.tolist(), "lo": extent.min(axis=0).tolist(),
-                   "hi": extent.max(axis=0).tolist(), "fov": VIEW_ANGLE,
-                   "zoom": float((scenario.camera or {}).get("zoom", 1.0))},
-        "floor": _floor(kin, extent, props),
+                   "hi": extent.max(axis=0).tolist(), "fov": VIEW_ANGLE, "zoom": float(view.camera.zoom)},
+        "floor": _floor(feed, extent),
         "pieces": pieces,
+        "bones": len(model.bone_geoms),  # the first pieces; the rest are props
         "piecePos": _b64(positions),
         "pieceQuat": _b64(np.round(quats * 32767).astype(np.int16)),
         "muscles": {
-            "names": [muscles[m].name for m in drawn],
-            "labels": [muscles[m].label for m in drawn],
-            "groups": [muscles[m].group for m in drawn],
+            "names": [muscles[m].name for m in order],
+            "labels": [muscles[m].label for m in order],
+            "groups": [muscles[m].group for m in order],
             "focus": in_focus.astype(int).tolist(),
             "rgba": _b64(rgba),
         },
         "strands": {
             "count": layout.count,
             "rings": RINGS,
-            "muscle": _b64(strand_muscle.astype(np.uint16)),
+            "muscle": _b64(layout.strand_muscle.astype(np.uint16)),
             "radiusMax": radius_max,  # radius = radiusMax · (q / 255)²
             "stillRadius": _b64(radius_q[0, still]),
             "movingRadius": _b64(radius_q[:, ~still]),
@@ -237,8 +238,31 @@ def page_data(kin, options: PageOptions, progress: Progress | None = None) -> di
             "moving": _b64(np.flatnonzero(~still).astype(np.uint16)),
             "stillPoints": _b64(quantised[0, still]),
             "movingPoints": _b64(quantised[:, ~still]),
+            "inSheet": _b64(sheets.in_sheet.astype(np.uint8)),
+            # tendon rings washed pale toward this white (core/drawing.tendon_colour, as the window)
+            "tendonRings": shapes.rings.is_tendon.astype(int).tolist(),
+            "tendonWhite": (TENDON_WHITE * 255.0).tolist(), "tendonMix": TENDON_MIX,
         },
+        "sheets": sheets.pack(lo, hi, times, _b64),
+        "labels": labels.pack(lo, hi, _b64),
     }
+
+
+def refuse_too_long(model, view: View) -> np.ndarray:
+    """The drawn muscles (model indices), once it is sure their page can hold the scenario at the
+    least rate: call it before the feed's colouring, which samples the whole motion (a one-hour
+    scenario is refused at once, not after minutes of sampling)."""
+    drawn = np.flatnonzero(~view.hidden_mask(model))
+    if drawn.size == 0:
+        raise ViewerError("every muscle is hidden; show at least one before sharing")
+    scenario = view.scenario
+    check_size(scenario, MIN_FPS, drawn.size, len(model.bone_geoms) + len(scenario.props), 0)
+    return drawn
+
+
+def page_times(duration: float, fps: float) -> np.ndarray:
+    """The stored frames' scenario times: from 0, `fps` a second, the last at the end."""
+    return np.arange(int(round(duration * fps)) + 1) / fps
 
 
 def page_fps(most: float, duration: float, moving_strands: int) -> float:
@@ -275,11 +299,11 @@ def _still(layout: StrandLayout, frames) -> np.ndarray:
     return np.abs(centres - centres[:1]).max(axis=(0, 2, 3)) < STILL_TOLERANCE
 
 
-def _check(options: PageOptions) -> None:
-    if not 0.0 <= options.bone_opacity <= 1.0:
-        raise ViewerError(f"bone opacity must be between 0 and 1, not {options.bone_opacity:g}")
-    if not options.fps > 0:
-        raise ViewerError(f"frames per second must be positive, not {options.fps:g}")
+def _check(view: View, output: PageOutput) -> None:
+    if not 0.0 <= view.bone_opacity <= 1.0:
+        raise ViewerError(f"bone opacity must be between 0 and 1, not {view.bone_opacity:g}")
+    if not output.fps > 0:
+        raise ViewerError(f"frames per second must be positive, not {output.fps:g}")
 
 
 def _piece(vertices: np.ndarray, faces: np.ndarray, colour, opacity: float) -> dict:
@@ -316,31 +340,28 @@ def _continuous(quats: np.ndarray) -> None:
         quats[f, flip] *= -1
 
 
-def _camera(kin, options: PageOptions) -> tuple[np.ndarray, np.ndarray]:
-    if options.direction is not None:
-        d = np.asarray(options.direction, float)
-        up = np.asarray(options.up if options.up is not None else (0.0, 0.0, 1.0), float)
+def _camera(feed, view: View) -> tuple[np.ndarray, np.ndarray]:
+    """(direction from the body to the camera, screen up) of the View's camera (decided once, by
+    CameraState.resolve): the window's turned camera exactly, else its named view."""
+    camera = view.camera
+    if camera.exact:
+        d = np.subtract(camera.position, camera.focal_point)
+        up = np.asarray(camera.up, float)
         if degenerate_view(d, up):
             raise ViewerError("camera direction must be a non-zero vector that is not along its up")
         d = d / np.linalg.norm(d)
         up = up - np.dot(up, d) * d
         return d, up / np.linalg.norm(up)
-    settings = kin.scenario.camera or {}
-    view = options.view or settings.get("view", "left")
-    azimuth = options.azimuth if options.azimuth is not None else float(settings.get("azimuth", 0.0))
-    elevation = options.elevation if options.elevation is not None else float(settings.get("elevation", 0.0))
-    return view_direction(view, kin.posture_rotation, azimuth, elevation)
+    return view_direction(camera.view, feed.posture_rotation, camera.azimuth, camera.elevation)
 
 
-def _floor(kin, extent: np.ndarray, props: Props) -> dict | None:
-    """A mat under the body (the window's floor, drawn simply); none for a fixed-base model."""
-    if not kin.free_root:
+def _floor(feed, extent: np.ndarray) -> dict | None:
+    """The window's floor (core/drawing.floor_plan): a disc or a mat, or none."""
+    plan = floor_plan(feed.scenario.posture, feed.free_root, len(feed.props), feed.props.floor_level(), extent)
+    if plan is None:
         return None
-    level = props.floor_level()
-    if kin.scenario.posture == "hanging" and level >= 0 and len(props):
-        return None
-    lo, hi = extent[:, :2].min(axis=0) - 0.15, extent[:, :2].max(axis=0) + 0.15
-    return {"lo": lo.tolist(), "hi": hi.tolist(), "level": level, "colour": _hex(FLOOR_COLOUR)}
+    return {"shape": plan.shape, "centre": list(plan.centre), "level": plan.level, "radius": plan.radius,
+            "size": list(plan.size), "thickness": MAT_THICKNESS, "colour": _hex(FLOOR_COLOUR)}
 
 
 def _hex(rgb) -> str:

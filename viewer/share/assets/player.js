@@ -20,6 +20,7 @@
   const i16 = (b64) => new Int16Array(bytes(b64).buffer);
   const f32 = (b64) => new Float32Array(bytes(b64).buffer);
   const u32 = (b64) => new Uint32Array(bytes(b64).buffer);
+  const i8 = (b64) => new Int8Array(bytes(b64).buffer);
 
   function dequantise(q, lo, hi) {
     const out = new Float32Array(q.length);
@@ -70,25 +71,33 @@
   const hi = new THREE.Vector3().fromArray(cam.hi);
   const centre = lo.clone().add(hi).multiplyScalar(0.5);
 
-  function freeBand() {
-    // The part of the screen the text leaves for the body, in normalised device coordinates:
+  function freeBands() {
+    // The parts of the screen the text leaves for the body, in normalised device coordinates:
     // below the title (and the legend, where it spans the screen, as on a phone held upright)
-    // and above the caption and controls.
+    // and above the caption and controls. A legend at the side (a wide screen) leaves two:
+    // below it across the whole width, or beside it from below the title; the fit takes
+    // whichever shows the body larger, so the body is never under the legend.
     const h = Math.max(window.innerHeight, 1), w = Math.max(window.innerWidth, 1);
     const legend = $("legend").getBoundingClientRect();
     const spans = legend.width > 0.6 * w;
     const top = (spans ? $("top") : $("title")).getBoundingClientRect().bottom + 8;
     const bottom = $("bottom").getBoundingClientRect().top - 8;
-    if (bottom - top < 0.35 * h) return { top: 0.70, bottom: -0.70 }; // a tiny window: the body stays
-    return { top: 1 - 2 * top / h, bottom: 1 - 2 * bottom / h };
+    if (bottom - top < 0.35 * h) return [{ top: 0.70, bottom: -0.70, left: -0.92, right: 0.92 }]; // a tiny window
+    const whole = { top: 1 - 2 * top / h, bottom: 1 - 2 * bottom / h, left: -0.92, right: 0.92 };
+    if (spans || legend.width === 0) return [whole];
+    const below = legend.bottom + 8;
+    const bands = [{ ...whole, right: Math.min(0.92, 2 * (legend.left - 8) / w - 1) }];
+    if (bottom - below >= 0.35 * h) bands.push({ ...whole, top: 1 - 2 * below / h });
+    return bands;
   }
+  let fitted = null; // the band the body was fitted into
+  function freeBand() { return fitted || freeBands()[0]; }
 
   function fitCamera() {
-    // The closest camera along the view that keeps the body's box inside the free band, 92 %
-    // of the width: slid sideways and up or down to centre it there (as the window's camera.fit).
+    // The closest camera along the view that keeps the body's box inside a free band: slid
+    // sideways and up or down to centre it there (as the window's camera.fit).
     const up = camera.up.clone().sub(direction.clone().multiplyScalar(camera.up.dot(direction))).normalize();
     const right = new THREE.Vector3().crossVectors(up, direction);
-    const band = freeBand();
     const ty = Math.tan(THREE.MathUtils.degToRad(cam.fov) / 2) / (cam.zoom || 1);
     const tx = ty * camera.aspect;
     const corners = [];
@@ -96,22 +105,28 @@
       const rel = new THREE.Vector3(x, y, z).sub(centre);
       corners.push([rel.dot(right), rel.dot(up), rel.dot(direction)]);
     }
-    function shifts(d) { // sideways and vertical shifts that fit every corner at distance d, or null
+    function shifts(d, band) { // sideways and vertical shifts that fit every corner at distance d, or null
       let xlo = -Infinity, xhi = Infinity, ylo = -Infinity, yhi = Infinity;
       for (const [rx, ry, rz] of corners) {
         const depth = d - rz;
         if (depth <= 1e-3) return null;
-        xlo = Math.max(xlo, rx - 0.92 * depth * tx); xhi = Math.min(xhi, rx + 0.92 * depth * tx);
+        xlo = Math.max(xlo, rx - band.right * depth * tx); xhi = Math.min(xhi, rx - band.left * depth * tx);
         ylo = Math.max(ylo, ry - band.top * depth * ty); yhi = Math.min(yhi, ry - band.bottom * depth * ty);
       }
       return xlo <= xhi && ylo <= yhi ? [(xlo + xhi) / 2, (ylo + yhi) / 2] : null;
     }
-    let near = Math.max(...corners.map((c) => c[2])) + 1e-3, far = near + 100;
-    for (let k = 0; k < 60; k++) {
-      const mid = (near + far) / 2;
-      if (shifts(mid)) far = mid; else near = mid;
+    let best = null;
+    for (const band of freeBands()) {
+      let near = Math.max(...corners.map((c) => c[2])) + 1e-3, far = near + 100;
+      for (let k = 0; k < 60; k++) {
+        const mid = (near + far) / 2;
+        if (shifts(mid, band)) far = mid; else near = mid;
+      }
+      if (!best || far < best.far) best = { far, band };
     }
-    const [sx, sy] = shifts(far);
+    const { far, band } = best;
+    fitted = band;
+    const [sx, sy] = shifts(far, band);
     controls.target.copy(centre).addScaledVector(right, sx).addScaledVector(up, sy);
     camera.position.copy(controls.target).addScaledVector(direction, far);
     camera.near = far / 50;
@@ -154,12 +169,27 @@
     }
   }
 
-  if (data.floor) {
+  if (data.floor) { // the window's floor (core/drawing.floor_plan): a mat under a lying body, else a disc
     const fl = data.floor;
-    const w = fl.hi[0] - fl.lo[0], d = fl.hi[1] - fl.lo[1];
-    const mat = new THREE.Mesh(new THREE.BoxGeometry(w, d, 0.028),
-      new THREE.MeshPhongMaterial({ color: new THREE.Color(fl.colour), shininess: 5, specular: 0x111111 }));
-    mat.position.set((fl.lo[0] + fl.hi[0]) / 2, (fl.lo[1] + fl.hi[1]) / 2, fl.level - 0.016);
+    const material = new THREE.MeshPhongMaterial({ color: new THREE.Color(fl.colour), shininess: 5, specular: 0x111111 });
+    let mat;
+    if (fl.shape === "mat") {
+      mat = new THREE.Mesh(new THREE.BoxGeometry(fl.size[0], fl.size[1], fl.thickness - 0.002), material);
+      mat.position.set(fl.centre[0], fl.centre[1], fl.level - (fl.thickness - 0.002) / 2);
+    } else {
+      const n = 64, ring = [0, 0, 0], fan = [], up = [];
+      for (let k = 0; k < n; k++) {
+        ring.push(fl.radius * Math.cos(2 * Math.PI * k / n), fl.radius * Math.sin(2 * Math.PI * k / n), 0);
+        fan.push(0, k + 1, (k + 1) % n + 1);
+      }
+      for (let k = 0; k <= n; k++) up.push(0, 0, 1);
+      const disc = new THREE.BufferGeometry();
+      disc.setAttribute("position", new THREE.BufferAttribute(new Float32Array(ring), 3));
+      disc.setAttribute("normal", new THREE.BufferAttribute(new Float32Array(up), 3));
+      disc.setIndex(new THREE.Uint16BufferAttribute(fan, 1));
+      mat = new THREE.Mesh(disc, material);
+      mat.position.set(fl.centre[0], fl.centre[1], fl.level);
+    }
     scene.add(mat);
   }
 
@@ -273,7 +303,10 @@
         const m = strandMuscle[s];
         const o = (f0 * M + m) * 4, o1 = (f1 * M + m) * 4;
         const colour = [0, 1, 2, 3].map((k) => rgba[o + k] + a * (rgba[o1 + k] - rgba[o + k]));
+        // tendons: the muscle's colour washed pale (core/drawing.tendon_colour, as the window)
+        const pale = [0, 1, 2].map((k) => colour[k] * (1 - st.tendonMix) + st.tendonWhite[k] * st.tendonMix).concat([colour[3]]);
         for (let j = 0; j < R; j++) {
+          const paint = st.tendonRings[j] ? pale : colour;
           const tx = t[j * 3], ty = t[j * 3 + 1], tz = t[j * 3 + 2];
           const d = ref[0] * tx + ref[1] * ty + ref[2] * tz;
           let nx = ref[0] - d * tx, ny = ref[1] - d * ty, nz = ref[2] - d * tz;
@@ -287,7 +320,7 @@
             const rx = cosA[k] * nx + sinA[k] * bx, ry = cosA[k] * ny + sinA[k] * by, rz = cosA[k] * nz + sinA[k] * bz;
             pos[v * 3] = cx + r * rx; pos[v * 3 + 1] = cy + r * ry; pos[v * 3 + 2] = cz + r * rz;
             nrm[v * 3] = rx; nrm[v * 3 + 1] = ry; nrm[v * 3 + 2] = rz;
-            for (let q = 0; q < C; q++) col[v * C + q] = colour[q];
+            for (let q = 0; q < C; q++) col[v * C + q] = paint[q];
           }
         }
       }
@@ -301,11 +334,222 @@
     return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
   }
 
+  const inSheet = bytes(st.inSheet); // fascicles of a flat muscle: drawn as its smooth sheet instead
   const focusStrands = [], fadedStrands = [];
-  for (let s = 0; s < S; s++) (focus[strandMuscle[s]] ? focusStrands : fadedStrands).push(s);
+  for (let s = 0; s < S; s++) if (!inSheet[s]) (focus[strandMuscle[s]] ? focusStrands : fadedStrands).push(s);
   // the muscles outside the focus: a calm solid layer (see-through only if the window's look says so)
   const tubes = [new Tubes(fadedStrands, st.fadedSeeThrough), new Tubes(focusStrands, false)]
     .filter((t) => t.strands.length);
+
+  // --- flat muscles: one smooth surface per sheet, the window's (core/shape/sheets.py) ---------------
+  const sh = data.sheets;
+  const sheetPos = []; // per sheet: [moving?, row]
+  class Sheets {
+    constructor(ids, seeThrough) {
+      this.ids = ids;
+      const RA = sh.rings * sh.around, n = ids.length * RA;
+      this.positions = new Float32Array(n * 3);
+      this.normals = new Float32Array(n * 3);
+      this.channels = seeThrough ? 4 : 3;
+      this.colours = new Uint8Array(n * this.channels);
+      const index = [], A = sh.around;
+      for (let w = 0; w < ids.length; w++) {
+        for (let j = 0; j < sh.rings - 1; j++) {
+          for (let k = 0; k < A; k++) { // quads between rings, all round each loop, wound as the window's
+            const a = w * RA + j * A + k, b = w * RA + (j + 1) * A + k;
+            const c = w * RA + (j + 1) * A + (k + 1) % A, d = w * RA + j * A + (k + 1) % A;
+            index.push(a, b, c, a, c, d);
+          }
+        }
+      }
+      const geometry = new THREE.BufferGeometry();
+      this.posAttr = new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage);
+      this.nrmAttr = new THREE.BufferAttribute(this.normals, 3).setUsage(THREE.DynamicDrawUsage);
+      this.colAttr = new THREE.BufferAttribute(this.colours, this.channels, true).setUsage(THREE.DynamicDrawUsage);
+      geometry.setAttribute("position", this.posAttr);
+      geometry.setAttribute("normal", this.nrmAttr);
+      geometry.setAttribute("color", this.colAttr);
+      geometry.setIndex(n < 65536 ? new THREE.Uint16BufferAttribute(index, 1) : new THREE.Uint32BufferAttribute(index, 1));
+      const material = new THREE.MeshPhongMaterial({
+        vertexColors: true, specular: 0x333333, shininess: 15,
+        transparent: seeThrough, depthWrite: !seeThrough, side: seeThrough ? THREE.FrontSide : THREE.DoubleSide,
+      });
+      this.mesh = new THREE.Mesh(geometry, material);
+      this.mesh.frustumCulled = false;
+      this.mesh.renderOrder = seeThrough ? 1 : 0;
+      scene.add(this.mesh);
+    }
+
+    update(t, f0, f1, a) {
+      const R = sh.rings, A = sh.around, RA = R * A, C = this.channels;
+      const span = [0, 1, 2].map((k) => (st.hi[k] - st.lo[k]) / 65535);
+      // the stored sheet frames either side of t
+      const T = sh.times;
+      let p1 = 1;
+      while (p1 < T.length - 1 && T[p1] < t) p1++;
+      const p0 = Math.max(p1 - 1, 0);
+      const b = T.length > 1 ? Math.min(Math.max((t - T[p0]) / Math.max(T[p1] - T[p0], 1e-9), 0), 1) : 0;
+      const Wm = sh.moving.length;
+      const pos = this.positions, nrm = this.normals, col = this.colours;
+      for (let wi = 0; wi < this.ids.length; wi++) {
+        const w = this.ids[wi], [moving, row] = sheetPos[w], scale = sh.scale[w];
+        const base = wi * RA;
+        for (let j = 0; j < R; j++) {
+          const mid = [0, 0, 0];
+          for (let k = 0; k < 3; k++) {
+            let q;
+            if (!moving) q = sheetStillMiddle[(row * R + j) * 3 + k];
+            else {
+              const q0 = sheetMovingMiddle[((p0 * Wm + row) * R + j) * 3 + k];
+              q = q0 + b * (sheetMovingMiddle[((p1 * Wm + row) * R + j) * 3 + k] - q0);
+            }
+            mid[k] = st.lo[k] + q * span[k];
+          }
+          for (let i = 0; i < A; i++) {
+            const v = base + j * A + i;
+            for (let k = 0; k < 3; k++) {
+              let o;
+              if (!moving) o = sheetStillOffset[((row * R + j) * A + i) * 3 + k];
+              else {
+                const o0 = sheetMovingOffset[(((p0 * Wm + row) * R + j) * A + i) * 3 + k];
+                o = o0 + b * (sheetMovingOffset[(((p1 * Wm + row) * R + j) * A + i) * 3 + k] - o0);
+              }
+              pos[v * 3 + k] = mid[k] + o * scale;
+            }
+            const owner = !moving ? sheetStillOwner[row * RA + j * A + i]
+              : sheetMovingOwner[((b < 0.5 ? p0 : p1) * Wm + row) * RA + j * A + i];
+            const m = strandMuscle[sh.members[w][owner]];
+            const o = (f0 * M + m) * 4, o1 = (f1 * M + m) * 4;
+            for (let q = 0; q < C; q++) col[v * C + q] = rgba[o + q] + a * (rgba[o1 + q] - rgba[o + q]);
+          }
+        }
+        // normals: across the rings by central differences, round each loop by its neighbours (as the window)
+        for (let j = 0; j < R; j++) {
+          const jp = Math.min(j + 1, R - 1), jm = Math.max(j - 1, 0);
+          for (let i = 0; i < A; i++) {
+            const v = base + j * A + i, vp = base + jp * A + i, vm = base + jm * A + i;
+            const kp = base + j * A + (i + 1) % A, km = base + j * A + (i + A - 1) % A;
+            const gx = pos[vp * 3] - pos[vm * 3], gy = pos[vp * 3 + 1] - pos[vm * 3 + 1], gz = pos[vp * 3 + 2] - pos[vm * 3 + 2];
+            const dx = pos[kp * 3] - pos[km * 3], dy = pos[kp * 3 + 1] - pos[km * 3 + 1], dz = pos[kp * 3 + 2] - pos[km * 3 + 2];
+            let nx = gy * dz - gz * dy, ny = gz * dx - gx * dz, nz = gx * dy - gy * dx;
+            const l = Math.hypot(nx, ny, nz) || 1e-12;
+            nrm[v * 3] = nx / l; nrm[v * 3 + 1] = ny / l; nrm[v * 3 + 2] = nz / l;
+          }
+        }
+      }
+      this.posAttr.needsUpdate = true;
+      this.nrmAttr.needsUpdate = true;
+      this.colAttr.needsUpdate = true;
+    }
+  }
+  let sheetStillMiddle, sheetStillOffset, sheetStillOwner, sheetMovingMiddle, sheetMovingOffset, sheetMovingOwner;
+  const sheetSets = [];
+  if (sh.count) {
+    sheetStillMiddle = u16(sh.stillMiddle); sheetStillOffset = i8(sh.stillOffset); sheetStillOwner = bytes(sh.stillOwner);
+    sheetMovingMiddle = u16(sh.movingMiddle); sheetMovingOffset = i8(sh.movingOffset); sheetMovingOwner = bytes(sh.movingOwner);
+    sh.still.forEach((w, k) => { sheetPos[w] = [false, k]; });
+    sh.moving.forEach((w, k) => { sheetPos[w] = [true, k]; });
+    const focusSheets = [], fadedSheets = [];
+    for (let w = 0; w < sh.count; w++) (focus[strandMuscle[sh.members[w][0]]] ? focusSheets : fadedSheets).push(w);
+    if (fadedSheets.length) sheetSets.push(new Sheets(fadedSheets, st.fadedSeeThrough));
+    if (focusSheets.length) sheetSets.push(new Sheets(focusSheets, false));
+  }
+
+  // --- labels beside the body: the window's movers of the phase, frame by frame -----------------
+  const lab = data.labels, NONE = 0xffff, SVGNS = "http://www.w3.org/2000/svg";
+  const labelSlots = u16(lab.slots), labelAnchors = u16(lab.anchors);
+  const labelEls = [], leaderEls = [];
+  for (let k = 0; k < lab.count; k++) {
+    const el = document.createElement("div");
+    el.className = "label";
+    el.hidden = true;
+    $("labels").append(el);
+    labelEls.push(el);
+    const line = document.createElementNS(SVGNS, "line");
+    $("leaders").append(line);
+    leaderEls.push(line);
+  }
+  const FLESH = 0.09, GAP = 14; // metres the body's outline lies beyond the bones' origins; px to a label
+
+  function toScreen(v) {
+    v.project(camera);
+    return [(v.x + 1) / 2 * window.innerWidth, (1 - v.y) / 2 * window.innerHeight];
+  }
+
+  function placeLabels(t) {
+    const f = Math.min(Math.round(Math.min(Math.max(t, 0), duration) * data.fps), F - 1);
+    const w = window.innerWidth, h = window.innerHeight, band = freeBand();
+    const top = (1 - band.top) / 2 * h, bottom = (1 - band.bottom) / 2 * h;
+    camera.updateMatrixWorld();
+    const v = new THREE.Vector3();
+    let x0 = Infinity, x1 = -Infinity;
+    for (let p = 0; p < data.bones; p++) {
+      const [x] = toScreen(v.copy(pieceMeshes[p].position));
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x);
+    }
+    const items = [];
+    for (let k = 0; k < lab.count; k++) {
+      const text = labelSlots[(f * lab.count + k) * 2], el = labelEls[k];
+      if (text === NONE) { el.hidden = true; leaderEls[k].setAttribute("visibility", "hidden"); continue; }
+      if (el.textContent !== lab.texts[text]) el.textContent = lab.texts[text];
+      el.hidden = false;
+      for (let c = 0; c < 3; c++) {
+        const q = labelAnchors[(f * lab.count + k) * 3 + c];
+        v.setComponent(c, st.lo[c] + (q / 65535) * (st.hi[c] - st.lo[c]));
+      }
+      const [ax, ay] = toScreen(v);
+      x0 = Math.min(x0, ax); x1 = Math.max(x1, ax);
+      items.push({ k, el, ax, ay, width: el.offsetWidth, height: el.offsetHeight });
+    }
+    if (!items.length) return;
+    // the body's outline on screen: a little beyond its bones (the flesh)
+    v.copy(centre); const [cx] = toScreen(v);
+    v.copy(centre).addScaledVector(new THREE.Vector3().crossVectors(camera.up, direction).normalize(), FLESH);
+    const flesh = Math.abs(toScreen(v)[0] - cx);
+    x0 -= flesh; x1 += flesh;
+    const middle = (x0 + x1) / 2;
+    const above = [];
+    for (const it of items) { // beside the body on the muscle's side, where there is room
+      const roomLeft = x0 - GAP - it.width >= (band.left + 1) / 2 * w - 4 + 8;
+      const roomRight = x1 + GAP + it.width <= (band.right + 1) / 2 * w + 4 - 8; // never under the legend
+      let left = it.ax < middle;
+      if (!(left ? roomLeft : roomRight) && (left ? roomRight : roomLeft)) left = !left;
+      it.left = left;
+      if (!roomLeft && !roomRight) { above.push(it); it.left = null; continue; }
+      it.x = Math.min(Math.max(left ? x0 - GAP - it.width : x1 + GAP, 4), (band.right + 1) / 2 * w - it.width);
+      it.y = it.ay - it.height / 2;
+    }
+    if (above.length) { // no room beside the body (it fills the width, as on a phone): a stack above it, as the window
+      let bodyTop = Infinity;
+      for (let p = 0; p < data.bones; p++) bodyTop = Math.min(bodyTop, toScreen(v.copy(pieceMeshes[p].position))[1]);
+      for (const it of above) bodyTop = Math.min(bodyTop, it.ay);
+      bodyTop -= flesh + GAP;
+      const stack = above.reduce((sum, it) => sum + it.height + 4, -4);
+      let y = Math.max(top, Math.min(bodyTop - stack, bottom - stack));
+      for (const it of above.sort((a, b) => a.ax - b.ax)) {
+        it.x = Math.min(Math.max(it.ax - it.width / 2, 4), w - it.width - 4);
+        it.y = y;
+        y += it.height + 4;
+      }
+    }
+    for (const left of [true, false]) { // one column: top to bottom, never overlapping, inside the free band
+      const column = items.filter((it) => it.left === left).sort((a, b) => a.y - b.y);
+      let y = top;
+      for (const it of column) { it.y = Math.max(it.y, y); y = it.y + it.height + 4; }
+      const over = y - 4 - bottom;
+      if (over > 0) for (const it of column) it.y = Math.max(it.y - over, top);
+    }
+    for (const it of items) {
+      it.el.style.transform = `translate(${Math.round(it.x)}px, ${Math.round(it.y)}px)`;
+      const line = leaderEls[it.k];
+      const ex = it.left === null ? Math.min(Math.max(it.ax, it.x + 8), it.x + it.width - 8)
+        : it.left ? it.x + it.width : it.x;
+      const ey = it.left === null ? it.y + it.height : it.y + it.height / 2;
+      line.setAttribute("x1", ex); line.setAttribute("y1", ey);
+      line.setAttribute("x2", it.ax); line.setAttribute("y2", it.ay);
+      line.setAttribute("visibility", "visible");
+    }
+  }
 
   // --- text: note, title, legend, captions ------------------------------------------------------
   $("title").textContent = data.title;
@@ -340,6 +584,7 @@
     showPieces(f0, f1, a);
     fillCentres(f0, f1, a);
     for (const tube of tubes) tube.update(f0, f1, a);
+    for (const set of sheetSets) set.update(Math.min(Math.max(t, 0), duration), f0, f1, a);
     const phase = phaseAt(t);
     $("phase-name").textContent = phase ? phase.name + "." : "";
     $("caption").textContent = phase ? phase.caption : "";
@@ -358,7 +603,8 @@
     $("play").setAttribute("aria-label", playing ? "Pause" : "Play");
     if (!playing) {
       // the address now links this moment: copy it to share the exact frame
-      history.replaceState(null, "", "#t=" + state.time.toFixed(2));
+      // (to a tenth of a millisecond: a moment opened from the address stays that moment)
+      history.replaceState(null, "", "#t=" + String(Math.round(state.time * 1e4) / 1e4));
     }
   }
 
@@ -367,7 +613,7 @@
   }
 
   function fromHash() {
-    const m = /(?:^#|&)t=([0-9.]+)/.exec(location.hash);
+    const m = /(?:^#|&)t=([0-9]*\.?[0-9]+)/.exec(location.hash);
     if (!m) return false;
     seek(parseFloat(m[1]));
     setPlaying(false);
@@ -409,6 +655,7 @@
     if (state.playing && duration > 0) state.time = (state.time + dt * state.speed) % duration;
     if (state.time !== state.shown) show(state.time);
     controls.update();
+    placeLabels(state.time);
     renderer.render(scene, camera);
     frames++;
     requestAnimationFrame(tick);
@@ -418,6 +665,7 @@
   if (!fromHash()) setPlaying(true);
   show(state.time);
   fitCamera(); // after the caption is written: the body is fitted above it
+  placeLabels(state.time);
   renderer.render(scene, camera);
   requestAnimationFrame(tick);
 
@@ -430,6 +678,14 @@
     play() { setPlaying(true); },
     pause() { setPlaying(false); },
     seek(t) { seek(t); },
+    // the labels shown now: their text and CSS-pixel box
+    labels() {
+      return labelEls.filter((el) => !el.hidden).map((el) => {
+        const r = el.getBoundingClientRect();
+        return { text: el.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                 fontSize: parseFloat(getComputedStyle(el).fontSize) };
+      });
+    },
     // CSS-pixel positions of the centre-line points of every drawn muscle in a group
     project(group) {
       const out = [];

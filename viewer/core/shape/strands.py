@@ -12,10 +12,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from viewer.core.muscle_shape import (BELLY_ASPECT, SHEET_ASPECT, SHEET_REACH, TENDON_RINGS, RingLayout, belly_radii,
-                                      sheet_ids, tube_profile)
-
-from .look import tube_radius
+from .muscle_shape import (BELLY_ASPECT, SHEET_ASPECT, SHEET_REACH, TENDON_RINGS, RingLayout, belly_radii, sheet_ids,
+                           tube_profile)
+from .thickness import tube_radius
 from .tubes import StrandLayout, arc_places, at_places, resample, ring_frames, segment_lengths, spindle
 
 ALL_MOVED = 0.7  # share of strands that moved above which a frame solves all of them again

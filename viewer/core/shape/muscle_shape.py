@@ -100,7 +100,7 @@ class MuscleShapes:
 def sheet_ids(model) -> np.ndarray:
     """Per muscle: which flat-muscle sheet it is a fascicle of (catalogue `sheets:`, one
     sheet per side), or −1."""
-    from .catalogue import load_catalogue
+    from ..catalogue import load_catalogue
 
     out = np.full(len(model.muscles), -1, int)
     index = model.muscle_index
