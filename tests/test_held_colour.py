@@ -113,10 +113,9 @@ def test_the_window_paused_and_playing_at_the_top(window, qtbot, feed):
     window.toggle_play()
     qtbot.waitUntil(lambda: window.playhead.time > 2.65, timeout=10000)
     assert window.playhead.playing
-    shown = window.view._shown[0]
+    t = float(window.view.shown[2])  # (frame index, direction, time) of the picture on screen
     image = window.view.pixels()
     window.toggle_play()
-    t = float(s.frames.times[shown])
     assert 2.5 <= t < 3.0
     _speaks_on(image, _surfaces(feed, t, options, camera))
 

@@ -113,7 +113,10 @@ class ContactSolver:
                                        (key in j.name and not key.startswith("flexion"))), 1.0)
                                  for j in self.free])
         # A standing leg leans to straight: seeded bent, its one-point floor contact is met on tiptoe.
-        seeds = {n: v for n, v in SEED.items() if not (scenario.posture == "standing" and n in STANDING_STRAIGHT)}
+        # (a leg the file gives its own floor contact, a lunge's back leg on its toes, keeps the seed)
+        own = {n[-1] for n in explicit if n.startswith(("calcn_", "toes_"))}
+        seeds = {n: v for n, v in SEED.items()
+                 if not (scenario.posture == "standing" and n in STANDING_STRAIGHT and n[-1] not in own)}
         self._seed = {k: j.to_model(seeds[j.name]) for k, j in enumerate(self.free) if j.name in seeds}
         self._ref = np.clip(kin._base[self._qadr].copy(), self._lo, self._hi)  # the pose a free joint leans to
         for k, value in self._seed.items():
