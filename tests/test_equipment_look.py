@@ -66,7 +66,7 @@ def test_the_bench_press_bar_stays_solid_through_the_press_even_across_the_chest
         frames = kin.sample(np.linspace(0.0, 2.5, 11))  # down to the chest and the hold there
         opacity = []
         for i in range(len(frames)):
-            stage.show(frames, i, stage.scene.paint(*stage.colouring.paint(frames))[i])
+            stage.show(frames, i, stage.scene.paint(*stage.feed.colouring.paint(frames))[i])
             opacity.append(stage.scene.prop_actors.actors[1].GetProperty().GetOpacity())
     finally:
         stage.close()
