@@ -85,13 +85,7 @@ def test_new_fits_a_model_without_trunk_or_arms(tmp_path):
 
 
 # --- convert: scenario → .mot → scenario ---------------------------------------------------------------
-ROUND_TRIP_OPEN = {"bicep_curl": "the curl now keys its legs straight to keep the feet flat (#22), and its "
-                   ".mot round trip differs by up to 3.5 cm in some muscles: not yet understood"}
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(strict=False, reason=ROUND_TRIP_OPEN[p.stem]))
-                                  if p.stem in ROUND_TRIP_OPEN else p for p in sorted(SCENARIOS.glob("*.yaml"))],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_round_trip_through_mot_keeps_muscle_lengths(tmp_path, path):
     from viewer.core.kinematics import Kinematics
     from viewer.core.binding import load_checked

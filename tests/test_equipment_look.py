@@ -58,6 +58,21 @@ def test_the_barbell_is_steel_and_rubber_and_solid_where_it_hides_nothing():
     assert opacity == [1.0, 1.0] and FADED_PROP < 1.0
 
 
+@pytest.mark.parametrize("view", [None, "front"])
+def test_the_bench_press_bar_stays_solid_through_the_press_even_across_the_chest(view):
+    """At the bottom of the press the bar lies across the chest (a focus muscle): it stays a solid bar."""
+    kin, stage = _stage("bench_press", view=view)
+    try:
+        frames = kin.sample(np.linspace(0.0, 2.5, 11))  # down to the chest and the hold there
+        opacity = []
+        for i in range(len(frames)):
+            stage.show(frames, i, stage.scene.paint(*stage.feed.colouring.paint(frames))[i])
+            opacity.append(stage.scene.prop_actors.actors[1].GetProperty().GetOpacity())
+    finally:
+        stage.close()
+    assert stage.scene.props.meshes[1].name == "barbell" and opacity == [1.0] * len(frames), opacity
+
+
 def test_the_gallery_command_writes_each_moment_in_two_views_and_an_index(tmp_path):
     import importlib.util
 

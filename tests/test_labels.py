@@ -96,8 +96,8 @@ def test_labels_pinned_in_the_file(tmp_path):
 
     text = (SCENARIOS / "leg_raise.yaml").read_text()
     good = tmp_path / "pinned.yaml"
-    good.write_text(text.replace("focus: [hip flexors, abdominals]",
-                                 "focus: [hip flexors, abdominals]\nlabels: [iliacus, psoas major]"))
+    good.write_text(text.replace("focus: [hip flexors, abdominals, hamstrings]",
+                                 "focus: [hip flexors, abdominals, hamstrings]\nlabels: [iliacus, psoas major]"))
     scenario, model = load_checked(good)
     assert scenario.labels == ["iliacus", "psoas major"]
     kin = bind(model, scenario)
@@ -166,6 +166,36 @@ def test_leader_lines_cross_neither_the_head_nor_each_other(name, t):
         stage.close()
 
 
+def test_a_label_names_only_a_drawn_muscle():
+    """Hiding the hip flexors in the raise (as the window's muscle list or `hide:` does) takes their
+    labels away: the texts drawn beside the body name only muscles still drawn."""
+    pytest.importorskip("pyvista")
+    from viewer.core.colour import Colouring
+    from viewer.core.feed import FrameFeed
+    from viewer.render.export import ExportOptions, open_stage
+
+    kin = _open("leg_raise.yaml")
+    feed = FrameFeed(kin, Colouring(kin))
+    hip = {m.index for m in kin.model.muscles_in("hip flexors")}
+    hidden = tuple(i in hip for i in range(len(kin.model.muscles)))
+
+    def drawn_texts(options):
+        stage = open_stage(feed, options)
+        try:
+            batch = feed.batch([1.25])
+            stage.show(batch.frames, 0, stage.scene.paint(batch.rgb, batch.strength)[0], scenario_time=1.25)
+            labels = stage.overlays.labels
+            return [a.GetInput() for a in labels.texts if a.GetVisibility()], labels.shown
+        finally:
+            stage.close()
+
+    shown_texts, _ = drawn_texts(ExportOptions(size=(640, 360), anti_aliasing="none"))
+    assert any(t.startswith(("Iliacus", "Psoas")) for t in shown_texts), shown_texts  # the check can fail
+    texts, muscles = drawn_texts(ExportOptions(size=(640, 360), anti_aliasing="none", hidden=hidden))
+    assert not set(muscles) & hip, muscles
+    assert not any(t.startswith(("Iliacus", "Psoas")) for t in texts), texts
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (640, 360)])
 def test_a_long_caption_is_drawn_whole_never_cut_with_an_ellipsis(size):
     """The hip flexor stretch's first caption (the longest shipped) in a still: wrapped, smaller if
@@ -204,6 +234,23 @@ def test_angle_read_out_names_the_side_in_words():
     lunge = AngleReadout(_open("hip_flexor_stretch.yaml"))  # a split stance: the legs by where they are
     labels = [channel[0] for channel in lunge._channels]
     assert "Front knee flexion" in labels and "Back hip flexion" in labels
+
+
+def test_the_read_out_says_a_bend_a_patient_reads_not_a_plane():
+    """The bench press turns the shoulder's elevation plane most (82° to −54°), which says nothing to
+    a patient: the read-out gives the elbow's bend instead; a hold back at the start reads 0°, not −0°."""
+    from viewer.core.feed import AngleReadout
+
+    kin = _open("bench_press.yaml")
+    readout = AngleReadout(kin)
+    frames = kin.sample([2.25])
+    text = readout.text(frames.qpos[0], kin.scenario.phase_at(2.25))
+    assert text == "Elbow flexion 125°", text
+    assert not any("plane" in c[0] for c in readout._channels if readout._plain[readout._channels.index(c)])
+    reverse = _open("reverse_crunch.yaml")
+    texts = [AngleReadout(reverse).text(reverse.sample([t]).qpos[0], reverse.scenario.phase_at(t))
+             for t in np.linspace(0, reverse.scenario.duration, 41)]
+    assert not any("-0°" in t for t in texts), texts
 
 
 def test_validate_warns_when_a_caption_says_the_opposite_of_the_numbers(tmp_path, capsys):

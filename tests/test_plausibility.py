@@ -86,3 +86,21 @@ def test_a_scenario_that_lifts_a_foot_on_purpose_is_not_asked_to_keep_it_flat():
                            if model.bone_body(geom) == heel_l], axis=1)
     assert heel[..., 2].max() > FOOT_LIFT  # the back heel is up…
     assert report.foot_lift <= FOOT_LIFT  # …and no finding says so
+
+
+def test_a_standing_body_with_no_leg_keys_stands_flat_on_straight_legs(tmp_path, capsys):
+    """Legs the file leaves free are posed by the contact solver: they lean to straight, heels down
+    (seeded with a bent knee, the one-point floor contact was met on tiptoe, knees 33° bent)."""
+    from viewer.cli import main
+
+    path = tmp_path / "stand.yaml"
+    path.write_text("format: 1\ntitle: Stand\nmodel: full-body\nposture: standing\nkeyframes:\n"
+                    "  - {time: 0, pose: {elbow_flexion: 5}}\n  - {time: 2, pose: {elbow_flexion: 90}}\n")
+    assert main(["validate", "--strict", str(path)]) == 0, capsys.readouterr().err
+    scenario, model = load_checked(path)
+    kin = model.kinematics(scenario)
+    frames = kin.sample(kin.times(FPS))
+    report = measure_stance(kin, frames)
+    assert report.findings == [] and report.foot_lift <= FOOT_LIFT
+    knees = np.degrees(frames.qpos[:, [model.joints[f"knee_angle_{s}"].qposadr for s in "rl"]])
+    assert knees.max() < 5.0, knees.max()

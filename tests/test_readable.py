@@ -33,7 +33,9 @@ def test_the_anconeus_outlier_is_offered_but_not_plotted_by_default(sessions, na
 def test_leg_raise_plots_the_hip_flexors_and_no_outlier(sessions):
     s = sessions["leg_raise"]
     shown, outliers = plot_muscles(s.model, s.scenario.focus, s.percent_change)
-    assert outliers == [] and _names(s.model, shown)[:2] == ["iliacus_r", "psoas_r"]
+    names = _names(s.model, shown)
+    assert outliers == [] and names[0] == "iliacus_r" and "psoas_r" in names
+    assert any(n.startswith(("bflh", "semimem", "semiten")) for n in names)  # the focus's stretched hamstrings
 
 
 def test_without_focus_the_plot_shows_the_top_movers(sessions):
@@ -50,7 +52,7 @@ def test_top_changes_name_the_iliacus_first_in_the_raise(sessions):
     top = top_changes(s.model, s.frames.lengths[0], s.frames.lengths[end],
                       [m.index for g in s.scenario.focus for m in s.model.muscles_in(g)])
     assert s.model.muscles[top[0][0]].name == "iliacus_r" and top[0][1] == pytest.approx(-30, abs=1.5)
-    assert len(top) == 3 and all(change < 0 for _, change in top)
+    assert len(top) == 3 and sum(change < 0 for _, change in top) >= 1  # (the stretched hamstrings are in the focus)
 
 
 @pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")

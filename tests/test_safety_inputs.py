@@ -188,7 +188,7 @@ def _with(tmp_path, extra: str, name: str = "flood.yaml"):
 
 @pytest.mark.parametrize("key", ["hide", "focus"])
 def test_125000_unknown_names_answer_in_5_s_with_at_most_20_lines(tmp_path, key):
-    text = (SCENARIOS / "leg_raise.yaml").read_text().replace("focus: [hip flexors, abdominals]\n", "")
+    text = (SCENARIOS / "leg_raise.yaml").read_text().replace("focus: [hip flexors, abdominals, hamstrings]\n", "")
     path = tmp_path / "flood.yaml"
     path.write_text(text + f"{key}: [" + ", ".join(f"{i:x}" for i in range(125_000)) + "]\n")  # under 1 MB
     result, took = timed("validate", path)

@@ -161,8 +161,8 @@ def _snapshot(tmp_path, name: str, text: str) -> np.ndarray:
 def test_snapshot_with_hidden_hip_flexors_has_no_warm_hip_flexor_pixels(tmp_path, hip_flexor_mask):
     assert hip_flexor_mask.sum() > 120  # at 480×270 the labels' leader lines cross part of the hip
     shown = _snapshot(tmp_path, "shown", LEG_RAISE)
-    hidden = _snapshot(tmp_path, "hidden", LEG_RAISE.replace("focus: [hip flexors, abdominals]",
-                                                             "focus: [hip flexors, abdominals]\nhide: [hip flexors]"))
+    hidden = _snapshot(tmp_path, "hidden", LEG_RAISE.replace("focus: [hip flexors, abdominals, hamstrings]",
+                                                             "focus: [hip flexors, abdominals, hamstrings]\nhide: [hip flexors]"))
     warm_shown = (_warm(shown) & hip_flexor_mask).sum()
     warm_hidden = (_warm(hidden) & hip_flexor_mask).sum()
     # (the iliacus and psoas lie deep: the pelvis and the calm muscle layer cover part of them)
@@ -173,8 +173,8 @@ def test_snapshot_with_hidden_hip_flexors_has_no_warm_hip_flexor_pixels(tmp_path
 
 def test_snapshot_with_bones_0_has_no_bone_pixels(tmp_path):
     solid = _snapshot(tmp_path, "solid", LEG_RAISE)
-    none = _snapshot(tmp_path, "none", LEG_RAISE.replace("focus: [hip flexors, abdominals]",
-                                                         "focus: [hip flexors, abdominals]\nbones: 0"))
+    none = _snapshot(tmp_path, "none", LEG_RAISE.replace("focus: [hip flexors, abdominals, hamstrings]",
+                                                         "focus: [hip flexors, abdominals, hamstrings]\nbones: 0"))
     assert _ivory(solid).sum() > 800  # (the calm, solid muscle layer covers part of the skeleton)
     # bones: 0 looks as the picture drawn with no bones at all: the few 'ivory' pixels left are
     # pale grey muscles in the light, which this colour test cannot tell from bone at this size

@@ -37,6 +37,7 @@ OFF_STRAIGHT = 3.0  # degrees
 # a resting arm reaches back along the body (shoulder extension), not out to the side.
 SEED = {"shoulder_elv_r": 10.0, "shoulder_elv_l": 10.0, "elv_angle_r": -80.0, "elv_angle_l": -80.0,
         "knee_angle_r": 30.0, "knee_angle_l": 30.0}  # a free knee bends to meet the floor
+STANDING_STRAIGHT = ("knee_angle_r", "knee_angle_l")  # ...but not a knee the body stands on
 
 
 
@@ -111,7 +112,12 @@ class ContactSolver:
         self._weight = np.array([next((w for key, w in JOINT_WEIGHTS if j.name == key or
                                        (key in j.name and not key.startswith("flexion"))), 1.0)
                                  for j in self.free])
-        self._seed = {k: j.to_model(SEED[j.name]) for k, j in enumerate(self.free) if j.name in SEED}
+        # A standing leg leans to straight: seeded bent, its one-point floor contact is met on tiptoe.
+        # (a leg the file gives its own floor contact, a lunge's back leg on its toes, keeps the seed)
+        own = {n[-1] for n in explicit if n.startswith(("calcn_", "toes_"))}
+        seeds = {n: v for n, v in SEED.items()
+                 if not (scenario.posture == "standing" and n in STANDING_STRAIGHT and n[-1] not in own)}
+        self._seed = {k: j.to_model(seeds[j.name]) for k, j in enumerate(self.free) if j.name in seeds}
         self._ref = np.clip(kin._base[self._qadr].copy(), self._lo, self._hi)  # the pose a free joint leans to
         for k, value in self._seed.items():
             self._ref[k] = value

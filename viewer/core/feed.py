@@ -101,6 +101,11 @@ class FrameFeed:
         return feed
 
 
+# Joints whose angle says where or how the limb is turned, not how far it bends: a read-out of
+# them ('Shoulder elevation plane −54°', 'Pronation 85°') means nothing to a patient.
+UNREADABLE_JOINTS = ("elv_angle", "shoulder_rot", "pro_sup", "deviation", "axial_rotation", "subtalar")
+
+
 def _leg_words(label: str, legs: dict) -> str:
     """'Right knee flexion' → 'Front knee flexion' for a leg joint in a split stance."""
     side, _, rest = label.partition(" ")
@@ -123,6 +128,7 @@ class AngleReadout:
         for key in scenario.keyframes:
             names += [n for n in key.pose if n not in names]
         self._channels = []  # (label, qpos address, factor to user units)
+        readable = []  # per channel: an angle a patient reads (a bend or a raise, not a plane or a twist)
         # A joint no muscle crosses (OpenCap's torque-driven arms) says nothing about the muscles shown.
         muscled = getattr(model, "muscled_joints", None)
         for name in names:
@@ -132,6 +138,7 @@ class AngleReadout:
             if joint is None or joint.kind != "hinge" or (muscled and joint_name not in muscled):
                 continue
             self._channels.append((_leg_words(spoken_name(name), legs), joint.qposadr, sign * 180.0 / np.pi))
+            readable.append(not any(part in joint_name for part in UNREADABLE_JOINTS))
         spans = list(scenario.phases)
         ends = kin.sample(sorted({0.0, scenario.duration, *[t for p in spans for t in (p.start, p.end)]}))
         values = self._values(ends.qpos)  # (T, C)
@@ -141,6 +148,9 @@ class AngleReadout:
             # Over the whole motion, not its two ends: a squat or a stride comes back to where it began.
             steps = max(2, min(int(scenario.duration * READOUT_FPS) + 1, READOUT_SAMPLES))
             moved = np.ptp(self._values(kin.sample(np.linspace(0.0, scenario.duration, steps)).qpos), axis=0)
+            # read the bends and raises first: 'Shoulder elevation plane −54°' tells a patient nothing
+            self._plain = np.array(readable) & (moved > 0.5)
+            moved = np.where(self._plain, moved, 0.0) if self._plain.any() else moved
             order = [int(c) for c in np.argsort(-moved) if moved[c] > 0.5]
             self._overall = order[0] if order else int(np.argmax(moved))
             if not spans and order:  # a recorded motion: the two joints that move most (one side of a pair)
@@ -150,6 +160,8 @@ class AngleReadout:
         self._main = {}
         for p in spans:
             moved = np.abs(at[round(p.start, 9)] - at[round(p.end, 9)]) if self._channels else None
+            if moved is not None and (self._plain & (moved > 0.5)).any():
+                moved = np.where(self._plain, moved, 0.0)
             self._main[id(p)] = int(np.argmax(moved)) if moved is not None and moved.max() > 0.5 else self._overall
 
     def _values(self, qpos: np.ndarray) -> np.ndarray:
@@ -167,7 +179,7 @@ class AngleReadout:
 
     def _one(self, c: int, qpos: np.ndarray) -> str:
         label, adr, factor = self._channels[c]
-        return f"{label} {qpos[adr] * factor:.0f}°"
+        return f"{label} {int(round(qpos[adr] * factor))}°"  # whole degrees, never '-0°'
 
 
 READOUT_FPS = 10.0  # samples per second the read-out's joints are chosen from

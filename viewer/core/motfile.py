@@ -260,6 +260,9 @@ def mot_to_scenario(table: MotionTable, model, model_ref: str, title: str, postu
     moving = np.any(np.abs(values - neutral) > tolerance * 1e-3, axis=0)
     if not moving.any():  # a file that never leaves neutral still needs one named joint
         moving[0] = True
+    # A column held at neutral is still a value the file gives: where leaving it out would hand the
+    # joint to the contact solver (a standing body's unkeyed legs bend to meet the floor), keep it.
+    moving |= _solved_if_unkeyed(model, joints, moving, posture)
     joints = [j for j, m in zip(joints, moving) if m]
     values, tolerance = values[:, moving], tolerance[moving]
     times = table.times - table.times[0]  # the scenario runs from 0; lab_start keeps the lab's clock
@@ -271,6 +274,21 @@ def mot_to_scenario(table: MotionTable, model, model_ref: str, title: str, postu
                f"({len(table.times)} rows, {len(joints)} moving joint{'s' if len(joints) > 1 else ''}).")
     return Scenario(title=title, keyframes=keyframes, summary=summary, model=model_ref, posture=posture,
                     lab_start=float(table.times[0]))
+
+
+def _solved_if_unkeyed(model, joints, moving: np.ndarray, posture: str) -> np.ndarray:
+    """Per joint: whether the contact solver would pose it in a scenario keying only the moving ones."""
+    from .scenario import Keyframe, Scenario
+
+    if model.root_body is None:
+        return np.zeros(len(joints), bool)
+    names = _flexion_names(model)
+    kept = [j for j, m in zip(joints, moving) if m]
+    probe = Scenario(title="probe", keyframes=[Keyframe(0.0, _pose(kept, [0.0] * len(kept), names))],
+                     posture=posture)
+    contacts = model.kinematics(probe).contacts
+    solved = {j.name for j in contacts.free} if contacts is not None else set()
+    return np.array([j.name in solved for j in joints], bool)
 
 
 def _check_ranges(table: MotionTable, joints, values: np.ndarray, clamp: bool) -> None:

@@ -237,8 +237,10 @@ class PhaseMovers:
         chosen = scored[:self.count]
         # The story has two sides: where something shortens and something else is stretched, show both.
         if len(chosen) > 1 and len({np.sign(s[3]) for s in chosen}) == 1:
+            # one step less relevant at most; in a hold (what the movement left) any focus muscle
+            reach = 2 if held else 1
             other = next((s for s in scored[self.count:] if np.sign(s[3]) != np.sign(chosen[0][3])
-                          and s[0] <= chosen[-1][0] + 1), None)  # one step less relevant at most
+                          and s[0] <= chosen[-1][0] + reach), None)
             if other is not None:
                 chosen[-1] = other
         return PhaseLabels(tuple(s[2] for s in chosen), reference, held, tuple(float(np.sign(s[3])) for s in chosen))

@@ -8,6 +8,7 @@ core/movers.PhaseMovers; this module only places text. Actors are made once.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pyvista as pv
@@ -31,9 +32,10 @@ PANEL = (0.08, 0.09, 0.11)
 
 class MuscleLabels:
     def __init__(self, plotter: pv.Plotter, kin, size: tuple[int, int], unit: float, count: int = 3,
-                 extra: int = 0, free: tuple[float, float] = (0.0, 0.0), colours: list | None = None):
+                 extra: int = 0, free: tuple[float, float] = (0.0, 0.0), colours: list | None = None,
+                 hidden: np.ndarray | None = None):
         """count muscle labels plus `extra` given ones (measuring lines); free: the window's
-        (bottom, top) bands in pixels that other text uses."""
+        (bottom, top) bands in pixels that other text uses; hidden: bool per muscle not drawn."""
         self.plotter, self.model = plotter, kin.model
         self.width, self.height = size
         self.unit = unit
@@ -72,6 +74,21 @@ class MuscleLabels:
         self.boxes: list[tuple[float, float, float, float]] = []  # (x0, y0, x1, y1) display px, as drawn
         self.anchors: list[np.ndarray] = []
         self.shown: list[int] = []  # muscles labelled now
+        self.set_hidden(hidden)
+
+    def set_hidden(self, hidden: np.ndarray | None) -> None:
+        """A label names only a drawn muscle: a hidden one (and a hidden side of a pair) is not labelled."""
+        self.hidden = None if hidden is None else np.asarray(hidden, bool)
+
+    def _drawn(self, unit):
+        """The unit with only its drawn members (None when none is drawn)."""
+        if self.hidden is None:
+            return unit
+        keep = [k for k, m in enumerate(unit.members) if not self.hidden[m]]
+        if len(keep) == len(unit.members) or not keep:
+            return unit if keep else None
+        weights = np.array([unit.weights[k] for k in keep])
+        return replace(unit, members=tuple(unit.members[k] for k in keep), weights=tuple(weights / weights.sum()))
 
     def remove(self) -> None:
         for actor in self.texts + [self.leader]:
@@ -82,7 +99,8 @@ class MuscleLabels:
                given: list[tuple[str, np.ndarray]] = ()) -> None:
         """Label frame i's top movers ((unit, words) from core), and `given` (text, world point) pairs after them."""
         camera_at = np.array(self.plotter.renderer.GetActiveCamera().GetPosition())
-        movers = [(self._pointed_at(frames, i, unit, camera_at), text) for unit, text in movers]
+        movers = [(self._pointed_at(frames, i, drawn, camera_at), text) for unit, text in movers
+                  if (drawn := self._drawn(unit)) is not None]
         items = [(text, _path_middle(frames, i, m)) for m, text in movers] + list(given)
         items = items[:self.slots]
         self.shown = [m for m, _ in movers]

@@ -102,7 +102,7 @@ class Overlays:
                 line.text.SetVisibility(False)
             scale, free = labels_at if labels_at is not None else (1.0, (self.bottom_px, self.top_px))
             self.labels = MuscleLabels(plotter, kin, size, self.unit * scale, extra=count, free=tuple(free),
-                                       colours=[None] * 3 + [MEASURE_COLOUR] * count)
+                                       colours=[None] * 3 + [MEASURE_COLOUR] * count, hidden=hidden)
 
     # --- building ---------------------------------------------------------------------------
     def _text(self, content: str, size: float, at, horizontal: str, vertical: str, bold: bool = False,
@@ -216,6 +216,12 @@ class Overlays:
             self.caption.SetInput("\n".join(lines))
             self.caption.SetVisibility(bool(lines))
 
+
+    def set_hidden(self, hidden: np.ndarray | None) -> None:
+        """The muscles hidden now (bool per muscle): the labels beside the body name only drawn ones."""
+        self._hidden = hidden
+        if self.labels is not None:
+            self.labels.set_hidden(hidden)
 
     def label_props(self) -> list:
         """The 2-D props of the labels beside the body (presenter mode keeps them)."""

@@ -42,6 +42,9 @@ class PropActors:
                 self.outlines.append((p, self._outline(plotter, poly)))
         self._samples = [_surface_samples(m.vertices, m.faces) for m in props.meshes]
         self._seen_from = None  # the camera the fading was worked out for
+        # A bar held in both hands lies across the body at the bottom of a press: it stays solid
+        # (a dumbbell only passes in front of the arm, and may fade while it does)
+        self._held_across = {p for p, spec in enumerate(props.specs) if len(spec.ride) == 2}
 
     @staticmethod
     def _outline(plotter: pv.Plotter, poly: pv.PolyData):
@@ -59,7 +62,8 @@ class PropActors:
 
         Worked out again when the camera moves or a prop that rides the body has moved RIDE_STEP:
         a frame's post in front of the abdominals fades, a mat under the body stays solid, a
-        dumbbell fades while it passes in front of the biceps and is solid again after.
+        dumbbell fades while it passes in front of the biceps and is solid again after, and a bar
+        held in both hands stays solid.
         """
         if not self.actors or not len(focus_points):
             return
@@ -73,6 +77,8 @@ class PropActors:
         view = camera_view(camera, aspect)
         fx, fy, fdepth = view(focus_points)
         for p, actor in enumerate(self.actors):
+            if p in self._held_across:
+                continue  # the bar the hands press or pull is what the exercise is read by: never a ghost
             T = transforms[p]
             px, py, pdepth = view(self._samples[p] @ T[:3, :3].T + T[:3, 3])
             hidden = _covered(px, py, pdepth, fx, fy, fdepth)

@@ -95,6 +95,8 @@ class Stage:
         if view.hidden != old.hidden:
             self.hidden = view.hidden_mask(self.feed.model)
             self.scene.set_hidden(self.hidden)
+            if self.overlays is not None:
+                self.overlays.set_hidden(self.hidden)  # a label names only a drawn muscle
         if view.bone_opacity != old.bone_opacity:
             self.scene.set_bone_opacity(view.bone_opacity)
         if view.camera != old.camera:
