@@ -37,7 +37,7 @@ def mujoco_child(size: tuple[int, int], times: list[float]) -> dict:
     import mujoco
     import numpy as np
 
-    from viewer.core.binding import load_checked
+    from viewer.core.model.binding import load_checked
 
     scenario, model = load_checked(SCENARIO)
     kin = model.kinematics(scenario)
@@ -89,9 +89,9 @@ def run_mujoco(size, times) -> tuple[dict | None, str]:
 
 def run_ours(size, fps: float) -> dict:
     os.environ.setdefault("MUJOCO_GL", "disable")
-    from viewer.core.binding import load_checked
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
+    from viewer.core.model.binding import load_checked
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
     from viewer.render.export import ExportOptions, export_video
 
     scenario, model = load_checked(SCENARIO)
@@ -149,9 +149,9 @@ def scene_update_ms(name: str, style: str) -> tuple[float, float, float]:
     The first pass also solves each frame's muscle profile, which later passes reuse."""
     import numpy as np
 
-    from viewer.core.binding import load_checked
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
+    from viewer.core.model.binding import load_checked
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
     from viewer.render.export import ExportOptions, open_stage
 
     scenario, model = load_checked(ROOT / "scenarios" / f"{name}.yaml")

@@ -482,7 +482,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from viewer.app.window import MainWindow
-    from viewer.core.paths import DEFAULT_SCENARIO
+    from viewer.core.base.paths import DEFAULT_SCENARIO
 
     results: dict[str, object] = {}
     if not (args.skip_start or args.only_orbit):  # fresh processes first, before this one loads anything

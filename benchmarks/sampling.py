@@ -3,7 +3,7 @@
     python benchmarks/sampling.py
 
 Samples a 10 s, 60 fps full-body scenario (601 poses: hips, knees, trunk, shoulders and
-elbows all moving) through viewer.core.kinematics, which also interpolates keyframes,
+elbows all moving) through viewer.core.motion.kinematics, which also interpolates keyframes,
 resolves coupled joints, computes length rates and keeps bone/path data for drawing.
 The reference runs mj_kinematics + mj_comPos + mj_tendon on the same qpos rows and copies
 the lengths out. Goal (DESIGN §8): ratio ≤ 1.2. Best of five runs each.
@@ -17,10 +17,10 @@ os.environ.setdefault("MUJOCO_GL", "disable")
 
 import mujoco  # noqa: E402
 
-import viewer.core.kinematics as kinematics  # noqa: E402
-from viewer.core.kinematics import Kinematics  # noqa: E402
-from viewer.core.binding import load_model  # noqa: E402
-from viewer.core.scenario_read import scenario_from_text  # noqa: E402
+import viewer.core.motion.kinematics as kinematics  # noqa: E402
+from viewer.core.motion.kinematics import Kinematics  # noqa: E402
+from viewer.core.model.binding import load_model  # noqa: E402
+from viewer.core.scenario.read import scenario_from_text  # noqa: E402
 
 SCENARIO = """
 format: 1

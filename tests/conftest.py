@@ -57,7 +57,7 @@ def window(open_window):
 
 @pytest.fixture(scope="session")
 def full_body():
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     return load_model("full-body")
 
@@ -65,8 +65,8 @@ def full_body():
 @pytest.fixture(scope="session")
 def founding():
     """(scenario, model, kinematics, frames at 60 fps) of the three founding scenarios."""
-    from viewer.core.kinematics import Kinematics
-    from viewer.core.binding import load_checked
+    from viewer.core.motion.kinematics import Kinematics
+    from viewer.core.model.binding import load_checked
 
     out = {}
     for name in ("leg_raise", "reverse_crunch", "crunch"):

@@ -132,8 +132,8 @@ def test_file_new_makes_right_hip_flexion_in_a_few_steps(open_editor, qtbot, tmp
 def test_editor_flags_a_stale_caption_and_one_click_regenerates_it(open_editor, qtbot, tmp_path, monkeypatch):
     from PySide6.QtCore import Qt
 
-    from viewer.core.binding import load_model
-    from viewer.core.wizard import ExerciseSpec, build_scenario, exercise_text
+    from viewer.core.model.binding import load_model
+    from viewer.core.session.wizard import ExerciseSpec, build_scenario, exercise_text
 
     target = tmp_path / "hip.yaml"
     text = exercise_text(build_scenario(ExerciseSpec(), load_model("full-body"), target), target)

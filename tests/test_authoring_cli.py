@@ -19,7 +19,7 @@ def mot_header(path):
 
 def test_command_posture_choices_match_the_format():
     from viewer.commands import new
-    from viewer.core.scenario import POSTURES as FORMAT_POSTURES
+    from viewer.core.scenario.format import POSTURES as FORMAT_POSTURES
 
     assert new.POSTURES == FORMAT_POSTURES == tuple(POSTURES)
 
@@ -27,7 +27,7 @@ def test_command_posture_choices_match_the_format():
 # --- new -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("posture", POSTURES)
 def test_new_writes_a_template_that_validates(tmp_path, posture, capsys):
-    from viewer.core.binding import load_checked
+    from viewer.core.model.binding import load_checked
 
     target = tmp_path / "exercise.yaml"
     assert main(["new", str(target), "--posture", posture]) == 0
@@ -64,7 +64,7 @@ def test_new_refuses_to_overwrite_without_force(tmp_path, capsys):
 
 
 def test_new_schema_line_points_at_the_schema_from_where_the_file_lives(tmp_path):
-    from viewer.core.template import SCHEMA_PREFIX, schema_line
+    from viewer.core.scenario.template import SCHEMA_PREFIX, schema_line
 
     assert schema_line(SCENARIOS / "new.yaml") == SCHEMA_PREFIX + "scenario.schema.json"
     target = tmp_path / "deeper" / "x.yaml"
@@ -76,7 +76,7 @@ def test_new_schema_line_points_at_the_schema_from_where_the_file_lives(tmp_path
 
 
 def test_new_fits_a_model_without_trunk_or_arms(tmp_path):
-    from viewer.core.binding import load_checked
+    from viewer.core.model.binding import load_checked
 
     target = tmp_path / "legs.yaml"
     assert main(["new", str(target), "--model", "lower-body", "--posture", "hanging"]) == 0
@@ -87,8 +87,8 @@ def test_new_fits_a_model_without_trunk_or_arms(tmp_path):
 # --- convert: scenario → .mot → scenario ---------------------------------------------------------------
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_round_trip_through_mot_keeps_muscle_lengths(tmp_path, path):
-    from viewer.core.kinematics import Kinematics
-    from viewer.core.binding import load_checked
+    from viewer.core.motion.kinematics import Kinematics
+    from viewer.core.model.binding import load_checked
 
     if "opensim" in path.stem:
         pytest.importorskip("opensim")
@@ -111,7 +111,7 @@ def test_round_trip_through_mot_keeps_muscle_lengths(tmp_path, path):
 
 
 def test_mot_header_and_columns(tmp_path):
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     mot = tmp_path / "leg_raise.mot"
     assert main(["convert", str(SCENARIOS / "leg_raise.yaml"), str(mot), "--fps", "20"]) == 0
@@ -130,7 +130,7 @@ def test_mot_header_and_columns(tmp_path):
 
 
 def test_mot_in_radians_with_pelvis_columns_and_crlf_reads(tmp_path, capsys):
-    from viewer.core.binding import load_checked
+    from viewer.core.model.binding import load_checked
 
     mot = tmp_path / "from_opensim.mot"
     mot.write_bytes(b"Coordinates\r\nversion=1\r\nnRows=3\r\nnColumns=4\r\nDataType=double\r\n\r\n"
@@ -182,7 +182,7 @@ def test_convert_refuses_mismatched_types(tmp_path, capsys):
 
 
 def test_new_with_a_model_file_moves_one_of_its_joints_and_finds_the_model_from_the_new_file(tmp_path, monkeypatch):
-    from viewer.core.binding import load_checked
+    from viewer.core.model.binding import load_checked
 
     (tmp_path / "arm.xml").write_text(  # one muscle: a model without any is refused (nothing to show)
         '<mujoco><worldbody><body name="upper"><geom type="capsule" size="0.05" fromto="0 0 0 0 0 -0.3"/>'

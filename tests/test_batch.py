@@ -23,8 +23,8 @@ def expected_outputs(plan) -> dict[str, int]:
     """Each output of a plan with its frame count (stills: 0)."""
     from viewer.batch.jobs import expand
     from viewer.batch.plan import load_plan
-    from viewer.core.playback import export_times
-    from viewer.core.scenario_read import load_scenario
+    from viewer.core.view.playback import export_times
+    from viewer.core.scenario.read import load_scenario
 
     out = {}
     for job in expand(load_plan(plan)):
@@ -63,7 +63,7 @@ def single_runs(tmp_path_factory):
             if file.endswith(".mp4"):
                 args = ["export", source, "-o", root / name, "--size", SMALL, "--fps", FPS, "--view", view, "--quiet"]
             else:
-                from viewer.core.scenario_read import load_scenario
+                from viewer.core.scenario.read import load_scenario
 
                 first_end = load_scenario(source).phases[0].end
                 args = ["snapshot", source, "-o", root / name, "--size", SMALL, "--view", view, "--time", first_end]
@@ -108,7 +108,7 @@ def test_editing_one_scenario_renders_only_its_outputs(library, tmp_path):
     scenario = copy / "scenarios" / "crunch.yaml"
     # a new caption for the first phase, whole: at the small size the long caption runs off the
     # top of the frame, so a change to its first sentence alone would not show in the still
-    from viewer.core.scenario_read import load_scenario
+    from viewer.core.scenario.read import load_scenario
 
     caption = load_scenario(scenario).phases[0].caption
     assert caption in scenario.read_text()

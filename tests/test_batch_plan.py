@@ -12,7 +12,7 @@ import yaml
 from tests.conftest import ROOT, SCENARIOS, as_yaml12
 from viewer.batch.jobs import expand
 from viewer.batch.plan import load_plan
-from viewer.core.errors import ScenarioError
+from viewer.core.base.errors import ScenarioError
 
 PLANS = SCENARIOS / "plans"
 SCHEMA = json.loads((PLANS / "plan.schema.json").read_text())

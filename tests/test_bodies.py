@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 
 from tests.conftest import FIXTURES, SCENARIOS
-from viewer.core.contact_rules import CLEARANCE, HAND_CLEARANCE, clearance
-from viewer.core.errors import ScenarioError
-from viewer.core.kinematics import Kinematics
-from viewer.core.props import Props
-from viewer.core.binding import load_checked
-from viewer.core.scenario_check import check_against_model
-from viewer.core.scenario_read import scenario_from_text
+from viewer.core.scenario.contact_rules import CLEARANCE, HAND_CLEARANCE, clearance
+from viewer.core.base.errors import ScenarioError
+from viewer.core.motion.kinematics import Kinematics
+from viewer.core.scenario.props import Props
+from viewer.core.model.binding import load_checked
+from viewer.core.scenario.check import check_against_model
+from viewer.core.scenario.read import scenario_from_text
 
 # Arms fixed in space (the teaching arm, OpenSim's arms) stand on no floor; OpenSim's whole-body
 # models do, when the extra is installed.

@@ -2,14 +2,14 @@
 import pytest
 
 from tests.conftest import SCENARIOS
-from viewer.core.analysis import summarize
-from viewer.core.caption_check import generated_captions
-from viewer.core.captions import caption_text, stale_captions, unknown_placeholders
-from viewer.core.kinematics import Kinematics
-from viewer.core.binding import load_checked
-from viewer.core.scenario_read import scenario_from_text
-from viewer.core.scenario_edit import ScenarioEdit
-from viewer.core.wizard import PATTERNS, ExerciseSpec, build_scenario, exercise_text
+from viewer.core.analysis.lengths import summarize
+from viewer.core.analysis.caption_check import generated_captions
+from viewer.core.view.captions import caption_text, stale_captions, unknown_placeholders
+from viewer.core.motion.kinematics import Kinematics
+from viewer.core.model.binding import load_checked
+from viewer.core.scenario.read import scenario_from_text
+from viewer.core.session.scenario_edit import ScenarioEdit
+from viewer.core.session.wizard import PATTERNS, ExerciseSpec, build_scenario, exercise_text
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)
@@ -90,8 +90,8 @@ def test_validate_warns_about_a_stale_caption_and_still_passes(tmp_path, capsys)
 
 
 def test_a_still_draws_the_placeholder_with_its_value(full_body):
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
     from viewer.render.export import ExportOptions, open_stage
 
     text = (SCENARIOS / "leg_raise.yaml").read_text().replace(
@@ -108,7 +108,7 @@ def test_a_still_draws_the_placeholder_with_its_value(full_body):
 
 
 def test_the_templates_knee_lift_caption_is_flagged_when_the_lift_changes(full_body, tmp_path):
-    from viewer.core.template import template_text
+    from viewer.core.scenario.template import template_text
 
     target = tmp_path / "new.yaml"
     text = template_text(full_body, posture="standing", target=target)

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from viewer.core.colour import (COOL_RAMP, EFFORT_NOTE, PLAIN, SOURCES, WARM_RAMP, Colouring, diverging,
-                                symmetric_limit)
-from viewer.core.errors import ViewerError
-from viewer.core.scenario import COLOUR_SOURCES
+from viewer.core.analysis.colour import (COOL_RAMP, EFFORT_NOTE, PLAIN, SOURCES, WARM_RAMP, Colouring, diverging,
+                                         symmetric_limit)
+from viewer.core.base.errors import ViewerError
+from viewer.core.scenario.format import COLOUR_SOURCES
 
 
 def is_warm(rgb):
@@ -38,7 +38,7 @@ def test_the_three_legend_colours_stay_apart_under_colour_vision_deficiency(defi
     """ΔE (CAM02-UCS, colorspacious) ≥ 20 between each pair of warm, grey and cool swatches,
     as a person with full deuteranopia or protanopia sees them."""
     colorspacious = pytest.importorskip("colorspacious")
-    from viewer.core.colour import legend_colours
+    from viewer.core.analysis.colour import legend_colours
 
     seen = [np.clip(colorspacious.cspace_convert(np.array(rgb), {"name": "sRGB1+CVD", "cvd_type": deficiency,
                                                                    "severity": 100}, "sRGB1"), 0, 1)
@@ -192,14 +192,14 @@ def test_held_colour_is_the_change_since_the_start_and_rate_rules_while_moving(l
 
 
 def test_colour_fades_smoothly_into_the_held_colour_inside_the_band():
-    from viewer.core.colour import still_weight
+    from viewer.core.analysis.colour import still_weight
 
     assert np.allclose(still_weight(np.array([0.0, 0.5, -1.0, 2.0, 5.0]), 2.0), [1.0, 0.75, 0.5, 0.0, 0.0])
     assert np.allclose(still_weight(np.array([0.0, 1.0]), 0.0), [1.0, 0.0])
 
 
 def test_held_limit_is_measured_and_shared_in_a_comparison(leg_raise):
-    from viewer.core.colour import share_scale
+    from viewer.core.analysis.colour import share_scale
 
     kin, _ = leg_raise
     colouring = Colouring(kin)

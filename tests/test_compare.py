@@ -9,9 +9,9 @@ pytest.importorskip("pyvista")
 
 from tests.conftest import SCENARIOS  # noqa: E402
 from viewer.cli import main  # noqa: E402
-from viewer.core.colour import Colouring  # noqa: E402
-from viewer.core.colour import share_scale  # noqa: E402
-from viewer.core.playback import panel_time, sync_times  # noqa: E402
+from viewer.core.analysis.colour import Colouring  # noqa: E402
+from viewer.core.analysis.colour import share_scale  # noqa: E402
+from viewer.core.view.playback import panel_time, sync_times  # noqa: E402
 from viewer.render.compare import panel_sizes  # noqa: E402
 from viewer.render.export import ExportOptions  # noqa: E402
 

@@ -2,8 +2,8 @@
 import numpy as np
 import trimesh
 
-from viewer.core import decimate
-from viewer.core.decimate import Surface, bone_surfaces, vertex_normals
+from viewer.core.model import decimate
+from viewer.core.model.decimate import Surface, bone_surfaces, vertex_normals
 
 
 def sphere(radius=0.05):

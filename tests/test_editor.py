@@ -66,8 +66,8 @@ def author_two_keyframes(window, qtbot):
 def test_author_save_reload_gives_the_same_poses(window, qtbot, start_file):
     from PySide6.QtCore import Qt
 
-    from viewer.core.kinematics import Kinematics
-    from viewer.core.binding import load_checked
+    from viewer.core.motion.kinematics import Kinematics
+    from viewer.core.model.binding import load_checked
 
     author_two_keyframes(window, qtbot)
     assert window.isWindowModified()
@@ -134,8 +134,8 @@ def test_sliders_preview_the_pose_without_changing_the_scenario(window, qtbot):
 
 
 def test_editor_checks_say_what_validate_says(window, qtbot, start_file):
-    from viewer.core.errors import ScenarioError
-    from viewer.core.binding import load_checked
+    from viewer.core.base.errors import ScenarioError
+    from viewer.core.model.binding import load_checked
 
     from PySide6.QtCore import Qt
 

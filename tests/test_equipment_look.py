@@ -4,15 +4,15 @@ import numpy as np
 import pytest
 
 from tests.conftest import SCENARIOS
-from viewer.core.binding import load_checked
-from viewer.core.feed import FrameFeed
-from viewer.core.viewstate import VIEWS
+from viewer.core.model.binding import load_checked
+from viewer.core.session.feed import FrameFeed
+from viewer.core.view.viewstate import VIEWS
 
 pytest.importorskip("pyvista")
 
 
 def _stage(name: str, **options):
-    from viewer.core.colour import Colouring
+    from viewer.core.analysis.colour import Colouring
     from viewer.render.export import ExportOptions, open_stage
 
     scenario, model = load_checked(SCENARIOS / f"{name}.yaml")

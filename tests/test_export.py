@@ -7,10 +7,10 @@ import pytest
 pytest.importorskip("pyvista")
 
 from tests.conftest import SCENARIOS  # noqa: E402
-from viewer.core.feed import FrameFeed  # noqa: E402
+from viewer.core.session.feed import FrameFeed  # noqa: E402
 from viewer.cli import main  # noqa: E402
-from viewer.core.colour import Colouring  # noqa: E402
-from viewer.core.errors import ViewerError  # noqa: E402
+from viewer.core.analysis.colour import Colouring  # noqa: E402
+from viewer.core.base.errors import ViewerError  # noqa: E402
 from viewer.render.export import ExportCancelled, ExportOptions, export_video, parse_size, playback  # noqa: E402
 
 LEG_RAISE = str(SCENARIOS / "leg_raise.yaml")  # 5.5 s

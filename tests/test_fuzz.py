@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from tests.conftest import SCENARIOS  # noqa: E402
-from viewer.core.errors import ViewerError  # noqa: E402
-from viewer.core.motfile import mot_to_scenario, parse_mot  # noqa: E402
-from viewer.core.scenario import KEYFRAME_KEYS, PHASE_KEYS, TOP_KEYS  # noqa: E402
-from viewer.core.scenario_check import check_against_model  # noqa: E402
-from viewer.core.scenario_read import scenario_from_text  # noqa: E402
+from viewer.core.base.errors import ViewerError  # noqa: E402
+from viewer.core.motion.motfile import mot_to_scenario, parse_mot  # noqa: E402
+from viewer.core.scenario.format import KEYFRAME_KEYS, PHASE_KEYS, TOP_KEYS  # noqa: E402
+from viewer.core.scenario.check import check_against_model  # noqa: E402
+from viewer.core.scenario.read import scenario_from_text  # noqa: E402
 
 _mode = os.environ.get("MUSCLE_VIEWER_FUZZ", "ci")
 EXAMPLES = 5000 if _mode == "release" else 40 if _mode == "ci" else int(_mode)
@@ -187,7 +187,7 @@ motion_bytes = st.builds(lambda text, codec, bom: (b"\xef\xbb\xbf" if bom else b
 @given(st.binary(max_size=400) | motion_bytes)
 def test_any_bytes_in_a_motion_file_are_read_as_a_table_or_a_clear_error(model_folder, data):
     """The file reader too (not UTF-8, NUL bytes, a BOM): the table, or one line naming the file."""
-    from viewer.core.motfile import read_mot
+    from viewer.core.motion.motfile import read_mot
 
     path = model_folder / "fuzz.mot"
     path.write_bytes(data)
@@ -229,7 +229,7 @@ def model_folder(tmp_path_factory):
 
 
 def _model_loads_or_refuses(path):
-    from viewer.core import binding as model_module
+    from viewer.core.model import binding as model_module
 
     model_module._loaded.clear()  # read the file again each time, whatever its modification time
     try:
@@ -304,8 +304,8 @@ def test_the_fuzzing_covers_every_scenario_key_and_the_motion_reader():
 @FUZZ
 @given(view_keys)
 def test_hide_labels_bones_camera_and_contacts_are_checked_or_refused_and_a_loaded_view_draws(full_body, keys):
-    from viewer.core.movers import pinned
-    from viewer.core.viewstate import ViewState, degenerate_view
+    from viewer.core.view.movers import pinned
+    from viewer.core.view.viewstate import ViewState, degenerate_view
 
     text = _without_view_keys(LEG_RAISE) + "\n" + (_dump(keys) if keys else "")
     scenario = loads_or_refuses(text, full_body)
@@ -325,7 +325,7 @@ def test_hide_labels_bones_camera_and_contacts_are_checked_or_refused_and_a_load
 @FUZZ
 @given(st.lists(label_names, max_size=5))
 def test_labels_load_when_every_name_is_a_muscle_and_are_refused_at_their_line_otherwise(full_body, names):
-    from viewer.core.movers import pinned
+    from viewer.core.view.movers import pinned
 
     text = _without_view_keys(LEG_RAISE) + "\n" + _dump({"labels": names})
     known = all(pinned(full_body, [name]) for name in names)
@@ -346,7 +346,7 @@ def test_labels_load_when_every_name_is_a_muscle_and_are_refused_at_their_line_o
        st.sampled_from([0.01, 0.5, 2.0]))
 def test_thinned_rows_stay_within_tolerance_of_every_row(steps, tolerance):
     """Straight lines between the kept rows pass within the tolerance of every dropped row."""
-    from viewer.core.motfile import _thin
+    from viewer.core.motion.motfile import _thin
 
     times = np.cumsum([s[0] for s in steps])
     values = np.cumsum([[s[1], s[2]] for s in steps], axis=0)

@@ -26,8 +26,8 @@ def _speaks(counts_hip, counts_hams):
 
 @pytest.fixture(scope="module")
 def feed(founding):
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
 
     _, _, kin, _ = founding["leg_raise"]
     return FrameFeed(kin, Colouring(kin))

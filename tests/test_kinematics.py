@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from tests.conftest import FIXTURES
-from viewer.core.kinematics import Kinematics
-from viewer.core.binding import load_model
-from viewer.core.scenario_read import scenario_from_text
+from viewer.core.motion.kinematics import Kinematics
+from viewer.core.model.binding import load_model
+from viewer.core.scenario.read import scenario_from_text
 
 
 def test_lengths_equal_mujoco_ten_length_for_the_same_joint_values(founding):

@@ -27,7 +27,7 @@ def read_csv(path):
 
 
 def read_mot_rows(path):
-    from viewer.core.motfile import read_mot
+    from viewer.core.motion.motfile import read_mot
 
     table = read_mot(path)
     return table.columns, table.times, table.values
@@ -129,8 +129,8 @@ def test_time_round_trip_keeps_the_labs_clock(tmp_path):
 
 
 def test_no_bone_of_the_walk_goes_below_openSims_ground():
-    from viewer.core.binding import bind
-    from viewer.core.lab import LabInput, load_any
+    from viewer.core.model.binding import bind
+    from viewer.core.session.lab import LabInput, load_any
 
     scenario, model = load_any(WALK, LabInput(str(WALK_MODEL)))
     kin = bind(model, scenario)
@@ -221,8 +221,8 @@ def test_an_export_draws_the_arrows_too(tmp_path):
 
 
 def test_the_legend_says_what_the_arrows_and_spheres_are_and_the_arrows_scale():
-    from viewer.core.lab import Recordings
-    from viewer.core.labdata import read_grf, read_trc
+    from viewer.core.session.lab import Recordings
+    from viewer.core.motion.labdata import read_grf, read_trc
     from viewer.render.lab_overlays import legend_entries
 
     words = [text for _, text in legend_entries(Recordings(read_grf(GRF), read_trc(TRC), 700.0))]
@@ -336,9 +336,9 @@ def test_an_opencap_squat_opens_directly_with_opensims_lengths(tmp_path, capsys)
 
 
 def test_an_opencap_squat_still_stands_on_the_floor_with_a_sensible_readout(tmp_path):
-    from viewer.core.binding import bind
-    from viewer.core.feed import AngleReadout
-    from viewer.core.lab import LabInput, load_any
+    from viewer.core.model.binding import bind
+    from viewer.core.session.feed import AngleReadout
+    from viewer.core.session.lab import LabInput, load_any
 
     scenario, model = load_any(SQUAT, LabInput(str(SQUAT_MODEL)))
     assert scenario.title == "Squats1 video and mocap"  # the header says only "Coordinates"
@@ -375,9 +375,9 @@ def test_lengths_need_no_meshes_and_warn_of_none(tmp_path):
 
 # --- gait cycles ---------------------------------------------------------------------------------------
 def test_heel_strikes_from_foot_kinematics_agree_with_the_force_plates():
-    from viewer.core.binding import bind
-    from viewer.core.gait import gait_events
-    from viewer.core.lab import LabInput, attach_recordings, load_any
+    from viewer.core.model.binding import bind
+    from viewer.core.motion.gait import gait_events
+    from viewer.core.session.lab import LabInput, attach_recordings, load_any
 
     lab = LabInput(str(WALK_MODEL), grf=str(GRF))
     scenario, model = load_any(WALK, lab)
@@ -452,7 +452,7 @@ def test_app_says_which_model_in_a_banner_that_does_not_widen_the_window(window,
     assert not window.open_path(str(wrong))
     qtbot.wait(50)  # let the layout settle on the longer text
     assert window.size() == size and window.banner.isVisible()
-    from viewer.core.errors import Problem
+    from viewer.core.base.errors import Problem
 
     # What the old error was: the whole file, its tabs escaped, one unbreakable word of 86 kB.
     for long_text in ("x" * 3000, str(Problem("walk.yaml", 1, f"not text '{WALK.read_text()}'"))):

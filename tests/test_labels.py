@@ -4,15 +4,15 @@ import numpy as np
 import pytest
 
 from tests.conftest import SCENARIOS
-from viewer.core.captions import caption_claims
-from viewer.core.movers import PhaseMovers, mover_text
+from viewer.core.view.captions import caption_claims
+from viewer.core.view.movers import PhaseMovers, mover_text
 
 FRAMES_PER_PHASE = 20
 SHIPPED = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
 
 
 def _open(name):
-    from viewer.core.binding import bind, load_checked
+    from viewer.core.model.binding import bind, load_checked
 
     scenario, model = load_checked(SCENARIOS / name)
     return bind(model, scenario)
@@ -91,8 +91,8 @@ def test_a_hold_says_what_the_movement_left():
 
 
 def test_labels_pinned_in_the_file(tmp_path):
-    from viewer.core.binding import bind, load_checked
-    from viewer.core.errors import ViewerError
+    from viewer.core.model.binding import bind, load_checked
+    from viewer.core.base.errors import ViewerError
 
     text = (SCENARIOS / "leg_raise.yaml").read_text()
     good = tmp_path / "pinned.yaml"
@@ -125,7 +125,7 @@ def test_caption_claims_read_the_sentences_as_a_clinician_would(full_body):
 
 
 def test_label_words():
-    from viewer.core.movers import Unit
+    from viewer.core.view.movers import Unit
 
     unit = Unit("Iliacus", "left", (0,), (1.0,), "hip flexors")
     assert mover_text(unit, -30.2) == "Iliacus (left) — shortening 30 %"
@@ -137,8 +137,8 @@ def test_label_words():
                                      ("hip_flexor_stretch.yaml", 3.0)])
 def test_leader_lines_cross_neither_the_head_nor_each_other(name, t):
     pytest.importorskip("pyvista")
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
     from viewer.render.export import ExportOptions, open_stage
     from viewer.render.labels import HEAD_RADIUS, _crosses_circle, _segments_cross
 
@@ -170,8 +170,8 @@ def test_a_label_names_only_a_drawn_muscle():
     """Hiding the hip flexors in the raise (as the window's muscle list or `hide:` does) takes their
     labels away: the texts drawn beside the body name only muscles still drawn."""
     pytest.importorskip("pyvista")
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
     from viewer.render.export import ExportOptions, open_stage
 
     kin = _open("leg_raise.yaml")
@@ -201,8 +201,8 @@ def test_a_long_caption_is_drawn_whole_never_cut_with_an_ellipsis(size):
     """The hip flexor stretch's first caption (the longest shipped) in a still: wrapped, smaller if
     need be, every word there (it used to end 'the rig…')."""
     pytest.importorskip("pyvista")
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
     from viewer.render.export import ExportOptions, open_stage
 
     kin = _open("hip_flexor_stretch.yaml")
@@ -221,7 +221,7 @@ def test_a_long_caption_is_drawn_whole_never_cut_with_an_ellipsis(size):
 
 
 def test_angle_read_out_names_the_side_in_words():
-    from viewer.core.feed import AngleReadout
+    from viewer.core.session.feed import AngleReadout
 
     kin = _open("dead_bug.yaml")
     readout = AngleReadout(kin)
@@ -239,7 +239,7 @@ def test_angle_read_out_names_the_side_in_words():
 def test_the_read_out_says_a_bend_a_patient_reads_not_a_plane():
     """The bench press turns the shoulder's elevation plane most (82° to −54°), which says nothing to
     a patient: the read-out gives the elbow's bend instead; a hold back at the start reads 0°, not −0°."""
-    from viewer.core.feed import AngleReadout
+    from viewer.core.session.feed import AngleReadout
 
     kin = _open("bench_press.yaml")
     readout = AngleReadout(kin)
@@ -266,6 +266,6 @@ def test_validate_warns_when_a_caption_says_the_opposite_of_the_numbers(tmp_path
     assert f"{path}:{line}: warning: caption of phase 'Hold at vertical' says the" in out
     assert "shortens, but it lengthens by" in out
     for name in SHIPPED:  # the shipped captions say what their numbers show
-        from viewer.core.caption_check import contradicted_captions
+        from viewer.core.analysis.caption_check import contradicted_captions
 
         assert contradicted_captions(_open(name)) == [], name

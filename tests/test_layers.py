@@ -77,7 +77,7 @@ def _kinematics_uses(path: Path, root: Path = ROOT) -> list[str]:
 def test_render_and_the_page_never_sample_kinematics_nor_import_it():
     """DESIGN §3: render and the take-home page get a FrameFeed and its batches (frames with their colours
     and overlay values); the feed has no way to sample, and neither names kinematics or `sample`."""
-    from viewer.core.feed import FrameFeed
+    from viewer.core.session.feed import FrameFeed
 
     assert not hasattr(FrameFeed, "sample")
     sources = sorted(p for folder in ("render", "share") for p in (ROOT / "viewer" / folder).rglob("*.py"))
@@ -91,7 +91,7 @@ def test_the_syntax_check_finds_what_it_is_for(tmp_path):
     module = tmp_path / "viewer" / "render" / "probe.py"
     module.parent.mkdir(parents=True)
     lines = ["from viewer.core.motion.kinematics import Kinematics", "from viewer.core import kinematics",
-             "import viewer.core.kinematics as k", "from ..core.kinematics import Motion", "frames = feed.sample([0.0])",
+             "import viewer.core.motion.kinematics as k", "from ..core.kinematics import Motion", "frames = feed.sample([0.0])",
              "kin = feed._kin", "f = getattr(feed, 'sample')", "x = feed.batch([0.0]).frames"]
     module.write_text("\n".join(lines) + "\n")
     found = _kinematics_uses(module, tmp_path)

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from tests.conftest import SCENARIOS
-from viewer.core.analysis import summarize
-from viewer.core.contact_rules import clearance
-from viewer.core.kinematics import Kinematics
-from viewer.core.binding import load_checked
+from viewer.core.analysis.lengths import summarize
+from viewer.core.scenario.contact_rules import clearance
+from viewer.core.motion.kinematics import Kinematics
+from viewer.core.model.binding import load_checked
 
 LIBRARY = ("hanging_leg_raise", "leg_raise_pelvic_tilt", "bicep_curl", "bench_press", "glute_bridge")
 WITH_CONTACTS = ("dead_bug", "plank", "bodyweight_squat", "hip_flexor_stretch", "seated_knee_extension")
@@ -131,7 +131,7 @@ def test_glute_bridge_keeps_the_feet_head_and_hands_on_the_mat(library):
 
 
 def test_bench_press_feet_reach_the_floor_under_the_bench(library):
-    from viewer.core.props import Props
+    from viewer.core.scenario.props import Props
 
     kin = library["bench_press"]
     floor = Props(kin).floor_level()
@@ -143,7 +143,7 @@ def test_bench_press_feet_reach_the_floor_under_the_bench(library):
 @pytest.mark.parametrize("name", LIBRARY)
 def test_props_sit_where_the_body_needs_them(library, name):
     """Mats and benches carry the resting body at the start: their top is at the lowest trunk point."""
-    from viewer.core.props import Props
+    from viewer.core.scenario.props import Props
 
     kin = library[name]
     props = Props(kin)

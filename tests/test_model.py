@@ -49,7 +49,7 @@ def test_landmarks_of_the_hand_test_sit_on_ribs_and_pelvis(full_body):
 
 
 def test_lower_body_is_lighter_and_shares_names():
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     legs = load_model("lower-body")
     assert len(legs.muscles) == 80
@@ -59,7 +59,7 @@ def test_lower_body_is_lighter_and_shares_names():
 
 
 def test_compiled_model_is_cached_and_a_corrupt_cache_is_rebuilt(tmp_path):
-    script = ("from viewer.core.binding import load_model; m = load_model('lower-body'); "
+    script = ("from viewer.core.model.binding import load_model; m = load_model('lower-body'); "
               "print(len(m.muscles))")
     env = {"MUSCLE_VIEWER_CACHE": str(tmp_path), "MUJOCO_GL": "disable", "PATH": "/usr/bin:/bin"}
     run = dict(env=env, capture_output=True, text=True, cwd=tmp_path)
@@ -77,7 +77,7 @@ def test_compiled_model_is_cached_and_a_corrupt_cache_is_rebuilt(tmp_path):
 
 def test_bare_mujoco_file_uses_its_own_names(tmp_path):
     from tests.conftest import FIXTURES
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     model = load_model(FIXTURES / "models" / "two_muscles.xml")
     assert [m.name for m in model.muscles] == ["flexor", "extensor"]

@@ -55,7 +55,7 @@ def test_fibre_lengths_are_muscle_tendon_lengths_less_the_tendon(tmp_path, full_
 
 
 def test_native_model_gives_its_own_fibre_and_tendon_lengths():
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     model = load_model(ROOT / "meshes" / "examples" / "arm" / "arm.yaml")
     shapes = model.shapes

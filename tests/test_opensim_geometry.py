@@ -34,7 +34,7 @@ def lab_layout(root, meshes=("humerus.obj", "forearm.obj"), posture="standing"):
 
 
 def test_meshes_in_a_shared_geometry_folder_are_found(tmp_path):
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     lab_layout(tmp_path)
     model = load_model(tmp_path / "opensim-models" / "Models" / "Arm" / "arm.osim")
@@ -70,7 +70,7 @@ def test_with_no_mesh_at_all_the_muscles_are_drawn(tmp_path):
 
 
 def test_a_user_set_geometry_folder_is_searched(tmp_path, monkeypatch):
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     lab_layout(tmp_path, meshes=())
     elsewhere = tmp_path / "my meshes"
@@ -83,8 +83,8 @@ def test_a_user_set_geometry_folder_is_searched(tmp_path, monkeypatch):
 
 
 def test_posture_supine_lays_an_opensim_model_down(tmp_path):
-    from viewer.core.kinematics import Kinematics
-    from viewer.core.binding import load_checked
+    from viewer.core.motion.kinematics import Kinematics
+    from viewer.core.model.binding import load_checked
     from viewer.render.camera import body_points
 
     def spans(posture):
@@ -127,7 +127,7 @@ def colours(png):
 def test_vendored_models_find_every_mesh_in_the_shared_geometry_folder(path, bodies, meshes):
     from collections import Counter
 
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     model = load_model(path)
     assert model.notes == []
@@ -201,8 +201,8 @@ def test_leg6dof9musc_leg_raise_draws_lying_with_coloured_muscles(tmp_path):
 
 @pytest.mark.parametrize("name", ["opensim_leg6dof9musc_leg_raise", "opensim_leg6dof9musc_heel_slide"])
 def test_supine_leg6dof9musc_lies_on_the_floor_and_stays_above_it(name):
-    from viewer.core.binding import load_checked
-    from viewer.core.contact_rules import clearance
+    from viewer.core.model.binding import load_checked
+    from viewer.core.scenario.contact_rules import clearance
 
     scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
     kin = model.kinematics(scenario)
@@ -228,7 +228,7 @@ def test_supine_leg6dof9musc_lies_on_the_floor_and_stays_above_it(name):
 
 
 def test_leg6dof9musc_standing_stands_on_its_foot_and_the_patella_follows_the_knee(tmp_path):
-    from viewer.core.binding import load_checked
+    from viewer.core.model.binding import load_checked
 
     text = (SCENARIOS / "opensim_leg6dof9musc_leg_raise.yaml").read_text()
     text = text.replace("posture: supine", "posture: standing").replace(

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from tests.conftest import SCENARIOS
-from viewer.core.binding import bind, load_checked
-from viewer.core.colour import Colouring
-from viewer.core.feed import FrameFeed
-from viewer.core.movers import PhaseMovers, mover_text
+from viewer.core.model.binding import bind, load_checked
+from viewer.core.analysis.colour import Colouring
+from viewer.core.session.feed import FrameFeed
+from viewer.core.view.movers import PhaseMovers, mover_text
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import pytest
 
 from tests.conftest import FIXTURES, ROOT, SCENARIOS
 from viewer.cli import main
-from viewer.core.binding import bind
-from viewer.core.binding import load_model
-from viewer.core.binding import load_checked
+from viewer.core.model.binding import bind
+from viewer.core.model.binding import load_model
+from viewer.core.model.binding import load_checked
 
 ARM = ROOT / "meshes" / "examples" / "arm" / "arm.yaml"
 BROKEN = FIXTURES / "models" / "broken"
@@ -208,7 +208,7 @@ def test_opensim_without_the_extra_is_skipped_with_one_clear_line(capsys, monkey
     import sys
 
     monkeypatch.setitem(sys.modules, "opensim", None)  # what a default install looks like: import fails
-    from viewer.core import binding as model_module
+    from viewer.core.model import binding as model_module
 
     monkeypatch.setattr(model_module, "_loaded", {})
     hint = "OpenSim models need the optional extra: pip install -e \".[opensim]\""

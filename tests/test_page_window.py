@@ -95,9 +95,9 @@ def test_the_page_carries_the_windows_smooth_sheets(leg_raise, leg_raise_data):
 
 
 def test_the_page_labels_are_the_windows_words(leg_raise, leg_raise_data):
-    """At a frame of the raise, the labels the window's movers give (core/movers.py), each pointing
+    """At a frame of the raise, the labels the window's movers give (core/view/movers.py), each pointing
     at one of its muscles."""
-    from viewer.core.movers import mover_text
+    from viewer.core.view.movers import mover_text
 
     data = leg_raise_data
     lab = data["labels"]
@@ -226,9 +226,9 @@ def test_the_labels_are_on_the_page_readable_and_the_body_in_view(tmp_path_facto
         browser.close()
 
 
-# --- the rules the window and the page share (core/drawing.py) ---------------------------------------
+# --- the rules the window and the page share (core/view/drawing.py) ---------------------------------------
 def test_one_focus_split_for_the_window_and_the_page(leg_raise, leg_raise_data):
-    from viewer.core.drawing import focus_split
+    from viewer.core.view.drawing import focus_split
 
     model = leg_raise.model
     every = np.arange(len(model.muscles))
@@ -245,7 +245,7 @@ def test_one_focus_split_for_the_window_and_the_page(leg_raise, leg_raise_data):
 
 
 def test_one_floor_rule_for_the_window_and_the_page(leg_raise, leg_raise_data):
-    from viewer.core.drawing import floor_plan
+    from viewer.core.view.drawing import floor_plan
 
     extent = np.array([[0.0, -1.0, 0.0], [0.4, 1.0, 0.3]])
     mat = floor_plan("supine", True, 0, 0.0, extent)

@@ -4,8 +4,8 @@ import pytest
 
 pv = pytest.importorskip("pyvista")
 
-from viewer.core.feed import FrameFeed  # noqa: E402
-from viewer.core.colour import Colouring  # noqa: E402
+from viewer.core.session.feed import FrameFeed  # noqa: E402
+from viewer.core.analysis.colour import Colouring  # noqa: E402
 from viewer.render.export import ExportOptions, open_stage  # noqa: E402
 from viewer.render.picking import Ray, camera_ray, hit  # noqa: E402
 

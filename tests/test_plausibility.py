@@ -1,7 +1,7 @@
 """Stance and equipment a trainer would check (issue 22), over every shipped scenario.
 
 Each shipped scenario is sampled at the validator's rate (at least 20 frames) and measured the
-way core/stance.py measures it; the numbers are printed (pytest -s shows the table) and no
+way core/motion/stance.py measures it; the numbers are printed (pytest -s shows the table) and no
 scenario may have a finding. Files in tests/fixtures/implausible each carry one fault that
 `validate --strict` must name in one line with its time.
 """
@@ -13,10 +13,9 @@ import numpy as np
 import pytest
 
 from tests.conftest import FIXTURES, SCENARIOS
-from viewer.core.binding import load_checked
-from viewer.core.plausibility import FPS
-from viewer.core.stance import (BAR_GAP, FOOT_LIFT, GRIP, PLATE_CLEAR, SEAT_GAP, THROUGH_SKIN,
-                                measure_stance)
+from viewer.core.model.binding import load_checked
+from viewer.core.analysis.plausibility import FPS
+from viewer.core.motion.stance import BAR_GAP, FOOT_LIFT, GRIP, PLATE_CLEAR, SEAT_GAP, THROUGH_SKIN, measure_stance
 
 HAS_OPENSIM = importlib.util.find_spec("opensim") is not None
 SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.yaml") if HAS_OPENSIM or not p.stem.startswith("opensim"))

@@ -1,7 +1,7 @@
 """The playhead's loop rules, without a window."""
 import pytest
 
-from viewer.core.playback import Playhead
+from viewer.core.view.playback import Playhead
 
 
 def test_none_stops_at_the_end_and_play_restarts():
@@ -39,7 +39,7 @@ def test_step_pauses_and_moves_whole_frames_and_seek_clamps():
 
 
 def test_the_stored_playback_grid_covers_one_cycle_in_play_order():
-    from viewer.core.playback import grid_frame, grid_stride, play_order
+    from viewer.core.view.playback import grid_frame, grid_stride, play_order
 
     assert grid_stride(60, 1.0, 30) == 2 and grid_stride(60, 0.5, 30) == 1 and grid_stride(60, 2, 30) == 4
     assert [grid_frame(i, 2, 9) for i in range(10)] == [0, 2, 2, 4, 4, 6, 6, 8, 8, 9]  # the last frame is kept

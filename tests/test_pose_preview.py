@@ -2,9 +2,9 @@
 import numpy as np
 
 from tests.conftest import SCENARIOS
-from viewer.core.binding import bind, load_checked
-from viewer.core.pose_preview import PosePreview
-from viewer.core.scenario_edit import ScenarioEdit
+from viewer.core.model.binding import bind, load_checked
+from viewer.core.session.pose_preview import PosePreview
+from viewer.core.session.scenario_edit import ScenarioEdit
 
 
 def drag(preview, edit, t, degrees):

@@ -8,14 +8,14 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, SCENARIOS, as_yaml12
-from viewer.core.feed import FrameFeed
-from viewer.core.errors import ScenarioError
-from viewer.core.kinematics import Kinematics
-from viewer.core.props import PROPS_DIR, Props, between, prop_catalogue, rotation
-from viewer.core.binding import load_checked
-from viewer.core.scenario_check import check_against_model
-from viewer.core.scenario_write import dump_scenario
-from viewer.core.scenario_read import scenario_from_text
+from viewer.core.session.feed import FrameFeed
+from viewer.core.base.errors import ScenarioError
+from viewer.core.motion.kinematics import Kinematics
+from viewer.core.scenario.props import PROPS_DIR, Props, between, prop_catalogue, rotation
+from viewer.core.model.binding import load_checked
+from viewer.core.scenario.check import check_against_model
+from viewer.core.scenario.write import dump_scenario
+from viewer.core.scenario.read import scenario_from_text
 
 HEAD = """\
 format: 1
@@ -176,7 +176,7 @@ def test_a_bar_in_both_hands_spans_them_and_still_props_do_not_move():
 # --- drawn ---------------------------------------------------------------------------------------------
 def test_props_are_drawn_and_move_in_place():
     pytest.importorskip("pyvista")
-    from viewer.core.colour import Colouring
+    from viewer.core.analysis.colour import Colouring
     from viewer.render.export import ExportOptions, open_stage
 
     scenario, model = load_checked(SCENARIOS / "bench_press.yaml")

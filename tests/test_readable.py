@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 
 from tests.conftest import SCENARIOS
-from viewer.core.feed import FrameFeed
-from viewer.core.movers import plot_muscles, top_changes
+from viewer.core.session.feed import FrameFeed
+from viewer.core.view.movers import plot_muscles, top_changes
 
 
 @pytest.fixture(scope="module")
 def sessions():
-    from viewer.core.session import Session
+    from viewer.core.session.session import Session
 
     return {n: Session.open(SCENARIOS / f"{n}.yaml") for n in ("bicep_curl", "bench_press", "leg_raise")}
 
@@ -83,7 +83,7 @@ def _overlap(a, b):
 @pytest.mark.parametrize("name, t, first", [("leg_raise", 1.25, "Iliacus — shortening"),
                                             ("crunch", 1.0, "Rectus abdominis — shortening")])
 def test_labels_name_the_top_movers_beside_the_body_never_on_it_or_each_other(founding, name, t, first):
-    from viewer.core.colour import Colouring
+    from viewer.core.analysis.colour import Colouring
     from viewer.render.export import ExportOptions, open_stage
 
     _, model, kin, _ = founding[name]

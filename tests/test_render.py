@@ -4,9 +4,9 @@ import pytest
 
 pv = pytest.importorskip("pyvista")
 
-from viewer.core.feed import FrameFeed  # noqa: E402
-from viewer.core.colour import PLAIN, Colouring  # noqa: E402
-from viewer.core.errors import ViewerError  # noqa: E402
+from viewer.core.session.feed import FrameFeed  # noqa: E402
+from viewer.core.analysis.colour import PLAIN, Colouring  # noqa: E402
+from viewer.core.base.errors import ViewerError  # noqa: E402
 from viewer.render.camera import ScreenArea, fit, view_direction  # noqa: E402
 from viewer.render.export import ExportOptions, open_stage, render_still  # noqa: E402
 from viewer.core.shape.tubes import PULLEY, StrandLayout, TubeMesh, resample, ring_frames  # noqa: E402

@@ -4,12 +4,12 @@ import difflib
 import pytest
 
 from tests.conftest import SCENARIOS
-from viewer.core.binding import load_checked
-from viewer.core.scenario import POSTURES
-from viewer.core.scenario_read import load_scenario, scenario_from_text
-from viewer.core.scenario_edit import ScenarioEdit
-from viewer.core.scenario_text import scenario_text
-from viewer.core.template import template_text
+from viewer.core.model.binding import load_checked
+from viewer.core.scenario.format import POSTURES
+from viewer.core.scenario.read import load_scenario, scenario_from_text
+from viewer.core.session.scenario_edit import ScenarioEdit
+from viewer.core.scenario.text import scenario_text
+from viewer.core.scenario.template import template_text
 
 
 def _changed_lines(a: str, b: str) -> list[str]:

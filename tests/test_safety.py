@@ -15,9 +15,9 @@ import tracemalloc
 import pytest
 
 from tests.conftest import ROOT, SCENARIOS
-from viewer.core.errors import ViewerError
-from viewer.core.files import atomic_write_text
-from viewer.core.scenario_read import load_scenario
+from viewer.core.base.errors import ViewerError
+from viewer.core.base.files import atomic_write_text
+from viewer.core.scenario.read import load_scenario
 
 ENV = {"PATH": "/usr/bin:/bin", "MUJOCO_GL": "disable", "HOME": str(ROOT / ".."),
        "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"],
@@ -154,7 +154,7 @@ def test_an_early_sigterm_exits_non_zero_and_keeps_the_old_file(tmp_path, delay)
 
 def test_a_swallowed_signal_still_stops_the_write(tmp_path):
     """A signal whose KeyboardInterrupt a C++ library swallowed: the flag still stops the rename."""
-    from viewer.core import interrupt
+    from viewer.core.base import interrupt
 
     target = tmp_path / "x.csv"
     target.write_text("old\n")
@@ -164,7 +164,7 @@ def test_a_swallowed_signal_still_stops_the_write(tmp_path):
             f.write("new\n")
         interrupt._received = signal.SIGTERM  # what the handler records before its exception is lost
 
-    from viewer.core.files import atomic_write
+    from viewer.core.base.files import atomic_write
 
     try:
         with pytest.raises(KeyboardInterrupt):
@@ -228,7 +228,7 @@ def test_dev_zero_and_a_fifo_are_refused_within_2_s(tmp_path):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
     _refused_quickly(fifo, "FIFO")
-    from viewer.core.motfile import read_mot
+    from viewer.core.motion.motfile import read_mot
 
     with pytest.raises(ViewerError, match="FIFO"):
         read_mot(fifo)
@@ -243,7 +243,7 @@ def test_validate_refuses_a_fifo_on_the_command_line_at_once(tmp_path):
 
 
 def test_a_huge_file_is_refused_before_reading(tmp_path):
-    from viewer.core import limits
+    from viewer.core.base import limits
 
     big = tmp_path / "big.yaml"
     with open(big, "wb") as f:
@@ -413,7 +413,7 @@ def test_a_symlink_loop_as_input_is_one_line(tmp_path, capsys):
 
 
 def test_the_readme_limits_table_matches_the_code():
-    from viewer.core.limits import TABLE
+    from viewer.core.base.limits import TABLE
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for what, limit in TABLE:

@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, SCENARIOS
 from tests.test_safety import ENV, cli, one_line
-from viewer.core.errors import ViewerError
+from viewer.core.base.errors import ViewerError
 
 ARM26 = ROOT / "meshes" / "opensim-models" / "Models" / "Arm26" / "arm26.osim"
 GEOMETRY = ROOT / "meshes" / "opensim-models" / "Geometry"
@@ -56,7 +56,7 @@ def test_a_fifo_osim_model_is_refused_within_2_s(tmp_path):
     os.mkfifo(tmp_path / "arm26.osim")
     start = time.monotonic()
     with pytest.raises(ViewerError, match="FIFO") as caught:
-        from viewer.core.binding import load_checked
+        from viewer.core.model.binding import load_checked
 
         load_checked(scenario)
     assert time.monotonic() - start < 2.0
@@ -77,7 +77,7 @@ def test_a_fifo_mesh_of_an_opensim_model_is_refused_within_2_s_naming_model_and_
 def test_a_fifo_mesh_of_a_native_model_is_refused_within_2_s(tmp_path):
     os.mkfifo(tmp_path / "bone.stl")
     (tmp_path / "model.yaml").write_text("format: 1\nbodies:\n  - name: arm\n    mesh: {file: bone.stl}\nmuscles: []\n")
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     start = time.monotonic()
     with pytest.raises(ViewerError, match="FIFO") as caught:
@@ -86,7 +86,7 @@ def test_a_fifo_mesh_of_a_native_model_is_refused_within_2_s(tmp_path):
 
 
 def test_a_fifo_prop_mesh_is_refused_within_2_s(tmp_path):
-    from viewer.core.props import _read_mesh
+    from viewer.core.scenario.props import _read_mesh
 
     os.mkfifo(tmp_path / "bar.stl")
     start = time.monotonic()
@@ -242,7 +242,7 @@ def test_yaml_tags_with_bad_values_are_one_line_with_the_line(tmp_path, value, w
 
 
 def test_2e0_is_a_number_as_in_yaml_1_2_and_on_is_a_word(tmp_path):
-    from viewer.core.scenario_read import load_scenario
+    from viewer.core.scenario.read import load_scenario
 
     path = tmp_path / "s.yaml"
     path.write_text("format: 1\ntitle: t\ncamera: {position: [2e0, 0, 1], focal_point: [0, 0, 1], up: [0, 0, 1]}\n"
@@ -317,7 +317,7 @@ def test_validate_and_share_agree_on_a_tiny_camera_up(tmp_path, camera, words):
 
 
 def test_every_muscle_hidden_fails_validate_as_it_fails_share(tmp_path):
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     groups = list(load_model("full-body").groups)
     path = _with(tmp_path, f"hide: [{', '.join(groups)}]\n")
@@ -337,7 +337,7 @@ def _mot(path, columns: list[str], rows: int, value: str = "10") -> None:
 
 
 def test_a_mot_with_a_million_columns_is_refused_within_2_s(tmp_path):
-    from viewer.core.motfile import read_mot
+    from viewer.core.motion.motfile import read_mot
 
     path = tmp_path / "wide.mot"
     _mot(path, [f"c{i}" for i in range(1_000_000)], 1, "0")
@@ -464,8 +464,8 @@ def test_shipped_scenarios_pass_their_schema_as_a_yaml_1_1_reader_reads_them():
 
 
 def test_on_is_still_read_as_the_old_name_of_surface_and_saved_as_surface(tmp_path):
-    from viewer.core.scenario_write import dump_scenario
-    from viewer.core.scenario_read import load_scenario
+    from viewer.core.scenario.write import dump_scenario
+    from viewer.core.scenario.read import load_scenario
 
     base = (SCENARIOS / "leg_raise.yaml").read_text()
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
@@ -496,7 +496,7 @@ def test_control_characters_in_a_title_draw_the_rest_of_the_title(tmp_path):
 
 
 def test_a_native_model_of_thousands_of_bodies_is_refused_before_compiling(tmp_path):
-    from viewer.core.binding import load_model
+    from viewer.core.model.binding import load_model
 
     bodies = ["  - {name: b0}"] + [f"  - {{name: b{i}, parent: b{i - 1}, pos: [0, 0, 0.01]}}" for i in range(1, 3000)]
     (tmp_path / "deep.yaml").write_text("format: 1\nbodies:\n" + "\n".join(bodies) + "\nmuscles: []\n")

@@ -8,12 +8,12 @@ import pytest
 import yaml
 
 from tests.conftest import FIXTURES, SCENARIOS, as_yaml12
-from viewer.core.errors import ScenarioError
-from viewer.core.kinematics import Motion
-from viewer.core.scenario_check import check_against_model
-from viewer.core.scenario_write import dump_scenario, save_scenario
-from viewer.core.scenario_read import load_scenario, scenario_from_text
-from viewer.core.template import schema_line
+from viewer.core.base.errors import ScenarioError
+from viewer.core.motion.kinematics import Motion
+from viewer.core.scenario.check import check_against_model
+from viewer.core.scenario.write import dump_scenario, save_scenario
+from viewer.core.scenario.read import load_scenario, scenario_from_text
+from viewer.core.scenario.template import schema_line
 
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
 SCHEMA = json.loads((SCENARIOS / "scenario.schema.json").read_text())
@@ -83,7 +83,7 @@ def test_shipped_scenarios_round_trip_through_save(tmp_path, path):
 
 
 def test_model_path_is_relative_to_the_scenario_file(tmp_path):
-    from viewer.core.binding import load_checked
+    from viewer.core.model.binding import load_checked
 
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "arm.xml").write_text((FIXTURES / "models" / "two_muscles.xml").read_text())

@@ -3,13 +3,13 @@ import numpy as np
 import pytest
 
 from tests.conftest import SCENARIOS
-from viewer.core.errors import ScenarioError
-from viewer.core.kinematics import Kinematics
-from viewer.core.pose_edit import by_region, keyframe_pose, pose_keys
-from viewer.core.binding import load_checked
-from viewer.core.scenario_read import load_scenario, scenario_from_text
-from viewer.core.scenario_edit import EditError, ScenarioEdit
-from viewer.core.template import template_text
+from viewer.core.base.errors import ScenarioError
+from viewer.core.motion.kinematics import Kinematics
+from viewer.core.motion.pose_edit import by_region, keyframe_pose, pose_keys
+from viewer.core.model.binding import load_checked
+from viewer.core.scenario.read import load_scenario, scenario_from_text
+from viewer.core.session.scenario_edit import EditError, ScenarioEdit
+from viewer.core.scenario.template import template_text
 
 ONE_KEY = """\
 # yaml-language-server: $schema=scenario.schema.json
@@ -176,7 +176,7 @@ def test_path_of_a_new_file_is_required(full_body):
 
 
 def test_both_sides_keys_know_their_sides(full_body):
-    from viewer.core.pose_edit import moving_side, side_keys, side_values, sides_differ
+    from viewer.core.motion.pose_edit import moving_side, side_keys, side_values, sides_differ
 
     keys = pose_keys(full_body)
     hip = keys["hip_flexion"]

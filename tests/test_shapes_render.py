@@ -5,14 +5,14 @@ import pytest
 pv = pytest.importorskip("pyvista")
 
 from tests.conftest import SCENARIOS  # noqa: E402
-from viewer.core.colour import Colouring  # noqa: E402
-from viewer.core.feed import FrameFeed  # noqa: E402
+from viewer.core.analysis.colour import Colouring  # noqa: E402
+from viewer.core.session.feed import FrameFeed  # noqa: E402
 from viewer.render.scene import Scene, SceneStyle  # noqa: E402
 
 
 def _scene(name, fps=8.0, style="shapes"):
-    from viewer.core.kinematics import Kinematics
-    from viewer.core.binding import load_checked
+    from viewer.core.motion.kinematics import Kinematics
+    from viewer.core.model.binding import load_checked
 
     scenario, model = load_checked(SCENARIOS / f"{name}.yaml")
     kin = model.kinematics(scenario)
@@ -151,7 +151,7 @@ def _regions(mask):
 
 @pytest.mark.parametrize("side", ["right", "left"])
 def test_the_abdominal_wall_at_the_crunch_is_one_connected_sheet_per_side(founding, side):
-    from viewer.core.colour import Colouring
+    from viewer.core.analysis.colour import Colouring
     from viewer.render.export import ExportOptions, render_still
 
     _, model, kin, _ = founding["crunch"]
@@ -176,9 +176,9 @@ def test_snapshot_draws_shapes_by_default_and_lines_when_asked(tmp_path, foundin
     import imageio.v3 as iio
 
     from viewer.cli import main
-    from viewer.core.colour import Colouring
-    from viewer.core.kinematics import Kinematics
-    from viewer.core.binding import load_checked
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.motion.kinematics import Kinematics
+    from viewer.core.model.binding import load_checked
     from viewer.render.export import ExportOptions, render_still
 
     images = {}

@@ -36,9 +36,9 @@ def _feed_view(kin, **changes):
     """The scenario's FrameFeed and its saved view (as `share` builds them), with `changes` to the View."""
     from dataclasses import replace
 
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
-    from viewer.core.viewstate import ViewState
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
+    from viewer.core.view.viewstate import ViewState
 
     view = replace(ViewState.from_scenario(kin.scenario, kin.model).snapshot(), **changes)
     return FrameFeed(kin, Colouring(kin, source=view.colour_source)), view
@@ -46,7 +46,7 @@ def _feed_view(kin, **changes):
 
 def _page_shapes(kin, frames):
     """The window's strands of every muscle, in the page's order (calm layer first, then the focus)."""
-    from viewer.core.drawing import focus_split
+    from viewer.core.view.drawing import focus_split
     from viewer.core.shape.strands import StrandShapes
     from viewer.share.page import PAGE_SIDES, RINGS
 
@@ -107,7 +107,7 @@ def test_bone_quaternions_give_back_the_bone_rotations(leg_raise):
 
 
 def test_page_colours_are_the_windows_paint(leg_raise):
-    from viewer.core.colour import Colouring
+    from viewer.core.analysis.colour import Colouring
     from viewer.share.page import page_data
 
     data = page_data(*_feed_view(leg_raise))
@@ -124,7 +124,7 @@ def test_page_colours_are_the_windows_paint(leg_raise):
 
 
 def test_view_state_values_shape_the_page(leg_raise):
-    from viewer.core.viewstate import CameraState
+    from viewer.core.view.viewstate import CameraState
     from viewer.share.page import page_data
 
     model = leg_raise.model
@@ -140,8 +140,8 @@ def test_view_state_values_shape_the_page(leg_raise):
 
 
 def test_the_windows_exact_camera_direction_wins_over_the_named_view(leg_raise):
-    from viewer.core.errors import ViewerError
-    from viewer.core.viewstate import CameraState
+    from viewer.core.base.errors import ViewerError
+    from viewer.core.view.viewstate import CameraState
     from viewer.share.page import _camera
 
     turned = CameraState(view="left", position=(3.0, 1.0, 2.0), focal_point=(1.0, 1.0, 0.0), up=(0.0, 0.0, 1.0))

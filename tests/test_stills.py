@@ -47,12 +47,12 @@ def text_contrast(feed, style: str) -> float:
 
 @pytest.fixture(scope="module")
 def leg_raise():
-    from viewer.core.colour import Colouring
-    from viewer.core.kinematics import Kinematics
-    from viewer.core.binding import load_checked
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.motion.kinematics import Kinematics
+    from viewer.core.model.binding import load_checked
 
     scenario, model = load_checked(SCENARIOS / "leg_raise.yaml")
-    from viewer.core.feed import FrameFeed
+    from viewer.core.session.feed import FrameFeed
 
     kin = model.kinematics(scenario)
     return FrameFeed(kin, Colouring(kin))

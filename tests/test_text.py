@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("pyvista")
 
-from viewer.core.feed import FrameFeed  # noqa: E402
+from viewer.core.session.feed import FrameFeed  # noqa: E402
 from viewer.render import text as text_mod  # noqa: E402
 from viewer.render.text import TextActor, TextStyle, render_block, shorten, wrap  # noqa: E402
 
@@ -82,7 +82,7 @@ def test_text_actor_reads_back_its_text_and_hides_when_empty():
 @pytest.fixture(scope="module")
 def titled_frame(founding):
     """The leg raise at 0 s as export draws it, with the title set to any text."""
-    from viewer.core.colour import Colouring
+    from viewer.core.analysis.colour import Colouring
     from viewer.render.export import ExportOptions, open_stage
 
     scenario, model, kin, _ = founding["leg_raise"]
@@ -123,8 +123,8 @@ def test_a_title_in_arabic_chinese_and_emoji_draws_glyphs_for_each(titled_frame)
 
 
 def test_a_huge_title_and_caption_still_render(founding):
-    from viewer.core.colour import Colouring
-    from viewer.core.kinematics import Kinematics
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.motion.kinematics import Kinematics
     from viewer.render.export import ExportOptions, render_still
 
     scenario, model, _, _ = founding["leg_raise"]
@@ -153,8 +153,8 @@ def test_validate_warns_about_characters_no_font_can_draw(tmp_path, capsys):
 @pytest.mark.parametrize("label", [f"{ARABIC} {CHINESE}", EMOJI])
 def test_a_measure_label_in_any_script_is_drawn_beside_the_body(tmp_path, label):
     """The measuring line's label joins the muscle labels: its words must reach the frame too."""
-    from viewer.core.binding import load_checked
-    from viewer.core.colour import Colouring
+    from viewer.core.model.binding import load_checked
+    from viewer.core.analysis.colour import Colouring
     from viewer.render.export import ExportOptions, open_stage
     from tests.conftest import SCENARIOS
 

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from tests.conftest import ROOT, SCENARIOS
-from viewer.core.colour import SOURCES
-from viewer.core.playback import LOOP_MODES
-from viewer.core.scenario import COLOUR_SOURCES, LOOPS
-from viewer.core.scenario_read import scenario_from_text
-from viewer.core.viewstate import VIEWS, CameraState, ViewState, compact_hidden, hidden_names
+from viewer.core.analysis.colour import SOURCES
+from viewer.core.view.playback import LOOP_MODES
+from viewer.core.scenario.format import COLOUR_SOURCES, LOOPS
+from viewer.core.scenario.read import scenario_from_text
+from viewer.core.view.viewstate import VIEWS, CameraState, ViewState, compact_hidden, hidden_names
 
 LEG_RAISE = (SCENARIOS / "leg_raise.yaml").read_text()
 
@@ -136,8 +136,8 @@ def _ivory(image: np.ndarray) -> np.ndarray:
 def hip_flexor_mask(founding):
     """Where the hip flexors are drawn at mid-raise, rendered alone with the file's camera and text
     (the text bands shape the camera's fit), less the warm legend swatch."""
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
     from viewer.render.export import ExportOptions, render_still
 
     scenario, model, kin, _ = founding["leg_raise"]

@@ -10,11 +10,11 @@ import pytest
 pv = pytest.importorskip("pyvista")
 
 from tests.conftest import SCENARIOS  # noqa: E402
-from viewer.core.feed import FrameFeed  # noqa: E402
-from viewer.core.colour import Colouring  # noqa: E402
-from viewer.core.kinematics import POSTURE_ROTATION, Kinematics  # noqa: E402
-from viewer.core.binding import load_checked  # noqa: E402
-from viewer.core.viewstate import VIEWS  # noqa: E402
+from viewer.core.session.feed import FrameFeed  # noqa: E402
+from viewer.core.analysis.colour import Colouring  # noqa: E402
+from viewer.core.motion.kinematics import POSTURE_ROTATION, Kinematics  # noqa: E402
+from viewer.core.model.binding import load_checked  # noqa: E402
+from viewer.core.view.viewstate import VIEWS  # noqa: E402
 from viewer.render.camera import view_direction  # noqa: E402
 from viewer.render.export import ExportOptions, open_stage  # noqa: E402
 

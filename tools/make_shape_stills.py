@@ -44,8 +44,8 @@ def draw(out: Path, names: list[str] | None = None, root: Path = ROOT) -> None:
     """shapes_<name>.png for each still (all, or those named) with the code on sys.path and
     the scenarios of `root`."""
     from viewer.commands.common import load
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
     from viewer.render import export
     from viewer.render.export import STILL
 

@@ -35,9 +35,9 @@ def scenario_sheets(path: Path, fps: float) -> dict[str, tuple[float, int, str, 
     """Per sheet (named by its first fascicle): (worst angle, frame, around/along, face)."""
     import pyvista as pv
 
-    from viewer.core.binding import load_checked
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
+    from viewer.core.model.binding import load_checked
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
     from viewer.render.scene import Scene, SceneStyle
 
     scenario, model = load_checked(path)

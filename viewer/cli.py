@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from viewer.core import interrupt
+    from viewer.core.base import interrupt
 
     interrupt.install()  # before any slow import or VTK set-up: an early Ctrl-C/SIGTERM is honoured
     os.environ.setdefault("MUJOCO_GL", "disable")
@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.command:  # plain `muscle-viewer` opens the app
         args = parser.parse_args(["gui"])
-    from viewer.core.errors import ViewerError, plain_words
-    from viewer.core.files import one_run
+    from viewer.core.base.errors import ViewerError, plain_words
+    from viewer.core.base.files import one_run
 
     try:
         with one_run():  # outputs are checked against the files this run reads

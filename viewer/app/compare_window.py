@@ -12,11 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressDialog,
                                QPushButton, QVBoxLayout, QWidget)
 
-from viewer.core.colour import share_scale
-from viewer.core.errors import ViewerError
-from viewer.core.playback import Playhead, panel_time
-from viewer.core.session import Session
-from viewer.core.viewstate import ViewState
+from viewer.core.analysis.colour import share_scale
+from viewer.core.base.errors import ViewerError
+from viewer.core.view.playback import Playhead, panel_time
+from viewer.core.session.session import Session
+from viewer.core.view.viewstate import ViewState
 
 from .clock import PlaybackClock
 from .playbar import PlayBar

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
 
-from viewer.core.errors import ViewerError, plain_words
-from viewer.core.viewstate import CameraState
-from viewer.core.session import Session
+from viewer.core.base.errors import ViewerError, plain_words
+from viewer.core.view.viewstate import CameraState
+from viewer.core.session.session import Session
 
 from .hot_reload import HotReload
 

@@ -1,6 +1,6 @@
 """Editor mode: change the open scenario with sliders, a keyframe timeline and forms, see it live.
 
-The rules of editing live in viewer.core.scenario_edit (undo, keyframes, saving); this module
+The rules of editing live in viewer.core.session.scenario_edit (undo, keyframes, saving); this module
 only lays out widgets and keeps the window showing the edited scenario:
 - while a slider moves, the view shows that one pose at once (one MuJoCo pass, no rebuild);
 - after an edit settles, the window's Session is rebuilt from the edited scenario, keeping the
@@ -16,11 +16,11 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
-from viewer.core.easing import EASES
-from viewer.core.errors import ViewerError, plain_words
-from viewer.core.pose_preview import PosePreview
-from viewer.core.scenario_edit import EditError, ScenarioEdit
-from viewer.core.session import Session
+from viewer.core.base.easing import EASES
+from viewer.core.base.errors import ViewerError, plain_words
+from viewer.core.session.pose_preview import PosePreview
+from viewer.core.session.scenario_edit import EditError, ScenarioEdit
+from viewer.core.session.session import Session
 
 from .bindings import Bindings
 from .editor_fields import PhasesPage, SetupPage

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
                                QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
-from viewer.core.scenario import LOOPS, POSTURES
-from viewer.core.viewstate import VIEWS
+from viewer.core.scenario.format import LOOPS, POSTURES
+from viewer.core.view.viewstate import VIEWS
 
 TYPING_SETTLE_MS = 500  # a pause in typing commits the text (one undo step per pause)
 ROOT_ANCHOR = "(the model's root body)"

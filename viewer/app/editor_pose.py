@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QScrollArea, QSlider,
                                QToolBox, QVBoxLayout, QWidget)
 
-from viewer.core.pose_edit import PoseKey, by_region, moving_side, side_keys, side_values, sides_differ
+from viewer.core.motion.pose_edit import PoseKey, by_region, moving_side, side_keys, side_values, sides_differ
 
 STEPS = 10  # slider steps per degree (0.1°)
 SIDE_STYLE = "color: #9a5b00;"  # the sides differ: say so where the slider is

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBo
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox,
                                QVBoxLayout)
 
-from viewer.core.errors import ViewerError
-from viewer.core.viewstate import VIEWS
+from viewer.core.base.errors import ViewerError
+from viewer.core.view.viewstate import VIEWS
 from viewer.render.export import ExportCancelled, export_video, options_from_view, save_still
 
 FORMATS = {"MP4 video": ".mp4", "GIF animation": ".gif", "PNG still (current time)": ".png"}

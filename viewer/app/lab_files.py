@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
-from viewer.core.lab import LabInput, is_motion
-from viewer.core.paths import SCENARIOS_DIR
+from viewer.core.session.lab import LabInput, is_motion
+from viewer.core.base.paths import SCENARIOS_DIR
 
 OPEN_FILTER = "Scenarios, models and motions (*.yaml *.yml *.xml *.mjb *.osim *.mot *.sto);;All files (*)"
 MODEL_FILTER = "OpenSim models (*.osim);;Models (*.osim *.xml *.yaml);;All files (*)"

@@ -6,11 +6,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from viewer.core.errors import ViewerError
-from viewer.core.extras import missing_extra
-from viewer.core.motfile import MOTION_SUFFIXES, title_from_path
-from viewer.core.paths import SCENARIOS_DIR
-from viewer.core.scenario_read import load_scenario
+from viewer.core.base.errors import ViewerError
+from viewer.core.base.extras import missing_extra
+from viewer.core.motion.motfile import MOTION_SUFFIXES, title_from_path
+from viewer.core.base.paths import SCENARIOS_DIR
+from viewer.core.scenario.read import load_scenario
 
 
 def _title(path: Path) -> tuple[str, str | None]:

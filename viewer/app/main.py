@@ -8,8 +8,8 @@ import time as time_module
 from pathlib import Path
 
 from viewer import STARTED
-from viewer.core.errors import ViewerError, plain_words
-from viewer.core.files import atomic_write
+from viewer.core.base.errors import ViewerError, plain_words
+from viewer.core.base.files import atomic_write
 
 SCREENSHOT_DELAY_MS = 400  # let the window lay out and VTK draw before grabbing it
 GC_RESUME_MS = 10_000  # collection resumes after the first frame, or after this long at the latest

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 
 from viewer import __version__
-from viewer.core.errors import ViewerError
+from viewer.core.base.errors import ViewerError
 
 from .view3d import VIEW_KEYS
 

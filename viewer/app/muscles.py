@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSlider, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from viewer.core.colour import SOURCES
+from viewer.core.analysis.colour import SOURCES
 
 from .bindings import Bindings
 

@@ -1,7 +1,7 @@
 """File → New exercise…: a small dialog that writes a working scenario and opens it in the editor.
 
 The dialog only collects choices (posture, model, which joint moves, how far, how long, the
-hold, a pattern); `viewer.core.wizard` builds the scenario and its captions from the numbers.
+hold, a pattern); `viewer.core.session.wizard` builds the scenario and its captions from the numbers.
 """
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ from pathlib import Path
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QWidget)
 
-from viewer.core.errors import ViewerError
-from viewer.core.binding import load_model, model_names
-from viewer.core.pose_edit import by_region, pose_keys
-from viewer.core.scenario import POSTURES
-from viewer.core.scenario_text import save_text
-from viewer.core.wizard import PATTERNS, ExerciseSpec, build_scenario, default_title, exercise_text
+from viewer.core.base.errors import ViewerError
+from viewer.core.model.binding import load_model, model_names
+from viewer.core.motion.pose_edit import by_region, pose_keys
+from viewer.core.scenario.format import POSTURES
+from viewer.core.scenario.text import save_text
+from viewer.core.session.wizard import PATTERNS, ExerciseSpec, build_scenario, default_title, exercise_text
 
 
 def _folder(window) -> Path:
     """Where a new file goes first: beside the open one unless that is a shipped scenario."""
-    from viewer.core.paths import SCENARIOS_DIR
+    from viewer.core.base.paths import SCENARIOS_DIR
 
     session = getattr(window, "session", None)
     if session is not None and Path(session.path).resolve().parent != SCENARIOS_DIR.resolve():

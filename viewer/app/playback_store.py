@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
-from viewer.core.playback import grid_stride, play_order
-from viewer.core.viewstate import View
+from viewer.core.view.playback import grid_stride, play_order
+from viewer.core.view.viewstate import View
 
 from .frame_cache import PACKED_SHARE, PLAY_RATE, FrameCache, FramePicture, to_qimage
 

@@ -10,7 +10,7 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
-from viewer.core.playback import LOOP_MODES, SPEEDS
+from viewer.core.view.playback import LOOP_MODES, SPEEDS
 
 from .bindings import Bindings
 

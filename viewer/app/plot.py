@@ -1,6 +1,6 @@
 """Plot panel: % length change over time for the focus and picked muscles, with a playhead.
 
-The legend sits beside the curves, never on them; the curves are core/movers.plot_muscles.
+The legend sits beside the curves, never on them; the curves are core/view/movers.plot_muscles.
 In the main window pyqtgraph and the plot are made after the first frame (build_soon) or on
 first use: the 3D scene is what the user waits for at start. `bind(state)` makes the playhead
 follow a view state's time; a click on the plot seeks it.
@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from viewer.core.movers import plot_muscles
+from viewer.core.view.movers import plot_muscles
 
 from .bindings import Bindings
 

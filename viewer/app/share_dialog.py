@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressDialog
 
-from viewer.core.errors import ViewerError
+from viewer.core.base.errors import ViewerError
 
 POLL_MS = 100
 
@@ -53,8 +53,8 @@ class ShareJob(QObject):
         self.progress = (done, total)
 
     def _run(self) -> None:
-        from viewer.core.colour import Colouring
-        from viewer.core.feed import FrameFeed
+        from viewer.core.analysis.colour import Colouring
+        from viewer.core.session.feed import FrameFeed
         from viewer.share.page import PageOutput, refuse_too_long, write_page
 
         size, error = 0, ""

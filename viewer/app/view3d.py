@@ -12,9 +12,9 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from pyvistaqt import QtInteractor
 
-from viewer.core.files import atomic_write
-from viewer.core.playback import grid_frame
-from viewer.core.viewstate import CameraState, Output
+from viewer.core.base.files import atomic_write
+from viewer.core.view.playback import grid_frame
+from viewer.core.view.viewstate import CameraState, Output
 from viewer.render.export import BACKGROUND
 from viewer.render.overlays import text_unit
 from viewer.render.stage import Dressing, Stage

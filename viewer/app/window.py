@@ -15,12 +15,12 @@ from PySide6.QtCore import QRect, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from viewer.core.errors import ViewerError, plain_words
-from viewer.core.lab import LabInput, is_motion
-from viewer.core.playback import Playhead
-from viewer.core.preview import is_model_file, preview_scenario
-from viewer.core.session import Session
-from viewer.core.viewstate import CameraState, ViewState
+from viewer.core.base.errors import ViewerError, plain_words
+from viewer.core.session.lab import LabInput, is_motion
+from viewer.core.view.playback import Playhead
+from viewer.core.session.preview import is_model_file, preview_scenario
+from viewer.core.session.session import Session
+from viewer.core.view.viewstate import CameraState, ViewState
 
 from . import lab_files, menus, window_settings
 from .banner import ErrorBanner
@@ -243,7 +243,7 @@ class MainWindow(PlaybackClock, EditingMixin, QMainWindow):
         """Write the view state into the scenario file, keeping the author's comments."""
         if self.session is None:
             return
-        from viewer.core.view_file import save_view
+        from viewer.core.session.view_file import save_view
 
         try:
             path = save_view(self.session.path, self.state, self.session.model, self.view.exact_camera())

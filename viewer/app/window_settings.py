@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize
 
-from viewer.core.paths import DEFAULT_SCENARIO
+from viewer.core.base.paths import DEFAULT_SCENARIO
 
 PREFERRED_SIZE = QSize(1500, 900)
 SCREEN_SHARE = (0.96, 0.92)  # of the available screen: room for the window frame and title

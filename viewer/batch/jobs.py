@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from viewer.core.errors import Problem, ScenarioError, ViewerError
+from viewer.core.base.errors import Problem, ScenarioError, ViewerError
 
 from .plan import MAX_JOBS, OWN, Plan
 
@@ -49,8 +49,8 @@ class Job:
 
 def expand(plan: Plan) -> list[Job]:
     """Every output of the plan: scenarios × views × colours × (sizes × (videos + stills) + pages)."""
-    from viewer.core.playback import export_times
-    from viewer.core.scenario_read import load_scenario
+    from viewer.core.view.playback import export_times
+    from viewer.core.scenario.read import load_scenario
 
     video = plan.video
     jobs: list[Job] = []
@@ -104,7 +104,7 @@ class Result:
 
 def run_job(job: Job, out: str | Path) -> Result:
     """Render one job into out/job.name (atomically, by the commands' own writers)."""
-    from viewer.core.errors import plain_words
+    from viewer.core.base.errors import plain_words
 
     start = time.perf_counter()
     target = Path(out) / job.name

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from viewer import __version__
-from viewer.core.files import atomic_write_text
+from viewer.core.base.files import atomic_write_text
 
 from .jobs import Job, Result, file_digest, inputs_key
 
@@ -40,9 +40,9 @@ def model_hash(scenario_path: str) -> str:
     bytes and MuJoCo's version."""
     import mujoco
 
-    from viewer.core.catalogue import load_catalogue
-    from viewer.core.paths import MESHES_DIR
-    from viewer.core.scenario_read import load_scenario
+    from viewer.core.base.catalogue import load_catalogue
+    from viewer.core.base.paths import MESHES_DIR
+    from viewer.core.scenario.read import load_scenario
 
     scenario = load_scenario(scenario_path)
     h = hashlib.sha256(f"mujoco {mujoco.__version__}".encode())

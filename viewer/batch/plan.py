@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from viewer.core import limits
-from viewer.core.errors import Problem, ScenarioError, ViewerError, display_path, suggest
-from viewer.core.yamlsrc import Located, ProblemCollector, read_yaml, top_mapping
-from viewer.core.yamlsrc import describe as _kind  # a wrong value's kind, as scenarios say it
+from viewer.core.base import limits
+from viewer.core.base.errors import Problem, ScenarioError, ViewerError, display_path, suggest
+from viewer.core.base.yamlsrc import Located, ProblemCollector, read_yaml, top_mapping
+from viewer.core.base.yamlsrc import describe as _kind  # a wrong value's kind, as scenarios say it
 
 FORMAT = 1
 TOP_KEYS = ("format", "title", "scenarios", "views", "sizes", "colours", "outputs", "video", "still", "page")
@@ -90,8 +90,8 @@ def load_plan(path: str | Path) -> Plan:
 
 
 def parse_plan(src: Located, path: Path) -> Plan:
-    from viewer.core.colour import SOURCES
-    from viewer.core.viewstate import VIEWS
+    from viewer.core.analysis.colour import SOURCES
+    from viewer.core.view.viewstate import VIEWS
 
     c = ProblemCollector(src)
     data = top_mapping(c, TOP_KEYS, "plan", "'scenarios' and 'outputs'", FORMAT)

@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
-from viewer.core import interrupt
-from viewer.core.errors import ViewerError
+from viewer.core.base import interrupt
+from viewer.core.base.errors import ViewerError
 
 from .jobs import Job, Result, remove_leftovers, run_job
 

@@ -18,9 +18,9 @@ import time
 from collections import deque
 from typing import Callable
 
-from viewer.core import interrupt
-from viewer.core.errors import ViewerError
-from viewer.core.files import atomic_write
+from viewer.core.base import interrupt
+from viewer.core.base.errors import ViewerError
+from viewer.core.base.files import atomic_write
 
 from .jobs import Job, Result, file_digest
 

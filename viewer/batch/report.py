@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 from viewer.commands.common import ProgressBar
-from viewer.core.errors import printable
+from viewer.core.base.errors import printable
 
 
 class BatchProgress(ProgressBar):

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from viewer.core.errors import Problem, ViewerError, display_path
+from viewer.core.base.errors import Problem, ViewerError, display_path
 
 from .jobs import Job, Result, expand, remove_leftovers
 from .manifest import Manifest
@@ -93,11 +93,11 @@ def refuse_inputs_as_outputs(plan: Plan, jobs: list[Job], out: Path) -> None:
     """Before any work: one line naming the plan's line when a job's output (symlinks and hard
     links followed) is a file that job reads: its scenario, its model, a mesh. A job whose model
     cannot be read fails on its own, in the closing table."""
-    from viewer.core.binding import load_model
-    from viewer.core.errors import ModelError, ScenarioError
-    from viewer.core.files import identities, refuse_input
-    from viewer.core.props import mesh_path
-    from viewer.core.scenario_read import load_scenario
+    from viewer.core.model.binding import load_model
+    from viewer.core.base.errors import ModelError, ScenarioError
+    from viewer.core.base.files import identities, refuse_input
+    from viewer.core.scenario.props import mesh_path
+    from viewer.core.scenario.read import load_scenario
 
     inputs: dict[str, dict] = {}
     for job in jobs:

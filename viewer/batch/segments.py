@@ -16,8 +16,8 @@ import threading
 
 import numpy as np
 
-from viewer.core import interrupt
-from viewer.core.errors import ViewerError
+from viewer.core.base import interrupt
+from viewer.core.base.errors import ViewerError
 
 RUN = 4  # frames a worker draws in a row: small, so the workers stay close to the encoder
 AHEAD = 6  # runs a worker may draw ahead of the encoder (memory: AHEAD·RUN frames per worker)
@@ -49,7 +49,7 @@ def _worker(conn, job: dict, index: int, workers: int) -> None:
     except KeyboardInterrupt:
         pass
     except BaseException as exc:  # noqa: BLE001 - sent to the parent as one line, never a traceback
-        from viewer.core.errors import plain_words
+        from viewer.core.base.errors import plain_words
 
         try:
             conn.send_bytes(ERROR + plain_words(exc).encode("utf-8", "replace"))
@@ -64,7 +64,7 @@ def export_parallel(job: dict, path, options, workers: int, progress=None, cance
     with `workers` processes drawing; returns the number of frames written."""
     from viewer.render.export import playback, write_video
 
-    from viewer.core.scenario_read import load_scenario
+    from viewer.core.scenario.read import load_scenario
 
     from .pool import spawn_context, stop_processes
 

@@ -50,7 +50,7 @@ def run(args) -> int:
         summary = run_batch(args.plan, args.output, workers=args.workers, ray=args.ray, force=args.force,
                             verify=args.verify, only=args.only, progress=not args.quiet)
     except KeyboardInterrupt:
-        from viewer.core import interrupt
+        from viewer.core.base import interrupt
 
         print("muscle-viewer: batch interrupted; the outputs it finished are kept and recorded in the manifest, "
               "no partial file is left: run the same command again to go on", file=sys.stderr)

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from viewer.core.errors import ViewerError
+from viewer.core.base.errors import ViewerError
 
 
 def scenario_arg(parser, help_text: str = "scenario file (YAML), e.g. scenarios/leg_raise.yaml, or a lab's "
@@ -30,15 +30,15 @@ def lab_args(parser) -> None:
 
 
 def lab_input(args):
-    from viewer.core.lab import LabInput
+    from viewer.core.session.lab import LabInput
 
     return LabInput(model=getattr(args, "model", None), clamp=getattr(args, "clamp", False),
                     grf=getattr(args, "grf", None), markers=getattr(args, "markers", None))
 
 
 def colour_arg(parser, default: str = "the scenario's, else rate of length change") -> None:
-    """--colour: what the muscle colours show (the sources are core/colour's)."""
-    from viewer.core.colour import SOURCES
+    """--colour: what the muscle colours show (the sources are core/analysis/colour's)."""
+    from viewer.core.analysis.colour import SOURCES
 
     parser.add_argument("--colour", choices=tuple(SOURCES), default=None,
                         help=f"what the colours show (default: {default})")
@@ -48,10 +48,10 @@ def load(path: str, lab=None, draws: bool = True):
     """(scenario, model, kinematics) for a scenario path (or a motion file with `lab`'s model),
     checked against its model. `draws`: the command draws bones, so a missing mesh is worth a
     warning; lengths and summaries need no mesh and say nothing of them."""
-    from viewer.core.binding import bind
-    from viewer.core.lab import attach_recordings, load_any
+    from viewer.core.model.binding import bind
+    from viewer.core.session.lab import attach_recordings, load_any
 
-    from viewer.core.files import check_outputs
+    from viewer.core.base.files import check_outputs
 
     try:
         scenario, model = load_any(path, lab)
@@ -66,7 +66,7 @@ def load(path: str, lab=None, draws: bool = True):
 
 def model_notes(scenario, model) -> list[str]:
     """The model's warnings (a mesh not drawn), each naming the scenario line that pulled the model in."""
-    from viewer.core.errors import Problem
+    from viewer.core.base.errors import Problem
 
     return [str(scenario.problem(("model",), str(note))) if isinstance(note, Problem) else str(note)
             for note in getattr(model, "notes", [])]
@@ -77,9 +77,9 @@ def view_output(path: str, view: str | None = None, colour: str | None = None, s
     """(feed, export options) for a scenario file as its saved view shows it (`camera`, `colour`,
     `hide`, `bones`), with the command line's --view/--colour/--speed on top: every output
     renders from a view state, like the window."""
-    from viewer.core.colour import Colouring
-    from viewer.core.feed import FrameFeed
-    from viewer.core.viewstate import ViewState
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.session.feed import FrameFeed
+    from viewer.core.view.viewstate import ViewState
     from viewer.render.export import options_from_view
 
     scenario, model, kin = load(path, lab)
@@ -90,7 +90,7 @@ def view_output(path: str, view: str | None = None, colour: str | None = None, s
 def output_path(value: str, suffixes: tuple[str, ...]) -> Path:
     """Check an output path before any work: its folder exists, its suffix is known, and it is not
     (now or once the inputs are read) a file this command reads."""
-    from viewer.core.files import guard_output
+    from viewer.core.base.files import guard_output
 
     path = Path(value)
     if suffixes and path.suffix.lower() not in suffixes:
@@ -123,7 +123,7 @@ def positive(kind):
 
 def sample_times(kin, fps: float):
     """The times `lengths`/`convert` sample at, refused before any work when there would be too many."""
-    from viewer.core import limits
+    from viewer.core.base import limits
 
     limits.frame_rate(fps, "--fps")
     limits.frame_count(kin.scenario.duration * fps + 1, f"{kin.scenario.duration:g} s at {fps:g} fps",
@@ -132,7 +132,7 @@ def sample_times(kin, fps: float):
 
 
 def say(text: str = "") -> None:
-    from viewer.core.errors import printable
+    from viewer.core.base.errors import printable
 
     print(printable(text, lines=True), file=sys.stdout)  # titles and captions are the user's: no escape sequences
 

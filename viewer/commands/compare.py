@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from viewer.core.viewstate import VIEWS
+from viewer.core.view.viewstate import VIEWS
 
 from .common import colour_arg, output_path, positive
 
@@ -44,7 +44,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from dataclasses import replace
 
-    from viewer.core.colour import share_scale
+    from viewer.core.analysis.colour import share_scale
     from viewer.render.compare import export_comparison
     from viewer.render.export import check_video_options, parse_size
 

@@ -47,7 +47,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from viewer.core.errors import ViewerError
+    from viewer.core.base.errors import ViewerError
 
     from .common import output_path
 
@@ -67,8 +67,8 @@ def run(args) -> int:
 
 
 def _scenario_to_mot(args, target) -> int:
-    from viewer.core.files import atomic_write_text
-    from viewer.core.motfile import scenario_to_mot
+    from viewer.core.base.files import atomic_write_text
+    from viewer.core.motion.motfile import scenario_to_mot
 
     from .common import load, sample_times
 
@@ -84,12 +84,12 @@ def _scenario_to_mot(args, target) -> int:
 
 
 def _mot_to_scenario(args, target) -> int:
-    from viewer.core.errors import ViewerError
-    from viewer.core.binding import load_model
-    from viewer.core.motfile import mot_to_scenario, read_mot, title_from_path
-    from viewer.core.scenario_write import save_scenario
-    from viewer.core.scenario_check import check_against_model
-    from viewer.core.template import model_reference
+    from viewer.core.base.errors import ViewerError
+    from viewer.core.model.binding import load_model
+    from viewer.core.motion.motfile import mot_to_scenario, read_mot, title_from_path
+    from viewer.core.scenario.write import save_scenario
+    from viewer.core.scenario.check import check_against_model
+    from viewer.core.scenario.template import model_reference
 
     table = read_mot(args.input)
     model = load_model(args.model or "full-body")  # a model path as typed, from the current folder
@@ -99,8 +99,8 @@ def _mot_to_scenario(args, target) -> int:
                                    thin=not args.every_row, skip_unknown=args.skip_unknown)
     except ViewerError as exc:
         if args.model is None:  # the default model does not take it: say which one would
-            from viewer.core.errors import Problem
-            from viewer.core.lab import fitting_models, needs_model
+            from viewer.core.base.errors import Problem
+            from viewer.core.session.lab import fitting_models, needs_model
 
             if fitting_models(table):
                 raise ViewerError(exc.problems + [Problem(table.file, None, needs_model(table))]) from None

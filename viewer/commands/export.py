@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from viewer.core.viewstate import VIEWS
+from viewer.core.view.viewstate import VIEWS
 
 from .common import ProgressBar, colour_arg, output_path, positive, scenario_arg, lab_input
 
@@ -70,7 +70,7 @@ def write_export(scenario: str, target, size: str = "1280x720", fps: float = 30.
 
     options_kw = dict(size=parse_size(size), fps=fps, orbit=orbit, loops=loops, muscle_style=muscles)
     if workers > 1 and lab is not None and lab.model is not None:
-        from viewer.core.errors import ViewerError
+        from viewer.core.base.errors import ViewerError
 
         raise ViewerError("--workers goes with scenario files: a lab's motion file renders in one process")
     feed, options = view_output(scenario, view, colour, speed, lab=lab, **options_kw)

@@ -39,12 +39,12 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from viewer.core.files import atomic_write_text
+    from viewer.core.base.files import atomic_write_text
 
     target = None if args.output == "-" else output_path(args.output, (".csv",))
     scenario, model, kin = load(args.scenario, lab_input(args), draws=False)
     if not model.muscles:  # a CSV of times alone would look like a result
-        from viewer.core.errors import ModelError, Problem
+        from viewer.core.base.errors import ModelError, Problem
 
         raise ModelError([Problem(model.name, None, "the model has no muscles (MuJoCo <muscle> actuators on "
                                                     "tendons, or OpenSim muscles): there are no lengths to write")])
@@ -69,9 +69,9 @@ def run(args) -> int:
 
 def _cycles(args, scenario, model, kin, target) -> int:
     """cycle, percent, time_s (the lab's clock), then one column per muscle: 101 rows per cycle."""
-    from viewer.core.errors import ViewerError
-    from viewer.core.files import atomic_write_text
-    from viewer.core.gait import cycle_times, gait_events
+    from viewer.core.base.errors import ViewerError
+    from viewer.core.base.files import atomic_write_text
+    from viewer.core.motion.gait import cycle_times, gait_events
 
     events = gait_events(kin)
     cycles = events.cycles(args.cycle) if events else []

@@ -27,8 +27,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from viewer.core.errors import ViewerError, suggest
-    from viewer.core.binding import load_model
+    from viewer.core.base.errors import ViewerError, suggest
+    from viewer.core.model.binding import load_model
 
     model = load_model(args.model)
     if args.listing == "muscles":

@@ -30,12 +30,12 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from viewer.core.errors import ViewerError
-    from viewer.core.files import atomic_write_text
-    from viewer.core.binding import load_model
-    from viewer.core.scenario_check import check_against_model
-    from viewer.core.scenario_read import scenario_from_text
-    from viewer.core.template import model_reference, template_text
+    from viewer.core.base.errors import ViewerError
+    from viewer.core.base.files import atomic_write_text
+    from viewer.core.model.binding import load_model
+    from viewer.core.scenario.check import check_against_model
+    from viewer.core.scenario.read import scenario_from_text
+    from viewer.core.scenario.template import model_reference, template_text
 
     from .common import output_path
 

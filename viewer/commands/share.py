@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from viewer.core.viewstate import VIEWS
+from viewer.core.view.viewstate import VIEWS
 
 from .common import colour_arg, output_path, scenario_arg, lab_input
 
@@ -51,10 +51,10 @@ def run(args) -> int:
 def write_share(path: str, target, note: str = "", view: str | None = None, colour: str | None = None,
                 progress=None, lab=None):
     """The page `share` writes (batch jobs call this too); returns (bytes written, scenario)."""
-    from viewer.core.colour import Colouring
-    from viewer.core.errors import ViewerError
-    from viewer.core.feed import FrameFeed
-    from viewer.core.viewstate import ViewState
+    from viewer.core.analysis.colour import Colouring
+    from viewer.core.base.errors import ViewerError
+    from viewer.core.session.feed import FrameFeed
+    from viewer.core.view.viewstate import ViewState
     from viewer.share.page import PageOutput, refuse_too_long, write_page
 
     from .common import load

@@ -5,7 +5,7 @@ import argparse
 import math
 import sys
 
-from viewer.core.viewstate import VIEWS
+from viewer.core.view.viewstate import VIEWS
 
 from .common import colour_arg, output_path, scenario_arg, lab_input
 
@@ -31,7 +31,7 @@ def _time(text: str) -> float:
 
 def scenario_time(scenario, shown: float | None) -> float:
     """--time on the clock the user sees (a motion file's lab time) → scenario seconds from 0."""
-    from viewer.core.errors import ViewerError
+    from viewer.core.base.errors import ViewerError
 
     if shown is None:
         return 0.0

@@ -35,14 +35,14 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from viewer.core.analysis import UNCHANGED_PERCENT, landmark_distances, summarize
+    from viewer.core.analysis.lengths import UNCHANGED_PERCENT, landmark_distances, summarize
 
     scenario, model, kin = load(args.scenario, lab_input(args), draws=False)
     for group in args.group:
         if group not in model.groups:
             import sys
 
-            from viewer.core.errors import suggest
+            from viewer.core.base.errors import suggest
 
             print(f"muscle-viewer: unknown muscle group '{group}'{suggest(group, model.groups)}; "
                   f"groups: {', '.join(model.groups)}", file=sys.stderr)
@@ -84,8 +84,8 @@ def _gait_summary(scenario, model, kin, args) -> bool:
     """A walk or run (a lab motion whose feet step): per stance and swing, each muscle's range
     (longest minus shortest, % of its mean length) over the cycles; end minus start would compare
     heel strike with mid-swing. False when the motion is not cyclic."""
-    from viewer.core.gait import gait_events, phase_ranges
-    from viewer.core.lab import is_motion
+    from viewer.core.motion.gait import gait_events, phase_ranges
+    from viewer.core.session.lab import is_motion
 
     if scenario.path is None or not is_motion(scenario.path):
         return False

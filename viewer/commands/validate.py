@@ -28,10 +28,10 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from viewer.core.binding import load_checked
-    from viewer.core.errors import ViewerError, printable
-    from viewer.core.extras import missing_extra
-    from viewer.core.scenario_read import load_scenario
+    from viewer.core.model.binding import load_checked
+    from viewer.core.base.errors import ViewerError, printable
+    from viewer.core.base.extras import missing_extra
+    from viewer.core.scenario.read import load_scenario
 
     failed = 0
     for name in args.files:
@@ -61,7 +61,7 @@ def run(args) -> int:
             continue
         print(printable(f"{scenario.name}: ok ({scenario.title}; {scenario.duration:g} s, "
                         f"{len(scenario.keyframes)} keyframes, model {model.name})"))
-        from viewer.core.caption_check import caption_notes
+        from viewer.core.analysis.caption_check import caption_notes
 
         for note in caption_notes(scenario, model):  # warnings: the file is valid and plays
             where = note.file if note.line is None else f"{note.file}:{note.line}"
@@ -88,8 +88,8 @@ def unprintable_words(scenario) -> list:
 
 def _implausible(scenario, model, strict: bool) -> bool:
     """Print the motion's plausibility warnings; True when --strict turns them into a failure."""
-    from viewer.core.errors import printable
-    from viewer.core.plausibility import as_problems, check_motion
+    from viewer.core.base.errors import printable
+    from viewer.core.analysis.plausibility import as_problems, check_motion
 
     problems = as_problems(scenario, check_motion(model.kinematics(scenario)), strict)
     for problem in problems:
@@ -98,14 +98,14 @@ def _implausible(scenario, model, strict: bool) -> bool:
 
 
 def _is_motion(name: str) -> bool:
-    from viewer.core.lab import is_motion
+    from viewer.core.session.lab import is_motion
 
     return is_motion(name)
 
 
 def _motion_ok(name: str) -> bool:
-    from viewer.core.errors import ViewerError, printable
-    from viewer.core.motfile import read_mot
+    from viewer.core.base.errors import ViewerError, printable
+    from viewer.core.motion.motfile import read_mot
 
     try:
         table = read_mot(name)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from viewer.core.errors import ViewerError
+from viewer.core.base.errors import ViewerError
 
 # From the body toward the camera, in the body frame.
 VIEWS = {
@@ -57,7 +57,7 @@ def view_direction(view: str, posture_rotation: np.ndarray, azimuth: float = 0.0
     above); elevation raises it toward the world vertical.
     """
     if view not in VIEWS:
-        from viewer.core.errors import suggest
+        from viewer.core.base.errors import suggest
 
         raise ViewerError(f"unknown view '{view}'{suggest(view, VIEWS)}; use {', '.join(VIEWS)}")
     rot = np.asarray(posture_rotation, float)
@@ -193,7 +193,7 @@ class CameraRig:
 
     def __init__(self, kin, points: np.ndarray, size: tuple[int, int], view: str | None = None,
                  area: ScreenArea = ScreenArea(), camera=None):
-        from viewer.core.viewstate import CameraState
+        from viewer.core.view.viewstate import CameraState
 
         if camera is None:
             camera = CameraState.from_settings(kin.scenario.camera, view)

@@ -16,8 +16,8 @@ from typing import Callable
 
 import numpy as np
 
-from viewer.core.errors import ViewerError
-from viewer.core.playback import SYNC_MODES, sync_times
+from viewer.core.base.errors import ViewerError
+from viewer.core.view.playback import SYNC_MODES, sync_times
 
 from .export import ExportOptions, check_video_options, open_stage, make_plotter, write_video
 
@@ -142,7 +142,7 @@ def export_comparison(feeds, path: str | Path, options: ExportOptions = ExportOp
                       cancel: Callable[[], bool] | None = None, panel_options=(None, None)) -> int:
     """Write an MP4 or GIF of two scenarios side by side; returns the number of frames written.
 
-    feeds: one FrameFeed per scenario, on one colour scale (viewer.core.colour.share_scale).
+    feeds: one FrameFeed per scenario, on one colour scale (viewer.core.analysis.colour.share_scale).
     """
     if len(feeds) != 2:
         raise ViewerError("a comparison needs exactly two scenarios")

@@ -14,11 +14,11 @@ from typing import Callable
 
 import numpy as np
 
-from viewer.core import interrupt, limits
-from viewer.core.errors import ViewerError
-from viewer.core.files import atomic_write
-from viewer.core.playback import export_times
-from viewer.core.viewstate import CameraState, Output, View
+from viewer.core.base import interrupt, limits
+from viewer.core.base.errors import ViewerError
+from viewer.core.base.files import atomic_write
+from viewer.core.view.playback import export_times
+from viewer.core.view.viewstate import CameraState, Output, View
 
 from .stage import Dressing, Stage
 

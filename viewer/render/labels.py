@@ -3,7 +3,7 @@
 "Iliacus — shortening 30 %", with a leader line to the muscle. Labels go in a column left or
 right of the body's outline on screen (the side the muscle is on), pushed apart so they never
 overlap each other or cover the body; the measuring line's label joins them. The movers are
-core/movers.PhaseMovers; this module only places text. Actors are made once.
+core/view/movers.PhaseMovers; this module only places text. Actors are made once.
 """
 from __future__ import annotations
 

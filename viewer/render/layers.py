@@ -18,7 +18,7 @@ from __future__ import annotations
 import pyvista as pv
 from vtkmodules.vtkRenderingCore import vtkRenderer
 
-from viewer.core.interrupt import called_from_c
+from viewer.core.base.interrupt import called_from_c
 
 GL_READ_FRAMEBUFFER, GL_DRAW_FRAMEBUFFER = 0x8CA8, 0x8CA9
 GL_COLOR_BUFFER_BIT, GL_NEAREST, GL_LINEAR, GL_SCISSOR_TEST = 0x4000, 0x2600, 0x2601, 0x0C11

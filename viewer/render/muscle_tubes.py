@@ -11,7 +11,7 @@ import numpy as np
 import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
 
-from viewer.core.drawing import tendon_colour
+from viewer.core.view.drawing import tendon_colour
 from viewer.core.shape.sheets import SheetSurface
 from viewer.core.shape.strands import StrandShapes
 from viewer.core.shape.tubes import TubeMesh, enclosed_volume
@@ -200,7 +200,7 @@ class MuscleTubes:
         # blocks (numpy is slow at spreading a short trailing axis of channels).
         rings = np.repeat(per_strand, self.mesh.rings, axis=0).reshape(self.layout.count, self.mesh.rings, -1)
         if self._tendon_rings.any():
-            rings[:, self._tendon_rings, :3] = tendon_colour(per_strand[:, :3])[:, None, :]  # core/drawing: the page's too
+            rings[:, self._tendon_rings, :3] = tendon_colour(per_strand[:, :3])[:, None, :]  # core/view/drawing: the page's too
         self.rgb.reshape(self.mesh.sides, -1)[:] = rings.reshape(1, -1)
         self._vtk_rgb.Modified()
         if self.sheet is not None:

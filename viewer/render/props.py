@@ -1,6 +1,6 @@
 """Prop actors (mat, bench, bars, dumbbell): one actor per prop, built once, moved by its matrix.
 
-Placement is computed in viewer.core.props; a frame here only copies each prop's 4×4
+Placement is computed in viewer.core.scenario.props; a frame here only copies each prop's 4×4
 transform into its actor's user matrix, as the bones do.
 
 Equipment reads as equipment: each part in its own tone (steel, rubber, padding) and a light

@@ -16,8 +16,8 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
-from viewer.core.decimate import Surface, bone_surfaces
-from viewer.core.drawing import FLOOR_COLOUR, MAT_THICKNESS, floor_plan, focus_split
+from viewer.core.model.decimate import Surface, bone_surfaces
+from viewer.core.view.drawing import FLOOR_COLOUR, MAT_THICKNESS, floor_plan, focus_split
 from viewer.core.shape.strands import StrandShapes
 
 from . import look
@@ -73,7 +73,7 @@ class Scene:
         self._bone_last = None  # the matrices of the last update: a taken-over bone gets its own again
         focus_groups = kin.scenario.focus if focus_groups is None else focus_groups
         drawn = np.arange(len(model.muscles)) if self.style.muscles is None else np.asarray(self.style.muscles, int)
-        focus, faded = focus_split(model, drawn, focus_groups, self.style.show_faded)  # core/drawing: the page's too
+        focus, faded = focus_split(model, drawn, focus_groups, self.style.show_faded)  # core/view/drawing: the page's too
         # One solve of every drawn strand per frame; faded muscles go first so the focus tubes
         # (opaque) are the ones that read clearly. The faded muscles are see-through: their facets
         # do not show, so they keep the cheaper ring of the lines; the focus shapes get the rounder one.
@@ -136,7 +136,7 @@ class Scene:
 
     def _add_floor(self, plotter: pv.Plotter) -> pv.Actor | None:
         """A mat under a lying body (or a floor disc under a standing one) so it does not float:
-        core/drawing.floor_plan, the page's rule too."""
+        core/view/drawing.floor_plan, the page's rule too."""
         plan = floor_plan(self.kin.scenario.posture, True, len(self.props), self.props.floor_level(),
                           self.body_extent)
         if plan is None:

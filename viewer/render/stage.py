@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from viewer.core.viewstate import CameraState, Output, View
+from viewer.core.view.viewstate import CameraState, Output, View
 
 from .camera import CameraRig, body_points
 from .overlays import Overlays, text_unit

@@ -1,8 +1,8 @@
 """Build the take-home page: a scenario's frames packed into one self-contained HTML file.
 
 The page draws what the window draws: it takes the scenario's FrameFeed and a frozen View
-(core/viewstate.py) and gets its frames and colours only through `feed.batches`, as the window
-and every export do; the focus split, the floor and the tendons' colour are core/drawing.py's
+(core/view/viewstate.py) and gets its frames and colours only through `feed.batches`, as the window
+and every export do; the focus split, the floor and the tendons' colour are core/view/drawing.py's
 rules, the camera the View's. What travels in the page, so the browser only plays it back:
 - bones and props: decimated meshes (quantised to 16 bits in their own box) and, per frame,
   a position and a quaternion each;
@@ -29,14 +29,14 @@ from typing import Callable
 
 import numpy as np
 
-from viewer.core import limits
-from viewer.core.decimate import decimate
-from viewer.core.drawing import FLOOR_COLOUR, MAT_THICKNESS, TENDON_MIX, TENDON_WHITE, floor_plan, focus_split
-from viewer.core.errors import ViewerError
-from viewer.core.files import atomic_write
+from viewer.core.base import limits
+from viewer.core.model.decimate import decimate
+from viewer.core.view.drawing import FLOOR_COLOUR, MAT_THICKNESS, TENDON_MIX, TENDON_WHITE, floor_plan, focus_split
+from viewer.core.base.errors import ViewerError
+from viewer.core.base.files import atomic_write
 from viewer.core.shape.strands import StrandShapes
 from viewer.core.shape.tubes import StrandLayout, resample
-from viewer.core.viewstate import View, degenerate_view
+from viewer.core.view.viewstate import View, degenerate_view
 from viewer.render.camera import VIEW_ANGLE, body_points, view_direction  # numpy only, no VTK
 from viewer.render.look import BONE_COLOUR, FADED_ALPHA, paint  # numpy only, no VTK
 
@@ -239,7 +239,7 @@ def page_data(feed, view: View, output: PageOutput = PageOutput(), progress: Pro
             "stillPoints": _b64(quantised[0, still]),
             "movingPoints": _b64(quantised[:, ~still]),
             "inSheet": _b64(sheets.in_sheet.astype(np.uint8)),
-            # tendon rings washed pale toward this white (core/drawing.tendon_colour, as the window)
+            # tendon rings washed pale toward this white (core/view/drawing.tendon_colour, as the window)
             "tendonRings": shapes.rings.is_tendon.astype(int).tolist(),
             "tendonWhite": (TENDON_WHITE * 255.0).tolist(), "tendonMix": TENDON_MIX,
         },
@@ -356,7 +356,7 @@ def _camera(feed, view: View) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _floor(feed, extent: np.ndarray) -> dict | None:
-    """The window's floor (core/drawing.floor_plan): a disc or a mat, or none."""
+    """The window's floor (core/view/drawing.floor_plan): a disc or a mat, or none."""
     plan = floor_plan(feed.scenario.posture, feed.free_root, len(feed.props), feed.props.floor_level(), extent)
     if plan is None:
         return None

@@ -1,7 +1,7 @@
 """The labels beside the body on the take-home page: the window's, frame by frame.
 
 "Iliacus — shortening 30 %": the muscles that change most in the current phase, chosen by
-core (FrameFeed.phase_movers, core/movers.py) and worded by core's mover_text, as the window's
+core (FrameFeed.phase_movers, core/view/movers.py) and worded by core's mover_text, as the window's
 render/labels.py shows them. Each stored frame carries up to `count` (text, muscle) pairs;
 texts are stored once in a table. The browser places them beside the body with a leader line
 to the muscle (assets/player.js).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from viewer.core.movers import mover_text
+from viewer.core.view.movers import mover_text
 
 NONE = 0xFFFF  # no label in this slot
 

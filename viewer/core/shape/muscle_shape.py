@@ -6,7 +6,7 @@ PCSA = F_max / σ and volume V = PCSA · L0. Per frame the belly spans the fibre
 constant: a shortening muscle thickens, a stretched one thins.
 
 Everything here is plain numpy on (parameters, lengths): the 3D scene and the take-home page
-both draw from `tube_profile`. The parameters come from the model: core/muscle_params.py
+both draw from `tube_profile`. The parameters come from the model: core/model/muscle_params.py
 reads them, `Model.shapes` holds them.
 """
 from __future__ import annotations
@@ -100,7 +100,7 @@ class MuscleShapes:
 def sheet_ids(model) -> np.ndarray:
     """Per muscle: which flat-muscle sheet it is a fascicle of (catalogue `sheets:`, one
     sheet per side), or −1."""
-    from ..catalogue import load_catalogue
+    from ..base.catalogue import load_catalogue
 
     out = np.full(len(model.muscles), -1, int)
     index = model.muscle_index

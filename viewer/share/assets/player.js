@@ -169,7 +169,7 @@
     }
   }
 
-  if (data.floor) { // the window's floor (core/drawing.floor_plan): a mat under a lying body, else a disc
+  if (data.floor) { // the window's floor (core/view/drawing.floor_plan): a mat under a lying body, else a disc
     const fl = data.floor;
     const material = new THREE.MeshPhongMaterial({ color: new THREE.Color(fl.colour), shininess: 5, specular: 0x111111 });
     let mat;
@@ -303,7 +303,7 @@
         const m = strandMuscle[s];
         const o = (f0 * M + m) * 4, o1 = (f1 * M + m) * 4;
         const colour = [0, 1, 2, 3].map((k) => rgba[o + k] + a * (rgba[o1 + k] - rgba[o + k]));
-        // tendons: the muscle's colour washed pale (core/drawing.tendon_colour, as the window)
+        // tendons: the muscle's colour washed pale (core/view/drawing.tendon_colour, as the window)
         const pale = [0, 1, 2].map((k) => colour[k] * (1 - st.tendonMix) + st.tendonWhite[k] * st.tendonMix).concat([colour[3]]);
         for (let j = 0; j < R; j++) {
           const paint = st.tendonRings[j] ? pale : colour;
