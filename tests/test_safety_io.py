@@ -122,7 +122,7 @@ def test_sighup_during_export_leaves_no_part_file_and_keeps_the_old_video(tmp_pa
 
 def run_signalled(tmp_path, script: str) -> subprocess.CompletedProcess:
     """Run a Python script with muscle-viewer's signal handling installed; it signals itself."""
-    (tmp_path / "main.py").write_text("import os, signal, sys, time\nfrom viewer.core import interrupt\n"
+    (tmp_path / "main.py").write_text("import os, signal, sys, time\nfrom viewer.core.base import interrupt\n"
                                       "interrupt.install()\n" + script)
     return subprocess.run([sys.executable, str(tmp_path / "main.py")], capture_output=True, text=True,
                           cwd=ROOT, env={**ENV, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}, timeout=60)
