@@ -18,6 +18,16 @@ class Bindings:
         source.connect(handler)
         self._links.append((source, handler))
 
+    def follow(self, state, **handlers: Callable) -> bool:
+        """Let go of the last state and follow `state`'s events by name (time=…, hidden=…);
+        False when there is none to follow."""
+        self.clear()
+        if state is None:
+            return False
+        for name, handler in handlers.items():
+            self.connect(getattr(state.events, name), handler)
+        return True
+
     def clear(self) -> None:
         for source, handler in reversed(self._links):
             try:

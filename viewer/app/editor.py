@@ -135,10 +135,7 @@ class Editor(QObject):
     def bind(self, state) -> None:
         """Follow `state` (None: let go): the sliders show the scenario's pose at its time, after
         a seek and after an edit, undo or reload rebuilt the scenario."""
-        self._bindings.clear()
-        if state is not None:
-            self._bindings.connect(state.events.time, self.on_time)
-            self._bindings.connect(state.events.scenario, lambda scenario: self.on_time(state.time))
+        self._bindings.follow(state, time=self.on_time, scenario=lambda scenario: self.on_time(state.time))
 
     def _connect(self) -> None:
         s, pose = self.strip, self.panel.pose

@@ -74,15 +74,12 @@ class MusclePanel(QWidget):
     # --- following a view state -------------------------------------------------------------------
     def bind(self, state) -> None:
         """Follow `state` (None: let go); call show_session first."""
-        self._bindings.clear()
         self.state = state
-        if state is None:
+        if not self._bindings.follow(state, hidden=lambda names: self._show_hidden(),
+                                     colour=lambda source: self._show_source(),
+                                     bones=lambda opacity: self._show_bones(),
+                                     time=lambda t: self.picked is not None and self._show_picked()):
             return
-        e, connect = state.events, self._bindings.connect
-        connect(e.hidden, lambda names: self._show_hidden())
-        connect(e.colour, lambda source: self._show_source())
-        connect(e.bones, lambda opacity: self._show_bones())
-        connect(e.time, lambda t: self.picked is not None and self._show_picked())
         self._show_hidden()
         self._show_source()
         self._show_bones()

@@ -71,15 +71,11 @@ class PlayBar(QWidget):
     # --- following a view state ---------------------------------------------------------------------
     def bind(self, state) -> None:
         """Follow `state` (None: let go)."""
-        self._bindings.clear()
         self.state = state
-        if state is None:
+        if not self._bindings.follow(state, time=lambda t: self.show_time(state.time, state.playhead.playing),
+                                     speed=self.set_speed, loop=self.set_loop,
+                                     scenario=lambda scenario: self._show_length(scenario.lab_start)):
             return
-        e, connect = state.events, self._bindings.connect
-        connect(e.time, lambda t: self.show_time(state.time, state.playhead.playing))
-        connect(e.speed, self.set_speed)
-        connect(e.loop, self.set_loop)
-        connect(e.scenario, lambda scenario: self._show_length(scenario.lab_start))
         self.set_speed(state.playhead.speed)
         self.set_loop(state.playhead.loop)
         self._show_length(state.scenario.lab_start)

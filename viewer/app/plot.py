@@ -65,10 +65,8 @@ class PlotPanel(QWidget):
 
     def bind(self, state) -> None:
         """Follow `state`'s time (None: let go)."""
-        self._bindings.clear()
         self.state = state
-        if state is not None:
-            self._bindings.connect(state.events.time, self.show_time)
+        if self._bindings.follow(state, time=self.show_time):
             self.show_time(state.time)
 
     @property

@@ -90,14 +90,10 @@ class PresenterBands(QWidget):
 
     def bind(self, state) -> None:
         """Follow `state` (None: let go): the phase and caption at its time, its speed and colours."""
-        self._bindings.clear()
-        if state is None:
+        if not self._bindings.follow(state, time=lambda t: self.refresh(), speed=lambda speed: self.refresh(),
+                                     colour=lambda source: self.show_legend(),
+                                     scenario=lambda scenario: self._new_words()):
             return
-        e, connect = state.events, self._bindings.connect
-        connect(e.time, lambda t: self.refresh())
-        connect(e.speed, lambda speed: self.refresh())
-        connect(e.colour, lambda source: self.show_legend())
-        connect(e.scenario, lambda scenario: self._new_words())
         self._new_words()
 
     def _new_words(self) -> None:
