@@ -63,7 +63,7 @@ class PropActors:
         Worked out again when the camera moves or a prop that rides the body has moved RIDE_STEP:
         a frame's post in front of the abdominals fades, a mat under the body stays solid, a
         dumbbell fades while it passes in front of the biceps and is solid again after, and a bar
-        held in both hands stays solid.
+        held in both hands stays solid unless seen end-on in front of the chest.
         """
         if not self.actors or not len(focus_points):
             return
@@ -77,12 +77,11 @@ class PropActors:
         view = camera_view(camera, aspect)
         fx, fy, fdepth = view(focus_points)
         for p, actor in enumerate(self.actors):
-            if p in self._held_across:
-                continue  # the bar the hands press or pull is what the exercise is read by: never a ghost
             T = transforms[p]
             px, py, pdepth = view(self._samples[p] @ T[:3, :3].T + T[:3, 3])
             hidden = _covered(px, py, pdepth, fx, fy, fdepth)
-            actor.GetProperty().SetOpacity(FADED_PROP if hidden > HIDING else 1.0)
+            limit = HIDING_HELD if p in self._held_across else HIDING
+            actor.GetProperty().SetOpacity(FADED_PROP if hidden > limit else 1.0)
         self._sync_outlines()
 
     def update(self, frames, i: int) -> None:
@@ -107,6 +106,10 @@ class PropActors:
 FADED_PROP = 0.2  # opacity of a prop that would hide the focus
 RIDE_STEP = 0.05  # metres a riding prop (dumbbell, barbell) moves before its fading is worked out again
 HIDING = 0.08  # share of the focus muscles' points a prop may cover before it fades
+# A bar held in both hands lies across the chest at the bottom of a press: seen from above or in
+# front it stays solid (it is what the press is read by), seen end-on from the side its near plate
+# would hide half the pectoralis and it fades (bench press at the chest: own view 0.39, side 0.46-0.49)
+HIDING_HELD = 0.45
 GRID = 64  # screen cells (per side) the covering is measured in
 
 
