@@ -236,6 +236,27 @@
     }
   }
 
+  // One dynamic mesh of tubes or sheets: positions, normals and colours rewritten every frame
+  // (owner holds the typed arrays and gets the attributes and the mesh).
+  function addDynamicMesh(owner, scene, n, index, seeThrough, specular, shininess) {
+    const geometry = new THREE.BufferGeometry();
+    owner.posAttr = new THREE.BufferAttribute(owner.positions, 3).setUsage(THREE.DynamicDrawUsage);
+    owner.nrmAttr = new THREE.BufferAttribute(owner.normals, 3).setUsage(THREE.DynamicDrawUsage);
+    owner.colAttr = new THREE.BufferAttribute(owner.colours, owner.channels, true).setUsage(THREE.DynamicDrawUsage);
+    geometry.setAttribute("position", owner.posAttr);
+    geometry.setAttribute("normal", owner.nrmAttr);
+    geometry.setAttribute("color", owner.colAttr);
+    geometry.setIndex(n < 65536 ? new THREE.Uint16BufferAttribute(index, 1) : new THREE.Uint32BufferAttribute(index, 1));
+    const material = new THREE.MeshPhongMaterial({
+      vertexColors: true, specular, shininess,
+      transparent: seeThrough, depthWrite: !seeThrough, side: seeThrough ? THREE.FrontSide : THREE.DoubleSide,
+    });
+    owner.mesh = new THREE.Mesh(geometry, material);
+    owner.mesh.frustumCulled = false;
+    owner.mesh.renderOrder = seeThrough ? 1 : 0;
+    scene.add(owner.mesh);
+  }
+
   class Tubes {
     constructor(strands, seeThrough) {
       this.strands = strands;
@@ -253,22 +274,7 @@
           }
         }
       }
-      const geometry = new THREE.BufferGeometry();
-      this.posAttr = new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage);
-      this.nrmAttr = new THREE.BufferAttribute(this.normals, 3).setUsage(THREE.DynamicDrawUsage);
-      this.colAttr = new THREE.BufferAttribute(this.colours, this.channels, true).setUsage(THREE.DynamicDrawUsage);
-      geometry.setAttribute("position", this.posAttr);
-      geometry.setAttribute("normal", this.nrmAttr);
-      geometry.setAttribute("color", this.colAttr);
-      geometry.setIndex(n < 65536 ? new THREE.Uint16BufferAttribute(index, 1) : new THREE.Uint32BufferAttribute(index, 1));
-      const material = new THREE.MeshPhongMaterial({
-        vertexColors: true, specular: 0x404040, shininess: 18,
-        transparent: seeThrough, depthWrite: !seeThrough, side: seeThrough ? THREE.FrontSide : THREE.DoubleSide,
-      });
-      this.mesh = new THREE.Mesh(geometry, material);
-      this.mesh.frustumCulled = false;
-      this.mesh.renderOrder = seeThrough ? 1 : 0;
-      scene.add(this.mesh);
+      addDynamicMesh(this, scene, n, index, seeThrough, 0x404040, 18);
     }
 
     update(f0, f1, a) {
@@ -362,22 +368,7 @@
           }
         }
       }
-      const geometry = new THREE.BufferGeometry();
-      this.posAttr = new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage);
-      this.nrmAttr = new THREE.BufferAttribute(this.normals, 3).setUsage(THREE.DynamicDrawUsage);
-      this.colAttr = new THREE.BufferAttribute(this.colours, this.channels, true).setUsage(THREE.DynamicDrawUsage);
-      geometry.setAttribute("position", this.posAttr);
-      geometry.setAttribute("normal", this.nrmAttr);
-      geometry.setAttribute("color", this.colAttr);
-      geometry.setIndex(n < 65536 ? new THREE.Uint16BufferAttribute(index, 1) : new THREE.Uint32BufferAttribute(index, 1));
-      const material = new THREE.MeshPhongMaterial({
-        vertexColors: true, specular: 0x333333, shininess: 15,
-        transparent: seeThrough, depthWrite: !seeThrough, side: seeThrough ? THREE.FrontSide : THREE.DoubleSide,
-      });
-      this.mesh = new THREE.Mesh(geometry, material);
-      this.mesh.frustumCulled = false;
-      this.mesh.renderOrder = seeThrough ? 1 : 0;
-      scene.add(this.mesh);
+      addDynamicMesh(this, scene, n, index, seeThrough, 0x333333, 15);
     }
 
     update(t, f0, f1, a) {
